@@ -1,0 +1,85 @@
+// Every error weft/data throws: a stable `code` to branch on and a message that says
+// what to change. Stores throw these too, so callers see the same errors everywhere.
+
+export type DataErrorCode =
+  | 'WEFT_DATA_DUPLICATE_KEY'
+  | 'WEFT_DATA_VALIDATION'
+  | 'WEFT_DATA_BAD_QUERY'
+  | 'WEFT_DATA_BAD_OPERATOR'
+  | 'WEFT_DATA_BAD_UPDATE'
+  | 'WEFT_DATA_BAD_URL'
+  | 'WEFT_DATA_MISSING_DRIVER'
+  | 'WEFT_DATA_CLOSED'
+  | (string & {})
+
+export class DataError extends Error {
+  readonly code: DataErrorCode
+
+  constructor(code: DataErrorCode, message: string) {
+    super(message)
+    this.name = 'DataError'
+    this.code = code
+  }
+}
+
+/** A write would give two documents the same key in a unique index (`_id` included). */
+export class DuplicateKeyError extends DataError {
+  readonly index: string
+  readonly key: Record<string, unknown>
+
+  constructor(index: string, key: Record<string, unknown>) {
+    super(
+      'WEFT_DATA_DUPLICATE_KEY',
+      `Duplicate key in unique index "${index}": ${safeJson(key)}. ` +
+        'Use a different value, or update the existing document instead of inserting.',
+    )
+    this.name = 'DuplicateKeyError'
+    this.index = index
+    this.key = key
+  }
+}
+
+export interface ValidationIssue {
+  message: string
+  path: (string | number)[]
+}
+
+/** A write did not satisfy the collection's schema; `issues` lists every problem. */
+export class ValidationError extends DataError {
+  readonly issues: ValidationIssue[]
+
+  constructor(collection: string, issues: ValidationIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.path.join('.') || '(document)'}: ${issue.message}`)
+    super(
+      'WEFT_DATA_VALIDATION',
+      `Document does not match the schema of collection "${collection}":\n${lines.join('\n')}\n` +
+        'Fix the listed fields, or change the schema.',
+    )
+    this.name = 'ValidationError'
+    this.issues = issues
+  }
+}
+
+/** A filter, sort, projection or option is malformed. */
+export class QueryError extends DataError {
+  constructor(message: string, code: DataErrorCode = 'WEFT_DATA_BAD_QUERY') {
+    super(code, message)
+    this.name = 'QueryError'
+  }
+}
+
+/** An update document is malformed or cannot apply to the document it matched. */
+export class UpdateError extends DataError {
+  constructor(message: string) {
+    super('WEFT_DATA_BAD_UPDATE', message)
+    this.name = 'UpdateError'
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return String(value)
+  }
+}
