@@ -1,1 +1,12 @@
-export const version = "0.1.0"
+export { type ErrorHandler, type Handler, type RouteMethod, Weft, type WeftOptions, weft } from './http/app.js'
+export { compose, type Middleware, type Next } from './http/compose.js'
+export { Context } from './http/context.js'
+export { type CookieOptions, Cookies } from './http/cookies.js'
+export { HttpError, type ProblemDocument, type ProblemExtras } from './http/errors.js'
+export type { Limits } from './http/limits.js'
+export type { Logger } from './http/logger.js'
+export type { ResponseBody, ResponseState } from './http/response.js'
+export type { BodyKind, Input, InputOf, PathParams, QueryValues, RouteOptions, RouteSchemas } from './http/types.js'
+export type { StandardSchemaV1 } from './schema/standard.js'
+export type { InputLocation, ValidationIssue } from './schema/validate.js'
+export { type ServeOptions, type Server, serve } from './serve.js'

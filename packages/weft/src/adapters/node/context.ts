@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+import { bodyTooLarge, checkDeclaredLength, concatBytes } from '../../http/body.js'
+import { Context } from '../../http/context.js'
+
+/** The context for a `node:http` request: nothing of it is copied until asked for. */
+export class NodeContext extends Context {
+  constructor(
+    readonly incoming: IncomingMessage,
+    readonly outgoing: ServerResponse,
+    bodyLimit: number,
+  ) {
+    const url = incoming.url ?? '/'
+    const queryStart = url.indexOf('?')
+    super(
+      incoming.method ?? 'GET',
+      queryStart === -1 ? url : url.slice(0, queryStart),
+      queryStart === -1 ? '' : url.slice(queryStart + 1),
+      bodyLimit,
+    )
+  }
+
+  get secure(): boolean {
+    return (this.incoming.socket as TLSSocket).encrypted === true
+  }
+
+  headerValue(name: string): string | undefined {
+    const value = this.incoming.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+
+  protected allHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(this.incoming.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+    }
+    return headers
+  }
+
+  protected readBytes(limit: number): Promise<Uint8Array> {
+    return readIncoming(this.incoming, limit)
+  }
+
+  protected toRequest(body: ReadableStream<Uint8Array> | undefined): Request {
+    const headers = new Headers()
+    const raw = this.incoming.rawHeaders
+    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1])
+    const hasBody = this.method !== 'GET' && this.method !== 'HEAD'
+    return new Request(this.url, {
+      method: this.method,
+      headers,
+      body: hasBody ? (body ?? limitedStream(this.incoming, this.bodyLimit)) : null,
+      duplex: 'half',
+    } as RequestInit)
+  }
+}
+
+/**
+ * Collects the body, failing with 413 as soon as it passes the limit (or the announced
+ * length does). Reading stops there; the answer closes the connection, so the rest of
+ * an oversize upload is never read.
+ */
+function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    try {
+      checkDeclaredLength(incoming.headers['content-length'], limit)
+    } catch (error) {
+      return reject(error)
+    }
+    const chunks: Uint8Array[] = []
+    let size = 0
+    const cleanup = () => {
+      incoming.off('data', onData)
+      incoming.off('end', onEnd)
+      incoming.off('error', onError)
+      incoming.off('aborted', onAborted)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength
+      if (size > limit) {
+        cleanup()
+        incoming.pause()
+        return reject(bodyTooLarge(limit))
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(concatBytes(chunks, size))
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
+    const onAborted = () => onError(new Error('WEFT_CLIENT_ABORTED: the client closed the connection mid-body'))
+    incoming.on('data', onData)
+    incoming.on('end', onEnd)
+    incoming.on('error', onError)
+    incoming.on('aborted', onAborted)
+  })
+}
+
+/** The body as a Web stream that errors with 413 past the limit. */
+function limitedStream(incoming: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
+  checkDeclaredLength(incoming.headers['content-length'], limit)
+  let size = 0
+  const source = Readable.toWeb(incoming) as ReadableStream<Uint8Array>
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength
+        if (size > limit) controller.error(bodyTooLarge(limit))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
+}

@@ -1,0 +1,2 @@
+export { NodeContext } from './context.js'
+export { serveNode } from './serve.js'

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Weft } from '../../http/app.js'
+import { HttpError } from '../../http/errors.js'
+import type { ServeOptions, Server } from '../../serve.js'
+import { NodeContext } from './context.js'
+import { writeResponse } from './write.js'
+
+/** Serves an app with `node:http`, every limit from `app.limits` set on the server. */
+export function serveNode(app: Weft, options: ServeOptions = {}): Promise<Server> {
+  const { limits } = app
+  const server = createServer(
+    {
+      maxHeaderSize: limits.headerSize,
+      requestTimeout: limits.requestTimeout,
+      headersTimeout: limits.headersTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // Node checks the timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeout),
+      noDelay: true,
+    },
+    (incoming, outgoing) => handleNode(app, incoming, outgoing),
+  )
+  let inFlight = 0
+  let onIdle: (() => void) | null = null
+  server.on('request', (_incoming, outgoing: ServerResponse) => {
+    inFlight++
+    outgoing.once('close', () => {
+      if (--inFlight === 0 && onIdle) onIdle()
+    })
+  })
+
+  const close = async (): Promise<void> => {
+    if (!server.listening) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // New requests on kept-alive sockets get `connection: close`; idle sockets go now.
+    server.closeIdleConnections()
+    if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve))
+    server.closeIdleConnections()
+    await closed
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 3000, options.hostname ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      const { port } = server.address() as AddressInfo
+      const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'
+      resolve({ port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close, runtime: 'node' })
+    })
+  })
+}
+
+function handleNode(app: Weft, incoming: IncomingMessage, outgoing: ServerResponse): void {
+  const ctx = new NodeContext(incoming, outgoing, app.limits.bodySize)
+  const head = incoming.method === 'HEAD'
+  if (incoming.rawHeaders.length > app.limits.headerCount * 2) {
+    ctx.error = new HttpError(431, `More than ${app.limits.headerCount} request headers`, { code: 'WEFT_TOO_MANY_HEADERS' })
+  }
+  const pending = ctx.error ? app.answerError(ctx, ctx.error) : app.handle(ctx)
+  if (pending) pending.then(() => finish(app, ctx, head), (error) => fail(app, ctx, error))
+  else finish(app, ctx, head)
+}
+
+function finish(app: Weft, ctx: NodeContext, head: boolean): void {
+  try {
+    // An answer sent before the body was read (a 413, say) closes the connection, or
+    // Node would read the whole rest of the upload to reuse it.
+    if (!ctx.incoming.complete) ctx.res.headers.connection = 'close'
+    const pending = writeResponse(ctx.res, ctx.outgoing, head)
+    if (pending) pending.catch((error) => fail(app, ctx, error))
+  } catch (error) {
+    fail(app, ctx, error)
+  }
+}
+
+/** The last resort: the response could not be written; log, answer 500 if still possible. */
+function fail(app: Weft, ctx: NodeContext, error: unknown): void {
+  app.logger.error({ err: String(error), method: ctx.method, path: ctx.path }, 'response failed')
+  const out = ctx.outgoing
+  if (out.headersSent) out.destroy()
+  else out.writeHead(500, { 'content-type': 'application/problem+json' }).end(
+    JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }),
+  )
+}

@@ -1,0 +1,320 @@
+import type { Middleware, Next } from './compose.js'
+import { compose } from './compose.js'
+import type { Context } from './context.js'
+import { HttpError, toProblem } from './errors.js'
+import { FetchContext } from './fetch-context.js'
+import { DEFAULT_LIMITS, type Limits } from './limits.js'
+import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
+import { setBody, setResult, toWebResponse } from './response.js'
+import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
+import { ANY_METHOD, normalizePath, Router } from './router.js'
+import type { InputOf, RouteOptions } from './types.js'
+
+export interface WeftOptions {
+  /** Body size, header count and size, timeouts: all on by default (see Limits). */
+  limits?: Partial<Limits>
+  /** pino or anything of its shape; `false` logs nothing. Default: JSON lines on stderr. */
+  logger?: Logger | false
+  /** Error answers carry messages and stacks. Default: on unless NODE_ENV is 'production'. */
+  dev?: boolean
+}
+
+export type Handler<C extends Context<any> = Context> = (ctx: C, next: Next) => unknown
+
+/** `app.get(path, [options], ...handlers)` and its siblings: params typed from the path. */
+export interface RouteMethod<App> {
+  <Path extends string>(path: Path, ...handlers: Handler<Context<InputOf<Path>>>[]): App
+  <Path extends string, const Options extends RouteOptions>(
+    path: Path,
+    options: Options,
+    ...handlers: Handler<Context<InputOf<Path, Options>>>[]
+  ): App
+}
+
+/** Turns an error into the response; return a value to answer with it. */
+export type ErrorHandler = (error: unknown, ctx: Context) => unknown
+
+interface RouteEntry {
+  method: string
+  path: string
+  options: RouteOptions
+  handlers: AnyHandler[]
+}
+
+interface MiddlewareEntry {
+  prefix: string | null
+  middleware: AnyHandler
+}
+
+/** A route with everything the app and its parents wrap around it. */
+interface FlatRoute extends RouteEntry {
+  middleware: AnyHandler[]
+}
+
+export class Weft {
+  readonly limits: Limits
+  readonly logger: Logger
+  readonly dev: boolean
+  readonly get: RouteMethod<this>
+  readonly post: RouteMethod<this>
+  readonly put: RouteMethod<this>
+  readonly patch: RouteMethod<this>
+  readonly delete: RouteMethod<this>
+  readonly head: RouteMethod<this>
+  readonly options: RouteMethod<this>
+  readonly all: RouteMethod<this>
+
+  private readonly routes: RouteEntry[] = []
+  private readonly middleware: MiddlewareEntry[] = []
+  private readonly mounts: { prefix: string; app: Weft }[] = []
+  private errorHandler: ErrorHandler | null = null
+  private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null = null
+
+  constructor(options: WeftOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger)
+    this.dev = options.dev ?? !isProduction()
+    const on = (method: string) => (path: string, ...rest: unknown[]) => this.on(method, path, ...rest)
+    this.get = on('GET') as RouteMethod<this>
+    this.post = on('POST') as RouteMethod<this>
+    this.put = on('PUT') as RouteMethod<this>
+    this.patch = on('PATCH') as RouteMethod<this>
+    this.delete = on('DELETE') as RouteMethod<this>
+    this.head = on('HEAD') as RouteMethod<this>
+    this.options = on('OPTIONS') as RouteMethod<this>
+    this.all = on(ANY_METHOD) as RouteMethod<this>
+  }
+
+  /**
+   * Adds a route for one method (or several, or `'*'` for all).
+   * @example app.on(['PUT', 'PATCH'], '/users/:id', handler)
+   */
+  on(method: string | string[], path: string, ...rest: unknown[]): this {
+    const options = (typeof rest[0] === 'object' && rest[0] !== null ? rest.shift() : {}) as RouteOptions
+    const handlers = rest as AnyHandler[]
+    if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
+      throw new TypeError(`WEFT_BAD_ROUTE: ${String(method)} ${path} needs at least one handler function`)
+    }
+    if (!path.startsWith('/')) throw new TypeError(`WEFT_BAD_ROUTE: route paths start with "/", got "${path}"`)
+    for (const m of Array.isArray(method) ? method : [method]) {
+      this.routes.push({ method: m.toUpperCase(), path, options, handlers })
+    }
+    this.compiled = null
+    return this
+  }
+
+  /**
+   * Adds middleware for every route of this app (and its sub-apps), or for the paths
+   * under `prefix`. Order of `use` calls is the order of the onion.
+   */
+  use(middleware: Middleware<Context>): this
+  use(prefix: string, middleware: Middleware<Context>): this
+  use(first: string | Middleware<Context>, second?: Middleware<Context>): this {
+    const [prefix, middleware] = typeof first === 'string' ? [normalizePath(first), second] : [null, first]
+    if (typeof middleware !== 'function') throw new TypeError('WEFT_BAD_MIDDLEWARE: use() takes a function')
+    this.middleware.push({ prefix, middleware: middleware as AnyHandler })
+    this.compiled = null
+    return this
+  }
+
+  /** Mounts a sub-app under a prefix; its middleware wraps only its own routes. */
+  route(prefix: string, app: Weft): this {
+    if (app === this) throw new Error('WEFT_BAD_MOUNT: an app cannot mount itself')
+    this.mounts.push({ prefix: normalizePath(prefix), app })
+    this.compiled = null
+    return this
+  }
+
+  /** Replaces the default problem+json error answer. */
+  onError(handler: ErrorHandler): this {
+    this.errorHandler = handler
+    return this
+  }
+
+  /** Answers a Web Request: what Deno, Bun and `export default app` call. */
+  fetch = (request: Request): Promise<Response> => {
+    const ctx = new FetchContext(request, this.limits.bodySize)
+    const head = request.method === 'HEAD'
+    const pending = this.handle(ctx)
+    if (pending) return pending.then(() => toWebResponse(ctx.res, head))
+    return Promise.resolve(toWebResponse(ctx.res, head))
+  }
+
+  /**
+   * Sends a request through the app in-process, no socket: for tests.
+   * @example const res = await app.request('/users/1')
+   */
+  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const request = input instanceof Request ? input : new Request(new URL(input, 'http://localhost'), init)
+    return this.fetch(request)
+  }
+
+  /**
+   * Runs the request in `ctx` through the matching route and leaves the response in
+   * `ctx.res`. Adapters call it; it never throws or rejects.
+   */
+  handle(ctx: Context<any>): void | Promise<void> {
+    const compiled = this.compiled ?? this.compile()
+    let route: CompiledRoute | undefined
+    try {
+      const path = checkPath(ctx.path)
+      const match = compiled.router.find(ctx.method, path)
+      if (match) {
+        route = match.value
+        ctx.params = decodeParams(match.params)
+        ctx.bodyLimit = route.bodyLimit
+      }
+    } catch (error) {
+      return this.answerError(ctx, error)
+    }
+    const pending = route ? route.run(ctx) : compiled.notFound(ctx)
+    if (pending) return pending.catch((error) => this.answerError(ctx, error))
+  }
+
+  /** Every route as `[method, path]`, sub-apps included. */
+  routeList(): { method: string; path: string }[] {
+    return this.flatten('', []).map(({ method, path }) => ({ method, path }))
+  }
+
+  private compile(): NonNullable<Weft['compiled']> {
+    const router = new Router<CompiledRoute>()
+    const onError = (ctx: Context<any>, error: unknown) => this.answerError(ctx, error)
+    for (const route of this.flatten('', [])) {
+      const handler = route.handlers[route.handlers.length - 1]
+      const middleware = [...route.middleware, ...route.handlers.slice(0, -1)]
+      const bodyLimit = route.options.bodyLimit ?? this.limits.bodySize
+      router.add(route.method, route.path, compileRoute(middleware, handler, route.options, bodyLimit, onError))
+    }
+    const chain = compose(this.middleware.map(scopedAtRuntime))
+    // Like a handler's error, the 404 becomes a response in place, for middleware to see.
+    const unmatched = (ctx: Context<any>) => {
+      try {
+        answerUnmatched(ctx, router)
+      } catch (error) {
+        return this.answerError(ctx, error)
+      }
+    }
+    const notFound = (ctx: Context<any>) => chain(ctx, unmatched)
+    this.compiled = { router, notFound }
+    return this.compiled
+  }
+
+  /** Routes of this app and its mounts, each with the middleware that wraps it. */
+  private flatten(prefix: string, inherited: AnyHandler[]): FlatRoute[] {
+    const own = (path: string) => [
+      ...inherited,
+      ...this.middleware.filter((m) => coversPath(m.prefix, path)).map((m) => m.middleware),
+    ]
+    const routes = this.routes.map((route) => {
+      const path = joinPath(prefix, route.path)
+      return { ...route, path, middleware: own(route.path) }
+    })
+    for (const mount of this.mounts) {
+      routes.push(...mount.app.flatten(joinPath(prefix, mount.prefix), own(mount.prefix)))
+    }
+    return routes
+  }
+
+  /** Answers with the error response for `error`; adapters use it for errors found before routing. */
+  answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
+    ctx.error = error
+    const status = error instanceof HttpError ? error.status : 500
+    if (status >= 500) this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
+    if (this.errorHandler) {
+      try {
+        const result = this.errorHandler(error, ctx)
+        if (result instanceof Promise) {
+          return result.then(
+            (value) => setResult(ctx.res, value),
+            (failure) => this.writeProblem(ctx, failure),
+          )
+        }
+        return setResult(ctx.res, result)
+      } catch (failure) {
+        return this.writeProblem(ctx, failure)
+      }
+    }
+    this.writeProblem(ctx, error)
+  }
+
+  private writeProblem(ctx: Context<any>, error: unknown): void {
+    const problem = toProblem(error, this.dev)
+    const headers = ctx.res.headers
+    delete headers['content-type']
+    delete headers['content-length']
+    if (error instanceof HttpError) for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
+    ctx.res.status = problem.status
+    setBody(ctx.res, JSON.stringify(problem), 'application/problem+json')
+  }
+}
+
+/** Creates an app. */
+export function weft(options?: WeftOptions): Weft {
+  return new Weft(options)
+}
+
+/** 405 with `Allow` when another method has the path, an OPTIONS answer, or 404. */
+function answerUnmatched(ctx: Context<any>, router: Router<CompiledRoute>): void {
+  const allowed = router.allowed(ctx.path)
+  if (allowed.length === 0) {
+    throw new HttpError(404, `No route for ${ctx.method} ${ctx.path}`, { code: 'WEFT_NOT_FOUND' })
+  }
+  if (allowed.includes('GET')) allowed.push('HEAD')
+  const allow = [...new Set([...allowed, 'OPTIONS'])].join(', ')
+  if (ctx.method === 'OPTIONS') {
+    ctx.header('allow', allow)
+    ctx.res.status = 204
+    return
+  }
+  throw new HttpError(
+    405,
+    `${ctx.method} is not allowed on ${ctx.path}; use ${allow}`,
+    { code: 'WEFT_METHOD_NOT_ALLOWED' },
+    { headers: { allow } },
+  )
+}
+
+function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {
+  if (entry.prefix === null) return entry.middleware
+  const { prefix, middleware } = entry
+  return (ctx, next) => (coversPath(prefix, ctx.path) ? middleware(ctx, next) : next())
+}
+
+function coversPath(prefix: string | null, path: string): boolean {
+  if (prefix === null || prefix === '/') return true
+  return path === prefix || path.startsWith(`${prefix}/`)
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (!prefix || prefix === '/') return path
+  return path === '/' ? prefix : `${prefix}${path}`
+}
+
+/** Refuses a path whose percent-encoding is broken: 400, as the router cannot judge it. */
+function checkPath(path: string): string {
+  if (path.includes('%')) {
+    try {
+      decodeURIComponent(path)
+    } catch {
+      throw new HttpError(400, 'The request path has malformed percent-encoding', { code: 'WEFT_BAD_PATH' })
+    }
+  }
+  return path
+}
+
+function decodeParams(params: Record<string, string>): Record<string, string> {
+  for (const name in params) {
+    const value = params[name]
+    if (value.includes('%')) params[name] = decodeURIComponent(value)
+  }
+  return params
+}
+
+function isProduction(): boolean {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'production'
+  } catch {
+    // Deno without --allow-env throws here: assume production, the safer side.
+    return true
+  }
+}

@@ -1,0 +1,182 @@
+import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
+import { Cookies } from './cookies.js'
+import { HttpError } from './errors.js'
+import { ResponseState, setBody } from './response.js'
+import type { BodyKind, Input } from './types.js'
+
+/** Header values may not hold CR, LF or NUL: that is how responses get split. */
+const UNSAFE_HEADER_VALUE = /[\r\n\0]/
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/**
+ * Everything a middleware or handler gets: the request, typed from the route, and the
+ * response being built. Adapters subclass it to reach their runtime's request lazily,
+ * so nothing is parsed or allocated until a handler asks for it.
+ */
+export abstract class Context<I extends Input<any, any, any, any> = Input> {
+  /** Path params, typed from the route's path (or its `params` schema). */
+  params: I['params'] = {} as I['params']
+  /** The request body: validated when the route has a body schema, else set by `parseBody()`. */
+  body: I['body'] = undefined as I['body']
+  /** Per-request values for middleware to hand to handlers. */
+  state: Record<string, unknown> = {}
+  /** The error a handler threw, for middleware that runs after `await next()`. */
+  error: unknown = undefined
+  readonly res = new ResponseState()
+  /** Largest body `parseBody()` reads; the route's limit, else the app's. */
+  bodyLimit: number
+
+  private queryValues: I['query'] | undefined
+  private headerValues: I['headers'] | undefined
+  private cookieJar: Cookies | undefined
+  private bytesRead: Promise<Uint8Array> | undefined
+  private webRequest: Request | undefined
+
+  constructor(
+    readonly method: string,
+    /** The path as sent, still percent-encoded, without the query string. */
+    readonly path: string,
+    /** The query string without its `?`. */
+    readonly search: string,
+    bodyLimit: number,
+  ) {
+    this.bodyLimit = bodyLimit
+  }
+
+  /** Whether the request came over TLS; decides the Secure cookie default. */
+  abstract get secure(): boolean
+  /** One request header, or undefined. `name` is lower case. */
+  abstract headerValue(name: string): string | undefined
+  protected abstract allHeaders(): Record<string, string>
+  protected abstract readBytes(limit: number): Promise<Uint8Array>
+  /** A Web Request for this request; `body` replaces the original when it was already read. */
+  protected abstract toRequest(body: ReadableStream<Uint8Array> | undefined): Request
+
+  /** Query values, parsed on first use; repeated keys become arrays. */
+  get query(): I['query'] {
+    return (this.queryValues ??= parseFormText(this.search) as I['query'])
+  }
+
+  set query(value: I['query']) {
+    this.queryValues = value
+  }
+
+  /** Request headers as an object with lower-case names (or the `headers` schema's output). */
+  get headers(): I['headers'] {
+    return (this.headerValues ??= this.allHeaders() as I['headers'])
+  }
+
+  set headers(value: I['headers']) {
+    this.headerValues = value
+  }
+
+  /** The full request URL, built on first use. */
+  get url(): URL {
+    const host = this.headerValue('host') ?? 'localhost'
+    return new URL(`${this.secure ? 'https' : 'http'}://${host}${this.path}${this.search ? `?${this.search}` : ''}`)
+  }
+
+  /** The standard Request, built only when asked for. */
+  get req(): Request {
+    // When the body was read first (by validation, say), the Request gets those bytes.
+    return (this.webRequest ??= this.toRequest(this.bytesRead && streamOf(this.bytesRead)))
+  }
+
+  get cookies(): Cookies {
+    return (this.cookieJar ??= new Cookies(
+      () => this.headerValue('cookie'),
+      (value) => this.header('set-cookie', value, { append: true }),
+      this.secure,
+    ))
+  }
+
+  /** Sets a response header; CR/LF in a value is refused (500) so no header can be injected. */
+  header(name: string, value: string | number, options: { append?: boolean } = {}): this {
+    const text = String(value)
+    if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(text)) {
+      throw new HttpError(500, `Refused to send header "${name}": its name or value is not allowed`, {
+        code: 'WEFT_HEADER_INJECTION',
+      })
+    }
+    const key = name.toLowerCase()
+    const headers = this.res.headers
+    if (options.append || key === 'set-cookie') {
+      const existing = headers[key]
+      headers[key] = existing === undefined ? [text] : Array.isArray(existing) ? [...existing, text] : [existing, text]
+    } else {
+      headers[key] = text
+    }
+    return this
+  }
+
+  status(code: number): this {
+    if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`WEFT_BAD_STATUS: ${code}`)
+    this.res.status = code
+    return this
+  }
+
+  /** Answers with JSON; return its result from the handler. */
+  json<T>(data: T, status?: number): ResponseState {
+    if (status) this.status(status)
+    setBody(this.res, JSON.stringify(data), 'application/json; charset=utf-8')
+    return this.res
+  }
+
+  text(text: string, status?: number): ResponseState {
+    if (status) this.status(status)
+    setBody(this.res, text, 'text/plain; charset=utf-8')
+    return this.res
+  }
+
+  html(html: string, status?: number): ResponseState {
+    if (status) this.status(status)
+    setBody(this.res, html, 'text/html; charset=utf-8')
+    return this.res
+  }
+
+  redirect(location: string, status = 302): ResponseState {
+    this.header('location', location)
+    this.status(status)
+    setBody(this.res, null, 'text/plain; charset=utf-8')
+    return this.res
+  }
+
+  /** The raw body bytes, read once within the body limit (413 past it). */
+  bytes(): Promise<Uint8Array> {
+    return (this.bytesRead ??= this.readBytes(this.bodyLimit))
+  }
+
+  /**
+   * Reads and parses the body by its content type: JSON, urlencoded form, text or bytes.
+   * `accepts` narrows the types taken; any other answers 415.
+   */
+  async parseBody(accepts?: readonly BodyKind[]): Promise<I['body']> {
+    const contentType = this.headerValue('content-type')
+    const kind = bodyKind(contentType)
+    if (kind === null) {
+      const bytes = await this.bytes()
+      if (bytes.byteLength > 0) throw unsupportedType(contentType, accepts)
+      return (this.body = undefined as I['body'])
+    }
+    if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
+    if (kind !== 'bytes') checkCharset(contentType!)
+    return (this.body = parseBytes(await this.bytes(), kind) as I['body'])
+  }
+
+}
+
+function streamOf(bytes: Promise<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    async pull(controller) {
+      controller.enqueue(await bytes)
+      controller.close()
+    },
+  })
+}
+
+function unsupportedType(contentType: string | undefined, accepts?: readonly BodyKind[]): HttpError {
+  const expected = accepts?.join(', ') ?? 'a known content type'
+  return new HttpError(415, `Unsupported content type "${contentType ?? '(none)'}"; this route takes ${expected}`, {
+    code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
+  })
+}

@@ -1,0 +1,103 @@
+/** Members an error answer may add to its RFC 9457 problem document. */
+export interface ProblemExtras {
+  type?: string
+  title?: string
+  instance?: string
+  code?: string
+  [member: string]: unknown
+}
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+export function statusTitle(status: number): string {
+  return STATUS_TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error')
+}
+
+/**
+ * An error that answers with its status and an `application/problem+json` body.
+ * @example throw new HttpError(404, 'No such user', { code: 'USER_NOT_FOUND' })
+ */
+export class HttpError extends Error {
+  readonly status: number
+  readonly extras: ProblemExtras
+  /** Headers sent with the answer, such as `Allow` on a 405. */
+  readonly headers: Record<string, string>
+
+  constructor(
+    status: number,
+    message?: string,
+    extras: ProblemExtras = {},
+    init: { headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`WEFT_BAD_STATUS: HttpError takes a 4xx or 5xx status, got ${status}`)
+    }
+    super(message ?? statusTitle(status), init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = 'HttpError'
+    this.status = status
+    this.extras = extras
+    this.headers = init.headers ?? {}
+  }
+
+  get code(): string | undefined {
+    return this.extras.code
+  }
+}
+
+export interface ProblemDocument {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  [member: string]: unknown
+}
+
+/**
+ * The problem document for any thrown value. Only HttpErrors say what went wrong in
+ * production: anything else is a bug whose message may hold secrets, so it is hidden
+ * unless `expose` (development) is on.
+ */
+export function toProblem(error: unknown, expose: boolean): ProblemDocument {
+  if (error instanceof HttpError) {
+    const { type, title, ...rest } = error.extras
+    const problem: ProblemDocument = {
+      type: type ?? 'about:blank',
+      title: title ?? statusTitle(error.status),
+      status: error.status,
+      detail: error.message,
+      ...rest,
+    }
+    if (expose && error.status >= 500 && error.stack) problem.stack = error.stack.split('\n')
+    return problem
+  }
+  const problem: ProblemDocument = { type: 'about:blank', title: statusTitle(500), status: 500 }
+  if (expose) {
+    problem.detail = error instanceof Error ? error.message : String(error)
+    if (error instanceof Error && error.stack) problem.stack = error.stack.split('\n')
+  }
+  return problem
+}

@@ -1,0 +1,24 @@
+/** Every limit is on by default; `weft({ limits })` changes any of them. */
+export interface Limits {
+  /** Largest request body read, in bytes. Default 1 MiB; a route's `bodyLimit` overrides it. */
+  bodySize: number
+  /** Largest request head (request line and headers), in bytes. Default 16 KiB. */
+  headerSize: number
+  /** Most request headers; more answers 431. Default 100. */
+  headerCount: number
+  /** Milliseconds for a whole request to arrive. Default 30 s. */
+  requestTimeout: number
+  /** Milliseconds for the request head to arrive. Default 10 s. */
+  headersTimeout: number
+  /** Milliseconds an idle keep-alive connection stays open. Default 5 s. */
+  keepAliveTimeout: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  bodySize: 1024 * 1024,
+  headerSize: 16 * 1024,
+  headerCount: 100,
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 5_000,
+}

@@ -1,0 +1,69 @@
+import { validateInput } from '../schema/validate.js'
+import { compose, type Middleware, type Next } from './compose.js'
+import type { Context } from './context.js'
+import { setResult } from './response.js'
+import type { BodyKind, RouteOptions } from './types.js'
+
+/** A handler or middleware as the app stores it, before types are erased. */
+export type AnyHandler = Middleware<Context<any>>
+
+/** A route ready to serve: its whole chain in one function, sync when nothing awaits. */
+export interface CompiledRoute {
+  run(ctx: Context<any>): void | Promise<void>
+  bodyLimit: number
+}
+
+/** How a route reports a handler's error: turns it into the error response in place. */
+export type ErrorResponder = (ctx: Context<any>, error: unknown) => void | Promise<void>
+
+const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json', 'form']
+const resolvedNext: Next = () => Promise.resolve()
+
+/**
+ * Compiles a route: the middleware onion around a terminal step that validates, calls the
+ * handler and stores its result. A handler's error becomes the error response right
+ * there, so middleware after `await next()` sees a response (and the error in `ctx.error`).
+ */
+export function compileRoute(
+  middleware: AnyHandler[],
+  handler: AnyHandler,
+  options: RouteOptions,
+  bodyLimit: number,
+  onError: ErrorResponder,
+): CompiledRoute {
+  const validate = compileValidation(options)
+  const terminal = (ctx: Context<any>): void | Promise<void> => {
+    try {
+      if (validate) return validate(ctx).then(() => callHandler(ctx)).catch((error) => onError(ctx, error))
+      return callHandler(ctx)
+    } catch (error) {
+      return onError(ctx, error)
+    }
+  }
+  const callHandler = (ctx: Context<any>): void | Promise<void> => {
+    const result = handler(ctx, resolvedNext)
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => setResult(ctx.res, value),
+        (error) => onError(ctx, error),
+      )
+    }
+    setResult(ctx.res, result)
+  }
+  if (middleware.length === 0) return { run: terminal, bodyLimit }
+  const chain = compose(middleware)
+  return { run: (ctx) => chain(ctx, terminal), bodyLimit }
+}
+
+/** The route's schemas as one async step, or null when it has none. */
+function compileValidation(options: RouteOptions): ((ctx: Context<any>) => Promise<void>) | null {
+  const { params, query, headers, body } = options
+  if (!params && !query && !headers && !body) return null
+  const accepts = options.accepts ?? DEFAULT_ACCEPTS
+  return async (ctx) => {
+    if (params) ctx.params = await validateInput(params, ctx.params, 'params')
+    if (query) ctx.query = await validateInput(query, ctx.query, 'query')
+    if (headers) ctx.headers = await validateInput(headers, ctx.headers, 'headers')
+    if (body) ctx.body = await validateInput(body, await ctx.parseBody(accepts), 'body')
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A segment tree router. Fully static paths are answered from one Map lookup; the rest
+ * walk the tree, preferring a static segment over a parameter over a wildcard, and
+ * backtracking when a branch dead-ends (so `/users/new` and `/users/:id` coexist).
+ */
+
+interface Leaf<T> {
+  value: T
+  /** Parameter names in path order; a route keeps its own because siblings may name them differently. */
+  names: string[]
+}
+
+class Node<T> {
+  statics: Map<string, Node<T>> | null = null
+  param: Node<T> | null = null
+  wildcard: Map<string, Leaf<T>> | null = null
+  leaves: Map<string, Leaf<T>> | null = null
+}
+
+export interface RouteMatch<T> {
+  value: T
+  params: Record<string, string>
+}
+
+/** Any method: a route registered with `all()`. */
+export const ANY_METHOD = '*'
+
+export class Router<T> {
+  private readonly root = new Node<T>()
+  private readonly statics = new Map<string, Map<string, T>>()
+
+  add(method: string, path: string, value: T): void {
+    const pattern = normalizePath(path)
+    if (!pattern.includes(':') && !pattern.includes('*')) {
+      let byMethod = this.statics.get(pattern)
+      if (!byMethod) this.statics.set(pattern, (byMethod = new Map()))
+      if (byMethod.has(method)) throw duplicateRoute(method, path)
+      byMethod.set(method, value)
+    }
+    this.insert(method, pattern, value)
+  }
+
+  /** The route for a method and a raw (still percent-encoded) path, or null. */
+  find(method: string, path: string): RouteMatch<T> | null {
+    const normal = normalizePath(path)
+    const byMethod = this.statics.get(normal)
+    if (byMethod) {
+      const value = pickMethod(byMethod, method)
+      if (value !== undefined) return { value, params: {} }
+    }
+    const values: string[] = []
+    const leaf = walk(this.root, normal, 1, values, method)
+    if (!leaf) return null
+    const params: Record<string, string> = {}
+    for (let i = 0; i < leaf.names.length; i++) params[leaf.names[i]] = values[i]
+    return { value: leaf.value, params }
+  }
+
+  /** The methods some route answers for this path: what a 405's `Allow` lists. */
+  allowed(path: string): string[] {
+    const methods = new Set<string>()
+    collect(this.root, normalizePath(path), 1, methods)
+    return [...methods]
+  }
+
+  private insert(method: string, pattern: string, value: T): void {
+    const names: string[] = []
+    let node = this.root
+    const segments = pattern === '/' ? [] : pattern.slice(1).split('/')
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]
+      if (segment.startsWith('*')) {
+        if (i !== segments.length - 1) throw new Error(`WEFT_BAD_ROUTE: a wildcard must end the path: ${pattern}`)
+        names.push(segment.slice(1) || '*')
+        if (!node.wildcard) node.wildcard = new Map()
+        return setLeaf(node.wildcard, method, { value, names }, pattern)
+      }
+      if (segment.startsWith(':')) {
+        const name = segment.slice(1)
+        if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`WEFT_BAD_ROUTE: bad parameter name "${name}" in ${pattern}`)
+        names.push(name)
+        node = node.param ??= new Node()
+      } else {
+        if (!node.statics) node.statics = new Map()
+        let child = node.statics.get(segment)
+        if (!child) node.statics.set(segment, (child = new Node()))
+        node = child
+      }
+    }
+    if (!node.leaves) node.leaves = new Map()
+    setLeaf(node.leaves, method, { value, names }, pattern)
+  }
+}
+
+function walk<T>(node: Node<T>, path: string, start: number, values: string[], method: string): Leaf<T> | null {
+  if (start >= path.length) {
+    const leaf = node.leaves && pickMethod(node.leaves, method)
+    if (leaf) return leaf
+    // `/files/*` also answers `/files`, with an empty wildcard.
+    const wild = node.wildcard && pickMethod(node.wildcard, method)
+    if (wild) values.push('')
+    return wild ?? null
+  }
+  let end = path.indexOf('/', start)
+  if (end === -1) end = path.length
+  const segment = path.slice(start, end)
+  const child = node.statics?.get(segment)
+  if (child) {
+    const leaf = walk(child, path, end + 1, values, method)
+    if (leaf) return leaf
+  }
+  if (node.param && segment !== '') {
+    values.push(segment)
+    const leaf = walk(node.param, path, end + 1, values, method)
+    if (leaf) return leaf
+    values.pop()
+  }
+  const wild = node.wildcard && pickMethod(node.wildcard, method)
+  if (wild) {
+    values.push(path.slice(start))
+    return wild
+  }
+  return null
+}
+
+function collect<T>(node: Node<T>, path: string, start: number, methods: Set<string>): void {
+  if (node.wildcard) for (const method of node.wildcard.keys()) methods.add(method)
+  if (start >= path.length) {
+    if (node.leaves) for (const method of node.leaves.keys()) methods.add(method)
+    return
+  }
+  let end = path.indexOf('/', start)
+  if (end === -1) end = path.length
+  const segment = path.slice(start, end)
+  const child = node.statics?.get(segment)
+  if (child) collect(child, path, end + 1, methods)
+  if (node.param && segment !== '') collect(node.param, path, end + 1, methods)
+}
+
+function pickMethod<V>(byMethod: Map<string, V>, method: string): V | undefined {
+  return byMethod.get(method) ?? (method === 'HEAD' ? byMethod.get('GET') : undefined) ?? byMethod.get(ANY_METHOD)
+}
+
+function setLeaf<T>(leaves: Map<string, Leaf<T>>, method: string, leaf: Leaf<T>, pattern: string): void {
+  if (leaves.has(method)) throw duplicateRoute(method, pattern)
+  leaves.set(method, leaf)
+}
+
+function duplicateRoute(method: string, path: string): Error {
+  return new Error(`WEFT_DUPLICATE_ROUTE: ${method} ${path} is registered twice; remove one of them`)
+}
+
+/** `/users/` and `/users` are one route, as in Express. */
+export function normalizePath(path: string): string {
+  if (path.length > 1 && path.charCodeAt(path.length - 1) === 47) return path.slice(0, -1)
+  return path || '/'
+}

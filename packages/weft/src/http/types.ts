@@ -1,0 +1,60 @@
+import type { StandardSchemaV1 } from '../schema/standard.js'
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+
+type ParamsOf<Segment extends string> = Segment extends `:${infer Name}`
+  ? { [K in Name]: string }
+  : Segment extends `*${infer Name}`
+    ? { [K in Name extends '' ? '*' : Name]: string }
+    : {}
+
+type ParamsFromSegments<Path extends string> = Path extends `${infer Head}/${infer Tail}`
+  ? ParamsOf<Head> & ParamsFromSegments<Tail>
+  : ParamsOf<Path>
+
+/**
+ * The params a path declares: `'/users/:id/posts/:postId'` gives `{ id: string; postId: string }`,
+ * a trailing `*` gives `{ '*': string }` and `*rest` gives `{ rest: string }`.
+ */
+export type PathParams<Path extends string> = string extends Path
+  ? Record<string, string>
+  : Simplify<ParamsFromSegments<Path>>
+
+/** Query values as the URL holds them: repeated keys become arrays. */
+export type QueryValues = Record<string, string | string[]>
+
+/** The schemas a route may declare; each is any Standard Schema (zod, valibot, arktype...). */
+export interface RouteSchemas {
+  params?: StandardSchemaV1
+  query?: StandardSchemaV1
+  body?: StandardSchemaV1
+  headers?: StandardSchemaV1
+  response?: StandardSchemaV1 | Record<number, StandardSchemaV1>
+}
+
+/** Route options: its schemas and its own limits. */
+export interface RouteOptions extends RouteSchemas {
+  /** Largest request body this route reads, in bytes; overrides the app's limit. */
+  bodyLimit?: number
+  /** Media types the route accepts for its body; default JSON and urlencoded forms when it has a body schema. */
+  accepts?: BodyKind[]
+}
+
+export type BodyKind = 'json' | 'form' | 'text' | 'bytes'
+
+type Output<S, Fallback> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Fallback
+
+/** What a handler sees of the request, typed from the path and the route's schemas. */
+export interface Input<Params = Record<string, string>, Query = QueryValues, Body = unknown, Headers = Record<string, string>> {
+  params: Params
+  query: Query
+  body: Body
+  headers: Headers
+}
+
+export type InputOf<Path extends string, Options extends RouteSchemas = {}> = Input<
+  Output<Options['params'], PathParams<Path>>,
+  Output<Options['query'], QueryValues>,
+  Output<Options['body'], unknown>,
+  Output<Options['headers'], Record<string, string>>
+>
