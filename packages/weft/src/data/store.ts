@@ -67,7 +67,7 @@ export interface StoreCollection {
   distinct(field: string, filter: Filter): Promise<unknown[]>
   updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult>
   updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult>
-  /** The replacement is already validated; `_id`, when given, equals the matched one. */
+  /** The replacement is already validated; an `_id` in it that differs from the matched one is refused (immutable). */
   replaceOne(
     filter: Filter,
     doc: Omit<StoredDocument, '_id'> & { _id?: DocId },

@@ -3,12 +3,12 @@
 // match by element, and as a whole), negations ($ne, $nin, $not, $exists: false) are
 // the negation of the whole path, and `null` matches a missing field.
 
-import { QueryError } from '../errors.ts'
-import type { Filter } from '../store.ts'
-import { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.ts'
-import { refuseOperator } from './operators.ts'
-import { someAtPath, splitPath } from './paths.ts'
-import { typeMatches } from './types.ts'
+import { QueryError } from '../errors.js'
+import type { Filter } from '../store.js'
+import { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.js'
+import { refuseOperator } from './operators.js'
+import { someAtPath, splitPath } from './paths.js'
+import { typeMatches } from './types.js'
 
 export type Predicate = (doc: unknown) => boolean
 type ValueTest = (value: unknown) => boolean

@@ -2,7 +2,7 @@
 // code ($where, $function, $accumulator) and expression operators ($expr) are refused on
 // purpose: they run code or bypass the query model, and they do not exist in every store.
 
-import { QueryError } from '../errors.ts'
+import { QueryError } from '../errors.js'
 
 export const queryOperators = new Set([
   '$eq',

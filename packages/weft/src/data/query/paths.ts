@@ -2,7 +2,7 @@
 // on an array it steps into every element that is a document, and a numeric segment
 // also picks the element at that position. `{ 'a.b': 1 }` matches `{ a: [{ b: 1 }] }`.
 
-import { isPlainObject } from './compare.ts'
+import { isPlainObject } from './compare.js'
 
 /** `'a.b.0'` -> `['a', 'b', '0']`. */
 export function splitPath(path: string): string[] {

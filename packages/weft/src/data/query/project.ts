@@ -2,10 +2,10 @@
 // `_id` unless `_id: 0`) or an exclusion list (everything but these); never both, except
 // that `_id` may be excluded from an inclusion. Dotted paths reach into arrays of documents.
 
-import { QueryError } from '../errors.ts'
-import type { Projection } from '../store.ts'
-import { isPlainObject } from './compare.ts'
-import { splitPath } from './paths.ts'
+import { QueryError } from '../errors.js'
+import type { Projection } from '../store.js'
+import { isPlainObject } from './compare.js'
+import { splitPath } from './paths.js'
 
 type Doc = Record<string, unknown>
 interface Tree {

@@ -2,10 +2,10 @@
 // as null; an array sorts by its smallest element ascending and its largest descending;
 // an empty array sorts below null.
 
-import { QueryError } from '../errors.ts'
-import type { SortSpec } from '../store.ts'
-import { compareValues, isPlainObject } from './compare.ts'
-import { isIndexSegment, splitPath } from './paths.ts'
+import { QueryError } from '../errors.js'
+import type { SortSpec } from '../store.js'
+import { compareValues, isPlainObject } from './compare.js'
+import { isIndexSegment, splitPath } from './paths.js'
 
 export type Comparator = (a: unknown, b: unknown) => number
 

@@ -2,8 +2,8 @@
 // that is a whole number in int32 range counts as "int" (the official driver stores it so),
 // any other number as "double"; "number" matches both.
 
-import { QueryError } from '../errors.ts'
-import { isObjectIdLike, isPlainObject } from './compare.ts'
+import { QueryError } from '../errors.js'
+import { isObjectIdLike, isPlainObject } from './compare.js'
 
 const aliases: Record<string, string> = {
   1: 'double',

@@ -1,11 +1,11 @@
 // The array update operators: $push (with $each, $slice, $position, $sort), $addToSet,
 // $pull, $pullAll and $pop. Each takes the current value and returns the new array.
 
-import { UpdateError } from '../errors.ts'
-import type { SortSpec } from '../store.ts'
-import { compareValues, isPlainObject, valuesEqual } from './compare.ts'
-import { compileCondition, compileFilter, isOperatorObject } from './match.ts'
-import { compileSort } from './sort.ts'
+import { UpdateError } from '../errors.js'
+import type { SortSpec } from '../store.js'
+import { compareValues, isPlainObject, valuesEqual } from './compare.js'
+import { compileCondition, compileFilter, isOperatorObject } from './match.js'
+import { compileSort } from './sort.js'
 
 function currentArray(op: string, path: string, current: unknown): unknown[] {
   if (current === undefined) return []

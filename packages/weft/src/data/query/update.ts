@@ -2,14 +2,14 @@
 // input is never changed. Like MongoDB 5+, the fields are updated in path order, two
 // operators may not touch the same path (or a path and its parent), and `_id` is immutable.
 
-import { UpdateError } from '../errors.ts'
-import type { Filter, UpdateSpec } from '../store.ts'
-import { compareValues, isPlainObject, valuesEqual } from './compare.ts'
-import { isOperatorObject } from './match.ts'
-import { updateOperators } from './operators.ts'
-import { isIndexSegment, splitPath } from './paths.ts'
-import { addToSet, pop, pull, pullAll, push } from './update-arrays.ts'
-import { cloneValue, crossesArray, readPath, removePath, writePath } from './write-path.ts'
+import { UpdateError } from '../errors.js'
+import type { Filter, UpdateSpec } from '../store.js'
+import { compareValues, isPlainObject, valuesEqual } from './compare.js'
+import { isOperatorObject } from './match.js'
+import { updateOperators } from './operators.js'
+import { isIndexSegment, splitPath } from './paths.js'
+import { addToSet, pop, pull, pullAll, push } from './update-arrays.js'
+import { cloneValue, crossesArray, readPath, removePath, writePath } from './write-path.js'
 
 export interface ApplyUpdateOptions {
   /** True when an upsert inserts this document: `$setOnInsert` applies. */

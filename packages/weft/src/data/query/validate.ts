@@ -9,11 +9,11 @@
 // with a `$` key. And input marked with `untrusted()` may never supply operators at all:
 // `find({ password: untrusted(body).password })` cannot become `{ $ne: null }`.
 
-import { QueryError } from '../errors.ts'
-import type { Filter, UpdateSpec } from '../store.ts'
-import { isPlainObject } from './compare.ts'
-import { compileFilter, isOperatorObject } from './match.ts'
-import { queryOperators, refuseOperator, updateOperators } from './operators.ts'
+import { QueryError } from '../errors.js'
+import type { Filter, UpdateSpec } from '../store.js'
+import { isPlainObject } from './compare.js'
+import { compileFilter, isOperatorObject } from './match.js'
+import { queryOperators, refuseOperator, updateOperators } from './operators.js'
 
 export interface FilterCheckOptions {
   /** Accept operator objects in value positions and from untrusted input. Off by default. */

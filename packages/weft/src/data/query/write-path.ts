@@ -2,9 +2,9 @@
 // index arrays, missing parents are created as documents, and writing through a scalar
 // is an error (MongoDB: "Cannot create field 'b' in element {a: 5}").
 
-import { UpdateError } from '../errors.ts'
-import { isPlainObject } from './compare.ts'
-import { isIndexSegment } from './paths.ts'
+import { UpdateError } from '../errors.js'
+import { isPlainObject } from './compare.js'
+import { isIndexSegment } from './paths.js'
 
 type Container = Record<string, unknown> | unknown[]
 

@@ -1,0 +1,59 @@
+// Picks a store by URL scheme and loads it with a dynamic import, so an application
+// pays only for the driver it uses (and bundlers do not pull the others in).
+
+import { Db } from './db.js'
+import { DataError } from './errors.js'
+import type { Store, StoreFactory } from './store.js'
+
+type StoreKind = Store['kind']
+
+const modules: Record<StoreKind, string> = {
+  memory: './stores/memory.js',
+  sqlite: './stores/sqlite.js',
+  postgres: './stores/postgres.js',
+  mongodb: './stores/mongodb.js',
+}
+
+const schemes: Record<string, StoreKind> = {
+  memory: 'memory',
+  sqlite: 'sqlite',
+  file: 'sqlite',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mongodb: 'mongodb',
+  'mongodb+srv': 'mongodb',
+}
+
+/** Which store a URL names: `memory:`, `sqlite:./app.db` (or a bare path), `postgres://`, `mongodb://`. */
+export function storeKind(url: URL | string): StoreKind {
+  const text = String(url)
+  const match = /^([a-z][a-z0-9+.-]*):/i.exec(text)
+  // A bare path, or a Windows drive letter like C:\data\app.db, means SQLite.
+  if (!match || match[1].length === 1) return 'sqlite'
+  const kind = schemes[match[1].toLowerCase()]
+  if (!kind) {
+    throw new DataError(
+      'WEFT_DATA_BAD_URL',
+      `Unknown database URL scheme "${match[1]}:". Use memory:, sqlite:<file>, postgres://... or mongodb://...`,
+    )
+  }
+  return kind
+}
+
+/** `await connect('sqlite:./data/app.db')` -> a `Db`. */
+export async function connect(url: URL | string = 'sqlite:./data/app.db'): Promise<Db> {
+  const kind = storeKind(url)
+  const normalised = kind === 'sqlite' && !/^(sqlite|file):/i.test(String(url)) ? `sqlite:${url}` : url
+  const createStore = await loadFactory(kind)
+  return new Db(await createStore(normalised))
+}
+
+async function loadFactory(kind: StoreKind): Promise<StoreFactory> {
+  // A variable specifier keeps TypeScript and bundlers from resolving every store.
+  const specifier = modules[kind]
+  const loaded = (await import(specifier)) as { createStore?: StoreFactory }
+  if (typeof loaded.createStore !== 'function') {
+    throw new DataError('WEFT_DATA_BAD_STORE', `The ${kind} store module does not export createStore.`)
+  }
+  return loaded.createStore
+}

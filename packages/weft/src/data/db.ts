@@ -1,0 +1,57 @@
+// A connected database: collections by name (each with an optional schema),
+// transactions and close. Made by `connect(url)`.
+
+import { Collection } from './collection.js'
+import { DataError } from './errors.js'
+import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
+import type { Store } from './store.js'
+
+export class Db {
+  readonly #store: Store
+  #closed = false
+
+  constructor(store: Store) {
+    this.#store = store
+  }
+
+  /** Which store answers: 'memory', 'sqlite', 'postgres' or 'mongodb'. */
+  get kind(): Store['kind'] {
+    return this.#store.kind
+  }
+
+  /** `db.collection('tasks', TaskSchema)`: writes validated, reads typed by the schema. */
+  collection<S extends StandardSchemaV1>(name: string, schema: S): Collection<Infer<S>, InferInput<S>>
+  collection<T = Record<string, unknown>>(name: string): Collection<T>
+  collection(name: string, schema?: StandardSchemaV1): Collection<unknown> {
+    this.#open()
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,120}$/.test(name) || name.startsWith('.')) {
+      throw new DataError(
+        'WEFT_DATA_BAD_COLLECTION',
+        `Collection name ${JSON.stringify(name)} is not allowed: use 1-120 letters, digits, "_", "-" or ".".`,
+      )
+    }
+    return new Collection(name, this.#store.collection(name), schema)
+  }
+
+  /** Runs `fn` as one transaction: if it throws, none of its writes stay. */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#open()
+    return this.#store.transaction(fn)
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#store.close()
+  }
+
+  /** The underlying store, for store-specific work (tests, migrations). */
+  get store(): Store {
+    return this.#store
+  }
+
+  #open(): void {
+    if (this.#closed)
+      throw new DataError('WEFT_DATA_CLOSED', 'This database is closed; call connect() again.')
+  }
+}

@@ -1,0 +1,43 @@
+// weft/data: MongoDB-style collections over memory, SQLite, PostgreSQL or MongoDB,
+// with one semantics everywhere. See docs/data.md.
+
+export {
+  Collection,
+  type CollectionFindOptions,
+  type CollectionUpdateOptions,
+  type FilterOptions,
+  type FindOneOptions,
+  type NewDocument,
+  type WithId,
+} from './collection.js'
+export { connect, storeKind } from './connect.js'
+export { Cursor } from './cursor.js'
+export { Db } from './db.js'
+export {
+  DataError,
+  type DataErrorCode,
+  DuplicateKeyError,
+  QueryError,
+  UpdateError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js'
+export { isObjectId, objectId, objectIdDate } from './objectid.js'
+export { untrusted } from './query/index.js'
+export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
+export type {
+  ChangeEvent,
+  DocId,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  Projection,
+  SortSpec,
+  Store,
+  StoreCollection,
+  StoredDocument,
+  StoreFactory,
+  UpdateOptions,
+  UpdateResult,
+  UpdateSpec,
+} from './store.js'

@@ -1,0 +1,288 @@
+// One collection of the memory store. Documents live in a Map keyed by their `_id` (with
+// its type, so 1 and '1' differ), in insertion order, which is the natural order of find.
+// Documents are copied in and out, so callers never hold the stored objects.
+
+import { DuplicateKeyError, UpdateError } from '../errors.js'
+import { objectId } from '../objectid.js'
+import {
+  applyUpdate,
+  cloneValue,
+  compileFilter,
+  compileProjection,
+  compileSort,
+  splitPath,
+  upsertDocument,
+  valuesAtPath,
+  valuesEqual,
+} from '../query/index.js'
+import type {
+  ChangeEvent,
+  DocId,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  StoreCollection,
+  StoredDocument,
+  UpdateOptions,
+  UpdateResult,
+  UpdateSpec,
+} from '../store.js'
+import { WatchHub } from '../watch.js'
+import { indexName, UniqueIndex } from './memory-index.js'
+
+export interface MemoryState {
+  docs: Map<string, StoredDocument>
+  indexes: Map<UniqueIndex, Map<string, string>>
+}
+
+interface Host {
+  gate(): Promise<void>
+  emit(publish: () => void): void
+}
+
+function idKey(id: DocId): string {
+  return `${typeof id}:${id}`
+}
+
+export class MemoryCollection implements StoreCollection {
+  readonly name: string
+  readonly #host: Host
+  #docs = new Map<string, StoredDocument>()
+  readonly #unique = new Map<string, UniqueIndex>()
+  readonly #indexNames = new Set<string>(['_id_'])
+  readonly #hub = new WatchHub()
+
+  constructor(name: string, host: Host) {
+    this.name = name
+    this.#host = host
+  }
+
+  async insertMany(docs: StoredDocument[]): Promise<void> {
+    await this.#host.gate()
+    const staged = docs.map((doc) => cloneValue(doc))
+    this.#checkNew(staged)
+    for (const doc of staged) this.#put(doc)
+    for (const doc of staged) this.#publish({ type: 'insert', collection: this.name, id: doc._id, doc })
+  }
+
+  // Checks every new document against the stored ones and against each other before
+  // anything is written, so a clash in the middle leaves nothing half-inserted.
+  #checkNew(docs: StoredDocument[]): void {
+    const ids = new Set<string>()
+    for (const doc of docs) {
+      const key = idKey(doc._id)
+      if (this.#docs.has(key) || ids.has(key)) throw new DuplicateKeyError('_id_', { _id: doc._id })
+      ids.add(key)
+    }
+    for (const index of this.#unique.values()) {
+      const seen = new Map<string, string>()
+      for (const doc of docs) {
+        const owner = idKey(doc._id)
+        index.check(doc, owner)
+        for (const key of index.keysOf(doc)) {
+          if (seen.has(key) && seen.get(key) !== owner)
+            throw new DuplicateKeyError(index.name, index.keyFields(doc))
+          seen.set(key, owner)
+        }
+      }
+    }
+  }
+
+  async *find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
+    await this.#host.gate()
+    const project = compileProjection(options.projection)
+    for (const doc of this.#select(filter, options)) yield project(cloneValue(doc)) as StoredDocument
+  }
+
+  #select(filter: Filter, options: FindOptions): StoredDocument[] {
+    const matches = compileFilter(filter)
+    let found = [...this.#docs.values()].filter(matches)
+    if (options.sort && Object.keys(options.sort).length > 0) found.sort(compileSort(options.sort))
+    const skip = options.skip ?? 0
+    found = found.slice(skip, options.limit ? skip + options.limit : undefined)
+    return found
+  }
+
+  async count(filter: Filter): Promise<number> {
+    await this.#host.gate()
+    return this.#select(filter, {}).length
+  }
+
+  async distinct(field: string, filter: Filter): Promise<unknown[]> {
+    await this.#host.gate()
+    const values: unknown[] = []
+    const path = splitPath(field)
+    for (const doc of this.#select(filter, {})) {
+      for (const value of valuesAtPath(doc, path)) {
+        if (value !== undefined && !values.some((seen) => valuesEqual(seen, value)))
+          values.push(cloneValue(value))
+      }
+    }
+    return values
+  }
+
+  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
+    return this.#update(filter, update, options, true)
+  }
+
+  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
+    return this.#update(filter, update, options, false)
+  }
+
+  async replaceOne(
+    filter: Filter,
+    doc: Omit<StoredDocument, '_id'> & { _id?: DocId },
+    options: UpdateOptions,
+  ): Promise<UpdateResult> {
+    return this.#update(filter, doc, options, true)
+  }
+
+  // Computes and validates every new document first, then checks unique indexes, then
+  // writes: a failure at any step leaves the collection unchanged.
+  async #update(
+    filter: Filter,
+    update: UpdateSpec,
+    options: UpdateOptions,
+    one: boolean,
+  ): Promise<UpdateResult> {
+    await this.#host.gate()
+    const matched = this.#select(filter, one ? { limit: 1 } : {})
+    if (matched.length === 0) return options.upsert ? this.#upsert(filter, update, options) : noMatch()
+    const changes: { before: StoredDocument; after: StoredDocument }[] = []
+    for (const before of matched) {
+      let after = nextDocument(before, update)
+      if (options.validate) after = await options.validate(after)
+      if (!valuesEqual(before._id, after._id)) throw immutableId()
+      if (!valuesEqual(before, after)) changes.push({ before, after })
+    }
+    this.#replaceAll(changes)
+    return { matchedCount: matched.length, modifiedCount: changes.length, upsertedId: null }
+  }
+
+  async #upsert(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
+    const built = upsertDocument(filter, update)
+    let doc = (built._id === undefined ? { _id: objectId(), ...built } : built) as StoredDocument
+    if (options.validate) doc = await options.validate(doc)
+    await this.insertMany([doc])
+    return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
+  }
+
+  #replaceAll(changes: { before: StoredDocument; after: StoredDocument }[]): void {
+    const state = changes.length > 1 ? this.snapshot() : null
+    try {
+      for (const { before, after } of changes) this.#swap(before, after)
+    } catch (error) {
+      if (state) this.restore(state)
+      throw error
+    }
+    for (const { after } of changes)
+      this.#publish({ type: 'update', collection: this.name, id: after._id, doc: after })
+  }
+
+  #swap(before: StoredDocument, after: StoredDocument): void {
+    const owner = idKey(before._id)
+    for (const index of this.#unique.values()) index.check(after, owner)
+    for (const index of this.#unique.values()) {
+      index.remove(before, owner)
+      index.add(after, owner)
+    }
+    this.#docs.set(owner, after)
+  }
+
+  deleteOne(filter: Filter): Promise<number> {
+    return this.#delete(filter, true)
+  }
+
+  deleteMany(filter: Filter): Promise<number> {
+    return this.#delete(filter, false)
+  }
+
+  async #delete(filter: Filter, one: boolean): Promise<number> {
+    await this.#host.gate()
+    const matched = this.#select(filter, one ? { limit: 1 } : {})
+    for (const doc of matched) {
+      const owner = idKey(doc._id)
+      for (const index of this.#unique.values()) index.remove(doc, owner)
+      this.#docs.delete(owner)
+      this.#publish({ type: 'delete', collection: this.name, id: doc._id }, doc)
+    }
+    return matched.length
+  }
+
+  async createIndex(spec: IndexSpec): Promise<string> {
+    await this.#host.gate()
+    const name = indexName(spec)
+    if (!spec.unique || this.#unique.has(name)) {
+      this.#indexNames.add(name)
+      return name
+    }
+    const index = new UniqueIndex(spec)
+    const entries = new Map<string, string>()
+    for (const [owner, doc] of this.#docs) {
+      for (const key of index.keysOf(doc)) {
+        if (entries.has(key)) throw new DuplicateKeyError(name, index.keyFields(doc))
+        entries.set(key, owner)
+      }
+    }
+    index.setEntries(entries)
+    this.#unique.set(name, index)
+    this.#indexNames.add(name)
+    return name
+  }
+
+  watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
+    return this.#hub.subscribe(filter)
+  }
+
+  #put(doc: StoredDocument): void {
+    const owner = idKey(doc._id)
+    for (const index of this.#unique.values()) index.add(doc, owner)
+    this.#docs.set(owner, doc)
+  }
+
+  #publish(event: ChangeEvent, before?: StoredDocument): void {
+    if (this.#hub.size === 0) return
+    const copy = event.type === 'delete' ? event : { ...event, doc: cloneValue(event.doc) }
+    this.#host.emit(() => this.#hub.publish(copy, before))
+  }
+
+  snapshot(): MemoryState {
+    const indexes = new Map<UniqueIndex, Map<string, string>>()
+    for (const index of this.#unique.values()) indexes.set(index, index.copyEntries())
+    return { docs: new Map(this.#docs), indexes }
+  }
+
+  /** Puts back a snapshot; a collection created after it (no snapshot) is emptied. */
+  restore(state: MemoryState | undefined): void {
+    this.#docs = state ? state.docs : new Map()
+    for (const index of this.#unique.values()) {
+      const entries = state?.indexes.get(index)
+      if (entries) index.setEntries(entries)
+      else {
+        index.setEntries(new Map())
+        for (const [owner, doc] of this.#docs) index.add(doc, owner)
+      }
+    }
+  }
+
+  closeFeeds(): void {
+    this.#hub.close()
+  }
+}
+
+function nextDocument(before: StoredDocument, update: UpdateSpec): StoredDocument {
+  if (Object.keys(update).some((key) => key.startsWith('$'))) return applyUpdate(before, update)
+  if (update._id !== undefined && !valuesEqual(update._id, before._id)) throw immutableId()
+  const { _id: _ignored, ...rest } = cloneValue(update)
+  return { _id: before._id, ...rest }
+}
+
+function immutableId(): UpdateError {
+  return new UpdateError(
+    'The _id of a document cannot change (it is immutable). Insert a new document and delete the old one instead.',
+  )
+}
+
+function noMatch(): UpdateResult {
+  return { matchedCount: 0, modifiedCount: 0, upsertedId: null }
+}
