@@ -1,0 +1,42 @@
+// Index naming and key reporting shared by the SQL stores. Names follow MongoDB
+// (`email_1`, `a.b_1_c_-1`) so the same `createIndex` returns the same name everywhere.
+
+import { QueryError } from '../errors.js'
+import { getPath, splitPath } from '../query/index.js'
+import type { IndexSpec, StoredDocument } from '../store.js'
+import { sqlPath } from './sql-pushdown.js'
+
+/** The index name: the one given, or MongoDB's default `field_1_other_-1`. */
+export function indexName(spec: IndexSpec): string {
+  return (
+    spec.name ??
+    Object.entries(spec.keys)
+      .map(([path, direction]) => `${path}_${direction}`)
+      .join('_')
+  )
+}
+
+/** The indexed paths, checked: only plain names reach SQL text. */
+export function indexPaths(spec: IndexSpec): string[] {
+  const paths = Object.keys(spec.keys ?? {})
+  if (paths.length === 0)
+    throw new QueryError('An index needs at least one key, e.g. { keys: { email: 1 } }.')
+  for (const path of paths) {
+    if (path !== '_id' && !sqlPath(path)) {
+      throw new QueryError(
+        `Cannot index "${path}" in a SQL store: use dotted names made of letters, digits and _ (e.g. "profile.email").`,
+      )
+    }
+    const direction = spec.keys[path]
+    if (direction !== 1 && direction !== -1)
+      throw new QueryError(`Index direction for "${path}" must be 1 or -1.`)
+  }
+  return paths
+}
+
+/** The key a document has in an index, for DuplicateKeyError; `paths` as in the index. */
+export function uniqueKey(paths: string[], doc: StoredDocument): Record<string, unknown> {
+  const key: Record<string, unknown> = {}
+  for (const path of paths) key[path] = getPath(doc, splitPath(path)) ?? null
+  return key
+}

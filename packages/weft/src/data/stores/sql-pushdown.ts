@@ -1,0 +1,266 @@
+// Translates the part of a MongoDB filter that SQL can answer into a WHERE clause, for
+// the SQLite and PostgreSQL stores. The rule: the clause selects a SUPERSET of the
+// matching documents, never fewer; the store then applies the exact semantics with
+// `compileFilter` on top. Only when the translation is exact (every condition pushed,
+// no array at any path it reads) may SQL also do ORDER BY / LIMIT / OFFSET.
+//
+// MongoDB semantics that make this subtle: `{ tags: 'a' }` matches `tags: ['a', 'b']`,
+// `{ 'a.b': 1 }` matches `a: [{ b: 1 }]`, `{ a: null }` matches a missing `a`, and
+// `{ a: { $gt: 1 } }` never matches a string. So every pushed condition is typed, and
+// in superset mode it is OR-ed with "some step of this path is an array".
+
+import type { Filter, SortSpec } from '../store.js'
+import { encodeId } from './json-codec.js'
+
+/** What differs between SQLite and PostgreSQL; values always travel as parameters. */
+export interface SqlDialect {
+  /** Adds a parameter and returns its placeholder (`?` or `$3`). */
+  param(params: unknown[], value: unknown): string
+  /** The JSON value at a path, exactly as `createIndex` indexes it. */
+  value(segments: string[]): string
+  /** Equality with a number, string or boolean, typed (so `1` never equals `true`). */
+  equals(segments: string[], value: number | string | boolean, params: unknown[]): string
+  /** Missing or null. */
+  isNull(segments: string[]): string
+  exists(segments: string[], exists: boolean): string
+  /** A typed range; null when this dialect cannot compare such a bound like MongoDB. */
+  range(segments: string[], op: RangeOp, bound: number | string, params: unknown[]): string | null
+  /** True when the value at the path is an array. */
+  isArray(segments: string[]): string
+}
+
+export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte'
+
+export const SQL_OPERATOR: Record<RangeOp, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
+
+/** What `pushdown` produced. */
+export interface Pushdown {
+  /** SQL condition, `1=1` when nothing could be pushed. */
+  where: string
+  params: unknown[]
+  /** Every condition was pushed exactly, provided no array sits on `paths`. */
+  exact: boolean
+  /** Field paths (dotted) whose array-ness the exact form relies on. */
+  paths: string[]
+  /** Paths the filter pins to numbers, or to a single value, for ORDER BY pushdown. */
+  pins: Map<string, 'number' | 'single'>
+}
+
+/**
+ * `mode: 'superset'` always answers correctly; `mode: 'scalar'` leaves out the array
+ * alternatives and is only right once the store has checked that `paths` hold no arrays.
+ */
+export function pushdown(filter: Filter, dialect: SqlDialect, mode: 'superset' | 'scalar'): Pushdown {
+  const state: Pushdown = { where: '', params: [], exact: true, paths: [], pins: new Map() }
+  state.where = translate(filter, dialect, mode, state, true) ?? '1=1'
+  return state
+}
+
+const SAFE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * `'a.b'` -> `['a', 'b']` when every segment is a plain name safe to write into SQL
+ * text (expression indexes only match literal paths); null otherwise.
+ */
+export function sqlPath(path: string): string[] | null {
+  const segments = path.split('.')
+  return segments.every((segment) => SAFE_SEGMENT.test(segment)) ? segments : null
+}
+
+function translate(
+  filter: Filter,
+  dialect: SqlDialect,
+  mode: 'superset' | 'scalar',
+  state: Pushdown,
+  topLevel: boolean,
+): string | null {
+  const parts: string[] = []
+  for (const key of Object.keys(filter)) {
+    const value = filter[key]
+    let part: string | null = null
+    if (key === '$and' && Array.isArray(value)) {
+      part = joinParts(
+        value.map((sub) => translate(sub as Filter, dialect, mode, state, topLevel)),
+        ' AND ',
+      )
+    } else if (key === '$or' && Array.isArray(value)) {
+      part = translateOr(value as Filter[], dialect, mode, state)
+    } else if (key === '$comment') {
+      continue
+    } else if (key.startsWith('$')) {
+      state.exact = false
+    } else {
+      part = fieldCondition(key, value, dialect, mode, state, topLevel)
+    }
+    if (part) parts.push(part)
+  }
+  return joinParts(parts, ' AND ')
+}
+
+// An OR is pushed only when every branch pushes something; pins inside a branch say
+// nothing about the documents of another branch, so they are dropped.
+function translateOr(branches: Filter[], dialect: SqlDialect, mode: 'superset' | 'scalar', state: Pushdown) {
+  const inner: Pushdown = { ...state, pins: new Map() }
+  const parts = branches.map((branch) => translate(branch, dialect, mode, inner, false))
+  state.params = inner.params
+  state.paths = inner.paths
+  state.exact = inner.exact
+  if (parts.some((part) => part === null)) {
+    state.exact = false
+    return null
+  }
+  return `(${parts.join(' OR ')})`
+}
+
+function joinParts(parts: (string | null)[], glue: string): string | null {
+  const present = parts.filter((part): part is string => part !== null && part !== '')
+  if (present.length === 0) return null
+  return present.length === 1 ? present[0] : `(${present.join(glue)})`
+}
+
+function fieldCondition(
+  path: string,
+  condition: unknown,
+  dialect: SqlDialect,
+  mode: 'superset' | 'scalar',
+  state: Pushdown,
+  topLevel: boolean,
+): string | null {
+  if (path === '_id') return idCondition(condition, dialect, state)
+  const segments = sqlPath(path)
+  if (!segments) {
+    state.exact = false
+    return null
+  }
+  const ops = isOperatorObject(condition) ? condition : { $eq: condition }
+  const parts: string[] = []
+  let pin: 'number' | 'single' | undefined
+  for (const op of Object.keys(ops)) {
+    const arg = ops[op]
+    const part = operatorCondition(segments, op, arg, dialect, state)
+    if (part === null) {
+      state.exact = false
+      continue
+    }
+    parts.push(part)
+    pin = strongerPin(pin, pinOf(op, arg))
+  }
+  const scalar = joinParts(parts, ' AND ')
+  if (!scalar) return null
+  if (!state.paths.includes(path)) state.paths.push(path)
+  if (topLevel && pin) state.pins.set(path, strongerPin(state.pins.get(path), pin)!)
+  if (mode === 'scalar') return scalar
+  return `(${scalar} OR ${arraySteps(segments, dialect).join(' OR ')})`
+}
+
+/** One `isArray` test per step of the path: `a`, `a.b`, `a.b.c`. */
+export function arraySteps(segments: string[], dialect: SqlDialect): string[] {
+  return segments.map((_, i) => dialect.isArray(segments.slice(0, i + 1)))
+}
+
+function operatorCondition(
+  segments: string[],
+  op: string,
+  arg: unknown,
+  dialect: SqlDialect,
+  state: Pushdown,
+): string | null {
+  switch (op) {
+    case '$eq':
+      return equalsCondition(segments, arg, dialect, state)
+    case '$in': {
+      if (!Array.isArray(arg) || arg.length === 0) return null
+      const parts = arg.map((item) => equalsCondition(segments, item, dialect, state))
+      return parts.includes(null) ? null : `(${parts.join(' OR ')})`
+    }
+    case '$gt':
+    case '$gte':
+    case '$lt':
+    case '$lte':
+      if (!isPushableScalar(arg) || typeof arg === 'boolean') return null
+      return dialect.range(segments, op, arg, state.params)
+    case '$exists':
+      return dialect.exists(segments, Boolean(arg))
+    default:
+      return null
+  }
+}
+
+function equalsCondition(segments: string[], value: unknown, dialect: SqlDialect, state: Pushdown) {
+  if (value === null) return dialect.isNull(segments)
+  if (!isPushableScalar(value)) return null
+  return dialect.equals(segments, value, state.params)
+}
+
+function isPushableScalar(value: unknown): value is number | string | boolean {
+  return (
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    typeof value === 'string' ||
+    typeof value === 'boolean'
+  )
+}
+
+// `_id` has its own column holding the JSON form of the id; it is never an array.
+function idCondition(condition: unknown, dialect: SqlDialect, state: Pushdown): string | null {
+  const isId = (value: unknown) => typeof value === 'string' || typeof value === 'number'
+  if (isId(condition)) return `_id = ${dialect.param(state.params, encodeId(condition as string))}`
+  if (isOperatorObject(condition) && Object.keys(condition).length === 1) {
+    const eq = condition.$eq
+    if (isId(eq)) return `_id = ${dialect.param(state.params, encodeId(eq as string))}`
+    const list = condition.$in
+    if (Array.isArray(list) && list.length > 0 && list.every(isId)) {
+      return `_id IN (${list.map((id) => dialect.param(state.params, encodeId(id))).join(', ')})`
+    }
+  }
+  state.exact = false
+  return null
+}
+
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false
+  const keys = Object.keys(value)
+  return keys.length > 0 && keys.every((key) => key.startsWith('$'))
+}
+
+function pinOf(op: string, arg: unknown): 'number' | 'single' | undefined {
+  if (op === '$eq' && arg !== null) return 'single'
+  if (op === '$in' && Array.isArray(arg) && arg.every((item) => typeof item === 'number')) return 'number'
+  if (op.startsWith('$g') || op.startsWith('$l')) return typeof arg === 'number' ? 'number' : undefined
+  return undefined
+}
+
+function strongerPin(a: 'number' | 'single' | undefined, b: 'number' | 'single' | undefined) {
+  return a === 'single' || b === 'single' ? 'single' : (a ?? b)
+}
+
+/**
+ * ORDER BY for `sort` when the filter makes it exact: keys pinned to one value drop out,
+ * keys pinned to numbers sort by value; anything else (mixed types, strings whose byte
+ * order differs from JavaScript's) returns null and the store sorts in JavaScript.
+ * Ties keep insertion order, as the memory store's stable sort does.
+ */
+export function orderBy(
+  sort: SortSpec | undefined,
+  pins: Map<string, 'number' | 'single'>,
+  dialect: SqlDialect,
+  insertionOrder: string,
+): string | null {
+  const terms: string[] = []
+  for (const [path, direction] of Object.entries(sort ?? {})) {
+    const pin = pins.get(path)
+    const segments = sqlPath(path)
+    if (pin === 'single') continue
+    if (pin !== 'number' || !segments) return null
+    terms.push(`${dialect.value(segments)} ${direction === -1 ? 'DESC' : 'ASC'}`)
+  }
+  terms.push(`${insertionOrder} ASC`)
+  return terms.join(', ')
+}
+
+/** Every path (and path step) the exact form needs free of arrays, for the probe query. */
+export function probePaths(pushed: Pushdown, sort: SortSpec | undefined): string[] {
+  const paths = new Set(pushed.paths)
+  for (const path of Object.keys(sort ?? {})) if (pushed.pins.get(path) !== 'single') paths.add(path)
+  return [...paths]
+}
