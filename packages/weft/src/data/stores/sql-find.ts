@@ -71,13 +71,29 @@ export function finishInMemory(
   filter: Filter,
   options: FindOptions,
 ): StoredDocument[] {
+  return project(
+    selectInMemory(docs, (doc) => doc, filter, options),
+    options,
+  )
+}
+
+/** Filter, sort, skip and limit over anything that carries a document (rows, say). */
+export function selectInMemory<T>(
+  items: T[],
+  docOf: (item: T) => StoredDocument,
+  filter: Filter,
+  options: FindOptions,
+): T[] {
   const matches = compileFilter(filter)
-  let result = docs.filter((doc) => matches(doc))
-  if (options.sort && Object.keys(options.sort).length > 0) result.sort(compileSort(options.sort))
+  let result = items.filter((item) => matches(docOf(item)))
+  if (options.sort && Object.keys(options.sort).length > 0) {
+    const compare = compileSort(options.sort)
+    result.sort((a, b) => compare(docOf(a), docOf(b)))
+  }
   const start = options.skip ?? 0
   const end = options.limit ? start + options.limit : undefined
   if (start > 0 || end !== undefined) result = result.slice(start, end)
-  return project(result, options)
+  return result
 }
 
 /** Applies the projection, if any. */

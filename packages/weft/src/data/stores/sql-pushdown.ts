@@ -18,8 +18,8 @@ export interface SqlDialect {
   param(params: unknown[], value: unknown): string
   /** The JSON value at a path, exactly as `createIndex` indexes it. */
   value(segments: string[]): string
-  /** Equality with a number, string or boolean, typed (so `1` never equals `true`). */
-  equals(segments: string[], value: number | string | boolean, params: unknown[]): string
+  /** Equality with a number, string or boolean, typed (so `1` never equals `true`); null: not here. */
+  equals(segments: string[], value: number | string | boolean, params: unknown[]): string | null
   /** Missing or null. */
   isNull(segments: string[]): string
   exists(segments: string[], exists: boolean): string

@@ -1,0 +1,48 @@
+// PostgreSQL's side of the pushdown: values are read as JSONB with `doc #> '{a,b}'`, the
+// very expression `createIndex` indexes. JSONB comparisons are already typed (1 never
+// equals true) and order types as null < string < number < boolean < array < object,
+// so a numeric range is bounded to the numbers and an index scan never leaves them.
+// String ranges stay in JavaScript: JSONB orders strings by the database collation,
+// which need not be MongoDB's binary order.
+
+import { encodeValue } from './json-codec.js'
+import type { RangeOp, SqlDialect } from './sql-pushdown.js'
+import { SQL_OPERATOR } from './sql-pushdown.js'
+
+export function pgPath(segments: string[]): string {
+  return `'{${segments.join(',')}}'`
+}
+
+// -Infinity is stored as -1e999 (see json-codec.ts), the lowest number there is.
+const LOWEST_NUMBER = "'-1e999'::jsonb"
+const LOWEST_BOOLEAN = "'false'::jsonb"
+
+export const postgresDialect: SqlDialect = {
+  param(params, value) {
+    params.push(value)
+    return `$${params.length}`
+  },
+  value: (segments) => `(doc #> ${pgPath(segments)})`,
+  equals(segments, value, params) {
+    // JSONB cannot hold U+0000; such strings are stored altered in `doc` (see postgres.ts).
+    if (typeof value === 'string' && value.includes('\0')) return null
+    return `${this.value(segments)} = ${this.param(params, encodeValue(value))}::jsonb`
+  },
+  isNull(segments) {
+    const v = this.value(segments)
+    return `(${v} IS NULL OR ${v} = 'null'::jsonb)`
+  },
+  exists(segments, exists) {
+    return `${this.value(segments)} IS ${exists ? 'NOT NULL' : 'NULL'}`
+  },
+  range(segments, op: RangeOp, bound, params) {
+    if (typeof bound !== 'number') return null
+    const v = this.value(segments)
+    const cmp = `${v} ${SQL_OPERATOR[op]} ${this.param(params, encodeValue(bound))}::jsonb`
+    const fence = op === '$gt' || op === '$gte' ? `${v} < ${LOWEST_BOOLEAN}` : `${v} >= ${LOWEST_NUMBER}`
+    return `(${cmp} AND ${fence})`
+  },
+  isArray(segments) {
+    return `jsonb_typeof(${this.value(segments)}) = 'array'`
+  },
+}
