@@ -63,7 +63,8 @@ export function addToSet(path: string, current: unknown, arg: unknown): unknown[
 
 // `$pull: { tags: 'a' }` removes equal values; `{ $gte: 6 }` tests each value;
 // `{ score: 8 }` (no operators) is a filter on the elements that are documents.
-export function pull(path: string, current: unknown, arg: unknown): unknown[] {
+export function pull(path: string, current: unknown, arg: unknown): unknown[] | undefined {
+  if (current === undefined) return undefined
   const result = currentArray('$pull', path, current)
   let test: (item: unknown) => boolean
   if (isOperatorObject(arg) || arg instanceof RegExp) test = compileCondition([], arg, false)
@@ -74,7 +75,8 @@ export function pull(path: string, current: unknown, arg: unknown): unknown[] {
   return result.filter((item) => !test(item))
 }
 
-export function pullAll(path: string, current: unknown, arg: unknown): unknown[] {
+export function pullAll(path: string, current: unknown, arg: unknown): unknown[] | undefined {
+  if (current === undefined) return undefined
   if (!Array.isArray(arg))
     throw new UpdateError('$pullAll needs an array, e.g. { $pullAll: { tags: ["a"] } }.')
   return currentArray('$pullAll', path, current).filter(

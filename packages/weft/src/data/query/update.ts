@@ -140,11 +140,12 @@ function nextValue(op: string, path: string, current: unknown, arg: unknown): un
     case '$pop':
       return pop(path, current, arg) ?? unchanged
     default:
-      return arrayOperation(op, path, current, cloneValue(arg))
+      return arrayOperation(op, path, current, cloneValue(arg)) ?? unchanged
   }
 }
 
-function arrayOperation(op: string, path: string, current: unknown, arg: unknown): unknown[] {
+// $pull and $pullAll leave a missing field missing (undefined); $push and $addToSet create it.
+function arrayOperation(op: string, path: string, current: unknown, arg: unknown): unknown[] | undefined {
   if (op === '$push') return push(path, current, arg)
   if (op === '$addToSet') return addToSet(path, current, arg)
   if (op === '$pull') return pull(path, current, arg)
