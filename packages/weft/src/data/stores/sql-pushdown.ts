@@ -98,14 +98,15 @@ function translate(
 }
 
 // An OR is pushed only when every branch pushes something; pins inside a branch say
-// nothing about the documents of another branch, so they are dropped.
+// nothing about the documents of another branch, so they are dropped. Parameters of a
+// dropped OR are taken back.
 function translateOr(branches: Filter[], dialect: SqlDialect, mode: 'superset' | 'scalar', state: Pushdown) {
+  const paramCount = state.params.length
   const inner: Pushdown = { ...state, pins: new Map() }
   const parts = branches.map((branch) => translate(branch, dialect, mode, inner, false))
-  state.params = inner.params
-  state.paths = inner.paths
   state.exact = inner.exact
   if (parts.some((part) => part === null)) {
+    state.params.length = paramCount
     state.exact = false
     return null
   }
@@ -170,8 +171,11 @@ function operatorCondition(
       return equalsCondition(segments, arg, dialect, state)
     case '$in': {
       if (!Array.isArray(arg) || arg.length === 0) return null
+      const paramCount = state.params.length
       const parts = arg.map((item) => equalsCondition(segments, item, dialect, state))
-      return parts.includes(null) ? null : `(${parts.join(' OR ')})`
+      if (!parts.includes(null)) return `(${parts.join(' OR ')})`
+      state.params.length = paramCount
+      return null
     }
     case '$gt':
     case '$gte':

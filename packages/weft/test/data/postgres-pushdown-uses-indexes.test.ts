@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { connect } from 'weft/data'
+import { postgresDialect } from '../../src/data/stores/postgres-dialect.ts'
+import { planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
+import { runIndexedDifferential } from './indexed-differential.ts'
+import { postgresEnv } from './postgres-env.ts'
+
+test('with indexes, PostgreSQL answers like the memory store', async (t) => {
+  const env = await postgresEnv('indexed')
+  if (typeof env === 'string') return t.skip(env)
+  try {
+    await runIndexedDifferential(t, () => connect(env.url), 100)
+  } finally {
+    await env.drop()
+  }
+})
+
+test('indexed equality, ranges and the array probe are served by the indexes', async (t) => {
+  const env = await postgresEnv('explain')
+  if (typeof env === 'string') return t.skip(env)
+  try {
+    const db = await connect(env.url)
+    const users = db.collection('users')
+    const docs = Array.from({ length: 5000 }, (_, i) => ({
+      email: `u${i}@x.io`,
+      age: i % 90,
+      profile: { city: `c${i % 50}` },
+    }))
+    await users.insertMany(docs)
+    await users.createIndex({ email: 1 }, { unique: true })
+    await users.createIndex({ age: 1 })
+    await users.createIndex({ 'profile.city': 1 })
+    await db.close()
+    await env.client.query(`SET search_path TO "${env.schema}"`)
+    await env.client.query('ANALYZE users')
+    const plan = async (sql: string, params: unknown[]) => {
+      const result = await env.client.query(`EXPLAIN ${sql}`, params)
+      return result.rows.map((row) => row['QUERY PLAN']).join('\n')
+    }
+
+    const email = supersetPlan({ email: 'u7@x.io' }, postgresDialect, 'seq')
+    assert.match(
+      await plan(`SELECT body FROM users WHERE ${email.where}`, email.params),
+      /Index.*"users\.email_1"/,
+    )
+
+    const city = supersetPlan({ 'profile.city': 'c3' }, postgresDialect, 'seq')
+    assert.match(
+      await plan(`SELECT body FROM users WHERE ${city.where}`, city.params),
+      /"users\.profile\.city_1"/,
+    )
+
+    const range = planFind(
+      { age: { $gte: 30, $lt: 40 } },
+      { sort: { age: -1 }, limit: 5 },
+      postgresDialect,
+      'seq',
+    )
+    assert.equal(range.kind, 'exact')
+    if (range.kind !== 'exact') return
+    const sql = `SELECT body FROM users WHERE ${range.where} ORDER BY ${range.orderBy} LIMIT 5`
+    assert.match(await plan(sql, range.params), /Index.*"users\.age_1"/)
+    assert.match(
+      await plan(`SELECT 1 FROM users WHERE ${range.arrayProbe} LIMIT 1`, []),
+      /users\.\$array\.age/,
+    )
+  } finally {
+    await env.drop()
+  }
+})

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { connect } from 'weft/data'
+import { planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
+import { sqliteDialect } from '../../src/data/stores/sqlite-dialect.ts'
+import { runIndexedDifferential } from './indexed-differential.ts'
+
+const Database = createRequire(import.meta.url)('better-sqlite3')
+
+test('with indexes, SQLite answers like the memory store', async (t) => {
+  await runIndexedDifferential(t, () => connect('sqlite::memory:'))
+})
+
+test('indexed equality, ranges and the array probe are served by the indexes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-sqlite-'))
+  const file = join(dir, 'app.db')
+  try {
+    const db = await connect(`sqlite:${file}`)
+    const users = db.collection('users')
+    await users.insertMany(
+      Array.from({ length: 500 }, (_, i) => ({
+        email: `u${i}@x.io`,
+        age: i % 90,
+        profile: { city: `c${i % 7}` },
+      })),
+    )
+    await users.createIndex({ email: 1 }, { unique: true })
+    await users.createIndex({ age: 1 })
+    await users.createIndex({ 'profile.city': 1 })
+    await db.close()
+
+    const raw = new Database(file, { readonly: true })
+    const plan = (sql: string, params: unknown[]) =>
+      raw
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((row: { detail: string }) => row.detail)
+        .join(' | ')
+
+    const email = supersetPlan({ email: 'u7@x.io' }, sqliteDialect, 'rowid')
+    assert.match(
+      plan(`SELECT doc FROM "users" WHERE ${email.where}`, email.params),
+      /USING INDEX "?users\.email_1/,
+    )
+
+    const city = supersetPlan({ 'profile.city': 'c3' }, sqliteDialect, 'rowid')
+    assert.match(plan(`SELECT doc FROM "users" WHERE ${city.where}`, city.params), /users\.profile\.city_1/)
+
+    const range = planFind(
+      { age: { $gte: 30, $lt: 40 } },
+      { sort: { age: -1 }, limit: 5 },
+      sqliteDialect,
+      'rowid',
+    )
+    assert.equal(range.kind, 'exact')
+    if (range.kind !== 'exact') return
+    const ranged = plan(
+      `SELECT doc FROM "users" WHERE ${range.where} ORDER BY ${range.orderBy} LIMIT 5`,
+      range.params,
+    )
+    assert.match(ranged, /USING INDEX "?users\.age_1/)
+    assert.doesNotMatch(ranged, /SCAN users\b(?! USING)/)
+    assert.match(plan(`SELECT 1 FROM "users" WHERE ${range.arrayProbe} LIMIT 1`, []), /users\.\$array\.age/)
+    raw.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
