@@ -319,9 +319,14 @@ class SqliteCollection implements StoreCollection {
     })
     const unique = spec.unique ? 'UNIQUE ' : ''
     this.#store.writeSync(() => {
-      this.#db.exec(
-        `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#name}.${name}`)} ON ${this.#table} (${columns.join(', ')})`,
-      )
+      try {
+        this.#db.exec(
+          `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#name}.${name}`)} ON ${this.#table} (${columns.join(', ')})`,
+        )
+      } catch (error) {
+        if (!String(error).includes('UNIQUE constraint failed')) throw error
+        throw new DuplicateKeyError(name, {})
+      }
       // Partial indexes, nearly empty while no document holds an array there, let the
       // pushdown ask "is any step of this path an array?" without a table scan.
       for (const path of paths) {

@@ -1,0 +1,7 @@
+import { test } from 'node:test'
+import { connect } from 'weft/data'
+import { runWriteSafety } from './write-safety.ts'
+
+test('SQLite: unique indexes, all-or-nothing insertMany and transactions', async (t) => {
+  await runWriteSafety(t, () => connect('sqlite::memory:'))
+})
