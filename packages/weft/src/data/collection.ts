@@ -83,6 +83,7 @@ export class Collection<T = Doc, TInput = T> {
   find(filter: Filter = {}, options: CollectionFindOptions = {}): Cursor<WithId<T>> {
     this.#checkFilter(filter, options)
     const { allowOperators: _allow, ...findOptions } = options
+    checkFindOptions(findOptions)
     return new Cursor((final) => {
       checkFindOptions(final)
       return this.#store.find(filter, final) as AsyncIterable<WithId<T>>

@@ -41,3 +41,4 @@ export type {
   UpdateResult,
   UpdateSpec,
 } from './store.js'
+export { WatchHub, type WatchOptions, WatchQueue } from './watch.js'

@@ -175,8 +175,9 @@ export class MemoryCollection implements StoreCollection {
       if (state) this.restore(state)
       throw error
     }
-    for (const { after } of changes)
-      this.#publish({ type: 'update', collection: this.name, id: after._id, doc: after })
+    for (const { before, after } of changes) {
+      this.#publish({ type: 'update', collection: this.name, id: after._id, doc: after }, before)
+    }
   }
 
   #swap(before: StoredDocument, after: StoredDocument): void {
