@@ -53,3 +53,21 @@ test('_id must be a non-empty string or a finite number', async () => {
   })
   await assert.rejects(db.collection('items').insertOne({ _id: '' }), { code: 'WEFT_DATA_BAD_ID' })
 })
+
+test('sqlite: URLs and bare paths load the SQLite store on demand', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = await mkdtemp(join(tmpdir(), 'weft-connect-'))
+  try {
+    for (const url of ['sqlite::memory:', join(dir, 'app.db')]) {
+      const db = await connect(url)
+      assert.equal(db.kind, 'sqlite')
+      await db.collection('items').insertOne({ _id: 1 })
+      assert.equal(await db.collection('items').countDocuments(), 1)
+      await db.close()
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})
