@@ -1,4 +1,11 @@
-export { type ErrorHandler, type Handler, type RouteMethod, Weft, type WeftOptions, weft } from './http/app.js'
+export {
+  type ErrorHandler,
+  type Handler,
+  type RouteMethod,
+  Weft,
+  type WeftOptions,
+  weft,
+} from './http/app.js'
 export { compose, type Middleware, type Next } from './http/compose.js'
 export { Context } from './http/context.js'
 export { type CookieOptions, Cookies } from './http/cookies.js'
@@ -6,7 +13,15 @@ export { HttpError, type ProblemDocument, type ProblemExtras } from './http/erro
 export type { Limits } from './http/limits.js'
 export type { Logger } from './http/logger.js'
 export type { ResponseBody, ResponseState } from './http/response.js'
-export type { BodyKind, Input, InputOf, PathParams, QueryValues, RouteOptions, RouteSchemas } from './http/types.js'
+export type {
+  BodyKind,
+  Input,
+  InputOf,
+  PathParams,
+  QueryValues,
+  RouteOptions,
+  RouteSchemas,
+} from './http/types.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'

@@ -68,13 +68,17 @@ export class Weft {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft }[] = []
   private errorHandler: ErrorHandler | null = null
-  private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null = null
+  private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
+    null
 
   constructor(options: WeftOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger)
     this.dev = options.dev ?? !isProduction()
-    const on = (method: string) => (path: string, ...rest: unknown[]) => this.on(method, path, ...rest)
+    const on =
+      (method: string) =>
+      (path: string, ...rest: unknown[]) =>
+        this.on(method, path, ...(rest as [any]))
     this.get = on('GET') as RouteMethod<this>
     this.post = on('POST') as RouteMethod<this>
     this.put = on('PUT') as RouteMethod<this>
@@ -89,13 +93,25 @@ export class Weft {
    * Adds a route for one method (or several, or `'*'` for all).
    * @example app.on(['PUT', 'PATCH'], '/users/:id', handler)
    */
+  on<Path extends string>(
+    method: string | string[],
+    path: Path,
+    ...handlers: Handler<Context<InputOf<Path>>>[]
+  ): this
+  on<Path extends string, const Options extends RouteOptions>(
+    method: string | string[],
+    path: Path,
+    options: Options,
+    ...handlers: Handler<Context<InputOf<Path, Options>>>[]
+  ): this
   on(method: string | string[], path: string, ...rest: unknown[]): this {
     const options = (typeof rest[0] === 'object' && rest[0] !== null ? rest.shift() : {}) as RouteOptions
     const handlers = rest as AnyHandler[]
     if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
       throw new TypeError(`WEFT_BAD_ROUTE: ${String(method)} ${path} needs at least one handler function`)
     }
-    if (!path.startsWith('/')) throw new TypeError(`WEFT_BAD_ROUTE: route paths start with "/", got "${path}"`)
+    if (!path.startsWith('/'))
+      throw new TypeError(`WEFT_BAD_ROUTE: route paths start with "/", got "${path}"`)
     for (const m of Array.isArray(method) ? method : [method]) {
       this.routes.push({ method: m.toUpperCase(), path, options, handlers })
     }
@@ -183,7 +199,11 @@ export class Weft {
       const handler = route.handlers[route.handlers.length - 1]
       const middleware = [...route.middleware, ...route.handlers.slice(0, -1)]
       const bodyLimit = route.options.bodyLimit ?? this.limits.bodySize
-      router.add(route.method, route.path, compileRoute(middleware, handler, route.options, bodyLimit, onError))
+      router.add(
+        route.method,
+        route.path,
+        compileRoute(middleware, handler, route.options, bodyLimit, onError),
+      )
     }
     const chain = compose(this.middleware.map(scopedAtRuntime))
     // Like a handler's error, the 404 becomes a response in place, for middleware to see.
@@ -219,7 +239,8 @@ export class Weft {
   answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
     ctx.error = error
     const status = error instanceof HttpError ? error.status : 500
-    if (status >= 500) this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
+    if (status >= 500)
+      this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
     if (this.errorHandler) {
       try {
         const result = this.errorHandler(error, ctx)
@@ -242,7 +263,8 @@ export class Weft {
     const headers = ctx.res.headers
     delete headers['content-type']
     delete headers['content-length']
-    if (error instanceof HttpError) for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
+    if (error instanceof HttpError)
+      for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
     ctx.res.status = problem.status
     setBody(ctx.res, JSON.stringify(problem), 'application/problem+json')
   }
@@ -312,7 +334,9 @@ function decodeParams(params: Record<string, string>): Record<string, string> {
 
 function isProduction(): boolean {
   try {
-    return (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'production'
+    return (
+      (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'production'
+    )
   } catch {
     // Deno without --allow-env throws here: assume production, the safer side.
     return true

@@ -14,7 +14,10 @@ export function checkDeclaredLength(contentLength: string | null | undefined, li
 }
 
 /** Reads a Web stream to its end, failing with 413 the moment it passes the limit. */
-export async function readStream(stream: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+export async function readStream(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array> {
   if (!stream) return new Uint8Array(0)
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
@@ -58,7 +61,9 @@ export function bodyKind(contentType: string | null | undefined): BodyKind | nul
 export function checkCharset(contentType: string): void {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)
   if (match && !/^utf-?8$/i.test(match[1])) {
-    throw new HttpError(415, `Unsupported charset "${match[1]}"; send UTF-8`, { code: 'WEFT_UNSUPPORTED_CHARSET' })
+    throw new HttpError(415, `Unsupported charset "${match[1]}"; send UTF-8`, {
+      code: 'WEFT_UNSUPPORTED_CHARSET',
+    })
   }
 }
 
@@ -93,7 +98,8 @@ export function parseJson(text: string): unknown {
     throw new HttpError(400, `Malformed JSON: ${(error as Error).message}`, { code: 'WEFT_MALFORMED_JSON' })
   }
   // The scan only runs when a suspicious key could be present (escapes included).
-  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) assertNoPoison(value)
+  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u'))
+    assertNoPoison(value)
   return value
 }
 
@@ -107,9 +113,14 @@ function assertNoPoison(value: unknown): void {
     const member = (value as Record<string, unknown>)[key]
     const poisoned =
       key === '__proto__' ||
-      (key === 'constructor' && typeof member === 'object' && member !== null && Object.hasOwn(member, 'prototype'))
+      (key === 'constructor' &&
+        typeof member === 'object' &&
+        member !== null &&
+        Object.hasOwn(member, 'prototype'))
     if (poisoned) {
-      throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, { code: 'WEFT_PROTOTYPE_POLLUTION' })
+      throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, {
+        code: 'WEFT_PROTOTYPE_POLLUTION',
+      })
     }
     assertNoPoison(member)
   }

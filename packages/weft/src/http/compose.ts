@@ -7,11 +7,14 @@ export type Middleware<C> = (ctx: C, next: Next) => unknown
  * Koa's onion: each middleware runs until `await next()`, the inner layers run, then
  * the rest of it runs on the way out. `last` is the innermost layer (the route's handler).
  */
-export function compose<C>(middleware: readonly Middleware<C>[]): (ctx: C, last?: Middleware<C>) => Promise<void> {
+export function compose<C>(
+  middleware: readonly Middleware<C>[],
+): (ctx: C, last?: Middleware<C>) => Promise<void> {
   return (ctx, last) => {
     let called = -1
     const dispatch = (i: number): Promise<void> => {
-      if (i <= called) return Promise.reject(new Error('WEFT_NEXT_TWICE: next() called more than once in one middleware'))
+      if (i <= called)
+        return Promise.reject(new Error('WEFT_NEXT_TWICE: next() called more than once in one middleware'))
       called = i
       const fn = i < middleware.length ? middleware[i] : last
       if (!fn) return Promise.resolve()

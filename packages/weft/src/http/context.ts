@@ -73,7 +73,9 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   /** The full request URL, built on first use. */
   get url(): URL {
     const host = this.headerValue('host') ?? 'localhost'
-    return new URL(`${this.secure ? 'https' : 'http'}://${host}${this.path}${this.search ? `?${this.search}` : ''}`)
+    return new URL(
+      `${this.secure ? 'https' : 'http'}://${host}${this.path}${this.search ? `?${this.search}` : ''}`,
+    )
   }
 
   /** The standard Request, built only when asked for. */
@@ -102,7 +104,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     const headers = this.res.headers
     if (options.append || key === 'set-cookie') {
       const existing = headers[key]
-      headers[key] = existing === undefined ? [text] : Array.isArray(existing) ? [...existing, text] : [existing, text]
+      headers[key] =
+        existing === undefined ? [text] : Array.isArray(existing) ? [...existing, text] : [existing, text]
     } else {
       headers[key] = text
     }
@@ -162,7 +165,6 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     if (kind !== 'bytes') checkCharset(contentType!)
     return (this.body = parseBytes(await this.bytes(), kind) as I['body'])
   }
-
 }
 
 function streamOf(bytes: Promise<Uint8Array>): ReadableStream<Uint8Array> {
@@ -176,7 +178,11 @@ function streamOf(bytes: Promise<Uint8Array>): ReadableStream<Uint8Array> {
 
 function unsupportedType(contentType: string | undefined, accepts?: readonly BodyKind[]): HttpError {
   const expected = accepts?.join(', ') ?? 'a known content type'
-  return new HttpError(415, `Unsupported content type "${contentType ?? '(none)'}"; this route takes ${expected}`, {
-    code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
-  })
+  return new HttpError(
+    415,
+    `Unsupported content type "${contentType ?? '(none)'}"; this route takes ${expected}`,
+    {
+      code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
+    },
+  )
 }

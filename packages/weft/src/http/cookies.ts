@@ -68,7 +68,8 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 }
 
 function checkAttribute(name: string, value: string): void {
-  if (!ATTRIBUTE.test(value)) throw new TypeError(`WEFT_BAD_COOKIE: the cookie ${name} "${value}" holds ; or a line break`)
+  if (!ATTRIBUTE.test(value))
+    throw new TypeError(`WEFT_BAD_COOKIE: the cookie ${name} "${value}" holds ; or a line break`)
 }
 
 /** `ctx.cookies`: read the request's cookies, set or delete cookies on the response. */

@@ -21,5 +21,10 @@ export const silentLogger: Logger = { error() {}, warn() {}, info() {} }
 /** Errors as plain fields: JSON.stringify drops an Error's own message and stack. */
 export function errorFields(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) }
-  return { type: error.name, message: error.message, stack: error.stack, code: (error as { code?: unknown }).code }
+  return {
+    type: error.name,
+    message: error.message,
+    stack: error.stack,
+    code: (error as { code?: unknown }).code,
+  }
 }

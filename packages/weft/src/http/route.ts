@@ -34,7 +34,10 @@ export function compileRoute(
   const validate = compileValidation(options)
   const terminal = (ctx: Context<any>): void | Promise<void> => {
     try {
-      if (validate) return validate(ctx).then(() => callHandler(ctx)).catch((error) => onError(ctx, error))
+      if (validate)
+        return validate(ctx)
+          .then(() => callHandler(ctx))
+          .catch((error) => onError(ctx, error))
       return callHandler(ctx)
     } catch (error) {
       return onError(ctx, error)

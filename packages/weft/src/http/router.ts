@@ -70,14 +70,16 @@ export class Router<T> {
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]
       if (segment.startsWith('*')) {
-        if (i !== segments.length - 1) throw new Error(`WEFT_BAD_ROUTE: a wildcard must end the path: ${pattern}`)
+        if (i !== segments.length - 1)
+          throw new Error(`WEFT_BAD_ROUTE: a wildcard must end the path: ${pattern}`)
         names.push(segment.slice(1) || '*')
         if (!node.wildcard) node.wildcard = new Map()
         return setLeaf(node.wildcard, method, { value, names }, pattern)
       }
       if (segment.startsWith(':')) {
         const name = segment.slice(1)
-        if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new Error(`WEFT_BAD_ROUTE: bad parameter name "${name}" in ${pattern}`)
+        if (!/^[A-Za-z_$][\w$]*$/.test(name))
+          throw new Error(`WEFT_BAD_ROUTE: bad parameter name "${name}" in ${pattern}`)
         names.push(name)
         node = node.param ??= new Node()
       } else {
@@ -92,7 +94,13 @@ export class Router<T> {
   }
 }
 
-function walk<T>(node: Node<T>, path: string, start: number, values: string[], method: string): Leaf<T> | null {
+function walk<T>(
+  node: Node<T>,
+  path: string,
+  start: number,
+  values: string[],
+  method: string,
+): Leaf<T> | null {
   if (start >= path.length) {
     const leaf = node.leaves && pickMethod(node.leaves, method)
     if (leaf) return leaf
@@ -138,7 +146,9 @@ function collect<T>(node: Node<T>, path: string, start: number, methods: Set<str
 }
 
 function pickMethod<V>(byMethod: Map<string, V>, method: string): V | undefined {
-  return byMethod.get(method) ?? (method === 'HEAD' ? byMethod.get('GET') : undefined) ?? byMethod.get(ANY_METHOD)
+  return (
+    byMethod.get(method) ?? (method === 'HEAD' ? byMethod.get('GET') : undefined) ?? byMethod.get(ANY_METHOD)
+  )
 }
 
 function setLeaf<T>(leaves: Map<string, Leaf<T>>, method: string, leaf: Leaf<T>, pattern: string): void {

@@ -45,7 +45,12 @@ export type BodyKind = 'json' | 'form' | 'text' | 'bytes'
 type Output<S, Fallback> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Fallback
 
 /** What a handler sees of the request, typed from the path and the route's schemas. */
-export interface Input<Params = Record<string, string>, Query = QueryValues, Body = unknown, Headers = Record<string, string>> {
+export interface Input<
+  Params = Record<string, string>,
+  Query = QueryValues,
+  Body = unknown,
+  Headers = Record<string, string>,
+> {
   params: Params
   query: Query
   body: Body

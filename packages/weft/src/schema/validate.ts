@@ -26,7 +26,11 @@ export function validateInput(
 
 function unwrap(result: StandardSchemaV1.Result<unknown>, location: InputLocation): unknown {
   if (!result.issues) return result.value
-  const errors = result.issues.map((issue) => ({ in: location, path: issuePath(issue), message: issue.message }))
+  const errors = result.issues.map((issue) => ({
+    in: location,
+    path: issuePath(issue),
+    message: issue.message,
+  }))
   const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
   throw new HttpError(422, `Invalid ${location}: ${summary}`, { code: 'WEFT_VALIDATION', errors })
 }

@@ -93,7 +93,8 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
       cleanup()
       reject(error)
     }
-    const onAborted = () => onError(new Error('WEFT_CLIENT_ABORTED: the client closed the connection mid-body'))
+    const onAborted = () =>
+      onError(new Error('WEFT_CLIENT_ABORTED: the client closed the connection mid-body'))
     incoming.on('data', onData)
     incoming.on('end', onEnd)
     incoming.on('error', onError)

@@ -46,7 +46,12 @@ export function serveNode(app: Weft, options: ServeOptions = {}): Promise<Server
       server.off('error', reject)
       const { port } = server.address() as AddressInfo
       const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'
-      resolve({ port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close, runtime: 'node' })
+      resolve({
+        port,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        close,
+        runtime: 'node',
+      })
     })
   })
 }
@@ -55,10 +60,16 @@ function handleNode(app: Weft, incoming: IncomingMessage, outgoing: ServerRespon
   const ctx = new NodeContext(incoming, outgoing, app.limits.bodySize)
   const head = incoming.method === 'HEAD'
   if (incoming.rawHeaders.length > app.limits.headerCount * 2) {
-    ctx.error = new HttpError(431, `More than ${app.limits.headerCount} request headers`, { code: 'WEFT_TOO_MANY_HEADERS' })
+    ctx.error = new HttpError(431, `More than ${app.limits.headerCount} request headers`, {
+      code: 'WEFT_TOO_MANY_HEADERS',
+    })
   }
   const pending = ctx.error ? app.answerError(ctx, ctx.error) : app.handle(ctx)
-  if (pending) pending.then(() => finish(app, ctx, head), (error) => fail(app, ctx, error))
+  if (pending)
+    pending.then(
+      () => finish(app, ctx, head),
+      (error) => fail(app, ctx, error),
+    )
   else finish(app, ctx, head)
 }
 
@@ -66,7 +77,7 @@ function finish(app: Weft, ctx: NodeContext, head: boolean): void {
   try {
     // An answer sent before the body was read (a 413, say) closes the connection, or
     // Node would read the whole rest of the upload to reuse it.
-    if (!ctx.incoming.complete) ctx.res.headers.connection = 'close'
+    if (!ctx.incoming.complete && declaresBody(ctx.incoming)) ctx.res.headers.connection = 'close'
     const pending = writeResponse(ctx.res, ctx.outgoing, head)
     if (pending) pending.catch((error) => fail(app, ctx, error))
   } catch (error) {
@@ -74,12 +85,18 @@ function finish(app: Weft, ctx: NodeContext, head: boolean): void {
   }
 }
 
+function declaresBody(incoming: IncomingMessage): boolean {
+  const length = incoming.headers['content-length']
+  return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined
+}
+
 /** The last resort: the response could not be written; log, answer 500 if still possible. */
 function fail(app: Weft, ctx: NodeContext, error: unknown): void {
   app.logger.error({ err: String(error), method: ctx.method, path: ctx.path }, 'response failed')
   const out = ctx.outgoing
   if (out.headersSent) out.destroy()
-  else out.writeHead(500, { 'content-type': 'application/problem+json' }).end(
-    JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }),
-  )
+  else
+    out
+      .writeHead(500, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }))
 }
