@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { type Server, serve } from 'weft'
+import { connect, type Db } from 'weft/data'
+import { createApp } from '../src/app.ts'
+
+describe('taskboard example over a real socket, on the embedded SQLite store', () => {
+  let db: Db
+  let server: Server
+  const json = { 'content-type': 'application/json' }
+
+  before(async () => {
+    db = await connect('sqlite::memory:')
+    server = await serve(createApp(db), { port: 0 })
+  })
+  after(async () => {
+    await server.close()
+    await db.close()
+  })
+
+  test('create, read, update, list and delete a task', async () => {
+    const created = await fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ title: '  Ship it ', tags: ['release'] }),
+    })
+    assert.equal(created.status, 201)
+    const task = await created.json()
+    assert.equal(task.title, 'Ship it')
+    assert.equal(task.done, false)
+    assert.equal(created.headers.get('location'), `/api/tasks/${task._id}`)
+    assert.match(created.headers.get('server-timing') ?? '', /^app;dur=/)
+
+    const read = await fetch(`${server.url}/api/tasks/${task._id}`)
+    assert.deepEqual(await read.json(), task)
+
+    const patched = await fetch(`${server.url}/api/tasks/${task._id}`, {
+      method: 'PATCH',
+      headers: json,
+      body: JSON.stringify({ done: true }),
+    })
+    assert.equal((await patched.json()).done, true)
+
+    const listed = await (await fetch(`${server.url}/api/tasks?done=true&tag=release`)).json()
+    assert.deepEqual(
+      listed.map((t: { _id: string }) => t._id),
+      [task._id],
+    )
+
+    assert.equal((await fetch(`${server.url}/api/tasks/${task._id}`, { method: 'DELETE' })).status, 204)
+    assert.equal((await fetch(`${server.url}/api/tasks/${task._id}`)).status, 404)
+  })
+
+  test('bad input is answered with problem+json and changes nothing', async () => {
+    const before = await (await fetch(`${server.url}/api/tasks`)).json()
+    const invalid = await fetch(`${server.url}/api/tasks`, { method: 'POST', headers: json, body: '{"title":""}' })
+    assert.equal(invalid.status, 422)
+    assert.equal((await invalid.json()).errors[0].path, 'title')
+    const malformed = await fetch(`${server.url}/api/tasks`, { method: 'POST', headers: json, body: '{"title":' })
+    assert.equal(malformed.status, 400)
+    const injected = await fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: json,
+      body: '{"title":"x","__proto__":{"admin":true}}',
+    })
+    assert.equal(injected.status, 400)
+    assert.equal((await fetch(`${server.url}/api/tasks/not-an-id`)).status, 422)
+    assert.equal((await fetch(`${server.url}/api/tasks?limit=1000`)).status, 422)
+    assert.deepEqual(await (await fetch(`${server.url}/api/tasks`)).json(), before)
+  })
+
+  test('the home page is HTML', async () => {
+    const res = await fetch(server.url)
+    assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8')
+    assert.match(await res.text(), /<h1>Taskboard<\/h1>/)
+  })
+})
