@@ -34,6 +34,12 @@ export interface RouteMethod<App> {
 /** Turns an error into the response; return a value to answer with it. */
 export type ErrorHandler = (error: unknown, ctx: Context) => unknown
 
+export interface RouteInfo {
+  method: string
+  path: string
+  options: RouteOptions
+}
+
 interface RouteEntry {
   method: string
   path: string
@@ -187,9 +193,9 @@ export class Weft {
     if (pending) return pending.catch((error) => this.answerError(ctx, error))
   }
 
-  /** Every route as `[method, path]`, sub-apps included. */
-  routeList(): { method: string; path: string }[] {
-    return this.flatten('', []).map(({ method, path }) => ({ method, path }))
+  /** Every route with its full path and options, sub-apps included: what OpenAPI and `weft routes` read. */
+  routeList(): RouteInfo[] {
+    return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
   }
 
   private compile(): NonNullable<Weft['compiled']> {

@@ -38,6 +38,17 @@ export interface RouteOptions extends RouteSchemas {
   bodyLimit?: number
   /** Media types the route accepts for its body; default JSON and urlencoded forms when it has a body schema. */
   accepts?: BodyKind[]
+  /** OpenAPI: a one-line summary. */
+  summary?: string
+  /** OpenAPI: a longer description (Markdown). */
+  description?: string
+  /** OpenAPI: tags that group operations. */
+  tags?: string[]
+  /** OpenAPI: a unique operation id; default derived from method and path. */
+  operationId?: string
+  deprecated?: boolean
+  /** Leave the route out of the OpenAPI document. */
+  hidden?: boolean
 }
 
 export type BodyKind = 'json' | 'form' | 'text' | 'bytes'
