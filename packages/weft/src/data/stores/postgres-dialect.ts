@@ -6,7 +6,7 @@
 // which need not be MongoDB's binary order.
 
 import { encodeValue } from './json-codec.js'
-import type { RangeOp, SqlDialect } from './sql-pushdown.js'
+import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
 export function pgPath(segments: string[]): string {
@@ -35,12 +35,16 @@ export const postgresDialect: SqlDialect = {
   exists(segments, exists) {
     return `${this.value(segments)} IS ${exists ? 'NOT NULL' : 'NULL'}`
   },
-  range(segments, op: RangeOp, bound, params) {
-    if (typeof bound !== 'number') return null
+  range(segments, lower, upper, params) {
+    if (typeof (lower ?? upper)!.value !== 'number') return null
     const v = this.value(segments)
-    const cmp = `${v} ${SQL_OPERATOR[op]} ${this.param(params, encodeValue(bound))}::jsonb`
-    const fence = op === '$gt' || op === '$gte' ? `${v} < ${LOWEST_BOOLEAN}` : `${v} >= ${LOWEST_NUMBER}`
-    return `(${cmp} AND ${fence})`
+    const parts = [lower, upper]
+      .filter((bound): bound is Bound => bound !== null)
+      .map((bound) => `${v} ${SQL_OPERATOR[bound.op]} ${this.param(params, encodeValue(bound.value))}::jsonb`)
+    // Between two numbers there are only numbers; an open side gets a fence.
+    if (!upper) parts.push(`${v} < ${LOWEST_BOOLEAN}`)
+    if (!lower) parts.push(`${v} >= ${LOWEST_NUMBER}`)
+    return `(${parts.join(' AND ')})`
   },
   isArray(segments) {
     return `jsonb_typeof(${this.value(segments)}) = 'array'`

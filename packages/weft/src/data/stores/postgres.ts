@@ -30,7 +30,17 @@ import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { ChangeListener, notifyPayload } from './postgres-changes.js'
 import { pgPath, postgresDialect } from './postgres-dialect.js'
-import { planFind, selectInMemory, supersetPlan, wantsExactPlan } from './sql-find.js'
+import {
+  addIndexDirection,
+  type ExactPlan,
+  exactQuery,
+  indexDirection,
+  orderTies,
+  planFind,
+  selectInMemory,
+  supersetPlan,
+  tieBoundary,
+} from './sql-find.js'
 import { indexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 
@@ -157,8 +167,12 @@ type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
 interface Row {
   key: string
   version: string
+  /** Insertion order (the seq column). */
+  order: number
   doc: StoredDocument
 }
+
+const COLUMNS = 'seq::float8 AS seq, _id AS key, xmin::text AS version, body'
 interface Change {
   before: Row
   after: StoredDocument
@@ -173,6 +187,8 @@ class PostgresCollection implements StoreCollection {
   readonly #name: string
   readonly #table: string
   #ready: Promise<void> | null = null
+  /** Index directions per leading path, read from the catalog (null: read it again). */
+  #directions: Map<string, Set<1 | -1>> | null = null
   /** Paths of the indexes made here, to name the fields in a DuplicateKeyError. */
   readonly #indexPaths = new Map<string, string[]>()
 
@@ -203,7 +219,7 @@ class PostgresCollection implements StoreCollection {
 
   async count(filter: Filter): Promise<number> {
     await this.#ensureTable()
-    const plan = planFind(filter, {}, postgresDialect, 'seq')
+    const plan = planFind(filter, {}, postgresDialect)
     const db = this.#store.db
     if (plan.kind === 'exact' && !(await this.#hasArrays(plan.arrayProbe, db))) {
       const result = await db.query(
@@ -251,12 +267,16 @@ class PostgresCollection implements StoreCollection {
     await this.#ensureTable()
     const name = indexName(spec)
     const paths = indexPaths(spec)
+    this.#directions = null
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     this.#indexPaths.set(name, paths)
     const columns = paths.map((path, i) => {
       const direction = Object.values(spec.keys)[i] === -1 ? 'DESC' : 'ASC'
       return `(doc #> ${pgPath(sqlPath(path)!)}) ${direction}`
     })
+    // seq last: equal keys sit in insertion order, so ORDER BY key, seq is a plain index
+    // scan in either direction (a unique index has no equal keys to order).
+    if (!spec.unique) columns.push('seq')
     const unique = spec.unique ? 'UNIQUE ' : ''
     const indexSql = `CREATE ${unique}INDEX IF NOT EXISTS ${quote(this.#indexName(name))} ON ${this.#table} (${columns.join(', ')})`
     await this.#run(indexSql, []).catch(ignoreRace)
@@ -318,30 +338,71 @@ class PostgresCollection implements StoreCollection {
     db: Queryable,
     lock: '' | ' FOR UPDATE',
   ): Promise<Row[]> {
-    const columns = '_id AS key, xmin::text AS version, body'
-    let rows: Row[] | null = null
-    if (wantsExactPlan(options)) {
-      const plan = planFind(filter, options, postgresDialect, 'seq')
-      if (plan.kind === 'exact' && !(await this.#hasArrays(plan.arrayProbe, db))) {
-        const params = [...plan.params, plan.limit, plan.offset]
-        const n = plan.params.length
-        const sql = `SELECT ${columns} FROM ${this.#table} WHERE ${plan.where} ORDER BY ${plan.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}${lock}`
-        rows = decodeRows((await db.query(sql, params)).rows)
-      }
-    }
+    const plan = planFind(filter, options, postgresDialect)
+    let rows = plan.kind === 'exact' ? await this.#selectExact(plan, db, lock) : null
     if (rows === null) {
-      const plan = supersetPlan(filter, postgresDialect, 'seq')
-      const sql = `SELECT ${columns} FROM ${this.#table} WHERE ${plan.where} ORDER BY ${plan.orderBy}${lock}`
-      rows = selectInMemory(
-        decodeRows((await db.query(sql, plan.params)).rows),
-        (row) => row.doc,
-        filter,
-        options,
-      )
+      const superset = supersetPlan(filter, postgresDialect)
+      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${superset.where} ORDER BY seq${lock}`
+      const all = decodeRows((await db.query(sql, superset.params)).rows)
+      rows = selectInMemory(all, (row) => row.doc, filter, options)
     }
     if (!options.projection) return rows
     const shape = compileProjection(options.projection)
     return rows.map((row) => ({ ...row, doc: shape(row.doc) as StoredDocument }))
+  }
+
+  /**
+   * The exact plan, or null when the array probe finds a row. Without a lock the probe
+   * rides along in the same statement (one round trip): the LATERAL query only runs
+   * when no array was found, and `orderTies` restores the order either way.
+   */
+  async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    const query = exactQuery(
+      plan,
+      postgresDialect,
+      'seq',
+      indexDirection(plan, await this.#indexDirections()),
+    )
+    const params = [...plan.params, query.limit, query.offset]
+    const page = `LIMIT $${params.length - 1} OFFSET $${params.length}`
+    const select = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${plan.where}`
+    let rows: Row[]
+    if (plan.arrayProbe === null || lock) {
+      if (await this.#hasArrays(plan.arrayProbe, db)) return null
+      rows = decodeRows((await db.query(`${select} ORDER BY ${query.orderBy} ${page}${lock}`, params)).rows)
+    } else {
+      const sql =
+        `WITH probe AS (SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) AS arrays) ` +
+        `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${query.orderBy} ${page}) q ` +
+        'ON NOT probe.arrays'
+      const result = (await db.query(sql, params)).rows
+      if (result[0]?.arrays) return null
+      rows = decodeRows(result.filter((row) => row.key !== null))
+    }
+    if (!query.reversedTies) return orderTies(rows, plan, query, null)
+    const edge = tieBoundary(rows, plan, query.limit)
+    if (!edge) return orderTies(rows, plan, query, null)
+    const more = [...plan.params]
+    const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
+    more.push(edge.count)
+    const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
+    const boundary = decodeRows((await db.query(sql, more)).rows)
+    return orderTies(rows, plan, query, { values: edge.values, rows: boundary })
+  }
+
+  async #indexDirections(): Promise<Map<string, Set<1 | -1>>> {
+    if (this.#directions) return this.#directions
+    const directions = new Map<string, Set<1 | -1>>()
+    const sql = 'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
+    for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
+      addIndexDirection(
+        directions,
+        /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
+        ',',
+      )
+    }
+    this.#directions = directions
+    return directions
   }
 
   async #hasArrays(probe: string | null, db: Queryable): Promise<boolean> {
@@ -460,8 +521,8 @@ class PostgresCollection implements StoreCollection {
   }
 }
 
-function decodeRows(rows: { key: string; version: string; body: string }[]): Row[] {
-  return rows.map((row) => ({ key: row.key, version: row.version, doc: decodeDoc(row.body) }))
+function decodeRows(rows: { seq: number; key: string; version: string; body: string }[]): Row[] {
+  return rows.map((row) => ({ key: row.key, version: row.version, order: row.seq, doc: decodeDoc(row.body) }))
 }
 
 /**

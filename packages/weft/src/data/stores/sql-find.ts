@@ -2,15 +2,23 @@
 // because the pushdown is exact, or SQL narrows to a superset in insertion order and the
 // shared query engine does the rest in JavaScript. Both give the memory store's answer.
 
-import { compileFilter, compileProjection, compileSort } from '../query/index.js'
+import { compileFilter, compileProjection, compileSort, getPath } from '../query/index.js'
 import type { Filter, FindOptions, StoredDocument } from '../store.js'
-import { arraySteps, orderBy, probePaths, pushdown, type SqlDialect, sqlPath } from './sql-pushdown.js'
+import {
+  arraySteps,
+  probePaths,
+  pushdown,
+  type SortKey,
+  type SqlDialect,
+  sqlPath,
+  sqlSortKeys,
+} from './sql-pushdown.js'
 
 export interface ExactPlan {
   kind: 'exact'
   where: string
   params: unknown[]
-  orderBy: string
+  sortKeys: SortKey[]
   limit: number | null
   offset: number
   /** SQL condition true for a row with an array on a path the plan relies on; null: none. */
@@ -21,7 +29,6 @@ export interface SupersetPlan {
   kind: 'superset'
   where: string
   params: unknown[]
-  orderBy: string
 }
 
 /**
@@ -32,37 +39,137 @@ export function planFind(
   filter: Filter,
   options: FindOptions,
   dialect: SqlDialect,
-  insertionOrder: string,
 ): ExactPlan | SupersetPlan {
   const scalar = pushdown(filter, dialect, 'scalar')
-  const order = scalar.exact ? orderBy(options.sort, scalar.pins, dialect, insertionOrder) : null
-  if (order === null) return supersetPlan(filter, dialect, insertionOrder)
-  const paths = probePaths(scalar, options.sort)
+  const sortKeys = scalar.exact ? sqlSortKeys(options.sort, scalar.pins) : null
+  if (sortKeys === null) return supersetPlan(filter, dialect)
   const steps = new Set<string>()
-  for (const path of paths) for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
+  for (const path of probePaths(scalar, options.sort)) {
+    for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
+  }
   return {
     kind: 'exact',
     where: scalar.where,
     params: scalar.params,
-    orderBy: order,
+    sortKeys,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
     arrayProbe: steps.size > 0 ? [...steps].join(' OR ') : null,
   }
 }
 
-export function supersetPlan(filter: Filter, dialect: SqlDialect, insertionOrder: string): SupersetPlan {
+export function supersetPlan(filter: Filter, dialect: SqlDialect): SupersetPlan {
   const pushed = pushdown(filter, dialect, 'superset')
-  return { kind: 'superset', where: pushed.where, params: pushed.params, orderBy: `${insertionOrder} ASC` }
+  return { kind: 'superset', where: pushed.where, params: pushed.params }
 }
 
-/** True when the options ask for more than a filter (so an exact plan pays off). */
-export function wantsExactPlan(options: FindOptions): boolean {
-  return (
-    Boolean(options.sort && Object.keys(options.sort).length > 0) ||
-    Boolean(options.limit) ||
-    Boolean(options.skip)
+/** ORDER BY, LIMIT and OFFSET for an exact plan. */
+export interface ExactQuery {
+  orderBy: string
+  limit: number | null
+  offset: number
+  /** The rows come with ties in reverse insertion order: pass them through `orderTies`. */
+  reversedTies: boolean
+}
+
+/**
+ * Ties keep insertion order, as the memory store's stable sort does. An index holds equal
+ * keys in insertion order, so a sort in the index's direction (`indexDirection` of the
+ * first sort key: 1 unless an index says -1) is a plain index scan. A sort against it
+ * asks SQL for reversed ties (a plain backward scan, no sort step) and `orderTies` puts
+ * them right; asking for `key DESC, rowid ASC` there would make SQL sort every row of the
+ * last group of equal keys, for each query.
+ */
+export function exactQuery(
+  plan: ExactPlan,
+  dialect: SqlDialect,
+  insertionOrder: string,
+  indexDirection: 1 | -1 = 1,
+): ExactQuery {
+  const first = plan.sortKeys[0]
+  const reversedTies = first !== undefined && first.direction !== indexDirection
+  const terms = plan.sortKeys.map(
+    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
   )
+  terms.push(`${insertionOrder} ${reversedTies ? 'DESC' : 'ASC'}`)
+  const orderBy = terms.join(', ')
+  if (!reversedTies) return { orderBy, limit: plan.limit, offset: plan.offset, reversedTies }
+  return { orderBy, limit: plan.limit === null ? null : plan.offset + plan.limit, offset: 0, reversedTies }
+}
+
+/**
+ * The direction an index scan gives the first sort key of `plan`, from the directions of
+ * the indexes that lead with each path (`directions`); 1 without an index.
+ */
+export function indexDirection(plan: ExactPlan, directions: Map<string, Set<1 | -1>>): 1 | -1 {
+  const first = plan.sortKeys[0]
+  const found = first && directions.get(first.segments.join('.'))
+  if (!first || !found) return 1
+  return found.has(first.direction) ? first.direction : first.direction === 1 ? -1 : 1
+}
+
+/** Adds the leading path and direction of one index definition (SQL text) found by `pattern`. */
+export function addIndexDirection(
+  directions: Map<string, Set<1 | -1>>,
+  match: RegExpExecArray | null,
+  separator: string,
+) {
+  if (!match) return
+  const path = match[1].split(separator).join('.')
+  const set = directions.get(path) ?? new Set<1 | -1>()
+  set.add(match[2] ? -1 : 1)
+  directions.set(path, set)
+}
+
+export interface OrderedRow {
+  /** Insertion order (rowid, seq). */
+  order: number
+  doc: StoredDocument
+}
+
+function keyOf(row: OrderedRow, plan: ExactPlan): number[] {
+  return plan.sortKeys.map((key) => getPath(row.doc, key.segments) as number)
+}
+
+/**
+ * When the rows fill the window, the last group of equal keys may hold the wrong members
+ * of that group (the latest instead of the earliest): the store must fetch the earliest
+ * `count` rows with these key `values`, in insertion order, for `orderTies`.
+ */
+export function tieBoundary(rows: OrderedRow[], plan: ExactPlan, window: number | null) {
+  if (window === null || rows.length < window || rows.length === 0) return null
+  const values = keyOf(rows[rows.length - 1], plan)
+  const count = rows.filter((row) => sameKey(keyOf(row, plan), values)).length
+  return { values, count }
+}
+
+/**
+ * Puts ties back in insertion order (with the boundary group refetched) and, unless SQL
+ * already did (`query.reversedTies` false), applies skip/limit.
+ */
+export function orderTies<R extends OrderedRow>(
+  rows: R[],
+  plan: ExactPlan,
+  query: ExactQuery,
+  boundary: { values: number[]; rows: R[] } | null,
+): R[] {
+  if (boundary) {
+    rows = rows.filter((row) => !sameKey(keyOf(row, plan), boundary.values)).concat(boundary.rows)
+  }
+  rows.sort((a, b) => {
+    const keysA = keyOf(a, plan)
+    const keysB = keyOf(b, plan)
+    for (let i = 0; i < keysA.length; i++) {
+      if (keysA[i] !== keysB[i]) return (keysA[i] < keysB[i] ? -1 : 1) * plan.sortKeys[i].direction
+    }
+    return a.order - b.order
+  })
+  if (!query.reversedTies) return rows
+  return rows.slice(plan.offset, plan.limit === null ? undefined : plan.offset + plan.limit)
+}
+
+function sameKey(a: number[], b: number[]): boolean {
+  return a.every((value, i) => value === b[i])
 }
 
 /** The JavaScript half of a superset plan: exact filter, sort, skip, limit, projection. */

@@ -23,13 +23,21 @@ export interface SqlDialect {
   /** Missing or null. */
   isNull(segments: string[]): string
   exists(segments: string[], exists: boolean): string
-  /** A typed range; null when this dialect cannot compare such a bound like MongoDB. */
-  range(segments: string[], op: RangeOp, bound: number | string, params: unknown[]): string | null
+  /**
+   * A typed range with a lower bound, an upper bound or both (bounds of one type); null
+   * when this dialect cannot compare such bounds like MongoDB.
+   */
+  range(segments: string[], lower: Bound | null, upper: Bound | null, params: unknown[]): string | null
   /** True when the value at the path is an array. */
   isArray(segments: string[]): string
 }
 
 export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte'
+
+export interface Bound {
+  op: RangeOp
+  value: number | string
+}
 
 export const SQL_OPERATOR: Record<RangeOp, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
 
@@ -136,15 +144,23 @@ function fieldCondition(
   const ops = isOperatorObject(condition) ? condition : { $eq: condition }
   const parts: string[] = []
   let pin: 'number' | 'single' | undefined
-  for (const op of Object.keys(ops)) {
-    const arg = ops[op]
-    const part = operatorCondition(segments, op, arg, dialect, state)
-    if (part === null) {
-      state.exact = false
-      continue
+  const pushed = (op: string, arg: unknown, part: string | null) => {
+    if (part === null) state.exact = false
+    else {
+      parts.push(part)
+      pin = strongerPin(pin, pinOf(op, arg))
     }
-    parts.push(part)
-    pin = strongerPin(pin, pinOf(op, arg))
+  }
+  for (const op of Object.keys(ops)) {
+    if (!(op in SQL_OPERATOR)) pushed(op, ops[op], operatorCondition(segments, op, ops[op], dialect, state))
+  }
+  // Range bounds go to the dialect in same-type pairs, so that `{ $gte: 10, $lt: 15 }`
+  // becomes one range the index scans from 10 to 15.
+  const bounds = pairBounds(ops)
+  if (bounds.skipped) state.exact = false
+  for (const [lower, upper] of bounds.pairs) {
+    const bound = (lower ?? upper)!
+    pushed(bound.op, bound.value, dialect.range(segments, lower, upper, state.params))
   }
   const scalar = joinParts(parts, ' AND ')
   if (!scalar) return null
@@ -157,6 +173,29 @@ function fieldCondition(
 /** One `isArray` test per step of the path: `a`, `a.b`, `a.b.c`. */
 export function arraySteps(segments: string[], dialect: SqlDialect): string[] {
   return segments.map((_, i) => dialect.isArray(segments.slice(0, i + 1)))
+}
+
+/** Number and string bounds, a lower and an upper of one type paired; `skipped`: others (Dates, NaN, ...). */
+function pairBounds(ops: Record<string, unknown>): {
+  pairs: [Bound | null, Bound | null][]
+  skipped: boolean
+} {
+  const lowers: Bound[] = []
+  const uppers: Bound[] = []
+  let skipped = false
+  for (const op of Object.keys(ops) as RangeOp[]) {
+    if (!(op in SQL_OPERATOR)) continue
+    const value = ops[op]
+    if (!isPushableScalar(value) || typeof value === 'boolean') skipped = true
+    else (op.startsWith('$g') ? lowers : uppers).push({ op, value })
+  }
+  const pairs: [Bound | null, Bound | null][] = []
+  for (const lower of lowers) {
+    const i = uppers.findIndex((upper) => typeof upper.value === typeof lower.value)
+    pairs.push([lower, i >= 0 ? uppers.splice(i, 1)[0] : null])
+  }
+  for (const upper of uppers) pairs.push([null, upper])
+  return { pairs, skipped }
 }
 
 function operatorCondition(
@@ -177,12 +216,6 @@ function operatorCondition(
       state.params.length = paramCount
       return null
     }
-    case '$gt':
-    case '$gte':
-    case '$lt':
-    case '$lte':
-      if (!isPushableScalar(arg) || typeof arg === 'boolean') return null
-      return dialect.range(segments, op, arg, state.params)
     case '$exists':
       return dialect.exists(segments, Boolean(arg))
     default:
@@ -238,28 +271,29 @@ function strongerPin(a: 'number' | 'single' | undefined, b: 'number' | 'single' 
   return a === 'single' || b === 'single' ? 'single' : (a ?? b)
 }
 
+export interface SortKey {
+  segments: string[]
+  direction: 1 | -1
+}
+
 /**
- * ORDER BY for `sort` when the filter makes it exact: keys pinned to one value drop out,
- * keys pinned to numbers sort by value; anything else (mixed types, strings whose byte
- * order differs from JavaScript's) returns null and the store sorts in JavaScript.
- * Ties keep insertion order, as the memory store's stable sort does.
+ * The keys SQL can sort by for `sort` when the filter makes it exact: keys pinned to one
+ * value drop out, keys pinned to numbers stay; anything else (mixed types, strings whose
+ * byte order differs from JavaScript's) returns null and the store sorts in JavaScript.
  */
-export function orderBy(
+export function sqlSortKeys(
   sort: SortSpec | undefined,
   pins: Map<string, 'number' | 'single'>,
-  dialect: SqlDialect,
-  insertionOrder: string,
-): string | null {
-  const terms: string[] = []
+): SortKey[] | null {
+  const keys: SortKey[] = []
   for (const [path, direction] of Object.entries(sort ?? {})) {
     const pin = pins.get(path)
     const segments = sqlPath(path)
     if (pin === 'single') continue
     if (pin !== 'number' || !segments) return null
-    terms.push(`${dialect.value(segments)} ${direction === -1 ? 'DESC' : 'ASC'}`)
+    keys.push({ segments, direction: direction === -1 ? -1 : 1 })
   }
-  terms.push(`${insertionOrder} ASC`)
-  return terms.join(', ')
+  return keys
 }
 
 /** Every path (and path step) the exact form needs free of arrays, for the probe query. */

@@ -2,7 +2,7 @@
 // very expression `createIndex` indexes, and typed with `json_type`, because
 // `json_extract` gives `true` as 1 and arrays as JSON text.
 
-import type { RangeOp, SqlDialect } from './sql-pushdown.js'
+import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
 const NUMBER_TYPES = "('integer', 'real')"
@@ -19,6 +19,17 @@ function sameOrderInSqlite(bound: string): boolean {
   return true
 }
 
+// json_extract reads true and false as 1 and 0: a type test is needed only where those
+// two numbers are in play. Objects and arrays read as JSON text starting with { or [:
+// a string equality needs the type test only for such strings.
+function mayBeBoolean(lower: Bound | null, upper: Bound | null): boolean {
+  const aboveLow = (n: number) =>
+    !lower || (lower.op === '$gte' ? n >= (lower.value as number) : n > (lower.value as number))
+  const belowHigh = (n: number) =>
+    !upper || (upper.op === '$lte' ? n <= (upper.value as number) : n < (upper.value as number))
+  return [0, 1].some((n) => aboveLow(n) && belowHigh(n))
+}
+
 export const sqliteDialect: SqlDialect = {
   param(params, value) {
     params.push(value)
@@ -28,23 +39,31 @@ export const sqliteDialect: SqlDialect = {
   equals(segments, value, params) {
     const v = this.value(segments)
     const t = `json_type(doc, ${jsonPath(segments)})`
-    if (typeof value === 'number') return `(${v} = ${this.param(params, value)} AND ${t} IN ${NUMBER_TYPES})`
-    if (typeof value === 'string') return `(${v} = ${this.param(params, value)} AND ${t} = 'text')`
-    return `(${v} = ${this.param(params, value ? 1 : 0)} AND ${t} = '${value}')`
+    const cmp = `${v} = ${this.param(params, typeof value === 'boolean' ? Number(value) : value)}`
+    if (typeof value === 'number')
+      return value === 0 || value === 1 ? `(${cmp} AND ${t} IN ${NUMBER_TYPES})` : cmp
+    if (typeof value === 'string') return /^[[{]/.test(value) ? `(${cmp} AND ${t} = 'text')` : cmp
+    return `(${cmp} AND ${t} = '${value}')`
   },
   isNull: (segments) => `json_extract(doc, ${jsonPath(segments)}) IS NULL`,
   exists: (segments, exists) => `json_type(doc, ${jsonPath(segments)}) IS ${exists ? 'NOT NULL' : 'NULL'}`,
-  range(segments, op: RangeOp, bound, params) {
+  range(segments, lower, upper, params) {
     const v = this.value(segments)
     const t = `json_type(doc, ${jsonPath(segments)})`
-    const cmp = `${v} ${SQL_OPERATOR[op]} ${this.param(params, bound)}`
-    const upward = op === '$gt' || op === '$gte'
-    // In SQLite every number sorts below every text, and '' is the smallest text: the
-    // extra bound keeps the index scan inside one type.
-    if (typeof bound === 'number')
-      return `(${cmp}${upward ? ` AND ${v} < ''` : ''} AND ${t} IN ${NUMBER_TYPES})`
-    if (!sameOrderInSqlite(bound)) return null
-    return `(${cmp}${upward ? '' : ` AND ${v} >= ''`} AND ${t} = 'text')`
+    const parts = [lower, upper]
+      .filter((bound): bound is Bound => bound !== null)
+      .map((bound) => `${v} ${SQL_OPERATOR[bound.op]} ${this.param(params, bound.value)}`)
+    // In SQLite every number sorts below every text, and '' is the smallest text: with
+    // one side open, a fence keeps the index scan inside one type.
+    if (typeof (lower ?? upper)!.value === 'number') {
+      if (!upper) parts.push(`${v} < ''`)
+      if (mayBeBoolean(lower, upper)) parts.push(`${t} IN ${NUMBER_TYPES}`)
+      return `(${parts.join(' AND ')})`
+    }
+    if (![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string))) return null
+    if (!lower) parts.push(`${v} >= ''`)
+    parts.push(`${t} = 'text'`)
+    return `(${parts.join(' AND ')})`
   },
   isArray: (segments) => `json_type(doc, ${jsonPath(segments)}) = 'array'`,
 }

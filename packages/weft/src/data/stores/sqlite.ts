@@ -26,7 +26,19 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
-import { finishInMemory, planFind, project, supersetPlan, wantsExactPlan } from './sql-find.js'
+import {
+  addIndexDirection,
+  type ExactPlan,
+  exactQuery,
+  finishInMemory,
+  indexDirection,
+  type OrderedRow,
+  orderTies,
+  planFind,
+  project,
+  supersetPlan,
+  tieBoundary,
+} from './sql-find.js'
 import { indexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
@@ -232,6 +244,9 @@ class SqliteCollection implements StoreCollection {
     this.#table = quoteIdentifier(name)
   }
 
+  /** Index directions per leading path, read from the schema (null: read it again). */
+  #directions: Map<string, Set<1 | -1>> | null = null
+
   forgetTable(): void {
     this.#tableReady = false
   }
@@ -262,7 +277,7 @@ class SqliteCollection implements StoreCollection {
 
   async count(filter: Filter): Promise<number> {
     await this.#ready()
-    const plan = planFind(filter, {}, sqliteDialect, 'rowid')
+    const plan = planFind(filter, {}, sqliteDialect)
     if (plan.kind === 'exact' && !this.#hasArrays(plan.arrayProbe)) {
       const row = this.#db
         .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
@@ -309,6 +324,7 @@ class SqliteCollection implements StoreCollection {
     await this.#ready()
     const name = indexName(spec)
     const paths = indexPaths(spec)
+    this.#directions = null
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     const columns = paths.map((path, i) => {
       const segments = sqlPath(path)!
@@ -369,24 +385,49 @@ class SqliteCollection implements StoreCollection {
   }
 
   #findNow(filter: Filter, options: FindOptions): StoredDocument[] {
-    if (wantsExactPlan(options)) {
-      const plan = planFind(filter, options, sqliteDialect, 'rowid')
-      if (plan.kind === 'exact' && !this.#hasArrays(plan.arrayProbe)) {
-        const params = [...plan.params, plan.limit ?? -1, plan.offset]
-        const sql = `SELECT doc FROM ${this.#table} WHERE ${plan.where} ORDER BY ${plan.orderBy} LIMIT ? OFFSET ?`
-        return project(this.#readDocs(sql, params), options)
-      }
-    }
-    const plan = supersetPlan(filter, sqliteDialect, 'rowid')
-    const sql = `SELECT doc FROM ${this.#table} WHERE ${plan.where} ORDER BY ${plan.orderBy}`
-    return finishInMemory(this.#readDocs(sql, plan.params), filter, options)
+    const plan = planFind(filter, options, sqliteDialect)
+    if (plan.kind === 'exact' && !this.#hasArrays(plan.arrayProbe))
+      return project(this.#findExact(plan), options)
+    const superset = supersetPlan(filter, sqliteDialect)
+    const sql = `SELECT rowid AS r, doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`
+    const docs = this.#readRows(sql, superset.params).map((row) => row.doc)
+    return finishInMemory(docs, filter, options)
   }
 
-  #readDocs(sql: string, params: unknown[]): StoredDocument[] {
+  #findExact(plan: ExactPlan): StoredDocument[] {
+    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#indexDirections()))
+    const select = `SELECT rowid AS r, doc FROM ${this.#table} WHERE ${plan.where}`
+    const sql = `${select} ORDER BY ${query.orderBy} LIMIT ? OFFSET ?`
+    const rows = this.#readRows(sql, [...plan.params, query.limit ?? -1, query.offset])
+    if (!query.reversedTies) return rows.map((row) => row.doc)
+    const edge = tieBoundary(rows, plan, query.limit)
+    let boundary = null
+    if (edge) {
+      const params = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, edge.values[i], params))
+      const sql = `${select} AND ${equal.join(' AND ')} ORDER BY rowid LIMIT ?`
+      boundary = { values: edge.values, rows: this.#readRows(sql, [...params, edge.count]) }
+    }
+    return orderTies(rows, plan, query, boundary).map((row) => row.doc)
+  }
+
+  #indexDirections(): Map<string, Set<1 | -1>> {
+    if (this.#directions) return this.#directions
+    const directions = new Map<string, Set<1 | -1>>()
+    const sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    for (const row of this.#db.statement(sql).all([this.#name])) {
+      addIndexDirection(directions, /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)), '.')
+    }
+    this.#directions = directions
+    return directions
+  }
+
+  #readRows(sql: string, params: unknown[]): OrderedRow[] {
     const rows = this.#db.statement(sql).all(params)
-    const docs = new Array<StoredDocument>(rows.length)
-    for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
-    return docs
+    const out = new Array<OrderedRow>(rows.length)
+    for (let i = 0; i < rows.length; i++)
+      out[i] = { order: rows[i].r as number, doc: decodeDoc(rows[i].doc as string) }
+    return out
   }
 
   #hasArrays(probe: string | null): boolean {
