@@ -1,0 +1,74 @@
+// What both suites share to report: medians, package versions and docs/benchmarks.md sections.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { availableParallelism, cpus, loadavg } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url))
+const require = createRequire(import.meta.url)
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** The installed version of a package, even one whose `exports` hide its package.json. */
+export function packageVersion(name) {
+  try {
+    let dir = dirname(require.resolve(name))
+    while (dir !== dirname(dir)) {
+      const file = join(dir, 'package.json')
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8'))
+        if (pkg.name === name) return pkg.version
+      }
+      dir = dirname(dir)
+    }
+  } catch {}
+  return '?'
+}
+
+/** The machine in one line; the load average shows whether something else was running. */
+export function machineLine() {
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')
+  return (
+    `Machine: ${availableParallelism()} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${process.platform}, ` +
+    `Node ${process.version}, load average ${load} when the run ended; ${new Date().toISOString().slice(0, 10)}.`
+  )
+}
+
+/** `--write` or BENCH_WRITE=1 (npm does not pass arguments through the root's nested `npm run`). */
+export function writeRequested(argv) {
+  return argv.includes('--write') || process.env.BENCH_WRITE === '1'
+}
+
+/**
+ * Replaces `## <title>` and its text up to the next `## ` heading, leaving every other
+ * section as it is (other suites own them); appends the section when it is missing.
+ */
+export function updateSection(title, body) {
+  let doc
+  try {
+    doc = readFileSync(DOC, 'utf8')
+  } catch {
+    doc =
+      '# Benchmarks\n\nEvery figure here is rerun, not remembered: each section names the command that produced it.\n'
+  }
+  const section = `## ${title}\n\n${body.trim()}\n`
+  const lines = doc.split('\n')
+  const start = lines.findIndex((line) => line.trim() === `## ${title}`)
+  if (start === -1) {
+    writeFileSync(DOC, `${doc.trimEnd()}\n\n${section}`)
+    return
+  }
+  let end = lines.findIndex((line, i) => i > start && line.startsWith('## '))
+  if (end === -1) end = lines.length
+  const before = lines.slice(0, start).join('\n')
+  const after = lines.slice(end).join('\n')
+  const text = [before, section, after].filter(Boolean).join('\n')
+  writeFileSync(DOC, `${text.trimEnd()}\n`)
+}

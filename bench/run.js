@@ -1,0 +1,13 @@
+// `npm run bench`: every suite in turn. BENCH_QUICK=1 for a smoke run, BENCH_WRITE=1 (or
+// --write) to rewrite each suite's section of docs/benchmarks.md with the new figures.
+import { runHttp } from './http/run.js'
+import { runRouter } from './router/run.js'
+
+const argv = process.argv.slice(2)
+const suites = { http: runHttp, router: runRouter }
+const chosen = argv.filter((arg) => !arg.startsWith('--'))
+for (const name of chosen.length ? chosen : Object.keys(suites)) {
+  if (!suites[name])
+    throw new Error(`Unknown suite "${name}"; the suites are: ${Object.keys(suites).join(', ')}`)
+  await suites[name](argv)
+}
