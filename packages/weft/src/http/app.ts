@@ -1,3 +1,4 @@
+import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
@@ -7,6 +8,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { setBody, setResult, toWebResponse } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
+import type { Prefixed, RouteOf, RouteType } from './route-types.js'
 import { ANY_METHOD, normalizePath, Router } from './router.js'
 import type { InputOf, RouteOptions } from './types.js'
 
@@ -17,18 +19,29 @@ export interface WeftOptions {
   logger?: Logger | false
   /** Error answers carry messages and stacks. Default: on unless NODE_ENV is 'production'. */
   dev?: boolean
+  /** Check answers against routes' `response` schemas. Default: on in development only. */
+  validateResponses?: boolean
 }
 
-export type Handler<C extends Context<any> = Context> = (ctx: C, next: Next) => unknown
+export type Handler<C extends Context<any> = Context, R = unknown> = (ctx: C, next: Next) => R
 
-/** `app.get(path, [options], ...handlers)` and its siblings: params typed from the path. */
-export interface RouteMethod<App> {
-  <Path extends string>(path: Path, ...handlers: Handler<Context<InputOf<Path>>>[]): App
-  <Path extends string, const Options extends RouteOptions>(
+/** Handlers of a route: any middleware, then the handler whose result types the response. */
+type Handlers<C extends Context<any>, R> = [...Handler<C>[], Handler<C, R>]
+
+/**
+ * `app.get(path, [options], ...handlers)` and its siblings: params typed from the path,
+ * inputs from the schemas, and the route recorded in the app's type for the typed client.
+ */
+export interface RouteMethod<Routes extends RouteType, Method extends string> {
+  <Path extends string, R>(
+    path: Path,
+    ...handlers: Handlers<Context<InputOf<Path>>, R>
+  ): Weft<Routes | RouteOf<Method, Path, {}, R>>
+  <Path extends string, const Options extends RouteOptions, R>(
     path: Path,
     options: Options,
-    ...handlers: Handler<Context<InputOf<Path, Options>>>[]
-  ): App
+    ...handlers: Handlers<Context<InputOf<Path, Options>>, R>
+  ): Weft<Routes | RouteOf<Method, Path, Options, R>>
 }
 
 /** Turns an error into the response; return a value to answer with it. */
@@ -57,22 +70,29 @@ interface FlatRoute extends RouteEntry {
   middleware: AnyHandler[]
 }
 
-export class Weft {
+/**
+ * An app. `Routes` records every route registered in a chain (`weft().get(...).post(...)`),
+ * which is what `client<typeof app>()` reads.
+ */
+export class Weft<Routes extends RouteType = never> {
+  /** Type-only: the routes this app's chain registered. Nothing is stored. */
+  declare readonly '~routes': Routes
   readonly limits: Limits
   readonly logger: Logger
   readonly dev: boolean
-  readonly get: RouteMethod<this>
-  readonly post: RouteMethod<this>
-  readonly put: RouteMethod<this>
-  readonly patch: RouteMethod<this>
-  readonly delete: RouteMethod<this>
-  readonly head: RouteMethod<this>
-  readonly options: RouteMethod<this>
-  readonly all: RouteMethod<this>
+  readonly validateResponses: boolean
+  readonly get: RouteMethod<Routes, 'GET'>
+  readonly post: RouteMethod<Routes, 'POST'>
+  readonly put: RouteMethod<Routes, 'PUT'>
+  readonly patch: RouteMethod<Routes, 'PATCH'>
+  readonly delete: RouteMethod<Routes, 'DELETE'>
+  readonly head: RouteMethod<Routes, 'HEAD'>
+  readonly options: RouteMethod<Routes, 'OPTIONS'>
+  readonly all: RouteMethod<Routes, '*'>
 
   private readonly routes: RouteEntry[] = []
   private readonly middleware: MiddlewareEntry[] = []
-  private readonly mounts: { prefix: string; app: Weft }[] = []
+  private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
   private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
     null
@@ -81,18 +101,19 @@ export class Weft {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger)
     this.dev = options.dev ?? !isProduction()
+    this.validateResponses = options.validateResponses ?? this.dev
     const on =
       (method: string) =>
       (path: string, ...rest: unknown[]) =>
         this.on(method, path, ...(rest as [any]))
-    this.get = on('GET') as RouteMethod<this>
-    this.post = on('POST') as RouteMethod<this>
-    this.put = on('PUT') as RouteMethod<this>
-    this.patch = on('PATCH') as RouteMethod<this>
-    this.delete = on('DELETE') as RouteMethod<this>
-    this.head = on('HEAD') as RouteMethod<this>
-    this.options = on('OPTIONS') as RouteMethod<this>
-    this.all = on(ANY_METHOD) as RouteMethod<this>
+    this.get = on('GET') as RouteMethod<Routes, 'GET'>
+    this.post = on('POST') as RouteMethod<Routes, 'POST'>
+    this.put = on('PUT') as RouteMethod<Routes, 'PUT'>
+    this.patch = on('PATCH') as RouteMethod<Routes, 'PATCH'>
+    this.delete = on('DELETE') as RouteMethod<Routes, 'DELETE'>
+    this.head = on('HEAD') as RouteMethod<Routes, 'HEAD'>
+    this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
+    this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
   }
 
   /**
@@ -140,8 +161,11 @@ export class Weft {
   }
 
   /** Mounts a sub-app under a prefix; its middleware wraps only its own routes. */
-  route(prefix: string, app: Weft): this {
-    if (app === this) throw new Error('WEFT_BAD_MOUNT: an app cannot mount itself')
+  route<Prefix extends string, Sub extends RouteType>(
+    prefix: Prefix,
+    app: Weft<Sub>,
+  ): Weft<Routes | Prefixed<Sub, Prefix>> {
+    if ((app as Weft<any>) === this) throw new Error('WEFT_BAD_MOUNT: an app cannot mount itself')
     this.mounts.push({ prefix: normalizePath(prefix), app })
     this.compiled = null
     return this
@@ -198,6 +222,14 @@ export class Weft {
     return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
   }
 
+  /**
+   * The OpenAPI 3.1 document for every route not marked `hidden` (see docs/openapi.md).
+   * @example app.get('/openapi.json', () => app.openapi({ info: { title: 'Tasks', version: '1.0.0' } }))
+   */
+  openapi(options: OpenApiOptions): OpenApiDocument {
+    return buildOpenApi(this.routeList(), options)
+  }
+
   private compile(): NonNullable<Weft['compiled']> {
     const router = new Router<CompiledRoute>()
     const onError = (ctx: Context<any>, error: unknown) => this.answerError(ctx, error)
@@ -208,7 +240,7 @@ export class Weft {
       router.add(
         route.method,
         route.path,
-        compileRoute(middleware, handler, route.options, bodyLimit, onError),
+        compileRoute(middleware, handler, route.options, bodyLimit, onError, this.validateResponses),
       )
     }
     const chain = compose(this.middleware.map(scopedAtRuntime))

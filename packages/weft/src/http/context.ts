@@ -2,6 +2,7 @@ import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { ResponseState, setBody } from './response.js'
+import type { JsonReply } from './route-types.js'
 import type { BodyKind, Input } from './types.js'
 
 /** Header values may not hold CR, LF or NUL: that is how responses get split. */
@@ -119,9 +120,10 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   }
 
   /** Answers with JSON; return its result from the handler. */
-  json<T>(data: T, status?: number): ResponseState {
+  json<T, Status extends number = 200>(data: T, status?: Status): JsonReply<T, Status> {
     if (status) this.status(status)
     setBody(this.res, JSON.stringify(data), 'application/json; charset=utf-8')
+    this.res.data = data
     return this.res
   }
 

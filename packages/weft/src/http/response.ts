@@ -11,6 +11,8 @@ export class ResponseState {
   /** Lower-case names; `set-cookie` holds an array. No prototype, so any name is safe. */
   headers: Record<string, string | string[]> = Object.create(null)
   body: ResponseBody = null
+  /** The value `ctx.json()` serialised, kept for response-schema checks. */
+  data: unknown = undefined
   /** A Response the handler returned as is; headers set on the context are merged into it. */
   response: Response | null = null
 }

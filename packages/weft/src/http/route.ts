@@ -1,6 +1,8 @@
-import { validateInput } from '../schema/validate.js'
+import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
+import { issuePath, validateInput } from '../schema/validate.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
+import { HttpError } from './errors.js'
 import { setResult } from './response.js'
 import type { BodyKind, RouteOptions } from './types.js'
 
@@ -30,8 +32,10 @@ export function compileRoute(
   options: RouteOptions,
   bodyLimit: number,
   onError: ErrorResponder,
+  checkResponses: boolean,
 ): CompiledRoute {
   const validate = compileValidation(options)
+  const checkResponse = checkResponses && options.response ? compileResponseCheck(options.response) : null
   const terminal = (ctx: Context<any>): void | Promise<void> => {
     try {
       if (validate)
@@ -43,19 +47,51 @@ export function compileRoute(
       return onError(ctx, error)
     }
   }
+  const store = (ctx: Context<any>, value: unknown): void | Promise<void> => {
+    if (!checkResponse) return setResult(ctx.res, value)
+    const checked = checkResponse(ctx, value)
+    if (checked) return checked.then(() => setResult(ctx.res, value))
+    setResult(ctx.res, value)
+  }
   const callHandler = (ctx: Context<any>): void | Promise<void> => {
     const result = handler(ctx, resolvedNext)
     if (result instanceof Promise) {
-      return result.then(
-        (value) => setResult(ctx.res, value),
-        (error) => onError(ctx, error),
-      )
+      return result.then((value) => store(ctx, value)).catch((error) => onError(ctx, error))
     }
-    setResult(ctx.res, result)
+    return store(ctx, result)
   }
   if (middleware.length === 0) return { run: terminal, bodyLimit }
   const chain = compose(middleware)
   return { run: (ctx) => chain(ctx, terminal), bodyLimit }
+}
+
+/**
+ * Checks what a handler answers against the route's `response` schemas (one schema is
+ * the 200 answer; a map is by status). A mismatch is a bug in the handler: 500, loudly.
+ */
+function compileResponseCheck(
+  response: NonNullable<RouteOptions['response']>,
+): (ctx: Context<any>, value: unknown) => void | Promise<void> {
+  const byStatus: Record<number, StandardSchemaV1> = isStandardSchema(response) ? { 200: response } : response
+  return (ctx, value) => {
+    const status = ctx.res.status || 200
+    const schema = byStatus[status]
+    if (!schema || value instanceof Response) return
+    const data = value === ctx.res ? ctx.res.data : value
+    const result = schema['~standard'].validate(data)
+    if (result instanceof Promise) return result.then((settled) => assertResponse(settled, status))
+    assertResponse(result, status)
+  }
+}
+
+function assertResponse(result: StandardSchemaV1.Result<unknown>, status: number): void {
+  if (!result.issues) return
+  const errors = result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }))
+  const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
+  throw new HttpError(500, `The handler's ${status} answer does not match its response schema: ${summary}`, {
+    code: 'WEFT_RESPONSE_VALIDATION',
+    errors,
+  })
 }
 
 /** The route's schemas as one async step, or null when it has none. */

@@ -2,7 +2,7 @@ import { connect } from 'node:net'
 import { type Server, serve, type Weft } from 'weft'
 
 /** Serves `app` on a free port for the duration of `run`, over a real socket. */
-export async function withServer<T>(app: Weft, run: (server: Server) => Promise<T>): Promise<T> {
+export async function withServer<T>(app: Weft<any>, run: (server: Server) => Promise<T>): Promise<T> {
   const server = await serve(app, { port: 0 })
   try {
     return await run(server)
