@@ -22,6 +22,13 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
+export type {
+  JsonSchema,
+  JsonSchemaConverter,
+  OpenApiDocument,
+  OpenApiOptions,
+  SchemaSide,
+} from './schema/openapi.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
