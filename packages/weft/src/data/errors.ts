@@ -12,13 +12,23 @@ export type DataErrorCode =
   | 'WEFT_DATA_CLOSED'
   | (string & {})
 
+/** The HTTP status a data error answers with when it reaches a Weft route unhandled. */
+const CLIENT_STATUS: Record<string, number> = {
+  WEFT_DATA_DUPLICATE_KEY: 409,
+  WEFT_DATA_VALIDATION: 422,
+  WEFT_DATA_OPERATOR_INJECTION: 400,
+}
+
 export class DataError extends Error {
   readonly code: DataErrorCode
+  /** Set for errors the client caused (409, 422, 400); others are server errors (500). */
+  readonly status: number | undefined
 
   constructor(code: DataErrorCode, message: string) {
     super(message)
     this.name = 'DataError'
     this.code = code
+    this.status = CLIENT_STATUS[code]
   }
 }
 

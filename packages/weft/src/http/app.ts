@@ -1,8 +1,9 @@
+import { type AppContainer, BOOTSTRAP, type Key, type ModuleLike, type Override } from '../di/seam.js'
 import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { HttpError, toProblem } from './errors.js'
+import { clientErrorStatus, HttpError, toProblem } from './errors.js'
 import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
@@ -21,6 +22,10 @@ export interface WeftOptions {
   dev?: boolean
   /** Check answers against routes' `response` schemas. Default: on in development only. */
   validateResponses?: boolean
+  /** Modules from `weft/di`: their providers, routes and lifecycle hooks join the app. */
+  modules?: readonly ModuleLike[]
+  /** Replaces providers of the modules, for tests: `override: [[Mailer, fakeMailer]]`. */
+  override?: readonly Override[]
 }
 
 export type Handler<C extends Context<any> = Context, R = unknown> = (ctx: C, next: Next) => R
@@ -42,6 +47,11 @@ export interface RouteMethod<Routes extends RouteType, Method extends string> {
     options: Options,
     ...handlers: Handlers<Context<InputOf<Path, Options>>, R>
   ): Weft<Routes | RouteOf<Method, Path, Options, R>>
+}
+
+/** `app.get(path, ...)` adds a GET route; `app.get(UserService)` returns a provider of the app's modules. */
+export interface GetMethod<Routes extends RouteType> extends RouteMethod<Routes, 'GET'> {
+  <T>(key: Key<T>): T
 }
 
 /** Turns an error into the response; return a value to answer with it. */
@@ -74,14 +84,14 @@ interface FlatRoute extends RouteEntry {
  * An app. `Routes` records every route registered in a chain (`weft().get(...).post(...)`),
  * which is what `client<typeof app>()` reads.
  */
-export class Weft<Routes extends RouteType = never> {
+export class Weft<Routes extends RouteType = any> {
   /** Type-only: the routes this app's chain registered. Nothing is stored. */
   declare readonly '~routes': Routes
   readonly limits: Limits
   readonly logger: Logger
   readonly dev: boolean
   readonly validateResponses: boolean
-  readonly get: RouteMethod<Routes, 'GET'>
+  readonly get: GetMethod<Routes>
   readonly post: RouteMethod<Routes, 'POST'>
   readonly put: RouteMethod<Routes, 'PUT'>
   readonly patch: RouteMethod<Routes, 'PATCH'>
@@ -94,6 +104,8 @@ export class Weft<Routes extends RouteType = never> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
+  /** The modules' container (weft/di), or null for an app without modules. */
+  private readonly container: AppContainer | null
   private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
     null
 
@@ -106,7 +118,11 @@ export class Weft<Routes extends RouteType = never> {
       (method: string) =>
       (path: string, ...rest: unknown[]) =>
         this.on(method, path, ...(rest as [any]))
-    this.get = on('GET') as RouteMethod<Routes, 'GET'>
+    // A string is a route path; a class or token is a provider to resolve.
+    this.get = ((first: unknown, ...rest: unknown[]) =>
+      typeof first === 'string'
+        ? this.on('GET', first, ...(rest as [any]))
+        : this.resolve(first as Key)) as GetMethod<Routes>
     this.post = on('POST') as RouteMethod<Routes, 'POST'>
     this.put = on('PUT') as RouteMethod<Routes, 'PUT'>
     this.patch = on('PATCH') as RouteMethod<Routes, 'PATCH'>
@@ -114,6 +130,27 @@ export class Weft<Routes extends RouteType = never> {
     this.head = on('HEAD') as RouteMethod<Routes, 'HEAD'>
     this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
     this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
+    const modules = options.modules ?? []
+    this.container = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
+  }
+
+  /** Resolves once the modules have started (singletons built, `onInit` run); `serve()` awaits it. */
+  ready(): Promise<void> {
+    return this.container ? this.container.ready() : Promise.resolve()
+  }
+
+  /** Runs the modules' `onDestroy` hooks in reverse start order; `server.close()` calls it. */
+  close(): Promise<void> {
+    return this.container ? this.container.close() : Promise.resolve()
+  }
+
+  private resolve<T>(key: Key<T>): T {
+    if (!this.container) {
+      throw new Error(
+        'WEFT_DI_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
+      )
+    }
+    return this.container.get(key)
   }
 
   /**
@@ -182,8 +219,8 @@ export class Weft<Routes extends RouteType = never> {
     const ctx = new FetchContext(request, this.limits.bodySize)
     const head = request.method === 'HEAD'
     const pending = this.handle(ctx)
-    if (pending) return pending.then(() => toWebResponse(ctx.res, head))
-    return Promise.resolve(toWebResponse(ctx.res, head))
+    if (pending) return pending.then(() => respond(ctx, head))
+    return Promise.resolve(respond(ctx, head))
   }
 
   /**
@@ -192,7 +229,7 @@ export class Weft<Routes extends RouteType = never> {
    */
   request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = input instanceof Request ? input : new Request(new URL(input, 'http://localhost'), init)
-    return this.fetch(request)
+    return this.container ? this.ready().then(() => this.fetch(request)) : this.fetch(request)
   }
 
   /**
@@ -201,6 +238,7 @@ export class Weft<Routes extends RouteType = never> {
    */
   handle(ctx: Context<any>): void | Promise<void> {
     const compiled = this.compiled ?? this.compile()
+    if (this.container) ctx.injector = this.container.enter()
     let route: CompiledRoute | undefined
     try {
       const path = checkPath(ctx.path)
@@ -276,7 +314,7 @@ export class Weft<Routes extends RouteType = never> {
   /** Answers with the error response for `error`; adapters use it for errors found before routing. */
   answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
     ctx.error = error
-    const status = error instanceof HttpError ? error.status : 500
+    const status = error instanceof HttpError ? error.status : (clientErrorStatus(error) ?? 500)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
     if (this.errorHandler) {
@@ -309,8 +347,15 @@ export class Weft<Routes extends RouteType = never> {
 }
 
 /** Creates an app. */
-export function weft(options?: WeftOptions): Weft {
+export function weft(options?: WeftOptions): Weft<never> {
   return new Weft(options)
+}
+
+/** The Web Response for `ctx`; the request's DI scope (weft/di) ends once it is built. */
+function respond(ctx: Context<any>, head: boolean): Response {
+  const response = toWebResponse(ctx.res, head)
+  ctx.injector?.end()
+  return response
 }
 
 /** 405 with `Allow` when another method has the path, an OPTIONS answer, or 404. */

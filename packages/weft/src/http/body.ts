@@ -1,3 +1,4 @@
+import { untrusted } from '../schema/untrusted.js'
 import { HttpError } from './errors.js'
 import type { BodyKind } from './types.js'
 
@@ -100,7 +101,7 @@ export function parseJson(text: string): unknown {
   // The scan only runs when a suspicious key could be present (escapes included).
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u'))
     assertNoPoison(value)
-  return value
+  return untrusted(value)
 }
 
 function assertNoPoison(value: unknown): void {

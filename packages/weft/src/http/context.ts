@@ -1,3 +1,4 @@
+import type { Key, RequestInjector } from '../di/seam.js'
 import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
@@ -26,6 +27,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   readonly res = new ResponseState()
   /** Largest body `parseBody()` reads; the route's limit, else the app's. */
   bodyLimit: number
+  /** Set by an app with modules (weft/di): what `ctx.get()` resolves from. */
+  injector: RequestInjector | undefined = undefined
 
   private queryValues: I['query'] | undefined
   private headerValues: I['headers'] | undefined
@@ -42,6 +45,19 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     bodyLimit: number,
   ) {
     this.bodyLimit = bodyLimit
+  }
+
+  /**
+   * A provider of the app's modules: a singleton, or this request's instance of a
+   * request-scoped one. @example const users = ctx.get(UserService)
+   */
+  get<T>(key: Key<T>): T {
+    if (this.injector === undefined) {
+      throw new Error(
+        'WEFT_DI_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
+      )
+    }
+    return this.injector.get(key)
   }
 
   /** Whether the request came over TLS; decides the Secure cookie default. */

@@ -94,10 +94,34 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
     if (expose && error.status >= 500 && error.stack) problem.stack = error.stack.split('\n')
     return problem
   }
+  const clientStatus = clientErrorStatus(error)
+  if (clientStatus) {
+    const { message, code } = error as { message?: unknown; code?: unknown }
+    const problem: ProblemDocument = {
+      type: 'about:blank',
+      title: statusTitle(clientStatus),
+      status: clientStatus,
+    }
+    if (typeof message === 'string') problem.detail = message
+    if (typeof code === 'string') problem.code = code
+    return problem
+  }
   const problem: ProblemDocument = { type: 'about:blank', title: statusTitle(500), status: 500 }
   if (expose) {
     problem.detail = error instanceof Error ? error.message : String(error)
     if (error instanceof Error && error.stack) problem.stack = error.stack.split('\n')
   }
   return problem
+}
+
+/**
+ * The 4xx status another library's error declares (`status`, as Koa and http-errors do),
+ * or undefined. Only 4xx counts: those messages are meant for the client.
+ */
+export function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const status = (error as { status?: unknown }).status
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+    ? status
+    : undefined
 }

@@ -9,33 +9,18 @@
 // with a `$` key. And input marked with `untrusted()` may never supply operators at all:
 // `find({ password: untrusted(body).password })` cannot become `{ $ne: null }`.
 
+import { isUntrusted, untrusted } from '../../schema/untrusted.js'
 import { QueryError } from '../errors.js'
 import type { Filter, UpdateSpec } from '../store.js'
 import { isPlainObject } from './compare.js'
 import { compileFilter, isOperatorObject } from './match.js'
 import { queryOperators, refuseOperator, updateOperators } from './operators.js'
 
+export { untrusted }
+
 export interface FilterCheckOptions {
   /** Accept operator objects in value positions and from untrusted input. Off by default. */
   allowOperators?: boolean
-}
-
-// Shared through a global symbol so the HTTP layer can mark parsed input without
-// importing weft/data.
-const marks: WeakSet<object> = ((globalThis as Record<symbol, unknown>)[Symbol.for('weft.untrusted')] ??=
-  new WeakSet<object>()) as WeakSet<object>
-
-/** Marks a value (deeply) as user input: it may then never supply query operators. Returns it. */
-export function untrusted<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !marks.has(value)) {
-    marks.add(value)
-    for (const item of Object.values(value)) untrusted(item)
-  }
-  return value
-}
-
-function isUntrusted(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && marks.has(value)
 }
 
 function injection(where: string): never {
