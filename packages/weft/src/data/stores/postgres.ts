@@ -35,8 +35,12 @@ import {
   type ExactPlan,
   exactQuery,
   indexDirection,
+  keyColumns,
+  lazyResults,
+  type OrderedRow,
   orderTies,
   planFind,
+  rowKeys,
   selectInMemory,
   supersetPlan,
   tieBoundary,
@@ -211,10 +215,12 @@ class PostgresCollection implements StoreCollection {
     await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
   }
 
-  async *find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
-    await this.#ensureTable()
-    const rows = await this.#select(filter, options, this.#store.db, '')
-    yield* rows.map((row) => row.doc)
+  find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
+    return lazyResults(async () => {
+      await this.#ensureTable()
+      const rows = await this.#select(filter, options, this.#store.db, '')
+      return rows.map((row) => row.doc)
+    })
   }
 
   async count(filter: Filter): Promise<number> {
@@ -365,11 +371,14 @@ class PostgresCollection implements StoreCollection {
     )
     const params = [...plan.params, query.limit, query.offset]
     const page = `LIMIT $${params.length - 1} OFFSET $${params.length}`
-    const select = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${plan.where}`
-    let rows: Row[]
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    let rows: RawRow[]
     if (plan.arrayProbe === null || lock) {
       if (await this.#hasArrays(plan.arrayProbe, db)) return null
-      rows = decodeRows((await db.query(`${select} ORDER BY ${query.orderBy} ${page}${lock}`, params)).rows)
+      rows = rawRows(
+        (await db.query(`${select} ORDER BY ${query.orderBy} ${page}${lock}`, params)).rows,
+        plan,
+      )
     } else {
       const sql =
         `WITH probe AS (SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) AS arrays) ` +
@@ -377,17 +386,19 @@ class PostgresCollection implements StoreCollection {
         'ON NOT probe.arrays'
       const result = (await db.query(sql, params)).rows
       if (result[0]?.arrays) return null
-      rows = decodeRows(result.filter((row) => row.key !== null))
+      rows = rawRows(
+        result.filter((row) => row.key !== null),
+        plan,
+      )
     }
-    if (!query.reversedTies) return orderTies(rows, plan, query, null)
-    const edge = tieBoundary(rows, plan, query.limit)
-    if (!edge) return orderTies(rows, plan, query, null)
+    const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
+    if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
     const more = [...plan.params]
     const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
     more.push(edge.count)
     const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
-    const boundary = decodeRows((await db.query(sql, more)).rows)
-    return orderTies(rows, plan, query, { values: edge.values, rows: boundary })
+    const boundary = rawRows((await db.query(sql, more)).rows, plan)
+    return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
   }
 
   async #indexDirections(): Promise<Map<string, Set<1 | -1>>> {
@@ -521,8 +532,28 @@ class PostgresCollection implements StoreCollection {
   }
 }
 
+interface RawRow extends OrderedRow {
+  key: string
+  version: string
+  body: string
+}
+
+function rawRows(rows: Record<string, any>[], plan: ExactPlan): RawRow[] {
+  return rows.map((row) => ({
+    key: row.key,
+    version: row.version,
+    order: row.seq,
+    keys: rowKeys(row, plan),
+    body: row.body,
+  }))
+}
+
+function decodeRow(row: { key: string; version: string; order?: number; seq?: number; body: string }): Row {
+  return { key: row.key, version: row.version, order: row.order ?? row.seq ?? 0, doc: decodeDoc(row.body) }
+}
+
 function decodeRows(rows: { seq: number; key: string; version: string; body: string }[]): Row[] {
-  return rows.map((row) => ({ key: row.key, version: row.version, order: row.seq, doc: decodeDoc(row.body) }))
+  return rows.map(decodeRow)
 }
 
 /**

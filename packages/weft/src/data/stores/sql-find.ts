@@ -2,7 +2,7 @@
 // because the pushdown is exact, or SQL narrows to a superset in insertion order and the
 // shared query engine does the rest in JavaScript. Both give the memory store's answer.
 
-import { compileFilter, compileProjection, compileSort, getPath } from '../query/index.js'
+import { compileFilter, compileProjection, compileSort } from '../query/index.js'
 import type { Filter, FindOptions, StoredDocument } from '../store.js'
 import {
   arraySteps,
@@ -121,14 +121,20 @@ export function addIndexDirection(
   directions.set(path, set)
 }
 
+/** A row of an exact query: insertion order, the sort key values, and the document still as JSON text. */
 export interface OrderedRow {
-  /** Insertion order (rowid, seq). */
   order: number
-  doc: StoredDocument
+  keys: number[]
 }
 
-function keyOf(row: OrderedRow, plan: ExactPlan): number[] {
-  return plan.sortKeys.map((key) => getPath(row.doc, key.segments) as number)
+/** SQL for the sort key columns (`k0`, `k1`...) an exact query selects beside each row. */
+export function keyColumns(plan: ExactPlan, dialect: SqlDialect): string {
+  return plan.sortKeys.map((key, i) => `, ${dialect.value(key.segments)} AS k${i}`).join('')
+}
+
+/** The sort key values of a result row with `keyColumns`. */
+export function rowKeys(row: Record<string, unknown>, plan: ExactPlan): number[] {
+  return plan.sortKeys.map((_, i) => row[`k${i}`] as number)
 }
 
 /**
@@ -136,16 +142,17 @@ function keyOf(row: OrderedRow, plan: ExactPlan): number[] {
  * of that group (the latest instead of the earliest): the store must fetch the earliest
  * `count` rows with these key `values`, in insertion order, for `orderTies`.
  */
-export function tieBoundary(rows: OrderedRow[], plan: ExactPlan, window: number | null) {
+export function tieBoundary(rows: OrderedRow[], window: number | null) {
   if (window === null || rows.length < window || rows.length === 0) return null
-  const values = keyOf(rows[rows.length - 1], plan)
-  const count = rows.filter((row) => sameKey(keyOf(row, plan), values)).length
+  const values = rows[rows.length - 1].keys
+  const count = rows.filter((row) => sameKey(row.keys, values)).length
   return { values, count }
 }
 
 /**
  * Puts ties back in insertion order (with the boundary group refetched) and, unless SQL
- * already did (`query.reversedTies` false), applies skip/limit.
+ * already did (`query.reversedTies` false), applies skip/limit. Documents are decoded
+ * by the caller afterwards, so rows dropped here are never parsed.
  */
 export function orderTies<R extends OrderedRow>(
   rows: R[],
@@ -153,14 +160,10 @@ export function orderTies<R extends OrderedRow>(
   query: ExactQuery,
   boundary: { values: number[]; rows: R[] } | null,
 ): R[] {
-  if (boundary) {
-    rows = rows.filter((row) => !sameKey(keyOf(row, plan), boundary.values)).concat(boundary.rows)
-  }
+  if (boundary) rows = rows.filter((row) => !sameKey(row.keys, boundary.values)).concat(boundary.rows)
   rows.sort((a, b) => {
-    const keysA = keyOf(a, plan)
-    const keysB = keyOf(b, plan)
-    for (let i = 0; i < keysA.length; i++) {
-      if (keysA[i] !== keysB[i]) return (keysA[i] < keysB[i] ? -1 : 1) * plan.sortKeys[i].direction
+    for (let i = 0; i < a.keys.length; i++) {
+      if (a.keys[i] !== b.keys[i]) return (a.keys[i] < b.keys[i] ? -1 : 1) * plan.sortKeys[i].direction
     }
     return a.order - b.order
   })
@@ -170,6 +173,31 @@ export function orderTies<R extends OrderedRow>(
 
 function sameKey(a: number[], b: number[]): boolean {
   return a.every((value, i) => value === b[i])
+}
+
+/**
+ * An AsyncIterable over results computed on the first `next()`: cheaper per document
+ * than an async generator, which costs several promise turns for each one it yields.
+ */
+export function lazyResults<T>(load: () => Promise<T[]>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      let results: T[] | null = null
+      let index = 0
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          results ??= await load()
+          return index < results.length
+            ? { value: results[index++], done: false }
+            : { value: undefined, done: true }
+        },
+        async return(): Promise<IteratorResult<T>> {
+          results = []
+          return { value: undefined, done: true }
+        },
+      }
+    },
+  }
 }
 
 /** The JavaScript half of a superset plan: exact filter, sort, skip, limit, projection. */

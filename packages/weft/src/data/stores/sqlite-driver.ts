@@ -100,6 +100,8 @@ function wrap(
           run: (params) => runStatement(stmt, params.map(toSqlite)),
           all: (params) => stmt.all(...params.map(toSqlite)),
         }
+        // Pages with ever new LIMIT/OFFSET values make new SQL texts: keep the cache bounded.
+        if (cache.size >= 500) cache.clear()
         cache.set(sql, cached)
       }
       return cached

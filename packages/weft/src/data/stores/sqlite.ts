@@ -32,10 +32,13 @@ import {
   exactQuery,
   finishInMemory,
   indexDirection,
+  keyColumns,
+  lazyResults,
   type OrderedRow,
   orderTies,
   planFind,
   project,
+  rowKeys,
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
@@ -225,6 +228,9 @@ interface Change {
   before: StoredDocument
   after: StoredDocument
 }
+interface SqliteRow extends OrderedRow {
+  body: string
+}
 
 class SqliteCollection implements StoreCollection {
   readonly hub = new WatchHub()
@@ -270,9 +276,11 @@ class SqliteCollection implements StoreCollection {
     this.#store.writeSync(write)
   }
 
-  async *find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
-    await this.#ready()
-    yield* this.#findNow(filter, options)
+  find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
+    return lazyResults(async () => {
+      await this.#ready()
+      return this.#findNow(filter, options)
+    })
   }
 
   async count(filter: Filter): Promise<number> {
@@ -389,26 +397,41 @@ class SqliteCollection implements StoreCollection {
     if (plan.kind === 'exact' && !this.#hasArrays(plan.arrayProbe))
       return project(this.#findExact(plan), options)
     const superset = supersetPlan(filter, sqliteDialect)
-    const sql = `SELECT rowid AS r, doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`
-    const docs = this.#readRows(sql, superset.params).map((row) => row.doc)
-    return finishInMemory(docs, filter, options)
+    const rows = this.#db
+      .statement(`SELECT doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`)
+      .all(superset.params)
+    return finishInMemory(
+      rows.map((row) => decodeDoc(row.doc as string)),
+      filter,
+      options,
+    )
   }
 
   #findExact(plan: ExactPlan): StoredDocument[] {
     const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#indexDirections()))
-    const select = `SELECT rowid AS r, doc FROM ${this.#table} WHERE ${plan.where}`
-    const sql = `${select} ORDER BY ${query.orderBy} LIMIT ? OFFSET ?`
-    const rows = this.#readRows(sql, [...plan.params, query.limit ?? -1, query.offset])
-    if (!query.reversedTies) return rows.map((row) => row.doc)
-    const edge = tieBoundary(rows, plan, query.limit)
+    const select = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const sql = `${select} ORDER BY ${query.orderBy}${pageClause(query.limit, query.offset)}`
+    const rows = this.#readRows(sql, plan.params, plan)
+    if (!query.reversedTies) return rows.map((row) => decodeDoc(row.body))
+    const edge = tieBoundary(rows, query.limit)
     let boundary = null
     if (edge) {
       const params = [...plan.params]
       const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, edge.values[i], params))
-      const sql = `${select} AND ${equal.join(' AND ')} ORDER BY rowid LIMIT ?`
-      boundary = { values: edge.values, rows: this.#readRows(sql, [...params, edge.count]) }
+      const sql = `${select} AND ${equal.join(' AND ')} ORDER BY rowid${pageClause(edge.count, 0)}`
+      boundary = { values: edge.values, rows: this.#readRows(sql, params, plan) }
     }
-    return orderTies(rows, plan, query, boundary).map((row) => row.doc)
+    return orderTies(rows, plan, query, boundary).map((row) => decodeDoc(row.body))
+  }
+
+  #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
+    const rows = this.#db.statement(sql).all(params)
+    const out = new Array<SqliteRow>(rows.length)
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]
+      out[i] = { order: row.r as number, keys: rowKeys(row, plan), body: row.doc as string }
+    }
+    return out
   }
 
   #indexDirections(): Map<string, Set<1 | -1>> {
@@ -420,14 +443,6 @@ class SqliteCollection implements StoreCollection {
     }
     this.#directions = directions
     return directions
-  }
-
-  #readRows(sql: string, params: unknown[]): OrderedRow[] {
-    const rows = this.#db.statement(sql).all(params)
-    const out = new Array<OrderedRow>(rows.length)
-    for (let i = 0; i < rows.length; i++)
-      out[i] = { order: rows[i].r as number, doc: decodeDoc(rows[i].doc as string) }
-    return out
   }
 
   #hasArrays(probe: string | null): boolean {
@@ -527,6 +542,13 @@ class SqliteCollection implements StoreCollection {
     const sql = String(rows[0]?.sql ?? '')
     return [...sql.matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)].map((match) => match[1])
   }
+}
+
+// LIMIT and OFFSET go into the SQL text as integers: bound as parameters they cost SQLite
+// several microseconds per query (better-sqlite3 binds numbers as REAL).
+function pageClause(limit: number | null, offset: number): string {
+  const int = (n: number) => (Number.isSafeInteger(n) && n >= 0 ? n : 0)
+  return `${limit === null ? (offset > 0 ? ' LIMIT -1' : '') : ` LIMIT ${int(limit)}`}${offset > 0 ? ` OFFSET ${int(offset)}` : ''}`
 }
 
 function quoteIdentifier(name: string): string {
