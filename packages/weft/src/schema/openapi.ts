@@ -30,7 +30,6 @@ export interface OpenApiOptions {
 export interface OpenApiDocument {
   openapi: '3.1.1'
   info: OpenApiOptions['info']
-  jsonSchemaDialect: string
   servers?: OpenApiOptions['servers']
   tags?: NonNullable<OpenApiOptions['tags']>
   paths: Record<string, Record<string, unknown>>
@@ -97,7 +96,6 @@ export function buildOpenApi(routes: RouteDescription[], options: OpenApiOptions
   const document: OpenApiDocument = {
     openapi: '3.1.1',
     info: options.info,
-    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths,
     components: { ...options.components, schemas: { ...components.schemas } },
   }
@@ -320,17 +318,35 @@ class OperationBuilder {
     if (!this.problems) return responses
     const { params, query, headers, body } = route.options
     const validates = Boolean(params || query || headers || body)
-    const problem = (status: number, schema: unknown, description: string) => {
-      responses[status] ??= { description, content: { 'application/problem+json': { schema } } }
+    const problem = (status: number, description: string, example: Record<string, unknown>) => {
+      const schema = status === 422 ? VALIDATION_PROBLEM : PROBLEM
+      example = { type: 'about:blank', title: statusTitle(status), status, ...example }
+      responses[status] ??= { description, content: { 'application/problem+json': { schema, example } } }
     }
-    if (validates || readsBody)
-      problem(400, PROBLEM, 'The request is malformed (a body that does not parse, a broken path).')
+    if (validates || readsBody) {
+      problem(400, 'The request is malformed (a body that does not parse, a broken path).', {
+        detail: 'Malformed JSON: Unexpected end of JSON input',
+        code: 'WEFT_MALFORMED_JSON',
+      })
+    }
     if (readsBody) {
-      problem(413, PROBLEM, 'The request body is larger than the limit.')
-      problem(415, PROBLEM, 'The request body has a media type or charset this route does not take.')
+      problem(413, 'The request body is larger than the limit.', {
+        detail: 'The request body is larger than the limit of 1048576 bytes',
+        code: 'WEFT_BODY_TOO_LARGE',
+        limit: 1048576,
+      })
+      problem(415, 'The request body has a media type or charset this route does not take.', {
+        detail: 'Unsupported content type "text/xml"; this route takes json, form',
+        code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
+      })
     }
-    if (validates)
-      problem(422, VALIDATION_PROBLEM, 'The request does not match the schema; `errors` lists each issue.')
+    if (validates) {
+      problem(422, 'The request does not match the schema; `errors` lists each issue.', {
+        detail: 'Invalid body: name: expected string, received number',
+        code: 'WEFT_VALIDATION',
+        errors: [{ in: 'body', path: 'name', message: 'expected string, received number' }],
+      })
+    }
     return responses
   }
 

@@ -12,13 +12,13 @@ describe('the OpenAPI document of an app using zod, valibot and arktype', () => 
 
   test('is valid OpenAPI 3.1 by an independent validator', async () => {
     const validator = new Validator()
-    const result = await validator.validate(structuredClone(document) as object)
+    const result = await validator.validate(structuredClone(document) as any)
     assert.deepEqual(result.errors, undefined)
     assert.equal(result.valid, true)
     assert.equal(validator.version, '3.1')
     const broken = { ...structuredClone(document), info: { title: 'No version' } }
     assert.equal(
-      (await new Validator().validate(broken as object)).valid,
+      (await new Validator().validate(broken as any)).valid,
       false,
       'the validator is not a no-op',
     )
@@ -26,7 +26,7 @@ describe('the OpenAPI document of an app using zod, valibot and arktype', () => 
 
   test('has every $ref resolvable', async () => {
     const validator = new Validator()
-    await validator.validate(structuredClone(document) as object)
+    await validator.validate(structuredClone(document) as any)
     assert.doesNotThrow(() => validator.resolveRefs())
     for (const ref of JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)) {
       assert.match(ref[1], /^#\/components\/schemas\//)
@@ -62,7 +62,7 @@ describe('the OpenAPI document of an app using zod, valibot and arktype', () => 
     assert.equal(document.paths['/internal'], undefined, 'hidden routes are left out')
   })
 
-  test('carries info, servers, the 3.1 dialect and the tags used', () => {
+  test('carries info, servers and the tags used', () => {
     assert.equal(document.openapi, '3.1.1')
     assert.deepEqual(document.info, info)
     assert.deepEqual(document.servers, [{ url: 'https://api.example.com' }])

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import * as v from 'valibot'
-import { weft } from 'weft'
+import { type Weft, weft } from 'weft'
 import { z } from 'zod'
 import { info } from './openapi-fixture.ts'
 
-const ops = (app: ReturnType<typeof weft>, options = {}) => app.openapi({ info, ...options }).paths as any
+const ops = (app: Weft<any>, options = {}) => app.openapi({ info, ...options }).paths as any
 
 describe('OpenAPI operations', () => {
   test('path params come from the path, typed string and required, even without a schema', () => {
