@@ -17,11 +17,7 @@ describe('the OpenAPI document of an app using zod, valibot and arktype', () => 
     assert.equal(result.valid, true)
     assert.equal(validator.version, '3.1')
     const broken = { ...structuredClone(document), info: { title: 'No version' } }
-    assert.equal(
-      (await new Validator().validate(broken as any)).valid,
-      false,
-      'the validator is not a no-op',
-    )
+    assert.equal((await new Validator().validate(broken as any)).valid, false, 'the validator is not a no-op')
   })
 
   test('has every $ref resolvable', async () => {
