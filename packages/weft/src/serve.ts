@@ -21,5 +21,17 @@ export interface Server {
  */
 export async function serve(app: Weft, options: ServeOptions = {}): Promise<Server> {
   const { serveNode } = await import('./adapters/node/index.js')
-  return serveNode(app, options)
+  // Modules (weft/di) start before the first request: singletons built, onInit run.
+  await app.ready()
+  return closingApp(await serveNode(app, options), app)
+}
+
+/** `server.close()` also stops the app's modules (onDestroy), once requests have finished. */
+function closingApp(server: Server, app: Weft<any>): Server {
+  const close = server.close
+  server.close = async () => {
+    await close()
+    await app.close()
+  }
+  return server
 }

@@ -65,6 +65,8 @@ function handleNode(app: Weft, incoming: IncomingMessage, outgoing: ServerRespon
     })
   }
   const pending = ctx.error ? app.answerError(ctx, ctx.error) : app.handle(ctx)
+  // A request's DI scope (weft/di) ends once its response is sent or the client leaves.
+  if (ctx.injector) outgoing.once('close', () => ctx.injector!.end())
   if (pending)
     pending.then(
       () => finish(app, ctx, head),

@@ -1,0 +1,28 @@
+// weft/di: modules, providers and injection without decorator metadata.
+
+export {
+  type ControllerRoute,
+  controller,
+  del,
+  get,
+  injectable,
+  patch,
+  post,
+  put,
+  route,
+} from './decorators.js'
+export { DiError, type DiErrorCode } from './errors.js'
+export type { OnDestroy, OnInit } from './lifecycle.js'
+export { type Module, type ModuleOptions, module } from './module.js'
+export type {
+  ClassProvider,
+  ExistingProvider,
+  FactoryProvider,
+  Injectable,
+  Provider,
+  Scope,
+  ValueProvider,
+} from './provider.js'
+export { type InjectOptions, inject } from './resolver.js'
+export type { Class, Key, Override } from './seam.js'
+export { Token, token } from './token.js'

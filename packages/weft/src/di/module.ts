@@ -1,0 +1,56 @@
+import type { Weft } from '../http/app.js'
+import type { Middleware } from '../http/compose.js'
+import type { Context } from '../http/context.js'
+import { bootstrap } from './container.js'
+import type { Injectable, Provider } from './provider.js'
+import { BOOTSTRAP, type Key, type ModuleLike } from './seam.js'
+
+export interface ModuleOptions {
+  /** Names the module in error messages; defaults to its prefix or its first provider. */
+  name?: string
+  /** Modules whose exports this module may inject. */
+  imports?: readonly Module[]
+  providers?: readonly Provider[]
+  /** What importers may inject: own providers' keys, or imported modules (re-exported whole). */
+  exports?: readonly (Key<any> | Module)[]
+  /** Exports seen by every module without importing this one (config, logging). */
+  global?: boolean
+  /** Path prefix of this module's routes and controllers. */
+  prefix?: string
+  /** Middleware around this module's routes only, in order. */
+  middleware?: readonly Middleware<Context>[]
+  /** Declares routes: `r` is an app like any other; `ctx.get()` in them sees this module. */
+  routes?: (r: Weft) => void
+  /** Classes decorated with `@controller()`; each is a provider of this module too. */
+  controllers?: readonly Injectable<any>[]
+}
+
+/** A module: what `weft({ modules })` and `imports` take. */
+export interface Module extends ModuleLike {
+  readonly name: string
+  readonly options: Readonly<ModuleOptions>
+}
+
+let unnamed = 0
+
+/**
+ * Declares a module: its providers, what it exports, what it imports, and its routes.
+ * @example const users = module({ name: 'users', providers: [UserService], exports: [UserService] })
+ */
+export function module(options: ModuleOptions): Module {
+  // `options` is kept as given, not copied: an `imports` getter is how two modules import each other.
+  return Object.freeze({ name: nameOf(options), options, [BOOTSTRAP]: bootstrap })
+}
+
+export function isModule(value: unknown): value is Module {
+  return typeof value === 'object' && value !== null && BOOTSTRAP in value && 'options' in value
+}
+
+function nameOf(options: ModuleOptions): string {
+  if (options.name) return options.name
+  if (options.prefix) return options.prefix
+  const first = options.providers?.[0] ?? options.controllers?.[0]
+  const key = typeof first === 'function' ? first : first?.provide
+  const name = typeof key === 'function' ? key.name : key?.name
+  return name ? `module(${name})` : `module#${++unnamed}`
+}

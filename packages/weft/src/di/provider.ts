@@ -1,0 +1,171 @@
+// Providers as users write them, and the Binding each becomes inside the container.
+import { DiError } from './errors.js'
+import type { ModuleNode } from './graph.js'
+import type { Key } from './seam.js'
+import { isKey, keyName } from './token.js'
+
+/** singleton: one per app (default); request: one per request; transient: one per injection. */
+export type Scope = 'singleton' | 'request' | 'transient'
+
+/** A class the container can build: no constructor parameters, it calls `inject()` instead. */
+export type Injectable<T = unknown> = new () => T
+
+interface Multi {
+  /** Contributes one entry to an array: every `multi` provider of the key is collected. */
+  multi?: boolean
+}
+export interface ClassProvider<T = any> extends Multi {
+  provide: Key<T>
+  useClass: Injectable<T>
+  scope?: Scope
+}
+export interface ValueProvider<T = any> extends Multi {
+  provide: Key<T>
+  useValue: T
+}
+export interface FactoryProvider<T = any> extends Multi {
+  provide: Key<T>
+  /** Called with the values of `inject`; may also call `inject()` itself. Async only for singletons. */
+  useFactory: (...deps: any[]) => T | Promise<T>
+  inject?: readonly Key<any>[]
+  scope?: Scope
+}
+export interface ExistingProvider<T = any> extends Multi {
+  provide: Key<T>
+  /** An alias: resolves to whatever provides this key. */
+  useExisting: Key<T>
+}
+
+export type Provider = Injectable<any> | ClassProvider | ValueProvider | FactoryProvider | ExistingProvider
+
+/** Where a singleton is in its life: a plain number, compared on every `ctx.get()`. */
+export const State = { Unbuilt: 0, Building: 1, Pending: 2, Built: 3 } as const
+export type State = (typeof State)[keyof typeof State]
+
+/** A provider inside the container: how to build it, and (for singletons) its value. */
+export interface Binding {
+  readonly key: Key<any>
+  readonly name: string
+  readonly owner: ModuleNode
+  scope: Scope
+  /** Builds a new value; the resolver runs it inside an injection context. */
+  build: () => unknown
+  /** Keys declared up front (a factory's `inject`), checked for cycles before anything is built. */
+  readonly deps: readonly Key<any>[]
+  /** Whether the container owns the value and so runs its lifecycle hooks. */
+  owned: boolean
+  /** For a multi key: the bindings whose values make up the array. */
+  parts: Binding[] | null
+  state: State
+  value: unknown
+  pending: Promise<void> | null
+}
+
+const classScopes = new WeakMap<Function, Scope>()
+
+/** Records the scope `@injectable({ scope })` gave a class. */
+export function setClassScope(target: Function, scope: Scope): void {
+  classScopes.set(target, scope)
+}
+
+/** A class's own scope: from `@injectable`, or a `static scope` field. */
+function scopeOfClass(target: Function): Scope | undefined {
+  return classScopes.get(target) ?? ((target as { scope?: Scope }).scope || undefined)
+}
+
+/** The key a provider is registered under. */
+export function providerKey(provider: Provider): Key<any> {
+  return typeof provider === 'function' ? provider : provider.provide
+}
+
+export function isMulti(provider: Provider): boolean {
+  return typeof provider !== 'function' && provider.multi === true
+}
+
+/** Turns a provider into a binding owned by `owner`; `resolve` builds a dependency in context. */
+export function toBinding(
+  provider: Provider,
+  owner: ModuleNode,
+  resolve: (key: Key<any>) => unknown,
+): Binding {
+  if (typeof provider === 'function') return classBinding(provider, provider, undefined, owner)
+  if (!provider || typeof provider !== 'object' || !isKey(provider.provide)) {
+    throw new DiError(
+      'WEFT_DI_BAD_PROVIDER',
+      `Module "${owner.name}" has a provider that is neither a class nor { provide, useClass | useValue | useFactory | useExisting }: ${describe(provider)}`,
+    )
+  }
+  const key = provider.provide
+  if ('useClass' in provider) return classBinding(key, provider.useClass, provider.scope, owner)
+  if ('useValue' in provider) return binding(key, owner, 'singleton', () => provider.useValue, [], false)
+  if ('useFactory' in provider) {
+    const deps = provider.inject ?? []
+    const factory = provider.useFactory
+    const build = () => factory(...deps.map(resolve))
+    return binding(key, owner, provider.scope ?? 'singleton', build, deps, true)
+  }
+  if ('useExisting' in provider) {
+    const target = provider.useExisting
+    // Transient: the alias holds nothing itself, the target's own scope decides.
+    return binding(key, owner, 'transient', () => resolve(target), [target], false)
+  }
+  throw new DiError(
+    'WEFT_DI_BAD_PROVIDER',
+    `Provider "${keyName(key)}" in module "${owner.name}" needs one of useClass, useValue, useFactory or useExisting`,
+  )
+}
+
+/** A binding for a key whose providers are all `multi`: its value is the array of theirs. */
+export function multiBinding(
+  key: Key<any>,
+  owner: ModuleNode,
+  parts: Binding[],
+  resolvePart: (b: Binding) => unknown,
+): Binding {
+  // Transient: the array is rebuilt per injection, each entry keeps its own scope.
+  const b: Binding = binding(key, owner, 'transient', () => b.parts!.map(resolvePart), [], false)
+  b.parts = parts
+  return b
+}
+
+function classBinding(key: Key<any>, target: unknown, scope: Scope | undefined, owner: ModuleNode): Binding {
+  if (typeof target !== 'function') {
+    throw new DiError(
+      'WEFT_DI_BAD_PROVIDER',
+      `Provider "${keyName(key)}" in module "${owner.name}" has a useClass that is not a class`,
+    )
+  }
+  const Target = target as Injectable
+  return binding(key, owner, scope ?? scopeOfClass(Target) ?? 'singleton', () => new Target(), [], true)
+}
+
+function binding(
+  key: Key<any>,
+  owner: ModuleNode,
+  scope: Scope,
+  build: () => unknown,
+  deps: readonly Key<any>[],
+  owned: boolean,
+): Binding {
+  return {
+    key,
+    name: keyName(key),
+    owner,
+    scope,
+    build,
+    deps,
+    owned,
+    parts: null,
+    state: State.Unbuilt,
+    value: undefined,
+    pending: null,
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
