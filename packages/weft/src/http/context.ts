@@ -20,8 +20,6 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   params: I['params'] = {} as I['params']
   /** The request body: validated when the route has a body schema, else set by `parseBody()`. */
   body: I['body'] = undefined as I['body']
-  /** Per-request values for middleware to hand to handlers. */
-  state: Record<string, unknown> = {}
   /** The error a handler threw, for middleware that runs after `await next()`. */
   error: unknown = undefined
   readonly res = new ResponseState()
@@ -30,6 +28,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   /** Set by an app with modules (weft/di): what `ctx.get()` resolves from. */
   injector: RequestInjector | undefined = undefined
 
+  private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
   private headerValues: I['headers'] | undefined
   private cookieJar: Cookies | undefined
@@ -68,6 +67,15 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   protected abstract readBytes(limit: number): Promise<Uint8Array>
   /** A Web Request for this request; `body` replaces the original when it was already read. */
   protected abstract toRequest(body: ReadableStream<Uint8Array> | undefined): Request
+
+  /** Per-request values for middleware to hand to handlers; created on first use. */
+  get state(): Record<string, unknown> {
+    return (this.stateValues ??= {})
+  }
+
+  set state(value: Record<string, unknown>) {
+    this.stateValues = value
+  }
 
   /** Query values, parsed on first use; repeated keys become arrays. */
   get query(): I['query'] {

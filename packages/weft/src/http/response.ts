@@ -8,8 +8,11 @@ export type ResponseBody = string | Uint8Array | ReadableStream<Uint8Array> | nu
 export class ResponseState {
   /** 0 until someone sets it: then 200 with a body, 204 without. */
   status = 0
-  /** Lower-case names; `set-cookie` holds an array. No prototype, so any name is safe. */
-  headers: Record<string, string | string[]> = Object.create(null)
+  /**
+   * Lower-case names; `set-cookie` holds an array. A plain object, not a prototype-less
+   * one: V8 keeps those in slow dictionary mode, and header names are checked tokens.
+   */
+  headers: Record<string, string | string[]> = {}
   body: ResponseBody = null
   /** The value `ctx.json()` serialised, kept for response-schema checks. */
   data: unknown = undefined

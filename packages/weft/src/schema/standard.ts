@@ -37,5 +37,6 @@ export declare namespace StandardSchemaV1 {
 }
 
 export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
-  return typeof value === 'object' && value !== null && '~standard' in value
+  // arktype's schemas are functions, so objects are not the only kind.
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && '~standard' in value
 }

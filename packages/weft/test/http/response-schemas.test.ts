@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { type } from 'arktype'
 import { weft } from 'weft'
 import { z } from 'zod'
 
@@ -28,6 +29,14 @@ describe('response schemas', () => {
     )
     const created = await app.request('/created', { method: 'POST' })
     assert.equal(created.status, 500, 'ctx.json(data, 201) is checked against the 201 schema')
+  })
+
+  test('a single arktype schema (a function) is the 200 answer too', async () => {
+    const app = weft({ logger: false, dev: true })
+    app.get('/ark', { response: type({ id: 'string' }) }, () => ({ id: 1 }))
+    const res = await app.request('/ark')
+    assert.equal(res.status, 500)
+    assert.equal((await res.json()).code, 'WEFT_RESPONSE_VALIDATION')
   })
 
   test('in production answers are not re-validated unless asked', async () => {
