@@ -1,16 +1,27 @@
 import type { Weft } from './http/app.js'
+import type { Logger } from './http/logger.js'
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
   port?: number
   /** Default 127.0.0.1: nothing is exposed beyond this machine unless asked. */
   hostname?: string
+  /**
+   * On SIGTERM or SIGINT: stop accepting, let in-flight requests finish, then exit the
+   * process. Off by default: a library must not decide when its host process ends.
+   * @example serve(app, { port: 8080, shutdownOnSignal: true })
+   */
+  shutdownOnSignal?: boolean
+  /** Milliseconds a signal-triggered shutdown waits for in-flight requests before exiting anyway. Default 10 s. */
+  shutdownTimeout?: number
 }
+
+export type Runtime = 'node' | 'deno' | 'bun'
 
 export interface Server {
   port: number
   url: string
-  runtime: 'node' | 'deno' | 'bun'
+  runtime: Runtime
   /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
   close(): Promise<void>
 }
@@ -19,11 +30,13 @@ export interface Server {
  * Serves an app on the runtime it runs on. Each adapter is imported only when used, so
  * importing `weft` never loads another runtime's modules.
  */
-export async function serve(app: Weft, options: ServeOptions = {}): Promise<Server> {
-  const { serveNode } = await import('./adapters/node/index.js')
+export async function serve(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
+  const adapter = await loadAdapter(detectRuntime())
   // Modules (weft/di) start before the first request: singletons built, onInit run.
   await app.ready()
-  return closingApp(await serveNode(app, options), app)
+  const server = closingApp(await adapter.serve(app, options), app)
+  if (options.shutdownOnSignal) adapter.onShutdownSignal(server, app.logger, options.shutdownTimeout)
+  return server
 }
 
 /** `server.close()` also stops the app's modules (onDestroy), once requests have finished. */
@@ -34,4 +47,32 @@ function closingApp(server: Server, app: Weft<any>): Server {
     await app.close()
   }
   return server
+}
+
+interface Adapter {
+  serve(app: Weft<any>, options: ServeOptions): Promise<Server>
+  onShutdownSignal(server: Server, logger: Logger, timeout?: number): void
+}
+
+async function loadAdapter(runtime: Runtime): Promise<Adapter> {
+  // Literal specifiers on purpose: bundlers and Deno's module graph can see each adapter,
+  // yet none is evaluated unless its runtime is the one running.
+  if (runtime === 'deno') {
+    const { serveDeno, onShutdownSignal } = await import('./adapters/deno/index.js')
+    return { serve: serveDeno, onShutdownSignal }
+  }
+  if (runtime === 'bun') {
+    const { serveBun, onShutdownSignal } = await import('./adapters/bun/index.js')
+    return { serve: serveBun, onShutdownSignal }
+  }
+  const { serveNode, onShutdownSignal } = await import('./adapters/node/index.js')
+  return { serve: serveNode, onShutdownSignal }
+}
+
+/** Which runtime this is, by the global each one defines. Bun and Deno also define `process`. */
+export function detectRuntime(): Runtime {
+  const runtimes = globalThis as { Bun?: unknown; Deno?: { serve?: unknown } }
+  if (runtimes.Bun !== undefined) return 'bun'
+  if (typeof runtimes.Deno?.serve === 'function') return 'deno'
+  return 'node'
 }

@@ -1,4 +1,4 @@
-import { checkDeclaredLength, readStream } from './body.js'
+import { bodyTooLarge, checkDeclaredLength, readStream } from './body.js'
 import { Context } from './context.js'
 
 /** The context for a Web Request: `app.fetch()`, Deno and Bun. */
@@ -33,7 +33,25 @@ export class FetchContext extends Context {
   }
 
   protected toRequest(body: ReadableStream<Uint8Array> | undefined): Request {
-    if (body === undefined) return this.request
+    // A body not yet read streams through the limit, as on Node: past it the reader gets 413.
+    if (body === undefined) {
+      if (this.request.body === null) return this.request
+      checkDeclaredLength(this.request.headers.get('content-length'), this.bodyLimit)
+      body = limitStream(this.request.body, this.bodyLimit)
+    }
     return new Request(this.request, { body, duplex: 'half' } as RequestInit)
   }
+}
+
+function limitStream(stream: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let size = 0
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength
+        if (size > limit) controller.error(bodyTooLarge(limit))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
 }

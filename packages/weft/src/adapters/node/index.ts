@@ -1,2 +1,3 @@
 export { NodeContext } from './context.js'
 export { serveNode } from './serve.js'
+export { onShutdownSignal } from './signals.js'

@@ -1,0 +1,1 @@
+export { onShutdownSignal, serveBun } from './serve.js'

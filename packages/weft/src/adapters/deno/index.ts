@@ -1,0 +1,1 @@
+export { onShutdownSignal, serveDeno } from './serve.js'

@@ -1,0 +1,82 @@
+import type { Weft } from '../../http/app.js'
+import type { Logger } from '../../http/logger.js'
+import type { ServeOptions, Server } from '../../serve.js'
+import { internalError, limitedFetch } from '../fetch-handler.js'
+import { shutdownOnSignal } from '../shutdown.js'
+
+/** The part of the `Deno` namespace Weft uses; typed here so the core needs no Deno types. */
+interface DenoNamespace {
+  serve(
+    options: {
+      port: number
+      hostname: string
+      onListen?: (addr: { port: number; hostname: string }) => void
+      onError?: (error: unknown) => Response | Promise<Response>
+    },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { addr: { port: number }; shutdown(): Promise<void>; finished: Promise<void> }
+  addSignalListener(signal: string, listener: () => void): void
+  removeSignalListener(signal: string, listener: () => void): void
+  exit(code: number): never
+}
+
+const deno = (): DenoNamespace => (globalThis as unknown as { Deno: DenoNamespace }).Deno
+
+/**
+ * Deno's own head limit is about 64 KiB (it answers 400 past it); below that Weft
+ * checks the head itself so the 431 comes as on Node.
+ */
+const DENO_HEADER_SIZE = 64 * 1024
+
+/**
+ * Serves an app with `Deno.serve`. Deno has no options for header size or timeouts, so
+ * Weft enforces the body and head limits itself; request and idle timeouts do not apply
+ * (docs/runtimes.md says what to put in front).
+ */
+export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
+  const hostname = options.hostname ?? '127.0.0.1'
+  const fetch = limitedFetch(app, DENO_HEADER_SIZE)
+  // Deno.serve listens synchronously and throws (AddrInUse, PermissionDenied) right away.
+  const server = deno().serve(
+    {
+      port: options.port ?? 3000,
+      hostname,
+      onListen: () => {},
+      onError: (error) => {
+        app.logger.error({ err: String(error) }, 'response failed')
+        return internalError()
+      },
+    },
+    fetch,
+  )
+  let closing: Promise<void> | null = null
+  const port = server.addr.port
+  return Promise.resolve({
+    port,
+    url: `http://${displayHost(hostname)}:${port}`,
+    runtime: 'deno',
+    // shutdown() stops accepting, lets in-flight requests finish and closes idle connections.
+    close: () => (closing ??= server.shutdown()),
+  })
+}
+
+/** Graceful shutdown on SIGTERM / SIGINT for Deno (see `ServeOptions.shutdownOnSignal`). */
+export function onShutdownSignal(server: Server, logger: Logger, timeout?: number): void {
+  shutdownOnSignal(
+    server,
+    {
+      onSignal(signal, listener) {
+        deno().addSignalListener(signal, listener)
+        return () => deno().removeSignalListener(signal, listener)
+      },
+      exit: (code) => deno().exit(code),
+    },
+    logger,
+    timeout,
+  )
+}
+
+function displayHost(hostname: string): string {
+  const host = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname
+  return host.includes(':') ? `[${host}]` : host
+}

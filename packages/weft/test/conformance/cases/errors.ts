@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { type Case, post } from '../client.ts'
+
+const json = 'application/json'
+
+export const errors: Case[] = [
+  [
+    'HttpError answers with its status, message and extras as problem+json',
+    async ({ url }) => {
+      const res = await fetch(`${url}/e/conflict`)
+      assert.equal(res.status, 409)
+      assert.equal(res.headers.get('content-type'), 'application/problem+json')
+      assert.deepEqual(await res.json(), {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'That name is taken',
+        code: 'NAME_TAKEN',
+        name: 'ada',
+      })
+      const unavailable = await fetch(`${url}/e/unavailable`)
+      assert.equal(unavailable.status, 503)
+      assert.equal(unavailable.headers.get('retry-after'), '120')
+    },
+  ],
+  [
+    'an unexpected throw answers 500 without message or stack in production',
+    async ({ url }) => {
+      for (const path of ['/e/crash', '/e/async-crash']) {
+        const res = await fetch(`${url}${path}`)
+        assert.equal(res.status, 500)
+        const text = await res.text()
+        assert.doesNotMatch(text, /hunter2|stack/)
+        assert.deepEqual(JSON.parse(text), {
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+        })
+      }
+    },
+  ],
+  [
+    'a valid body reaches the handler typed and parsed',
+    async (target) => {
+      const res = await post(target, '/v/users', JSON.stringify({ name: 'Ada', age: 36 }), json)
+      assert.equal(res.status, 201)
+      assert.deepEqual(await res.json(), { created: 'Ada', age: 36 })
+    },
+  ],
+  [
+    'an invalid body answers 422 listing each issue with its path',
+    async (target) => {
+      const res = await post(target, '/v/users', JSON.stringify({ name: '', age: 'old' }), json)
+      assert.equal(res.status, 422)
+      assert.equal(res.headers.get('content-type'), 'application/problem+json')
+      const problem = await res.json()
+      assert.equal(problem.code, 'WEFT_VALIDATION')
+      assert.deepEqual(
+        problem.errors.map((e: { in: string; path: string }) => `${e.in}:${e.path}`),
+        ['body:name', 'body:age'],
+      )
+    },
+  ],
+  [
+    'an unparseable body answers 400, a wrong content type 415, a missing body 422',
+    async (target) => {
+      assert.equal((await post(target, '/v/users', '{"name":', json)).status, 400)
+      assert.equal((await post(target, '/v/users', '<user/>', 'application/xml')).status, 415)
+      assert.equal((await post(target, '/v/users')).status, 422)
+    },
+  ],
+  [
+    'params, query and headers are validated and transformed',
+    async ({ url }) => {
+      assert.deepEqual(await (await fetch(`${url}/v/users/41`)).json(), { id: 42 })
+      const bad = await fetch(`${url}/v/users/abc`)
+      assert.equal(bad.status, 422)
+      assert.equal((await bad.json()).errors[0].in, 'params')
+      assert.deepEqual(await (await fetch(`${url}/v/search?q=x`)).json(), { q: 'x', limit: 10 })
+      const tooMany = await fetch(`${url}/v/search?q=x&limit=99`)
+      assert.equal(tooMany.status, 422)
+      assert.equal((await tooMany.json()).errors[0].path, 'limit')
+      const key = await fetch(`${url}/v/secure`, { headers: { 'x-api-key': 'abcd' } })
+      assert.deepEqual(await key.json(), { key: 'abcd' })
+      assert.equal((await fetch(`${url}/v/secure`)).status, 422)
+    },
+  ],
+]

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict'
+import { type Case, post, rawRequest, statusOf } from '../client.ts'
+
+export const hostile: Case[] = [
+  [
+    'JSON that would pollute prototypes is refused with 400',
+    async (target) => {
+      const bodies = [
+        '{"__proto__":{"polluted":true}}',
+        '{"a":{"constructor":{"prototype":{"polluted":true}}}}',
+        '{"\\u005f_proto__":{"polluted":true}}',
+        '[{"nested":{"__proto__":{"polluted":true}}}]',
+      ]
+      for (const body of bodies) {
+        const res = await post(target, '/merge', body, 'application/json')
+        assert.equal(res.status, 400, body)
+        assert.equal((await res.json()).code, 'WEFT_PROTOTYPE_POLLUTION')
+      }
+      const fine = await post(target, '/merge', '{"constructor":"a plain value is fine"}', 'application/json')
+      assert.deepEqual(await fine.json(), { polluted: null, keys: ['constructor'] })
+    },
+  ],
+  [
+    'forms and query strings cannot reach Object.prototype',
+    async (target) => {
+      const form = await post(
+        target,
+        '/merge',
+        '__proto__=x&constructor=y',
+        'application/x-www-form-urlencoded',
+      )
+      const merged = await form.json()
+      assert.equal(merged.polluted, null)
+      // Deno has no `__proto__` accessor, so there the key stays a plain own property.
+      assert.deepEqual(
+        merged.keys.filter((key: string) => key !== '__proto__'),
+        ['constructor'],
+      )
+      const query = await fetch(`${target.url}/keys?__proto__=1&a=2`)
+      assert.deepEqual(await query.json(), { keys: ['__proto__', 'a'], polluted: null })
+    },
+  ],
+  [
+    'bad percent-encoding in the path or query answers 400',
+    async (target) => {
+      assert.equal((await fetch(`${target.url}/ok%E0%A4%A`)).status, 400)
+      assert.equal((await fetch(`${target.url}/keys?a=%ZZ`)).status, 400)
+      const raw = await rawRequest(target, 'GET /%C0%AF HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      assert.equal(statusOf(raw), 400)
+    },
+  ],
+  [
+    'a header value with CR/LF is refused with 500: nothing is injected',
+    async (target) => {
+      const raw = await rawRequest(
+        target,
+        'GET /echo?v=a%0D%0ASet-Cookie:%20evil=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      )
+      assert.equal(statusOf(raw), 500)
+      assert.doesNotMatch(raw, /evil/i)
+      assert.doesNotMatch(raw, /^x-echo:/im)
+      const redirect = await fetch(`${target.url}/go?to=%2Fa%0D%0AX-Evil:%201`, { redirect: 'manual' })
+      assert.equal(redirect.status, 500)
+      assert.equal(redirect.headers.get('x-evil'), null)
+    },
+  ],
+  [
+    'more than 100 headers answers 431, and so does a head over 16 KiB',
+    async (target) => {
+      const headers = Array.from({ length: 120 }, (_, i) => `x-h${i}: ${i}\r\n`).join('')
+      const many = await rawRequest(
+        target,
+        `GET /ok HTTP/1.1\r\nHost: x\r\n${headers}Connection: close\r\n\r\n`,
+      )
+      assert.equal(statusOf(many), 431)
+      const big = `GET /ok HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`
+      assert.equal(statusOf(await rawRequest(target, big)), 431)
+      const fine = Array.from({ length: 90 }, (_, i) => `x-h${i}: ${i}\r\n`).join('')
+      const ok = await rawRequest(target, `GET /ok HTTP/1.1\r\nHost: x\r\n${fine}Connection: close\r\n\r\n`)
+      assert.equal(statusOf(ok), 200)
+    },
+  ],
+  [
+    'garbage and broken requests get 400 and the server stays up',
+    async (target) => {
+      assert.equal(statusOf(await rawRequest(target, 'NOT HTTP AT ALL\r\n\r\n')), 400)
+      const badLength = 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'
+      assert.equal(statusOf(await rawRequest(target, badLength)), 400)
+      await rawRequest(
+        target,
+        'POST /merge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"a',
+        100,
+      )
+      assert.equal(await (await fetch(`${target.url}/ok`)).text(), 'ok')
+    },
+  ],
+]

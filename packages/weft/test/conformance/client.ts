@@ -1,0 +1,96 @@
+import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
+
+/** Where the cases send their requests: one fixture server under one runtime. */
+export interface Target {
+  url: string
+  port: number
+  /** 'node' | 'node24' | 'deno' | 'bun': only for the few documented differences. */
+  runtime: string
+}
+
+/** A behaviour every runtime must show, checked against a running fixture server. */
+export type Case = [name: string, run: (target: Target) => Promise<void>]
+
+/**
+ * Sends raw bytes and returns everything the server wrote before it closed the socket
+ * (or `waitMs` passed): for requests a well-behaved client would never send.
+ */
+export function rawRequest(target: Target, payload: string | Buffer, waitMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(target.port, '127.0.0.1')
+    let received = ''
+    const timer = setTimeout(() => socket.destroy(), waitMs)
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+    })
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' ? undefined : reject(error),
+    )
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(received)
+    })
+    socket.write(payload)
+  })
+}
+
+/** The status code of the first response in raw HTTP/1.1 output. */
+export function statusOf(raw: string): number {
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
+}
+
+/** Streams chunked data until the server answers; returns the status and how much was sent. */
+export function uploadUntilAnswered(target: Target, path: string, chunkSize: number, maxChunks: number) {
+  return new Promise<{ status: number; sent: number }>((resolve, reject) => {
+    let sent = 0
+    let answered = false
+    const req = httpRequest(
+      {
+        port: target.port,
+        host: '127.0.0.1',
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      (res) => {
+        answered = true
+        res.resume()
+        resolve({ status: res.statusCode ?? 0, sent })
+      },
+    )
+    req.on('error', (error) => (answered ? undefined : reject(error)))
+    const chunk = Buffer.alloc(chunkSize, 97)
+    const pump = () => {
+      if (answered || sent >= maxChunks * chunkSize) return req.end()
+      sent += chunk.length
+      req.write(chunk, () => setTimeout(pump, 5))
+    }
+    pump()
+  })
+}
+
+/** GET with node:http, body as text: for checks that need the socket (streams, shutdown). */
+export function get(port: number, path: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest({ port, host: '127.0.0.1', path, agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => {
+        body += c
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+export function post(target: Target, path: string, body?: BodyInit, type?: string): Promise<Response> {
+  return fetch(`${target.url}${path}`, {
+    method: 'POST',
+    body,
+    headers: type ? { 'content-type': type } : {},
+  })
+}
