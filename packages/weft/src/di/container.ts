@@ -2,6 +2,7 @@
 // order, runs lifecycle hooks, and hands each request its scope.
 import type { Logger } from '../http/logger.js'
 import { checkDeclared } from './analysis.js'
+import { contextBinding } from './context-token.js'
 import { DiError } from './errors.js'
 import { buildGraph, type Graph, type Owned } from './graph.js'
 import { destroyAll, initAll } from './lifecycle.js'
@@ -20,6 +21,7 @@ export const bootstrap: Bootstrap = (app, modules, overrides) => {
   const graph = buildGraph(modules as readonly Module[], overrides, {
     dependency: injectDependency,
     part: resolvePart,
+    context: contextBinding,
   })
   mountModules(app, graph.nodes)
   return new Container(graph, app.logger)
@@ -37,8 +39,8 @@ export class Container implements AppContainer {
     private readonly logger: Logger,
   ) {}
 
-  enter(): RequestScope {
-    return new RequestScope(this, this.graph.root)
+  enter(ctx: object): RequestScope {
+    return new RequestScope(this, this.graph.root, ctx)
   }
 
   get<T>(key: Key<T>): T {

@@ -1,5 +1,7 @@
 // The module tree of one app: which providers each module owns, exports and can see.
 // Built once per app from the (reusable, immutable) module definitions.
+
+import { CONTEXT } from './context-token.js'
 import { DiError } from './errors.js'
 import type { Module } from './module.js'
 import { type Binding, isMulti, multiBinding, providerKey, toBinding } from './provider.js'
@@ -39,12 +41,16 @@ export interface Graph {
   /** App-level instances in the order they were built: `onInit` order, reversed for `onDestroy`. */
   readonly started: Owned[]
   readonly resolvers: Resolvers
+  /** The request-scoped binding of CONTEXT, seen by every module. */
+  context: Binding | null
 }
 
 /** How bindings reach the resolver without importing it (which imports this file). */
 export interface Resolvers {
   dependency(key: Key<any>): unknown
   part(binding: Binding): unknown
+  /** The binding every view gets for CONTEXT. */
+  context(graph: Graph): Binding
 }
 
 export function buildGraph(
@@ -58,12 +64,14 @@ export function buildGraph(
     providedBy: new Map(),
     started: [],
     resolvers,
+    context: null,
   }
   const top = modules.map((m) => addNode(graph, m, new Map()))
   for (const override of overrides) applyOverride(graph, override)
   const globals = graph.nodes.filter((n) => n.module.options.global)
+  graph.context = resolvers.context(graph)
   for (const node of graph.nodes) node.view = viewOf(node, globals)
-  const root = new Map<Key<any>, Binding>()
+  const root = new Map<Key<any>, Binding>([[CONTEXT, graph.context]])
   for (const g of globals) mergeAll(root, exportsOf(g, new Set()))
   for (const node of top) {
     mergeAll(root, exportsOf(node, new Set()))
@@ -178,7 +186,7 @@ function importedExport(node: ModuleNode, key: Key<any>, visiting: Set<ModuleNod
 
 /** Globals' exports, then imports' exports, then the module's own providers (which win). */
 function viewOf(node: ModuleNode, globals: ModuleNode[]): View {
-  const bindings = new Map<Key<any>, Binding>()
+  const bindings = new Map<Key<any>, Binding>([[CONTEXT, node.graph.context!]])
   for (const g of globals) if (g !== node) mergeAll(bindings, exportsOf(g, new Set()))
   for (const imported of node.imports) mergeAll(bindings, exportsOf(imported, new Set()))
   mergeAll(bindings, node.own)

@@ -1,5 +1,6 @@
 // weft/di: modules, providers and injection without decorator metadata.
 
+export { CONTEXT } from './context-token.js'
 export {
   type ControllerRoute,
   controller,

@@ -17,6 +17,7 @@ export class RequestScope implements RequestInjector, RequestStore {
   constructor(
     private readonly container: Container,
     view: View,
+    readonly ctx: object,
   ) {
     this.view = view
   }

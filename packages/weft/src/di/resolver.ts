@@ -20,6 +20,8 @@ export interface Frame {
 export interface RequestStore {
   readonly instances: Map<Binding, unknown>
   readonly owned: Owned[]
+  /** The request's Context, for `inject(CONTEXT)`. */
+  readonly ctx: object
 }
 
 let current: Frame | null = null
@@ -51,6 +53,11 @@ export function inject<T>(key: Key<T>, options?: InjectOptions): T | undefined {
 /** `inject()` for a factory's declared dependencies. */
 export function injectDependency(key: Key<any>): unknown {
   return inject(key)
+}
+
+/** The Context of the request a request-scoped provider is being built for. */
+export function currentRequestContext(): unknown {
+  return current!.request!.ctx
 }
 
 /** Builds one entry of a multi key inside the current context. */

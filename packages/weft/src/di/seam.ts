@@ -18,8 +18,8 @@ export interface RequestInjector {
 
 /** The app's container, as the core sees it. */
 export interface AppContainer {
-  /** A fresh request scope for one request. */
-  enter(): RequestInjector
+  /** A fresh request scope for one request; `inject(CONTEXT)` gives `ctx` to its providers. */
+  enter(ctx: object): RequestInjector
   /** A singleton (or a new transient) from the root module view. */
   get<T>(key: Key<T>): T
   ready(): Promise<void>

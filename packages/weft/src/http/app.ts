@@ -238,7 +238,7 @@ export class Weft<Routes extends RouteType = any> {
    */
   handle(ctx: Context<any>): void | Promise<void> {
     const compiled = this.compiled ?? this.compile()
-    if (this.container) ctx.injector = this.container.enter()
+    if (this.container) ctx.injector = this.container.enter(ctx)
     let route: CompiledRoute | undefined
     try {
       const path = checkPath(ctx.path)

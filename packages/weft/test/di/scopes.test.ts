@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { serve, weft } from 'weft'
-import { inject, module, token } from 'weft/di'
+import { CONTEXT, inject, module, token } from 'weft/di'
 
 describe('scopes', () => {
   test('a singleton is built once and shared by everyone', async () => {
@@ -191,5 +191,29 @@ describe('scopes', () => {
     const app = weft({ logger: false, modules: [module({ providers: [Session] })] })
     await app.ready()
     assert.throws(() => app.get(Session), /WEFT_DI_SCOPE: "Session" is request-scoped.*ctx\.get\(Session\)/)
+  })
+
+  test('a request-scoped provider reads the request through inject(CONTEXT)', async () => {
+    class CurrentUser {
+      static scope = 'request' as const
+      name = inject(CONTEXT).headerValue('x-user') ?? 'anonymous'
+    }
+    const app = weft({
+      logger: false,
+      modules: [
+        module({ providers: [CurrentUser], routes: (r) => r.get('/me', (ctx) => ctx.get(CurrentUser).name) }),
+      ],
+    })
+    const res = await app.request('/me', { headers: { 'x-user': 'ada' } })
+    assert.equal(await res.text(), 'ada')
+    assert.equal(await (await app.request('/me')).text(), 'anonymous')
+  })
+
+  test('a singleton injecting CONTEXT fails at start-up', async () => {
+    class Cache {
+      ctx = inject(CONTEXT)
+    }
+    const app = weft({ logger: false, modules: [module({ providers: [Cache] })] })
+    await assert.rejects(app.ready(), /WEFT_DI_SCOPE: Singleton "Cache" depends on request-scoped "CONTEXT"/)
   })
 })
