@@ -25,7 +25,12 @@ const accounts = module({
 describe('overriding providers in tests', () => {
   test('an override replaces a provider deep in the tree; no network needed', async () => {
     const sent: string[] = []
-    const fake = { send: (to: string) => (sent.push(to), `queued ${to}`) }
+    const fake = {
+      send: (to: string) => {
+        sent.push(to)
+        return `queued ${to}`
+      },
+    }
     const app = weft({ logger: false, modules: [accounts], override: [[Mailer, fake]] })
     const res = await app.request('/signup/ada@example.com', { method: 'POST' })
     assert.equal(await res.text(), 'queued ada@example.com')
