@@ -1,4 +1,6 @@
 // What both suites share to report: medians, package versions and docs/benchmarks.md sections.
+
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { availableParallelism, cpus, loadavg } from 'node:os'
@@ -71,4 +73,31 @@ export function updateSection(title, body) {
   const after = lines.slice(end).join('\n')
   const text = [before, section, after].filter(Boolean).join('\n')
   writeFileSync(DOC, `${text.trimEnd()}\n`)
+}
+
+const LOCK = '/tmp/weft-bench.lock'
+
+/**
+ * Runs the calling script again under `flock` on one machine-wide lock, so two benchmarks
+ * never share the cores (each would spoil the other's figures); returns only inside the lock.
+ * Other suites on this machine should take the same lock. Also warns when the machine is busy.
+ */
+export function holdBenchLock() {
+  if (process.env.WEFT_BENCH_LOCKED === '1' || spawnSync('flock', ['--version']).error) return warnIfBusy()
+  if (spawnSync('flock', ['-n', LOCK, 'true']).status !== 0)
+    console.log(`Waiting for ${LOCK}: another benchmark is running`)
+  const run = spawnSync('flock', [LOCK, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, WEFT_BENCH_LOCKED: '1' },
+  })
+  process.exit(run.status ?? 1)
+}
+
+function warnIfBusy() {
+  const [load] = loadavg()
+  if (load > availableParallelism() / 2) {
+    console.log(
+      `Warning: load average ${load.toFixed(2)} on ${availableParallelism()} cores; something else is running.`,
+    )
+  }
 }

@@ -4,7 +4,14 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { machineLine, median, packageVersion, updateSection, writeRequested } from './report.js'
+import {
+  holdBenchLock,
+  machineLine,
+  median,
+  packageVersion,
+  updateSection,
+  writeRequested,
+} from './report.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const USER = { name: 'Ada Lovelace', age: 36 }
@@ -383,5 +390,6 @@ function machineFacts(tool, config, peers) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  holdBenchLock()
   await runHttp()
 }

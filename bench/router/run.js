@@ -4,7 +4,14 @@ import { spawnSync } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import FindMyWay from 'find-my-way'
-import { machineLine, median, packageVersion, updateSection, writeRequested } from '../http/report.js'
+import {
+  holdBenchLock,
+  machineLine,
+  median,
+  packageVersion,
+  updateSection,
+  writeRequested,
+} from '../http/report.js'
 import { LOOKUPS, ROUTES } from './routes.js'
 
 const WEFT_ROUTER = new URL('../../packages/weft/dist/http/router.js', import.meta.url)
@@ -163,5 +170,6 @@ const childArg = process.argv.find((arg) => arg.startsWith('--child='))
 if (childArg) {
   await child(childArg.slice('--child='.length), Number(process.argv[process.argv.indexOf(childArg) + 1]))
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  holdBenchLock()
   await runRouter()
 }
