@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type Server, serve } from 'weft'
-import { connect, type Db } from 'weft/data'
 import { createApp } from '../src/app.ts'
 
 describe('taskboard example over a real socket, on the embedded SQLite store', () => {
-  let db: Db
   let server: Server
   const json = { 'content-type': 'application/json' }
 
   before(async () => {
-    db = await connect('sqlite::memory:')
-    server = await serve(createApp(db), { port: 0 })
+    server = await serve(createApp('sqlite::memory:'), { port: 0 })
   })
   after(async () => {
     await server.close()
-    await db.close()
   })
 
   test('create, read, update, list and delete a task', async () => {
@@ -53,10 +49,18 @@ describe('taskboard example over a real socket, on the embedded SQLite store', (
 
   test('bad input is answered with problem+json and changes nothing', async () => {
     const before = await (await fetch(`${server.url}/api/tasks`)).json()
-    const invalid = await fetch(`${server.url}/api/tasks`, { method: 'POST', headers: json, body: '{"title":""}' })
+    const invalid = await fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: json,
+      body: '{"title":""}',
+    })
     assert.equal(invalid.status, 422)
     assert.equal((await invalid.json()).errors[0].path, 'title')
-    const malformed = await fetch(`${server.url}/api/tasks`, { method: 'POST', headers: json, body: '{"title":' })
+    const malformed = await fetch(`${server.url}/api/tasks`, {
+      method: 'POST',
+      headers: json,
+      body: '{"title":',
+    })
     assert.equal(malformed.status, 400)
     const injected = await fetch(`${server.url}/api/tasks`, {
       method: 'POST',
@@ -67,6 +71,14 @@ describe('taskboard example over a real socket, on the embedded SQLite store', (
     assert.equal((await fetch(`${server.url}/api/tasks/not-an-id`)).status, 422)
     assert.equal((await fetch(`${server.url}/api/tasks?limit=1000`)).status, 422)
     assert.deepEqual(await (await fetch(`${server.url}/api/tasks`)).json(), before)
+  })
+
+  test('the stats module reads tasks through the tasks module', async () => {
+    const res = await fetch(`${server.url}/api/stats`, { headers: { 'x-user': 'ada' } })
+    const stats = await res.json()
+    assert.equal(stats.for, 'ada')
+    assert.equal(stats.total, stats.done + stats.open)
+    assert.equal(res.headers.get('cache-control'), 'no-store')
   })
 
   test('the home page is HTML', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { serve } from 'weft'
-import { createModularApp } from '../../../../examples/taskboard/src/modules/app.ts'
+import { createApp as createModularApp } from '../../../../examples/taskboard/src/app.ts'
 import { StatsService } from '../../../../examples/taskboard/src/modules/stats.ts'
 
 describe('the modular taskboard example', () => {
