@@ -1,0 +1,473 @@
+// One collection of the PostgreSQL store: finds through the SQL pushdown (exact plans
+// straight from SQL with the array probe in the same statement, superset plans finished
+// in JavaScript), optimistic or locked read-modify-write updates, and a pg_notify in the
+// statement of every write.
+
+import { DuplicateKeyError, QueryError } from '../errors.js'
+import { objectId } from '../objectid.js'
+import { applyUpdate, compileProjection, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import type {
+  ChangeEvent,
+  DocId,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  StoreCollection,
+  StoredDocument,
+  UpdateOptions,
+  UpdateResult,
+  UpdateSpec,
+} from '../store.js'
+import { WatchHub } from '../watch.js'
+import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
+import { notifyPayload } from './postgres-changes.js'
+import { pgPath, postgresDialect } from './postgres-dialect.js'
+import {
+  addIndexDirection,
+  type ExactPlan,
+  exactQuery,
+  indexDirection,
+  keyColumns,
+  lazyResults,
+  type OrderedRow,
+  orderTies,
+  planFind,
+  rowKeys,
+  selectInMemory,
+  supersetPlan,
+  tieBoundary,
+} from './sql-find.js'
+import { indexName, indexPaths } from './sql-indexes.js'
+import { arraySteps, sqlPath } from './sql-pushdown.js'
+
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
+}
+
+/** What a collection needs from its store (see postgres.ts). */
+export interface PostgresHost {
+  readonly pool: Queryable
+  readonly schema: string
+  readonly channel: string
+  /** The transaction's client, else the pool; statements prepared. */
+  readonly db: Queryable
+  readonly inTransaction: boolean
+  transaction<T>(fn: () => Promise<T>): Promise<T>
+}
+
+// Two processes creating the same table or schema at once: the loser sees a unique
+// violation on the catalog; the object exists all the same.
+export function ignoreRace(error: { code?: string }): void {
+  if (error.code !== '23505' && error.code !== '42P07' && error.code !== '42P06') throw error
+}
+
+type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
+interface Row {
+  key: string
+  version: string
+  /** Insertion order (the seq column). */
+  order: number
+  doc: StoredDocument
+}
+
+// `ord`, not `seq`: an output column named seq would capture ORDER BY seq and defeat the index.
+const COLUMNS = 'seq::float8 AS ord, _id AS key, xmin::text AS version, body'
+interface Change {
+  before: Row
+  after: StoredDocument
+}
+
+/** Thrown inside an optimistic update when the row changed under it; the update retries. */
+class Conflict extends Error {}
+
+export class PostgresCollection implements StoreCollection {
+  readonly hub = new WatchHub()
+  readonly #store: PostgresHost
+  readonly #name: string
+  readonly #table: string
+  #ready: Promise<void> | null = null
+  /** Index directions per leading path, read from the catalog (null: read it again). */
+  #directions: Map<string, Set<1 | -1>> | null = null
+  /** Paths of the indexes made here, to name the fields in a DuplicateKeyError. */
+  readonly #indexPaths = new Map<string, string[]>()
+
+  constructor(store: PostgresHost, name: string) {
+    if (name === '' || name.includes('\0')) throw new QueryError(`"${name}" cannot be a collection name.`)
+    this.#store = store
+    this.#name = name
+    this.#table = `${quote(store.schema)}.${quote(name)}`
+  }
+
+  async insertMany(docs: StoredDocument[]): Promise<void> {
+    if (docs.length === 0) return
+    await this.#ensureTable()
+    const keys = docs.map((doc) => encodeId(doc._id))
+    const bodies = docs.map(encodeDoc)
+    const sql =
+      `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) ` +
+      'SELECT k, coalesce(j, b)::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, b, j) ' +
+      `RETURNING _id, body) SELECT pg_notify($4, ${notifyPayload('$5', 'insert')}) FROM w`
+    await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
+  }
+
+  find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
+    return lazyResults(async () => {
+      await this.#ensureTable()
+      const rows = await this.#select(filter, options, this.#store.db, '')
+      return rows.map((row) => row.doc)
+    })
+  }
+
+  async count(filter: Filter): Promise<number> {
+    await this.#ensureTable()
+    const plan = planFind(filter, {}, postgresDialect)
+    const db = this.#store.db
+    if (plan.kind === 'exact' && !(await this.#hasArrays(plan.arrayProbe, db))) {
+      const result = await db.query(
+        `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
+        plan.params,
+      )
+      return result.rows[0].n
+    }
+    return (await this.#select(filter, {}, db, '')).length
+  }
+
+  async distinct(field: string, filter: Filter): Promise<unknown[]> {
+    const values: unknown[] = []
+    const segments = field.split('.')
+    for await (const doc of this.find(filter, {})) {
+      for (const value of valuesAtPath(doc, segments)) {
+        if (value !== undefined && !values.some((seen) => valuesEqual(seen, value))) values.push(value)
+      }
+    }
+    return values
+  }
+
+  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
+    return this.#update(filter, options, 1, (doc) => applyUpdate(doc, update), update)
+  }
+
+  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
+    return this.#update(filter, options, 0, (doc) => applyUpdate(doc, update), update)
+  }
+
+  replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
+    const { _id: _ignored, ...fields } = doc
+    return this.#update(filter, options, 1, (old) => ({ _id: old._id, ...fields }) as StoredDocument, doc)
+  }
+
+  deleteOne(filter: Filter): Promise<number> {
+    return this.#delete(filter, 1)
+  }
+
+  deleteMany(filter: Filter): Promise<number> {
+    return this.#delete(filter, 0)
+  }
+
+  async createIndex(spec: IndexSpec): Promise<string> {
+    await this.#ensureTable()
+    const name = indexName(spec)
+    const paths = indexPaths(spec)
+    this.#directions = null
+    if (paths.length === 1 && paths[0] === '_id') return '_id_'
+    this.#indexPaths.set(name, paths)
+    const columns = paths.map((path, i) => {
+      const direction = Object.values(spec.keys)[i] === -1 ? 'DESC' : 'ASC'
+      return `(doc #> ${pgPath(sqlPath(path)!)}) ${direction}`
+    })
+    // seq last: equal keys sit in insertion order, so ORDER BY key, seq is a plain index
+    // scan in either direction (a unique index has no equal keys to order).
+    if (!spec.unique) columns.push('seq')
+    const unique = spec.unique ? 'UNIQUE ' : ''
+    const indexSql = `CREATE ${unique}INDEX IF NOT EXISTS ${quote(this.#indexName(name))} ON ${this.#table} (${columns.join(', ')})`
+    await this.#run(indexSql, []).catch(ignoreRace)
+    // Nearly empty partial indexes let the pushdown ask "is any step of this path an
+    // array?" without a table scan.
+    for (const path of paths) {
+      const segments = sqlPath(path)!
+      for (let i = 0; i < segments.length; i++) {
+        const step = segments.slice(0, i + 1)
+        const test = arraySteps(step, postgresDialect)[i]
+        const stepName = quote(this.#indexName(`$array.${step.join('.')}`))
+        const sql = `CREATE INDEX IF NOT EXISTS ${stepName} ON ${this.#table} ((jsonb_typeof(doc #> ${pgPath(step)}))) WHERE ${test}`
+        await this.#run(sql, []).catch(ignoreRace)
+      }
+    }
+    return name
+  }
+
+  watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
+    return this.hub.subscribe(filter)
+  }
+
+  /** The document with this `_id` column value, for notifications too large to carry it. */
+  async fetch(key: string): Promise<StoredDocument | null> {
+    const result = await this.#store.db.query(`SELECT body FROM ${this.#table} WHERE _id = $1`, [key])
+    return result.rows.length > 0 ? decodeDoc(result.rows[0].body) : null
+  }
+
+  // Index names are per schema in PostgreSQL, so they carry the collection name.
+  #indexName(name: string): string {
+    return `${this.#name}.${name}`
+  }
+
+  #ensureTable(): Promise<void> {
+    this.#ready ??= this.#store.pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${this.#table} (seq BIGSERIAL, _id TEXT PRIMARY KEY, doc JSONB NOT NULL, body TEXT NOT NULL)`,
+      )
+      .then(() => undefined, ignoreRace)
+      .catch((error: unknown) => {
+        this.#ready = null
+        throw error
+      })
+    return this.#ready!
+  }
+
+  async #run(sql: string, params: unknown[], db: Queryable = this.#store.db) {
+    try {
+      return await db.query(sql, params)
+    } catch (error) {
+      throw this.#duplicateKey(error)
+    }
+  }
+
+  /** Matching rows in order, with their row version (xmin) for optimistic writes. */
+  async #select(
+    filter: Filter,
+    options: FindOptions,
+    db: Queryable,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<Row[]> {
+    const plan = planFind(filter, options, postgresDialect)
+    let rows = plan.kind === 'exact' ? await this.#selectExact(plan, db, lock) : null
+    if (rows === null) {
+      const superset = supersetPlan(filter, postgresDialect)
+      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${superset.where} ORDER BY seq${lock}`
+      const all = decodeRows((await db.query(sql, superset.params)).rows)
+      rows = selectInMemory(all, (row) => row.doc, filter, options)
+    }
+    if (!options.projection) return rows
+    const shape = compileProjection(options.projection)
+    return rows.map((row) => ({ ...row, doc: shape(row.doc) as StoredDocument }))
+  }
+
+  /**
+   * The exact plan, or null when the array probe finds a row. Without a lock the probe
+   * rides along in the same statement (one round trip): the LATERAL query only runs
+   * when no array was found, and `orderTies` restores the order either way.
+   */
+  async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    const query = exactQuery(
+      plan,
+      postgresDialect,
+      'seq',
+      indexDirection(plan, await this.#indexDirections()),
+    )
+    const params = [...plan.params, query.limit, query.offset]
+    const page = `LIMIT $${params.length - 1} OFFSET $${params.length}`
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    let rows: RawRow[]
+    if (plan.arrayProbe === null || lock) {
+      if (await this.#hasArrays(plan.arrayProbe, db)) return null
+      rows = rawRows(
+        (await db.query(`${select} ORDER BY ${query.orderBy} ${page}${lock}`, params)).rows,
+        plan,
+      )
+    } else {
+      const sql =
+        `WITH probe AS (SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) AS arrays) ` +
+        `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${query.orderBy} ${page}) q ` +
+        'ON NOT probe.arrays'
+      const result = (await db.query(sql, params)).rows
+      if (result[0]?.arrays) return null
+      rows = rawRows(
+        result.filter((row) => row.key !== null),
+        plan,
+      )
+    }
+    const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
+    if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
+    const more = [...plan.params]
+    const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
+    more.push(edge.count)
+    const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
+    const boundary = rawRows((await db.query(sql, more)).rows, plan)
+    return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
+  }
+
+  async #indexDirections(): Promise<Map<string, Set<1 | -1>>> {
+    if (this.#directions) return this.#directions
+    const directions = new Map<string, Set<1 | -1>>()
+    const sql = 'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
+    for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
+      addIndexDirection(
+        directions,
+        /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
+        ',',
+      )
+    }
+    this.#directions = directions
+    return directions
+  }
+
+  async #hasArrays(probe: string | null, db: Queryable): Promise<boolean> {
+    if (probe === null) return false
+    const result = await db.query(`SELECT 1 FROM ${this.#table} WHERE ${probe} LIMIT 1`)
+    return result.rows.length > 0
+  }
+
+  async #update(
+    filter: Filter,
+    options: UpdateOptions,
+    limit: 0 | 1,
+    change: (doc: StoredDocument) => StoredDocument,
+    spec: UpdateSpec,
+  ): Promise<UpdateResult> {
+    await this.#ensureTable()
+    // The common case, one document and no schema hook, needs no transaction: read, then
+    // write only if the row version is unchanged, else read again.
+    if (limit === 1 && !options.validate && !this.#store.inTransaction) {
+      for (;;) {
+        try {
+          return await this.#updateRows(filter, options, limit, change, spec, this.#store.db, '')
+        } catch (error) {
+          if (!(error instanceof Conflict)) throw error
+        }
+      }
+    }
+    return this.#store.transaction(() =>
+      this.#updateRows(filter, options, limit, change, spec, this.#store.db, ' FOR UPDATE'),
+    )
+  }
+
+  async #updateRows(
+    filter: Filter,
+    options: UpdateOptions,
+    limit: 0 | 1,
+    change: (doc: StoredDocument) => StoredDocument,
+    spec: UpdateSpec,
+    db: Queryable,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<UpdateResult> {
+    const rows = await this.#select(filter, limit ? { limit } : {}, db, lock)
+    if (rows.length === 0 && options.upsert) return this.#upsert(filter, spec, options, db)
+    const changes: Change[] = []
+    for (const before of rows) {
+      let after = change(before.doc)
+      if (valuesEqual(before.doc, after)) continue
+      if (options.validate) after = await options.validate(after)
+      changes.push({ before, after })
+    }
+    const sql =
+      `WITH w AS (UPDATE ${this.#table} SET doc = coalesce($6, $1)::jsonb, body = $1 ` +
+      'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body) ' +
+      `SELECT pg_notify($4, ${notifyPayload('$5', 'update')}) FROM w`
+    for (const { before, after } of changes) {
+      const body = encodeDoc(after)
+      const params = [body, before.key, before.version, this.#store.channel, this.#name, jsonbSafe(body)]
+      const result = await this.#run(sql, params, db)
+      if (result.rowCount === 0) throw new Conflict()
+    }
+    return { matchedCount: rows.length, modifiedCount: changes.length, upsertedId: null }
+  }
+
+  async #upsert(
+    filter: Filter,
+    spec: UpdateSpec,
+    options: UpdateOptions,
+    db: Queryable,
+  ): Promise<UpdateResult> {
+    const { _id, ...fields } = upsertDocument(filter, spec)
+    let doc: StoredDocument = { _id: _id === undefined ? objectId() : (_id as DocId), ...fields }
+    if (options.validate) doc = await options.validate(doc)
+    const sql =
+      `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) VALUES ($1, coalesce($5, $2)::jsonb, $2) ` +
+      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'insert')}) FROM w`
+    const body = encodeDoc(doc)
+    await this.#run(sql, [encodeId(doc._id), body, this.#store.channel, this.#name, jsonbSafe(body)], db)
+    return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
+  }
+
+  // Deletes the rows it matched, as they were when read: a row changed meanwhile stays,
+  // and deleteOne looks again.
+  async #delete(filter: Filter, limit: 0 | 1): Promise<number> {
+    await this.#ensureTable()
+    const db = this.#store.db
+    const sql =
+      `WITH w AS (DELETE FROM ${this.#table} WHERE (_id, xmin::text) IN (SELECT * FROM unnest($1::text[], $2::text[])) ` +
+      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'delete')}) FROM w`
+    for (;;) {
+      const rows = await this.#select(filter, limit ? { limit } : {}, db, '')
+      if (rows.length === 0) return 0
+      const params = [
+        rows.map((row) => row.key),
+        rows.map((row) => row.version),
+        this.#store.channel,
+        this.#name,
+      ]
+      const deleted = (await db.query(sql, params)).rowCount ?? 0
+      if (deleted > 0 || limit === 0) return deleted
+    }
+  }
+
+  #duplicateKey(error: unknown): unknown {
+    const { code, constraint, detail } = error as { code?: string; constraint?: string; detail?: string }
+    if (code !== '23505') return error
+    const value = /=\((.*)\) already exists/.exec(detail ?? '')?.[1]
+    if (!constraint || constraint.endsWith('_pkey')) {
+      return new DuplicateKeyError('_id_', { _id: value === undefined ? null : decodeId(value) })
+    }
+    const name = constraint.startsWith(`${this.#name}.`)
+      ? constraint.slice(this.#name.length + 1)
+      : constraint
+    const paths = this.#indexPaths.get(name)
+    const key = paths?.length === 1 ? { [paths[0]]: parseKey(value) } : { value: parseKey(value) }
+    return new DuplicateKeyError(name, key)
+  }
+}
+
+interface RawRow extends OrderedRow {
+  key: string
+  version: string
+  body: string
+}
+
+function rawRows(rows: Record<string, any>[], plan: ExactPlan): RawRow[] {
+  return rows.map((row) => ({
+    key: row.key,
+    version: row.version,
+    order: row.ord,
+    keys: rowKeys(row, plan),
+    body: row.body,
+  }))
+}
+
+function decodeRow(row: { key: string; version: string; order?: number; ord?: number; body: string }): Row {
+  return { key: row.key, version: row.version, order: row.order ?? row.ord ?? 0, doc: decodeDoc(row.body) }
+}
+
+function decodeRows(rows: { ord: number; key: string; version: string; body: string }[]): Row[] {
+  return rows.map(decodeRow)
+}
+
+/**
+ * JSONB refuses the escape \u0000: the `doc` copy gets U+FFFD instead (`body` keeps the
+ * truth, and the pushdown never compares strings holding U+0000). Null when unchanged.
+ */
+function jsonbSafe(body: string): string | null {
+  if (!body.includes('\\u0000')) return null
+  return body.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd')
+}
+
+function parseKey(text: string | undefined): unknown {
+  try {
+    return text === undefined ? null : JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+export function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
