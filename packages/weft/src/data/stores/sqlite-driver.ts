@@ -52,6 +52,8 @@ function isMissingModule(error: unknown): boolean {
   return (
     code === 'ERR_MODULE_NOT_FOUND' ||
     code === 'ERR_UNKNOWN_BUILTIN_MODULE' ||
+    // Node refuses `bun:` specifiers outright.
+    code === 'ERR_UNSUPPORTED_ESM_URL_SCHEME' ||
     code === 'MODULE_NOT_FOUND' ||
     /Cannot find (module|package)|No such built-in module/.test(String(error))
   )
