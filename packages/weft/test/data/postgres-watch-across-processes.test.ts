@@ -4,7 +4,7 @@ import { connect } from 'weft/data'
 import { postgresEnv } from './postgres-env.ts'
 import { readLines, spawnScript } from './run-child.ts'
 
-test('PostgreSQL: watch() sees inserts, updates and deletes another process makes, in order', async (t) => {
+test('PostgreSQL: watch() sees inserts (single and batched), updates and deletes another process makes, in order', async (t) => {
   const env = await postgresEnv('watch')
   if (typeof env === 'string') return t.skip(env)
   const db = await connect(env.url)
@@ -31,6 +31,13 @@ test('PostgreSQL: watch() sees inserts, updates and deletes another process make
     assert.deepEqual(events[0]?.type === 'insert' && events[0].doc, { _id: 'w1', text: 'hello' })
     assert.deepEqual(events[1]?.type === 'update' && events[1].doc, { _id: 'w1', text: 'hello again' })
     assert.equal(events[2]?.type === 'insert' && (events[2].doc.text as string).length, 20_000)
+
+    const batch = []
+    for (let i = 0; i < 300; i++) batch.push((await feed.next()).value)
+    assert.deepEqual(
+      batch.map((event) => (event?.type === 'insert' ? event.doc.n : null)),
+      Array.from({ length: 300 }, (_, i) => i),
+    )
 
     // A filtered feed: the update that matches, and the delete of the document that matched.
     const first = (await filtered.next()).value

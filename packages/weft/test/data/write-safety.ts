@@ -61,10 +61,9 @@ export async function runWriteSafety(t: TestContext, makeDb: () => Promise<Db>):
     await t.test('a failed transaction writes nothing and announces nothing', async () => {
       const accounts = db.collection(`accounts_${suffix}`)
       const feed = accounts.watch()
-      await accounts.insertMany([
-        { _id: 'a', balance: 10 },
-        { _id: 'b', balance: 0 },
-      ])
+      // One by one: PostgreSQL announces a batch by ids and reads the documents later.
+      await accounts.insertOne({ _id: 'a', balance: 10 })
+      await accounts.insertOne({ _id: 'b', balance: 0 })
       await assert.rejects(
         db.transaction(async () => {
           await accounts.updateOne({ _id: 'a' }, { $inc: { balance: -5 } })

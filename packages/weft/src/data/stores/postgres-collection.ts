@@ -20,7 +20,7 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
-import { notifyPayload } from './postgres-changes.js'
+import { notifyIds, notifyPayload } from './postgres-changes.js'
 import { pgPath, postgresDialect } from './postgres-dialect.js'
 import {
   addIndexDirection,
@@ -103,10 +103,14 @@ export class PostgresCollection implements StoreCollection {
     await this.#ensureTable()
     const keys = docs.map((doc) => encodeId(doc._id))
     const bodies = docs.map(encodeDoc)
-    const sql =
+    const insert =
       `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) ` +
-      'SELECT k, coalesce(j, b)::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, b, j) ' +
-      `RETURNING _id, body) SELECT pg_notify($4, ${notifyPayload('$5', 'insert')}) FROM w`
+      'SELECT k, coalesce(j, b)::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, b, j) '
+    // One document travels in its notification; a batch is announced by ids.
+    const sql =
+      docs.length === 1
+        ? `${insert}RETURNING _id, body) SELECT pg_notify($4, ${notifyPayload('$5', 'insert')}) FROM w`
+        : `${insert}RETURNING seq, _id)${notifyIds('$4', '$5')}`
     await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
   }
 
@@ -200,10 +204,11 @@ export class PostgresCollection implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
-  /** The document with this `_id` column value, for notifications too large to carry it. */
-  async fetch(key: string): Promise<StoredDocument | null> {
-    const result = await this.#store.db.query(`SELECT body FROM ${this.#table} WHERE _id = $1`, [key])
-    return result.rows.length > 0 ? decodeDoc(result.rows[0].body) : null
+  /** Documents by `_id` column value, for notifications that carry ids only. */
+  async fetch(keys: string[]): Promise<Map<string, StoredDocument>> {
+    const sql = `SELECT _id, body FROM ${this.#table} WHERE _id = ANY($1::text[])`
+    const result = await this.#store.db.query(sql, [keys])
+    return new Map(result.rows.map((row) => [row._id as string, decodeDoc(row.body)]))
   }
 
   // Index names are per schema in PostgreSQL, so they carry the collection name.

@@ -102,7 +102,7 @@ class PostgresStore implements Store, PostgresHost {
     this.listener = new ChangeListener(connect, this.channel, {
       watching: (name) => (this.#collections.get(name)?.hub.size ?? 0) > 0,
       publish: (name, event, before) => this.#collections.get(name)?.hub.publish(event, before),
-      fetch: (name, key) => (this.collection(name) as PostgresCollection).fetch(key),
+      fetch: (name, keys) => (this.collection(name) as PostgresCollection).fetch(keys),
     })
   }
 
