@@ -5,10 +5,14 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
+import { holdBenchLock } from '../http/report.js'
 import { mingoArray, nedb, weftMemory } from './memory.js'
 import { POSTGRES_URL, postgresReachable, rawPostgres, weftPostgres } from './postgres.js'
 import { rawSqlite, weftSqlite } from './sqlite.js'
 import { DOCS, measureGroup, OP_MS, OPERATION_NAMES } from './workload.js'
+
+// Take turns with other benchmarks on this machine (see bench/README.md).
+holdBenchLock()
 
 const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1'
 

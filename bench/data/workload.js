@@ -29,7 +29,7 @@ function* sequence(seed) {
 }
 
 const operations = {
-  'insert 100k (batches of 1000)': null,
+  [`insert ${DOCS / 1000}k (batches of ${BATCH})`]: null,
   'find by indexed field': (subject, n) => subject.findByEmail(`user${n % DOCS}@example.com`),
   'range + sort + limit 10': (subject, n) => {
     const lo = n % 95
