@@ -8,7 +8,9 @@ import { SourceMap } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { holdBenchLock } from './report.js'
 
+holdBenchLock()
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const [peer = 'weft', ...chosen] = process.argv.slice(2)

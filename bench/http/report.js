@@ -69,10 +69,10 @@ export function updateSection(title, body) {
   }
   let end = lines.findIndex((line, i) => i > start && line.startsWith('## '))
   if (end === -1) end = lines.length
+  // Everything outside the section stays byte for byte as it was.
   const before = lines.slice(0, start).join('\n')
   const after = lines.slice(end).join('\n')
-  const text = [before, section, after].filter(Boolean).join('\n')
-  writeFileSync(DOC, `${text.trimEnd()}\n`)
+  writeFileSync(DOC, `${before ? `${before}\n` : ''}${section}${after ? `\n${after}` : ''}`)
 }
 
 const LOCK = '/tmp/weft-bench.lock'

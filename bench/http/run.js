@@ -2,7 +2,8 @@
 // interleaved by round, with the server on one core and the load generator on the other.
 // Usage: node http/run.js [--write] [--only=weft,fastify] [--scenarios=text,json]
 import { spawn, spawnSync } from 'node:child_process'
-import { availableParallelism } from 'node:os'
+import { createServer } from 'node:net'
+import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import {
   holdBenchLock,
@@ -69,6 +70,7 @@ const INVALID = { path: '/users', method: 'POST', body: '{"name":"Ada","age":-1}
 
 export async function runHttp(argv = process.argv.slice(2)) {
   const config = benchConfig()
+  const loadAtStart = loadavg()[0]
   const only = listArg(argv, 'only')
   const onlyScenarios = listArg(argv, 'scenarios')
   const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.id))
@@ -95,15 +97,24 @@ export async function runHttp(argv = process.argv.slice(2)) {
   for (let round = 0; round < config.rounds; round++) {
     // Rotate the order each round so no peer always goes first (cold machine) or last.
     const order = peers.map((_, i) => peers[(i + round) % peers.length])
-    const servers = await Promise.all(order.map((peer, i) => startServer(peer, 3101 + i, pin)))
+    const ports = await freePorts(order.length)
+    const servers = await Promise.all(order.map((peer, i) => startServer(peer, ports[i], pin)))
     try {
       for (const server of servers) await checkServer(server, scenarios, broken, closing)
       for (const scenario of scenarios) {
         for (const server of servers) {
           const key = `${scenario.id}/${server.peer.id}`
           if (broken.has(key)) continue
-          await tool.load(server.port, scenario, config.warmup, config.connections, pin)
-          const result = await tool.load(server.port, scenario, config.duration, config.connections, pin)
+          let result
+          try {
+            await tool.load(server.port, scenario, config.warmup, config.connections, pin)
+            result = await tool.load(server.port, scenario, config.duration, config.connections, pin)
+          } catch (error) {
+            console.log(
+              `  round ${round + 1} ${scenario.id} ${server.peer.name}: ${error.message.split('\n')[0]}`,
+            )
+            continue
+          }
           if (result.errors > 0) {
             broken.set(key, `${result.errors} errors or unexpected statuses under load`)
             continue
@@ -122,9 +133,10 @@ export async function runHttp(argv = process.argv.slice(2)) {
   }
 
   const table = renderTable(peers, scenarios, samples, broken, closing)
+  const caveat = noiseCaveat(samples, loadAtStart)
   const goals = renderGoals(peers, scenarios, samples)
   const facts = machineFacts(tool, config, peers)
-  console.log(`\n${facts}\n\n${table}\n${goals ? `\n${goals}\n` : ''}`)
+  console.log(`\n${facts}\n${caveat ? `\n${caveat}\n` : ''}\n${table}\n${goals ? `\n${goals}\n` : ''}`)
   if (writeRequested(argv)) {
     const body = [
       'Command: `BENCH_WRITE=1 npm run bench` (all suites) or `node bench/http/run.js --write` (this one). ' +
@@ -132,6 +144,7 @@ export async function runHttp(argv = process.argv.slice(2)) {
       '',
       facts,
       '',
+      ...(caveat ? [caveat, ''] : []),
       table,
       ...(goals ? ['', goals] : []),
     ].join('\n')
@@ -184,6 +197,19 @@ function startServer(peer, port, pin) {
   })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   return waitForPort(port, exited).then(() => ({ peer, port, child, exited }))
+}
+
+/** Ports nothing listens on now; other suites on this machine use fixed ones. */
+async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = createServer()
+      return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+    }),
+  )
+  const ports = servers.map((server) => server.address().port)
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
+  return ports
 }
 
 async function waitForPort(port, exited) {
@@ -256,7 +282,7 @@ function loadWithWrk(port, scenario, seconds, connections, pin) {
   return exec(pin ? 'taskset' : 'wrk', pin ? ['-c', '1', 'wrk', ...args] : args).then((out) => {
     const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1])
     const p99 = out.match(/^\s+99%\s+([\d.]+)(us|ms|s)/m)
-    if (!rps || !p99) throw new Error(`Could not read wrk's output:\n${out}`)
+    if (!rps || !p99) throw new Error(`no answers under load (is the server alive?):\n${out}`)
     const unexpected =
       scenario.id === 'notfound' ? 0 : Number(out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0)
     const socket = out.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/)
@@ -311,6 +337,18 @@ function summarise(samples, key) {
     p99: median(list.map((s) => s.p99)),
     spread: (Math.max(...rps) - Math.min(...rps)) / median(rps),
   }
+}
+
+/** Said in the docs when the rounds disagree: a shared machine makes ratios less than they look. */
+function noiseCaveat(samples, loadAtStart) {
+  const spreads = [...samples.keys()].map((key) => summarise(samples, key).spread)
+  const worst = Math.max(0, ...spreads)
+  if (worst < 0.25 && loadAtStart <= availableParallelism() / 2) return ''
+  return (
+    `**Noisy run**: load average ${loadAtStart.toFixed(2)} when it started on ${availableParallelism()} cores, ` +
+    `rounds up to ${(worst * 100).toFixed(0)}% apart. Other work shared the cores, so read ratios within about ` +
+    '±20% as ties, and rerun on a quiet machine before drawing a conclusion from one.'
+  )
 }
 
 function ratio(a, b) {
