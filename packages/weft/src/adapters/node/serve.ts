@@ -7,7 +7,7 @@ import { NodeContext } from './context.js'
 import { writeResponse } from './write.js'
 
 /** Serves an app with `node:http`, every limit from `app.limits` set on the server. */
-export function serveNode(app: Weft, options: ServeOptions = {}): Promise<Server> {
+export function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const { limits } = app
   const server = createServer(
     {
@@ -56,7 +56,7 @@ export function serveNode(app: Weft, options: ServeOptions = {}): Promise<Server
   })
 }
 
-function handleNode(app: Weft, incoming: IncomingMessage, outgoing: ServerResponse): void {
+function handleNode(app: Weft<any>, incoming: IncomingMessage, outgoing: ServerResponse): void {
   const ctx = new NodeContext(incoming, outgoing, app.limits.bodySize)
   const head = incoming.method === 'HEAD'
   if (incoming.rawHeaders.length > app.limits.headerCount * 2) {
@@ -75,7 +75,7 @@ function handleNode(app: Weft, incoming: IncomingMessage, outgoing: ServerRespon
   else finish(app, ctx, head)
 }
 
-function finish(app: Weft, ctx: NodeContext, head: boolean): void {
+function finish(app: Weft<any>, ctx: NodeContext, head: boolean): void {
   try {
     // An answer sent before the body was read (a 413, say) closes the connection, or
     // Node would read the whole rest of the upload to reuse it.
@@ -93,7 +93,7 @@ function declaresBody(incoming: IncomingMessage): boolean {
 }
 
 /** The last resort: the response could not be written; log, answer 500 if still possible. */
-function fail(app: Weft, ctx: NodeContext, error: unknown): void {
+function fail(app: Weft<any>, ctx: NodeContext, error: unknown): void {
   app.logger.error({ err: String(error), method: ctx.method, path: ctx.path }, 'response failed')
   const out = ctx.outgoing
   if (out.headersSent) out.destroy()
