@@ -3,7 +3,7 @@ import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../sche
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { clientErrorStatus, HttpError, toProblem } from './errors.js'
+import { clientErrorStatus, HttpError, routingError, toProblem } from './errors.js'
 import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
@@ -362,7 +362,7 @@ function respond(ctx: Context<any>, head: boolean): Response {
 function answerUnmatched(ctx: Context<any>, router: Router<CompiledRoute>): void {
   const allowed = router.allowed(ctx.path)
   if (allowed.length === 0) {
-    throw new HttpError(404, `No route for ${ctx.method} ${ctx.path}`, { code: 'WEFT_NOT_FOUND' })
+    throw routingError(404, `No route for ${ctx.method} ${ctx.path}`, { code: 'WEFT_NOT_FOUND' })
   }
   if (allowed.includes('GET')) allowed.push('HEAD')
   const allow = [...new Set([...allowed, 'OPTIONS'])].join(', ')
@@ -371,7 +371,7 @@ function answerUnmatched(ctx: Context<any>, router: Router<CompiledRoute>): void
     ctx.res.status = 204
     return
   }
-  throw new HttpError(
+  throw routingError(
     405,
     `${ctx.method} is not allowed on ${ctx.path}; use ${allow}`,
     { code: 'WEFT_METHOD_NOT_ALLOWED' },

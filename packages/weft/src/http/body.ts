@@ -101,7 +101,8 @@ export function parseJson(text: string): unknown {
   // The scan only runs when a suspicious key could be present (escapes included).
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u'))
     assertNoPoison(value)
-  return untrusted(value)
+  // Only a key with "$" can be a query operator: without one there is nothing to mark.
+  return text.includes('$') ? untrusted(value) : value
 }
 
 function assertNoPoison(value: unknown): void {

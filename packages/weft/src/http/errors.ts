@@ -125,3 +125,17 @@ export function clientErrorStatus(error: unknown): number | undefined {
     ? status
     : undefined
 }
+
+/**
+ * An HttpError without a stack trace, for answers the framework gives on every bad
+ * request (404, 405): capturing a stack is most of their cost, and it only points here.
+ */
+export function routingError(...args: ConstructorParameters<typeof HttpError>): HttpError {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return new HttpError(...args)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
