@@ -3,15 +3,17 @@ import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../sche
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { clientErrorStatus, HttpError, routingError, toProblem } from './errors.js'
+import { clientErrorStatus, HttpError, toProblem } from './errors.js'
 import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
+import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
 import { setBody, setResult, toWebResponse } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
-import { ANY_METHOD, normalizePath, Router } from './router.js'
+import { ANY_METHOD, Router } from './router.js'
 import type { InputOf, RouteOptions } from './types.js'
+import { answerUnmatched } from './unmatched.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
@@ -358,61 +360,10 @@ function respond(ctx: Context<any>, head: boolean): Response {
   return response
 }
 
-/** 405 with `Allow` when another method has the path, an OPTIONS answer, or 404. */
-function answerUnmatched(ctx: Context<any>, router: Router<CompiledRoute>): void {
-  const allowed = router.allowed(ctx.path)
-  if (allowed.length === 0) {
-    throw routingError(404, `No route for ${ctx.method} ${ctx.path}`, { code: 'WEFT_NOT_FOUND' })
-  }
-  if (allowed.includes('GET')) allowed.push('HEAD')
-  const allow = [...new Set([...allowed, 'OPTIONS'])].join(', ')
-  if (ctx.method === 'OPTIONS') {
-    ctx.header('allow', allow)
-    ctx.res.status = 204
-    return
-  }
-  throw routingError(
-    405,
-    `${ctx.method} is not allowed on ${ctx.path}; use ${allow}`,
-    { code: 'WEFT_METHOD_NOT_ALLOWED' },
-    { headers: { allow } },
-  )
-}
-
 function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {
   if (entry.prefix === null) return entry.middleware
   const { prefix, middleware } = entry
   return (ctx, next) => (coversPath(prefix, ctx.path) ? middleware(ctx, next) : next())
-}
-
-function coversPath(prefix: string | null, path: string): boolean {
-  if (prefix === null || prefix === '/') return true
-  return path === prefix || path.startsWith(`${prefix}/`)
-}
-
-function joinPath(prefix: string, path: string): string {
-  if (!prefix || prefix === '/') return path
-  return path === '/' ? prefix : `${prefix}${path}`
-}
-
-/** Refuses a path whose percent-encoding is broken: 400, as the router cannot judge it. */
-function checkPath(path: string): string {
-  if (path.includes('%')) {
-    try {
-      decodeURIComponent(path)
-    } catch {
-      throw new HttpError(400, 'The request path has malformed percent-encoding', { code: 'WEFT_BAD_PATH' })
-    }
-  }
-  return path
-}
-
-function decodeParams(params: Record<string, string>): Record<string, string> {
-  for (const name in params) {
-    const value = params[name]
-    if (value.includes('%')) params[name] = decodeURIComponent(value)
-  }
-  return params
 }
 
 function isProduction(): boolean {

@@ -1,3 +1,5 @@
+import { normalizePath } from './path.js'
+
 /**
  * A segment tree router. Fully static paths are answered from one Map lookup; the rest
  * walk the tree, preferring a static segment over a parameter over a wildcard, and
@@ -158,10 +160,4 @@ function setLeaf<T>(leaves: Map<string, Leaf<T>>, method: string, leaf: Leaf<T>,
 
 function duplicateRoute(method: string, path: string): Error {
   return new Error(`WEFT_DUPLICATE_ROUTE: ${method} ${path} is registered twice; remove one of them`)
-}
-
-/** `/users/` and `/users` are one route, as in Express. */
-export function normalizePath(path: string): string {
-  if (path.length > 1 && path.charCodeAt(path.length - 1) === 47) return path.slice(0, -1)
-  return path || '/'
 }
