@@ -4,7 +4,13 @@
 import { HttpError, weft } from 'weft'
 import { z } from 'zod'
 
-const app = weft({ logger: false, dev: false, limits: { headersTimeout: 2000, requestTimeout: 3000 } })
+// headerCount is set below the default on purpose: a limit the app sets is enforced by
+// Weft on every runtime, where the default leaves Deno and Bun to their own bounds.
+const app = weft({
+  logger: false,
+  dev: false,
+  limits: { headersTimeout: 2000, requestTimeout: 3000, headerCount: 60 },
+})
 
 // Middleware order: recorded on the way in and out, reported in a response header.
 app.use(async (ctx, next) => {

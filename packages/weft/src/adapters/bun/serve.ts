@@ -1,7 +1,7 @@
 import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
 import type { ServeOptions, Server } from '../../serve.js'
-import { internalError, limitedFetch } from '../fetch-handler.js'
+import { fetchHandler, internalError } from '../fetch-handler.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
 /** The part of the `Bun` global Weft uses; typed here so the core needs no Bun types. */
@@ -26,8 +26,8 @@ interface BunProcess {
 const bun = (): BunNamespace => (globalThis as unknown as { Bun: BunNamespace }).Bun
 const bunProcess = (): BunProcess => (globalThis as unknown as { process: BunProcess }).process
 
-/** Bun refuses a head over 16 KiB (`--max-http-header-size`) with 431 itself. */
-const BUN_HEADER_SIZE = 16 * 1024
+/** Bun answers 431 itself past 200 headers or a 16 KiB head (`bun --max-http-header-size`). */
+const BUN_HEAD = { headerCount: 200, headerSize: 16 * 1024 }
 /** Bun's idleTimeout is whole seconds, at most 255. */
 const MAX_IDLE_SECONDS = 255
 
@@ -42,7 +42,7 @@ export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Se
   const server = bun().serve({
     port: options.port ?? 3000,
     hostname,
-    fetch: limitedFetch(app, BUN_HEADER_SIZE),
+    fetch: fetchHandler(app, BUN_HEAD),
     error: (error) => {
       app.logger.error({ err: String(error) }, 'response failed')
       return internalError()

@@ -1,7 +1,7 @@
 import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
 import type { ServeOptions, Server } from '../../serve.js'
-import { internalError, limitedFetch } from '../fetch-handler.js'
+import { fetchHandler, internalError } from '../fetch-handler.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
 /** The part of the `Deno` namespace Weft uses; typed here so the core needs no Deno types. */
@@ -22,20 +22,17 @@ interface DenoNamespace {
 
 const deno = (): DenoNamespace => (globalThis as unknown as { Deno: DenoNamespace }).Deno
 
-/**
- * Deno's own head limit is about 64 KiB (it answers 400 past it); below that Weft
- * checks the head itself so the 431 comes as on Node.
- */
-const DENO_HEADER_SIZE = 64 * 1024
+/** Deno refuses (400) a head of more than 128 headers or about 64 KiB by itself. */
+const DENO_HEAD = { headerCount: 128, headerSize: 64 * 1024 }
 
 /**
- * Serves an app with `Deno.serve`. Deno has no options for header size or timeouts, so
- * Weft enforces the body and head limits itself; request and idle timeouts do not apply
- * (docs/runtimes.md says what to put in front).
+ * Serves an app with `Deno.serve`. Deno has no options for head size or timeouts: Weft
+ * enforces the body limit (per route), Deno bounds the head, and request and idle
+ * timeouts do not apply (docs/runtimes.md says what to put in front).
  */
 export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const hostname = options.hostname ?? '127.0.0.1'
-  const fetch = limitedFetch(app, DENO_HEADER_SIZE)
+  const fetch = fetchHandler(app, DENO_HEAD)
   // Deno.serve listens synchronously and throws (AddrInUse, PermissionDenied) right away.
   const server = deno().serve(
     {
