@@ -1,11 +1,13 @@
 // One collection of the memory store. Documents live in a Map keyed by their `_id` (with
 // its type, so 1 and '1' differ), in insertion order, which is the natural order of find.
-// Documents are copied in and out, so callers never hold the stored objects.
+// Documents are copied in and out, so callers never hold the stored objects. Finds on
+// `_id` or an indexed path read candidates from the indexes (see memory-lookup.ts).
 
 import { DuplicateKeyError, UpdateError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import {
   applyUpdate,
+  type Comparator,
   cloneValue,
   compileFilter,
   compileProjection,
@@ -28,7 +30,8 @@ import type {
   UpdateSpec,
 } from '../store.js'
 import { WatchHub } from '../watch.js'
-import { indexName, UniqueIndex } from './memory-index.js'
+import { FieldIndex, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
+import { type LookupSource, lookupFilter, rangeOf } from './memory-lookup.js'
 
 export interface MemoryState {
   docs: Map<string, StoredDocument>
@@ -50,7 +53,19 @@ export class MemoryCollection implements StoreCollection {
   #docs = new Map<string, StoredDocument>()
   readonly #unique = new Map<string, UniqueIndex>()
   readonly #indexNames = new Set<string>(['_id_'])
+  /** Lookup indexes by dotted path: the leading path of every index. */
+  readonly #fields = new Map<string, FieldIndex>()
+  /** Insertion order of each stored document (an update's result inherits it), to order candidates. */
+  readonly #order = new WeakMap<StoredDocument, number>()
+  #inserted = 0
+  // Lookups by _id read the Map's keys; an upsert can store an odd _id (from its filter),
+  // whose equality a Map key would not capture: lookups by _id then stop.
+  #plainIds = true
   readonly #hub = new WatchHub()
+  readonly #lookups: LookupSource = {
+    equal: (path, values) => (path === '_id' ? this.#byId(values) : this.#equal(path, values)),
+    range: (path, lower, upper) => this.#fields.get(path)?.range(lower, upper) ?? null,
+  }
 
   constructor(name: string, host: Host) {
     this.name = name
@@ -96,11 +111,111 @@ export class MemoryCollection implements StoreCollection {
 
   #select(filter: Filter, options: FindOptions): StoredDocument[] {
     const matches = compileFilter(filter)
-    let found = [...this.#docs.values()].filter(matches)
-    if (options.sort && Object.keys(options.sort).length > 0) found.sort(compileSort(options.sort))
     const skip = options.skip ?? 0
-    found = found.slice(skip, options.limit ? skip + options.limit : undefined)
+    const end = options.limit ? skip + options.limit : Number.POSITIVE_INFINITY
+    const sort = options.sort && Object.keys(options.sort).length > 0 ? this.#comparator(options.sort) : null
+    const candidates = lookupFilter(filter, this.#lookups)
+    if (sort && end < Number.POSITIVE_INFINITY) {
+      const walked = this.#walkInOrder(filter, options.sort!, matches, end, candidates)
+      if (walked) return walked.slice(skip, end)
+    }
+    const found: StoredDocument[] = []
+    if (candidates) {
+      this.#collect(candidates, matches, found)
+      if (!sort) found.sort(this.#byOrder)
+    } else {
+      for (const doc of this.#docs.values()) {
+        if (!matches(doc)) continue
+        found.push(doc)
+        if (!sort && found.length >= end) break
+      }
+    }
+    const page = sort ? firstSorted(found, sort, end) : found
+    return skip > 0 || page.length > end ? page.slice(skip, end) : page
+  }
+
+  /**
+   * A page sorted on one indexed path that the filter bounds to a range: the index gives
+   * the documents in key order, so the walk stops once the page is full. Null when that
+   * does not apply, or another condition narrows better.
+   */
+  #walkInOrder(
+    filter: Filter,
+    sort: NonNullable<FindOptions['sort']>,
+    matches: (doc: StoredDocument) => boolean,
+    end: number,
+    best: Lookup | null,
+  ): StoredDocument[] | null {
+    const paths = Object.keys(sort)
+    if (paths.length !== 1) return null
+    const index = this.#fields.get(paths[0])
+    const range = rangeOf(filter[paths[0]])
+    if (!index || !range || !index.sortsByKey) return null
+    const { size, sets } = index.range(range.lower, range.upper)
+    if (best && best.size < size) return null
+    const found: StoredDocument[] = []
+    const descending = sort[paths[0]] === -1
+    for (let i = 0; i < sets.length && found.length < end; i++) {
+      const ids = sets[descending ? sets.length - 1 - i : i]
+      // Ties keep insertion order: read straight from the set while it keeps that order.
+      const group: StoredDocument[] = index.inOrder ? found : []
+      for (const owner of ids) {
+        const doc = this.#docs.get(owner)
+        if (doc && matches(doc)) group.push(doc)
+        if (index.inOrder && found.length >= end) break
+      }
+      if (!index.inOrder) found.push(...group.sort(this.#byOrder))
+    }
     return found
+  }
+
+  /** The matching candidates, each once, in no particular order. */
+  #collect(candidates: Lookup, matches: (doc: StoredDocument) => boolean, found: StoredDocument[]): void {
+    const seen = candidates.sets.length > 1 ? new Set<string>() : null
+    for (const ids of candidates.sets) {
+      for (const owner of ids) {
+        if (seen) {
+          if (seen.has(owner)) continue
+          seen.add(owner)
+        }
+        const doc = this.#docs.get(owner)
+        if (doc && matches(doc)) found.push(doc)
+      }
+    }
+  }
+
+  // The sort, then insertion order: what a stable sort of the documents in order gives.
+  #comparator(spec: NonNullable<FindOptions['sort']>): Comparator {
+    const compare = compileSort(spec)
+    return (a, b) => compare(a, b) || this.#byOrder(a as StoredDocument, b as StoredDocument)
+  }
+
+  readonly #byOrder = (a: StoredDocument, b: StoredDocument): number =>
+    (this.#order.get(a) ?? 0) - (this.#order.get(b) ?? 0)
+
+  #byId(values: ScalarKey[]): Lookup | null {
+    if (!this.#plainIds) return null
+    const ids = new Set<string>()
+    for (const value of values) {
+      if (typeof value === 'boolean') continue
+      const owner = idKey(value)
+      if (this.#docs.has(owner)) ids.add(owner)
+    }
+    return { size: ids.size, sets: [ids] }
+  }
+
+  #equal(path: string, values: ScalarKey[]): Lookup | null {
+    const index = this.#fields.get(path)
+    if (!index) return null
+    if (values.length === 1) return index.equal(values[0])
+    const sets: Set<string>[] = []
+    let size = 0
+    for (const value of values) {
+      const found = index.equal(value)
+      sets.push(...found.sets)
+      size += found.size
+    }
+    return { size, sets }
   }
 
   async count(filter: Filter): Promise<number> {
@@ -187,6 +302,8 @@ export class MemoryCollection implements StoreCollection {
       index.remove(before, owner)
       index.add(after, owner)
     }
+    for (const index of this.#fields.values()) index.replace(before, after, owner)
+    this.#order.set(after, this.#order.get(before) ?? 0)
     this.#docs.set(owner, after)
   }
 
@@ -204,6 +321,7 @@ export class MemoryCollection implements StoreCollection {
     for (const doc of matched) {
       const owner = idKey(doc._id)
       for (const index of this.#unique.values()) index.remove(doc, owner)
+      for (const index of this.#fields.values()) index.remove(doc, owner)
       this.#docs.delete(owner)
       this.#publish({ type: 'delete', collection: this.name, id: doc._id }, doc)
     }
@@ -214,6 +332,7 @@ export class MemoryCollection implements StoreCollection {
     await this.#host.gate()
     const name = indexName(spec)
     if (!spec.unique || this.#unique.has(name)) {
+      this.#addField(Object.keys(spec.keys)[0])
       this.#indexNames.add(name)
       return name
     }
@@ -227,8 +346,18 @@ export class MemoryCollection implements StoreCollection {
     }
     index.setEntries(entries)
     this.#unique.set(name, index)
+    this.#addField(Object.keys(spec.keys)[0])
     this.#indexNames.add(name)
     return name
+  }
+
+  #addField(path: string | undefined): void {
+    if (path === undefined || path === '_id' || this.#fields.has(path)) return
+    const segments = splitPath(path)
+    if (!FieldIndex.covers(segments)) return
+    const index = new FieldIndex(segments)
+    for (const [owner, doc] of this.#docs) index.add(doc, owner)
+    this.#fields.set(path, index)
   }
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
@@ -238,6 +367,9 @@ export class MemoryCollection implements StoreCollection {
   #put(doc: StoredDocument): void {
     const owner = idKey(doc._id)
     for (const index of this.#unique.values()) index.add(doc, owner)
+    for (const index of this.#fields.values()) index.add(doc, owner)
+    if (typeof doc._id !== 'string' && typeof doc._id !== 'number') this.#plainIds = false
+    this.#order.set(doc, this.#inserted++)
     this.#docs.set(owner, doc)
   }
 
@@ -264,11 +396,34 @@ export class MemoryCollection implements StoreCollection {
         for (const [owner, doc] of this.#docs) index.add(doc, owner)
       }
     }
+    for (const index of this.#fields.values()) {
+      index.clear()
+      for (const [owner, doc] of this.#docs) index.add(doc, owner)
+    }
   }
 
   closeFeeds(): void {
     this.#hub.close()
   }
+}
+
+/** The first `count` items in `compare` order (a total order): a full sort only when it needs most of them. */
+function firstSorted<T>(items: T[], compare: (a: T, b: T) => number, count: number): T[] {
+  if (count * 4 >= items.length) return items.sort(compare)
+  const best: T[] = []
+  for (const item of items) {
+    if (best.length === count && compare(item, best[count - 1]) >= 0) continue
+    let lo = 0
+    let hi = best.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compare(item, best[mid]) < 0) hi = mid
+      else lo = mid + 1
+    }
+    best.splice(lo, 0, item)
+    if (best.length > count) best.pop()
+  }
+  return best
 }
 
 function nextDocument(before: StoredDocument, update: UpdateSpec): StoredDocument {
