@@ -28,8 +28,13 @@ export class Cursor<T> implements AsyncIterable<T> {
   }
 
   async toArray(): Promise<T[]> {
+    this.#started = true
+    const source = this.#run(this.#options)
+    // A store may give its whole result at once (see lazyResults), saving a promise per document.
+    const whole = (source as { toArray?: () => Promise<T[]> }).toArray
+    if (typeof whole === 'function') return whole.call(source)
     const all: T[] = []
-    for await (const doc of this) all.push(doc)
+    for await (const doc of source) all.push(doc)
     return all
   }
 
@@ -43,5 +48,32 @@ export class Cursor<T> implements AsyncIterable<T> {
       throw new DataError('WEFT_DATA_CURSOR_STARTED', 'Set sort, skip and limit before iterating the cursor.')
     Object.assign(this.#options, options)
     return this
+  }
+}
+
+/**
+ * An AsyncIterable over results computed on the first `next()`: cheaper per document
+ * than an async generator, which costs several promise turns for each one it yields.
+ * `toArray()` hands the whole result to the cursor's `toArray()` at once.
+ */
+export function lazyResults<T>(load: () => Promise<T[]>): AsyncIterable<T> & { toArray(): Promise<T[]> } {
+  return {
+    toArray: load,
+    [Symbol.asyncIterator]() {
+      let results: T[] | null = null
+      let index = 0
+      return {
+        async next(): Promise<IteratorResult<T>> {
+          results ??= await load()
+          return index < results.length
+            ? { value: results[index++], done: false }
+            : { value: undefined, done: true }
+        },
+        async return(): Promise<IteratorResult<T>> {
+          results = []
+          return { value: undefined, done: true }
+        },
+      }
+    },
   }
 }

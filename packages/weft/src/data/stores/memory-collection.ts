@@ -3,6 +3,7 @@
 // Documents are copied in and out, so callers never hold the stored objects. Finds on
 // `_id` or an indexed path read candidates from the indexes (see memory-lookup.ts).
 
+import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, UpdateError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import {
@@ -103,10 +104,12 @@ export class MemoryCollection implements StoreCollection {
     }
   }
 
-  async *find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
-    await this.#host.gate()
-    const project = compileProjection(options.projection)
-    for (const doc of this.#select(filter, options)) yield project(cloneValue(doc)) as StoredDocument
+  find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
+    return lazyResults(async () => {
+      await this.#host.gate()
+      const project = compileProjection(options.projection)
+      return this.#select(filter, options).map((doc) => project(cloneValue(doc)) as StoredDocument)
+    })
   }
 
   #select(filter: Filter, options: FindOptions): StoredDocument[] {

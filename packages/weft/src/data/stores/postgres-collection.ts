@@ -3,6 +3,7 @@
 // in JavaScript), optimistic or locked read-modify-write updates, and a pg_notify in the
 // statement of every write.
 
+import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import { applyUpdate, compileProjection, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
@@ -28,7 +29,6 @@ import {
   exactQuery,
   indexDirection,
   keyColumns,
-  lazyResults,
   type OrderedRow,
   orderTies,
   planFind,

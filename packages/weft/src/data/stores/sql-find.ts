@@ -175,31 +175,6 @@ function sameKey(a: number[], b: number[]): boolean {
   return a.every((value, i) => value === b[i])
 }
 
-/**
- * An AsyncIterable over results computed on the first `next()`: cheaper per document
- * than an async generator, which costs several promise turns for each one it yields.
- */
-export function lazyResults<T>(load: () => Promise<T[]>): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      let results: T[] | null = null
-      let index = 0
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          results ??= await load()
-          return index < results.length
-            ? { value: results[index++], done: false }
-            : { value: undefined, done: true }
-        },
-        async return(): Promise<IteratorResult<T>> {
-          results = []
-          return { value: undefined, done: true }
-        },
-      }
-    },
-  }
-}
-
 /** The JavaScript half of a superset plan: exact filter, sort, skip, limit, projection. */
 export function finishInMemory(
   docs: StoredDocument[],

@@ -2,6 +2,7 @@
 // finds through the SQL pushdown (exact plans straight from SQL, superset plans finished
 // in JavaScript), writes as read-modify-write inside the store's write lock.
 
+import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import { applyUpdate, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
@@ -26,7 +27,6 @@ import {
   finishInMemory,
   indexDirection,
   keyColumns,
-  lazyResults,
   type OrderedRow,
   orderTies,
   planFind,
@@ -38,13 +38,15 @@ import {
 import { indexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
-import type { SqliteConnection } from './sqlite-driver.js'
+import type { Row, SqliteConnection } from './sqlite-driver.js'
 
 /** What a collection needs from its store (see sqlite.ts). */
 export interface SqliteHost {
   readonly db: SqliteConnection
   readonly inTransaction: { created: string[] } | undefined
   ready(): Promise<void>
+  /** True when `ready()` would resolve at once: open, and no other caller's transaction. */
+  mayRunNow(): boolean
   writeSync<T>(fn: (events: (() => void)[]) => T): T
   writeAsync<T>(fn: (events: (() => void)[]) => Promise<T>): Promise<T>
 }
@@ -103,9 +105,10 @@ export class SqliteCollection implements StoreCollection {
   }
 
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
-    return lazyResults(async () => {
-      await this.#ready()
-      return this.#findNow(filter, options)
+    return lazyResults(() => {
+      const wait = this.#ready()
+      if (!wait) return Promise.resolve(this.#findNow(filter, options))
+      return wait.then(() => this.#findNow(filter, options))
     })
   }
 
@@ -202,7 +205,14 @@ export class SqliteCollection implements StoreCollection {
     return this.#store.db
   }
 
-  async #ready(): Promise<void> {
+  // Nothing to wait for on the hot path (table made, no other caller's transaction open):
+  // no promise, so a find costs no extra turn of the event loop.
+  #ready(): Promise<void> | undefined {
+    if (this.#tableReady && this.#store.mayRunNow()) return undefined
+    return this.#readyAfterWait()
+  }
+
+  async #readyAfterWait(): Promise<void> {
     await this.#store.ready()
     if (this.#tableReady) return
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${this.#table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`)
@@ -231,21 +241,29 @@ export class SqliteCollection implements StoreCollection {
     return finishInMemory(docs, filter, options)
   }
 
-  /** The exact plan's documents, or null when the array probe found a row. */
+  /** The exact plan's documents, or null when the array probe found an array. */
   #findExact(plan: ExactPlan): StoredDocument[] | null {
     const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#indexDirections()))
-    const from = `${keyColumns(plan, sqliteDialect)} FROM ${this.#table} WHERE ${plan.where}`
     const page = pageClause(query.limit, query.offset)
+    // The probe runs as a statement of its own (about 1 µs): as a column of the query it
+    // cost more with every row, and in front of it (UNION ALL) more than the query.
+    if (this.#hasArrays(plan.arrayProbe)) return null
+    if (!query.reversedTies) {
+      // SQL's order is the final one (keys, then rowid): no key columns to read back.
+      const sql = `SELECT doc FROM ${this.#table} WHERE ${plan.where} ORDER BY ${query.orderBy}${page}`
+      const rows = this.#db.statement(sql).all(plan.params)
+      const docs = new Array<StoredDocument>(rows.length)
+      for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
+      return docs
+    }
     // Reversed ties: the first pass reads keys and rowids only (from the index); the
     // documents are read once the rows that stay are known.
-    const columns = query.reversedTies ? 'rowid AS r' : 'rowid AS r, doc'
-    const rows = this.#readProbed(
-      `SELECT ${columns}${from} ORDER BY ${query.orderBy}${page}`,
+    const from = `${keyColumns(plan, sqliteDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const rows = this.#readRows(
+      `SELECT rowid AS r${from} ORDER BY ${query.orderBy}${page}`,
+      plan.params,
       plan,
-      !query.reversedTies,
     )
-    if (rows === null) return null
-    if (!query.reversedTies) return orderTies(rows, plan, query, null).map((row) => decodeDoc(row.body!))
     const edge = tieBoundary(rows, query.limit)
     let boundary = null
     if (edge) {
@@ -269,32 +287,8 @@ export class SqliteCollection implements StoreCollection {
     return kept.map((row) => decodeDoc(row.body!))
   }
 
-  /**
-   * Runs `select` with the plan's array probe in the same statement: a first row with
-   * r = -1 says an array was found (and the rows are not to be used): null then.
-   */
-  #readProbed(select: string, plan: ExactPlan, withDoc: boolean): SqliteRow[] | null {
-    if (plan.arrayProbe === null) return this.#readRows(select, plan.params, plan)
-    const blanks = [
-      '-1 AS r',
-      ...(withDoc ? ['NULL AS doc'] : []),
-      ...plan.sortKeys.map((_, i) => `NULL AS k${i}`),
-    ]
-    const sql =
-      `SELECT ${blanks.join(', ')} WHERE EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) ` +
-      `UNION ALL SELECT * FROM (${select})`
-    const rows = this.#readRows(sql, plan.params, plan)
-    return rows[0]?.order === -1 ? null : rows
-  }
-
   #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
-    const rows = this.#db.statement(sql).all(params)
-    const out = new Array<SqliteRow>(rows.length)
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]
-      out[i] = { order: row.r as number, keys: rowKeys(row, plan), body: row.doc as string | undefined }
-    }
-    return out
+    return toSqliteRows(this.#db.statement(sql).all(params), plan)
   }
 
   #indexDirections(): Map<string, Set<1 | -1>> {
@@ -405,6 +399,15 @@ export class SqliteCollection implements StoreCollection {
     const sql = String(rows[0]?.sql ?? '')
     return [...sql.matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)].map((match) => match[1])
   }
+}
+
+function toSqliteRows(rows: Row[], plan: ExactPlan): SqliteRow[] {
+  const out = new Array<SqliteRow>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]
+    out[i] = { order: row.r as number, keys: rowKeys(row, plan), body: row.doc as string | undefined }
+  }
+  return out
 }
 
 // LIMIT and OFFSET go into the SQL text as integers: bound as parameters they cost SQLite

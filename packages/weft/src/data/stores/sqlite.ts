@@ -133,6 +133,10 @@ class SqliteStore implements Store, SqliteHost {
     while (this.#active && this.#context.getStore() !== this.#active) await this.#active.finished
   }
 
+  mayRunNow(): boolean {
+    return !this.#closed && (this.#active === null || this.#context.getStore() === this.#active)
+  }
+
   get inTransaction(): TxState | undefined {
     return this.#context.getStore()
   }
