@@ -2,8 +2,9 @@
 // because the pushdown is exact, or SQL narrows to a superset in insertion order and the
 // shared query engine does the rest in JavaScript. Both give the memory store's answer.
 
-import { compileFilter, compileProjection, compileSort } from '../query/index.js'
+import { compileFilter, compileProjection, compileSort, isPlainObject } from '../query/index.js'
 import type { Filter, FindOptions, StoredDocument } from '../store.js'
+import { encodeId } from './json-codec.js'
 import {
   arraySteps,
   probePaths,
@@ -61,6 +62,25 @@ export function planFind(
 export function supersetPlan(filter: Filter, dialect: SqlDialect): SupersetPlan {
   const pushed = pushdown(filter, dialect, 'superset')
   return { kind: 'superset', where: pushed.where, params: pushed.params }
+}
+
+/**
+ * The `_id` column value a filter pins on its own (`{ _id: 'a' }` or `{ _id: { $eq: 'a' } }`),
+ * else null: such a filter matches that row or nothing, so an update reads it by primary
+ * key without planning.
+ */
+export function pinnedId(filter: Filter): string | null {
+  let only: unknown
+  let count = 0
+  for (const key in filter) {
+    if (key !== '_id' || ++count > 1) return null
+    only = filter[key]
+  }
+  if (isPlainObject(only)) {
+    const keys = Object.keys(only)
+    only = keys.length === 1 && keys[0] === '$eq' ? only.$eq : undefined
+  }
+  return typeof only === 'string' || typeof only === 'number' ? encodeId(only) : null
 }
 
 /** ORDER BY, LIMIT and OFFSET for an exact plan. */

@@ -29,6 +29,7 @@ import {
   keyColumns,
   type OrderedRow,
   orderTies,
+  pinnedId,
   planFind,
   project,
   rowKeys,
@@ -55,6 +56,8 @@ type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
 interface Change {
   before: StoredDocument
   after: StoredDocument
+  /** `after` as JSON text, when already made. */
+  body?: string
 }
 interface SqliteRow extends OrderedRow {
   body?: string
@@ -316,7 +319,8 @@ export class SqliteCollection implements StoreCollection {
     change: (doc: StoredDocument) => StoredDocument,
     spec: UpdateSpec,
   ): Promise<UpdateResult> {
-    await this.#ready()
+    const wait = this.#ready()
+    if (wait) await wait
     const validate = options.validate
     if (!validate) {
       return this.#store.writeSync((events) => {
@@ -329,12 +333,28 @@ export class SqliteCollection implements StoreCollection {
       const { matched, changes } = this.#collectChanges(filter, limit, change)
       if (matched === 0 && options.upsert)
         return this.#insertUpsert(await validate(this.#upsertDoc(filter, spec)), events)
-      for (const item of changes) item.after = await validate(item.after)
+      for (const item of changes) {
+        item.after = await validate(item.after)
+        item.body = undefined
+      }
       return this.#writeChanges(matched, changes, events)
     })
   }
 
   #collectChanges(filter: Filter, limit: 0 | 1, change: (doc: StoredDocument) => StoredDocument) {
+    const id = pinnedId(filter)
+    if (id !== null) {
+      // By primary key: one statement, no plan. Equal JSON text is an unchanged document
+      // (the comparison stops at the first difference, and the text is needed for the write).
+      const rows = this.#db.statement(`SELECT doc FROM ${this.#table} WHERE _id = ?`).all([id])
+      if (rows.length === 0) return { matched: 0, changes: [] }
+      const text = rows[0].doc as string
+      const before = decodeDoc(text)
+      const after = change(before)
+      const body = encodeDoc(after)
+      const same = body === text || valuesEqual(before, after)
+      return { matched: 1, changes: same ? [] : [{ before, after, body }] }
+    }
     const targets = this.#findNow(filter, limit ? { limit } : {})
     const changes: Change[] = []
     for (const before of targets) {
@@ -346,9 +366,9 @@ export class SqliteCollection implements StoreCollection {
 
   #writeChanges(matched: number, changes: Change[], events: (() => void)[]): UpdateResult {
     const write = this.#db.statement(`UPDATE ${this.#table} SET doc = ? WHERE _id = ?`)
-    for (const { before, after } of changes) {
+    for (const { before, after, body } of changes) {
       try {
-        write.run([encodeDoc(after), encodeId(after._id)])
+        write.run([body ?? encodeDoc(after), encodeId(after._id)])
       } catch (error) {
         throw this.#duplicateKey(error, after)
       }
