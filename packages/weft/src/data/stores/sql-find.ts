@@ -44,10 +44,6 @@ export function planFind(
   const scalar = pushdown(filter, dialect, 'scalar')
   const sortKeys = scalar.exact ? sqlSortKeys(options.sort, scalar.pins) : null
   if (sortKeys === null) return supersetPlan(filter, dialect)
-  const steps = new Set<string>()
-  for (const path of probePaths(scalar, options.sort)) {
-    for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
-  }
   return {
     kind: 'exact',
     where: scalar.where,
@@ -55,8 +51,27 @@ export function planFind(
     sortKeys,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    arrayProbe: steps.size > 0 ? [...steps].join(' OR ') : null,
+    arrayProbe: arrayProbe(probePaths(scalar, options.sort), dialect),
   }
+}
+
+// The probe's SQL per dialect and list of paths, kept: the same few paths come back on
+// every query, and building the text cost more than a third of planning.
+const probes = new WeakMap<SqlDialect, Map<string, string | null>>()
+
+function arrayProbe(paths: string[], dialect: SqlDialect): string | null {
+  let known = probes.get(dialect)
+  if (!known) probes.set(dialect, (known = new Map()))
+  const key = paths.join('\n')
+  let probe = known.get(key)
+  if (probe === undefined) {
+    const steps = new Set<string>()
+    for (const path of paths) for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
+    probe = steps.size > 0 ? [...steps].join(' OR ') : null
+    if (known.size >= 1000) known.clear()
+    known.set(key, probe)
+  }
+  return probe
 }
 
 export function supersetPlan(filter: Filter, dialect: SqlDialect): SupersetPlan {

@@ -71,9 +71,19 @@ const SAFE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/
  * text (expression indexes only match literal paths); null otherwise.
  */
 export function sqlPath(path: string): string[] | null {
-  const segments = path.split('.')
-  return segments.every((segment) => SAFE_SEGMENT.test(segment)) ? segments : null
+  let segments = checkedPaths.get(path)
+  if (segments === undefined) {
+    const split = path.split('.')
+    segments = split.every((segment) => SAFE_SEGMENT.test(segment)) ? split : null
+    if (checkedPaths.size >= 1000) checkedPaths.clear()
+    checkedPaths.set(path, segments)
+  }
+  return segments
 }
+
+// Paths seen before, checked once: every query names the same few. The arrays are
+// shared, so nobody may change them.
+const checkedPaths = new Map<string, string[] | null>()
 
 function translate(
   filter: Filter,
