@@ -248,25 +248,33 @@ export class SqliteCollection implements StoreCollection {
   #findExact(plan: ExactPlan): StoredDocument[] | null {
     const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#indexDirections()))
     const page = pageClause(query.limit, query.offset)
-    // The probe runs as a statement of its own (about 1 µs): as a column of the query it
-    // cost more with every row, and in front of it (UNION ALL) more than the query.
-    if (this.#hasArrays(plan.arrayProbe)) return null
+    // The array probe rides in the WHERE clause as an uncorrelated NOT EXISTS, which SQLite
+    // runs once per statement (free, where a UNION ALL in front of the query doubled its
+    // cost and a column cost more with every row). Rows back mean no array; no rows ask
+    // the probe on its own.
+    const where =
+      plan.arrayProbe === null
+        ? plan.where
+        : `(${plan.where}) AND NOT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe})`
     if (!query.reversedTies) {
       // SQL's order is the final one (keys, then rowid): no key columns to read back.
-      const sql = `SELECT doc FROM ${this.#table} WHERE ${plan.where} ORDER BY ${query.orderBy}${page}`
+      const sql = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
       const rows = this.#db.statement(sql).all(plan.params)
+      if (rows.length === 0) return this.#hasArrays(plan.arrayProbe) ? null : []
       const docs = new Array<StoredDocument>(rows.length)
       for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
       return docs
     }
     // Reversed ties: the first pass reads keys and rowids only (from the index); the
     // documents are read once the rows that stay are known.
-    const from = `${keyColumns(plan, sqliteDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const keys = keyColumns(plan, sqliteDialect)
     const rows = this.#readRows(
-      `SELECT rowid AS r${from} ORDER BY ${query.orderBy}${page}`,
+      `SELECT rowid AS r${keys} FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`,
       plan.params,
       plan,
     )
+    if (rows.length === 0) return this.#hasArrays(plan.arrayProbe) ? null : []
+    const from = `${keys} FROM ${this.#table} WHERE ${plan.where}`
     const edge = tieBoundary(rows, query.limit)
     let boundary = null
     if (edge) {
