@@ -34,36 +34,43 @@ function injection(where: string): never {
 
 /** Throws unless `filter` is a well-formed filter that is safe under the injection rule. */
 export function validateFilter(filter: Filter, options: FilterCheckOptions = {}): void {
-  checkFilter(filter, options.allowOperators === true)
-  compileFilter(filter)
+  // Compiling checks the operands of operators ($regex, $size, ...); a filter of plain
+  // equalities has none, and skipping the compile saves every such find a third of its check.
+  if (checkFilter(filter, options.allowOperators === true)) compileFilter(filter)
 }
 
-function checkFilter(filter: Filter, allow: boolean): void {
+/** True when the filter holds an operator anywhere (at the top or in a condition). */
+function checkFilter(filter: Filter, allow: boolean): boolean {
   if (!isPlainObject(filter)) throw new QueryError('A filter must be an object, e.g. { done: false }.')
+  let operators = false
   for (const key of Object.keys(filter)) {
     const value = filter[key]
     if (!key.startsWith('$')) {
-      checkCondition(key, value, allow)
+      if (checkCondition(key, value, allow)) operators = true
       continue
     }
+    operators = true
     if (!queryOperators.has(key) || !['$and', '$or', '$nor', '$comment'].includes(key)) {
       refuseOperator(key, 'at the top level of a filter')
     }
     if (!allow && isUntrusted(filter)) injection(`at ${key}`)
     if (Array.isArray(value)) for (const part of value) checkFilter(part as Filter, allow)
   }
+  return operators
 }
 
-function checkCondition(path: string, value: unknown, allow: boolean): void {
+/** True when the condition is an operator object. */
+function checkCondition(path: string, value: unknown, allow: boolean): boolean {
   if (!isOperatorObject(value)) {
     checkPlainValue(path, value, allow)
-    return
+    return false
   }
   if (!allow && isUntrusted(value)) injection(`at "${path}"`)
   for (const op of Object.keys(value)) {
     if (!queryOperators.has(op)) refuseOperator(op, `in the condition on "${path}"`)
     checkOperand(path, op, value[op], allow)
   }
+  return true
 }
 
 function checkOperand(path: string, op: string, operand: unknown, allow: boolean): void {
