@@ -31,7 +31,7 @@ import type {
   UpdateSpec,
 } from '../store.js'
 import { WatchHub } from '../watch.js'
-import { FieldIndex, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
+import { FieldIndex, type Ids, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
 import { type LookupSource, lookupFilter, rangeOf } from './memory-lookup.js'
 
 export interface MemoryState {
@@ -211,7 +211,7 @@ export class MemoryCollection implements StoreCollection {
     const index = this.#fields.get(path)
     if (!index) return null
     if (values.length === 1) return index.equal(values[0])
-    const sets: Set<string>[] = []
+    const sets: Ids[] = []
     let size = 0
     for (const value of values) {
       const found = index.equal(value)

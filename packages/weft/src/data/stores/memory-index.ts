@@ -97,6 +97,7 @@ export type ScalarKey = string | number | boolean
 
 // Filed with a document's keys when the path meets an array on the way or at the end.
 const ARRAY = Symbol('array')
+const NOT_SINGLE = Symbol('not single')
 
 /** What a document is filed under: a scalar, a bigint (kept aside, see `#inexact`), or ARRAY. */
 type IndexKey = ScalarKey | bigint | typeof ARRAY
@@ -115,7 +116,9 @@ export interface RangeBound {
  */
 export class FieldIndex {
   readonly #path: string[]
-  #entries = new Map<ScalarKey, Set<string>>()
+  // One id as a plain string until a second shares the key: a Set per key would cost a
+  // field where nearly every value is distinct (an email) more than the Map itself.
+  #entries = new Map<ScalarKey, string | Set<string>>()
   // Documents holding a bigint here: a bigint equals a number but its key could round,
   // so they are candidates for every numeric lookup.
   readonly #inexact = new Set<string>()
@@ -144,15 +147,19 @@ export class FieldIndex {
   }
 
   add(doc: StoredDocument, owner: string): void {
-    this.#addKeys(this.keysOf(doc), owner)
+    const key = this.#singleKey(doc)
+    this.#addKeys(key === NOT_SINGLE ? this.keysOf(doc) : [key], owner)
   }
 
   remove(doc: StoredDocument, owner: string): void {
-    this.#removeKeys(this.keysOf(doc), owner)
+    const key = this.#singleKey(doc)
+    this.#removeKeys(key === NOT_SINGLE ? this.keysOf(doc) : [key], owner)
   }
 
   /** Moves `owner` from the keys of `before` to those of `after`; nothing to do when they agree. */
   replace(before: StoredDocument, after: StoredDocument, owner: string): void {
+    const single = this.#singleKey(before)
+    if (single !== NOT_SINGLE && Object.is(single, this.#singleKey(after))) return
     const old = this.keysOf(before)
     const next = this.keysOf(after)
     if (old.length !== next.length || old.some((key, i) => !Object.is(key, next[i]))) {
@@ -185,9 +192,9 @@ export class FieldIndex {
 
   /** Ids that may hold `value` at the path (a superset); counted by `size`. */
   equal(value: ScalarKey): Lookup {
-    const sets: Set<string>[] = []
+    const sets: Ids[] = []
     const found = this.#entries.get(value)
-    if (found) sets.push(found)
+    if (found !== undefined) sets.push(asIds(found))
     if (typeof value === 'number' && this.#inexact.size > 0) sets.push(this.#inexact)
     return lookup(sets)
   }
@@ -197,20 +204,34 @@ export class FieldIndex {
     const numeric = typeof (lower ?? upper)!.value === 'number'
     const sorted = this.#sortedKeys()
     const keys: (number | string)[] = numeric ? sorted.numbers : sorted.strings
-    const sets: Set<string>[] = []
+    const sets: Ids[] = []
     let i = lower ? firstAbove(keys, lower) : 0
     for (; i < keys.length; i++) {
       const key = keys[i]
       if (upper && (key > upper.value || (key === upper.value && !upper.inclusive))) break
-      sets.push(this.#entries.get(key)!)
+      sets.push(asIds(this.#entries.get(key)!))
     }
     if (numeric) {
       // NaN sits outside the order; the exact filter decides.
       const nan = this.#entries.get(Number.NaN)
-      if (nan) sets.push(nan)
+      if (nan !== undefined) sets.push(asIds(nan))
       if (this.#inexact.size > 0) sets.push(this.#inexact)
     }
     return lookup(sets)
+  }
+
+  // The common case without the general walk: documents all the way down to one string,
+  // number or boolean.
+  #singleKey(doc: StoredDocument): ScalarKey | typeof NOT_SINGLE {
+    let value: unknown = doc
+    for (const segment of this.#path) {
+      if (!isPlainObject(value)) return NOT_SINGLE
+      value = value[segment]
+    }
+    const type = typeof value
+    if (type === 'string' || type === 'boolean') return value as ScalarKey
+    if (type === 'number') return value === 0 ? 0 : (value as number)
+    return NOT_SINGLE
   }
 
   #addKeys(keys: IndexKey[], owner: string): void {
@@ -219,13 +240,13 @@ export class FieldIndex {
         ;(key === ARRAY ? this.#arrays : this.#inexact).add(owner)
         continue
       }
-      let ids = this.#entries.get(key)
-      if (!ids) {
-        ids = new Set()
-        this.#entries.set(key, ids)
+      const ids = this.#entries.get(key)
+      if (ids === undefined) {
+        this.#entries.set(key, owner)
         if (typeof key !== 'boolean') this.#sorted = null
-      }
-      ids.add(owner)
+      } else if (typeof ids === 'string') {
+        if (ids !== owner) this.#entries.set(key, new Set([ids, owner]))
+      } else ids.add(owner)
     }
   }
 
@@ -236,9 +257,10 @@ export class FieldIndex {
         continue
       }
       const ids = this.#entries.get(key)
-      if (!ids) continue
-      ids.delete(owner)
-      if (ids.size === 0) {
+      if (ids === undefined) continue
+      if (typeof ids !== 'string') ids.delete(owner)
+      else if (ids !== owner) continue
+      if (typeof ids === 'string' || ids.size === 0) {
         this.#entries.delete(key)
         if (typeof key !== 'boolean') this.#sorted = null
       }
@@ -262,15 +284,22 @@ export class FieldIndex {
   }
 }
 
+/** Ids under one key, in the order they were filed. */
+export type Ids = ReadonlySet<string> | readonly string[]
+
 /** Candidate ids from one or more index entries, with their total count. */
 export interface Lookup {
   size: number
-  sets: Set<string>[]
+  sets: Ids[]
 }
 
-function lookup(sets: Set<string>[]): Lookup {
+function asIds(entry: string | Set<string>): Ids {
+  return typeof entry === 'string' ? [entry] : entry
+}
+
+function lookup(sets: Ids[]): Lookup {
   let size = 0
-  for (const set of sets) size += set.size
+  for (const ids of sets) size += 'size' in ids ? ids.size : ids.length
   return { size, sets }
 }
 
