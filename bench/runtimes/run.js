@@ -79,8 +79,8 @@ for (const name of wanted) {
           const answer = await get(server.port, scenario.path)
           if (!scenario.check(answer))
             throw new Error(`${peer.name} answered ${scenario.path} wrongly: ${answer.text}`)
-          await load(server.port, scenario.path, WARMUP)
-          const result = await load(server.port, scenario.path, SECONDS)
+          await load(server.port, scenario.path, WARMUP).catch(() => {})
+          const result = await measure(server.port, scenario.path)
           ;((samples[peer.id] ??= {})[scenario.id] ??= []).push(result)
           console.log(
             `${setup.title} round ${round}: ${peer.name.padEnd(10)} ${scenario.id.padEnd(5)} ${Math.round(result.rps)} req/s, p99 ${result.p99.toFixed(2)} ms`,
@@ -138,6 +138,18 @@ async function get(port, path) {
     json = JSON.parse(text)
   } catch {}
   return { status: res.status, text, json }
+}
+
+/** One measurement; a run that got no answers at all (the machine stalled) is run again, twice at most. */
+async function measure(port, path) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await load(port, path, SECONDS)
+    } catch (error) {
+      if (attempt === 3) throw error
+      console.log(`  retrying ${path}: ${error.message.split('\n')[0]}`)
+    }
+  }
 }
 
 function load(port, path, seconds) {
