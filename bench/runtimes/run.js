@@ -46,6 +46,8 @@ const option = (name, fallback) => argv.find((a) => a.startsWith(`--${name}=`))?
 const ROUNDS = Number(option('rounds', process.env.BENCH_ROUNDS ?? 3))
 const SECONDS = Number(option('seconds', process.env.BENCH_SECONDS ?? 5))
 const WARMUP = 1
+// Linux reports process CPU time in clock ticks, 100 a second on every usual kernel.
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
 const CONNECTIONS = 100
 const pin = availableParallelism() >= 2 && !spawnSync('taskset', ['-c', '0', 'true']).error
 const wrk = spawnSync('wrk', ['--version'], { encoding: 'utf8' })
@@ -80,10 +82,10 @@ for (const name of wanted) {
           if (!scenario.check(answer))
             throw new Error(`${peer.name} answered ${scenario.path} wrongly: ${answer.text}`)
           await load(server.port, scenario.path, WARMUP).catch(() => {})
-          const result = await measure(server.port, scenario.path)
+          const result = await measure(server.port, scenario.path, server.child.pid)
           ;((samples[peer.id] ??= {})[scenario.id] ??= []).push(result)
           console.log(
-            `${setup.title} round ${round}: ${peer.name.padEnd(10)} ${scenario.id.padEnd(5)} ${Math.round(result.rps)} req/s, p99 ${result.p99.toFixed(2)} ms`,
+            `${setup.title} round ${round}: ${peer.name.padEnd(10)} ${scenario.id.padEnd(5)} ${Math.round(result.rps)} req/s, p99 ${result.p99.toFixed(2)} ms, ${result.cpu?.toFixed(2)} µs CPU/request`,
           )
         }
       } finally {
@@ -141,10 +143,10 @@ async function get(port, path) {
 }
 
 /** One measurement; a run that got no answers at all (the machine stalled) is run again, twice at most. */
-async function measure(port, path) {
+async function measure(port, path, pid) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await load(port, path, SECONDS)
+      return await load(port, path, SECONDS, pid)
     } catch (error) {
       if (attempt === 3) throw error
       console.log(`  retrying ${path}: ${error.message.split('\n')[0]}`)
@@ -152,11 +154,22 @@ async function measure(port, path) {
   }
 }
 
-function load(port, path, seconds) {
+/** CPU time (user + system, ms) the process has used so far; null where /proc is missing. */
+function cpuTime(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return null
+  }
+}
+
+function load(port, path, seconds, pid) {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}${path}`]
   const [command, list] = pin ? ['taskset', ['-c', '1', 'wrk', ...args]] : ['wrk', args]
   return new Promise((resolve, reject) => {
     const child = spawn(command, list, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const cpuBefore = pid ? cpuTime(pid) : null
     let out = ''
     child.stdout.on('data', (c) => (out += c))
     child.stderr.on('data', (c) => (out += c))
@@ -166,7 +179,10 @@ function load(port, path, seconds) {
       const errors = out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1]
       if (!rps || !p99) return reject(new Error(`Could not read wrk's output:\n${out}`))
       if (errors) return reject(new Error(`${errors} error answers under load:\n${out}`))
-      resolve({ rps, p99 })
+      const requests = Number(out.match(/(\d+) requests in/)?.[1])
+      const cpuAfter = pid ? cpuTime(pid) : null
+      const cpu = cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1000) / requests : null
+      resolve({ rps, p99, cpu })
     })
   })
 }
@@ -189,8 +205,13 @@ function render(runtime, setup, samples) {
   const fmt = (n) => Math.round(n).toLocaleString('en-US')
   const figure = (peer, scenario) => {
     const list = samples[peer]?.[scenario] ?? []
-    return { rps: median(list.map((s) => s.rps)), p99: median(list.map((s) => s.p99)) }
+    return {
+      rps: median(list.map((s) => s.rps)),
+      p99: median(list.map((s) => s.p99)),
+      cpu: median(list.map((s) => s.cpu ?? Number.NaN)),
+    }
   }
+  const raw = setup.peers[0]
   const rivalNames = setup.rivals.map((id) => setup.peers.find((p) => p.id === id).name)
   const lines = [
     `Command: \`npm run bench:runtimes --workspace bench -- --write\` (or \`node bench/runtimes/run.js --write --runtimes=${runtime.name}\`). The servers are in \`bench/runtimes/servers/\`, one file per peer; the same file serves Deno and Bun where it can.`,
@@ -202,31 +223,43 @@ function render(runtime, setup, samples) {
       .map((p) => `${p.name} ${p.pkg === 'weft' ? weftVersion() : packageVersion(p.pkg)}`)
       .join(', ')}.`,
     '',
-    `| scenario | server | req/s | p99 (ms) | × ${setup.peers[0].name} | ${rivalNames.map((n) => `× ${n}`).join(' | ')} |`,
-    `| --- | --- | ---: | ---: | ---: | ${rivalNames.map(() => '---:').join(' | ')} |`,
+    'Two measures: req/s, and the CPU time the server process spent per request (user + system,',
+    'from /proc). On a shared machine req/s moves with whatever else runs; CPU per request barely',
+    'does, so the ratios are given for both (CPU ratios as raw ÷ peer, so higher is better in both).',
+    '',
+    `| scenario | server | req/s | p99 (ms) | CPU µs/req | × ${raw.name} (req/s) | × ${raw.name} (CPU) | ${rivalNames.map((n) => `× ${n} (req/s)`).join(' | ')} |`,
+    `| --- | --- | ---: | ---: | ---: | ---: | ---: | ${rivalNames.map(() => '---:').join(' | ')} |`,
   ]
   for (const scenario of SCENARIOS) {
-    const raw = figure(setup.peers[0].id, scenario.id)
+    const base = figure(raw.id, scenario.id)
     for (const peer of setup.peers) {
       const f = figure(peer.id, scenario.id)
       const ratios = setup.rivals.map((id) => `${(f.rps / figure(id, scenario.id).rps).toFixed(2)}×`)
       const name = peer.id === 'weft' ? '**Weft**' : peer.name
       lines.push(
-        `| ${scenario.title} | ${name} | ${fmt(f.rps)} | ${f.p99.toFixed(2)} | ${(f.rps / raw.rps).toFixed(2)}× | ${ratios.join(' | ')} |`,
+        `| ${scenario.title} | ${name} | ${fmt(f.rps)} | ${f.p99.toFixed(2)} | ${f.cpu.toFixed(2)} | ${(f.rps / base.rps).toFixed(2)}× | ${(base.cpu / f.cpu).toFixed(2)}× | ${ratios.join(' | ')} |`,
       )
     }
   }
+  const mark = (value, goal) => `${value.toFixed(2)}${value < goal ? ' **missed**' : ''}`
   lines.push(
     '',
-    `| scenario | Weft ÷ ${setup.peers[0].name} (goal ≥ 0.90) | ${rivalNames.map((n) => `Weft ÷ ${n} (goal ≥ 1.00)`).join(' | ')} |`,
+    `| scenario | Weft ÷ ${raw.name}, req/s · CPU (goal ≥ 0.90) | ${rivalNames.map((n) => `Weft ÷ ${n}, req/s · CPU (goal ≥ 1.00)`).join(' | ')} |`,
+    `| --- | ---: | ${rivalNames.map(() => '---:').join(' | ')} |`,
   )
-  lines.push(`| --- | ---: | ${rivalNames.map(() => '---:').join(' | ')} |`)
   for (const scenario of SCENARIOS) {
-    const weft = figure('weft', scenario.id).rps
-    const mark = (value, goal) => `${value.toFixed(2)}${value < goal ? ' **missed**' : ''}`
-    const raw = weft / figure(setup.peers[0].id, scenario.id).rps
-    const rivals = setup.rivals.map((id) => mark(weft / figure(id, scenario.id).rps, 1))
-    lines.push(`| ${scenario.title} | ${mark(raw, 0.9)} | ${rivals.join(' | ')} |`)
+    const weft = figure('weft', scenario.id)
+    const versus = (id, goal) => {
+      const other = figure(id, scenario.id)
+      return `${mark(weft.rps / other.rps, goal)} · ${mark(other.cpu / weft.cpu, goal)}`
+    }
+    lines.push(
+      `| ${scenario.title} | ${versus(raw.id, 0.9)} | ${setup.rivals.map((id) => versus(id, 1)).join(' | ')} |`,
+    )
   }
+  lines.push(
+    '',
+    'Where Weft spends its time on this path, and what was changed: [runtimes.md](runtimes.md#benchmarks).',
+  )
   return lines.join('\n')
 }

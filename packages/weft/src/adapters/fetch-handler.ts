@@ -41,7 +41,7 @@ function directFetch(app: Weft<any>): (request: Request) => Response | Promise<R
   const bodyLimit = app.limits.bodySize
   return (request) => {
     const ctx = new FetchContext(request, bodyLimit)
-    const head = request.method === 'HEAD'
+    const head = ctx.method === 'HEAD'
     const pending = app.handle(ctx)
     return pending ? pending.then(() => respond(ctx, head)) : respond(ctx, head)
   }
