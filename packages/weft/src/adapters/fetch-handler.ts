@@ -24,34 +24,12 @@ export function fetchHandler(
   const { limits } = app
   const count = limits.headerCount !== DEFAULT_LIMITS.headerCount && limits.headerCount < runtime.headerCount
   const size = limits.headerSize !== DEFAULT_LIMITS.headerSize && limits.headerSize < runtime.headerSize
-  const fetch = directFetch(app)
+  const fetch = (request: Request) => app.dispatch(request)
   if (!count && !size) return fetch
   return (request) => {
     const error = checkHead(request, limits, size)
     return error ? answerError(app, request, error) : fetch(request)
   }
-}
-
-/**
- * `Weft.fetch` without the Promise a synchronous answer does not need: Deno.serve and
- * Bun.serve take a Response as it is, which saves such a request a promise and a
- * microtask. Mirrors `Weft.fetch` (src/http/app.ts).
- */
-function directFetch(app: Weft<any>): (request: Request) => Response | Promise<Response> {
-  const bodyLimit = app.limits.bodySize
-  return (request) => {
-    const ctx = new FetchContext(request, bodyLimit)
-    const head = ctx.method === 'HEAD'
-    const pending = app.handle(ctx)
-    return pending ? pending.then(() => respond(ctx, head)) : respond(ctx, head)
-  }
-}
-
-function respond(ctx: FetchContext, head: boolean): Response {
-  const response = toWebResponse(ctx.res, head)
-  // The request's DI scope (weft/di) ends once the response is built, as in Weft.fetch.
-  ctx.injector?.end()
-  return response
 }
 
 /** The 431 for a request head past the limits, else null. One pass over the headers. */

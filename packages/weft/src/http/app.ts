@@ -216,13 +216,21 @@ export class Weft<Routes extends RouteType = any> {
     return this
   }
 
-  /** Answers a Web Request: what Deno, Bun and `export default app` call. */
+  /** Answers a Web Request: what `export default app`, `deno serve` and Bun call. */
   fetch = (request: Request): Promise<Response> => {
+    const response = this.dispatch(request)
+    return response instanceof Promise ? response : Promise.resolve(response)
+  }
+
+  /**
+   * Answers a Web Request, synchronously when the route ran synchronously: Deno.serve and
+   * Bun.serve take a Response as it is, which saves such a request a promise and a tick.
+   */
+  dispatch(request: Request): Response | Promise<Response> {
     const ctx = new FetchContext(request, this.limits.bodySize)
     const head = request.method === 'HEAD'
     const pending = this.handle(ctx)
-    if (pending) return pending.then(() => respond(ctx, head))
-    return Promise.resolve(respond(ctx, head))
+    return pending ? pending.then(() => respond(ctx, head)) : respond(ctx, head)
   }
 
   /**
