@@ -12,26 +12,6 @@ function recordingLogger() {
 }
 
 describe('errors are RFC 9457 problem documents', () => {
-  test('HttpError answers with its status, message and extras', async () => {
-    const app = weft({ logger: false })
-    app.get('/', () => {
-      throw new HttpError(409, 'That name is taken', { code: 'NAME_TAKEN', name: 'ada' })
-    })
-    await withServer(app, async ({ url }) => {
-      const res = await fetch(url)
-      assert.equal(res.status, 409)
-      assert.equal(res.headers.get('content-type'), 'application/problem+json')
-      assert.deepEqual(await res.json(), {
-        type: 'about:blank',
-        title: 'Conflict',
-        status: 409,
-        detail: 'That name is taken',
-        code: 'NAME_TAKEN',
-        name: 'ada',
-      })
-    })
-  })
-
   test('an unexpected throw in production answers 500 without message or stack, and is logged', async () => {
     const { logger, entries } = recordingLogger()
     const app = weft({ logger, dev: false })
