@@ -2,6 +2,7 @@ import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
 import type { ServeOptions, Server } from '../../serve.js'
 import { fetchHandler, internalError } from '../fetch-handler.js'
+import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
 /** The part of the `Bun` global Weft uses; typed here so the core needs no Bun types. */
@@ -58,7 +59,7 @@ export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Se
   const port = server.port
   return Promise.resolve({
     port,
-    url: `http://${displayHost(hostname)}:${port}`,
+    url: serverUrl(hostname, port),
     runtime: 'bun',
     // stop() without `true` stops accepting and lets in-flight requests finish.
     close: () => (closing ??= server.stop()),
@@ -79,9 +80,4 @@ export function onShutdownSignal(server: Server, logger: Logger, timeout?: numbe
     logger,
     timeout,
   )
-}
-
-function displayHost(hostname: string): string {
-  const host = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname
-  return host.includes(':') ? `[${host}]` : host
 }

@@ -2,6 +2,7 @@ import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
 import type { ServeOptions, Server } from '../../serve.js'
 import { fetchHandler, internalError } from '../fetch-handler.js'
+import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
 /** The part of the `Deno` namespace Weft uses; typed here so the core needs no Deno types. */
@@ -50,7 +51,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
   const port = server.addr.port
   return Promise.resolve({
     port,
-    url: `http://${displayHost(hostname)}:${port}`,
+    url: serverUrl(hostname, port),
     runtime: 'deno',
     // shutdown() stops accepting, lets in-flight requests finish and closes idle connections.
     close: () => (closing ??= server.shutdown()),
@@ -71,9 +72,4 @@ export function onShutdownSignal(server: Server, logger: Logger, timeout?: numbe
     logger,
     timeout,
   )
-}
-
-function displayHost(hostname: string): string {
-  const host = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : hostname
-  return host.includes(':') ? `[${host}]` : host
 }
