@@ -36,6 +36,20 @@ export async function readStream(
   return concatBytes(chunks, size)
 }
 
+/** A Web stream that errors with 413 the moment more than `limit` bytes have passed. */
+export function limitStream(stream: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let size = 0
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength
+        if (size > limit) controller.error(bodyTooLarge(limit))
+        else controller.enqueue(chunk)
+      },
+    }),
+  )
+}
+
 export function concatBytes(chunks: Uint8Array[], size: number): Uint8Array {
   if (chunks.length === 1) return chunks[0]
   const bytes = new Uint8Array(size)

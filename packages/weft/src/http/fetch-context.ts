@@ -1,4 +1,4 @@
-import { bodyTooLarge, checkDeclaredLength, readStream } from './body.js'
+import { checkDeclaredLength, limitStream, readStream } from './body.js'
 import { Context } from './context.js'
 
 /** The context for a Web Request: `app.fetch()`, Deno and Bun. */
@@ -41,17 +41,4 @@ export class FetchContext extends Context {
     }
     return new Request(this.request, { body, duplex: 'half' } as RequestInit)
   }
-}
-
-function limitStream(stream: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
-  let size = 0
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength
-        if (size > limit) controller.error(bodyTooLarge(limit))
-        else controller.enqueue(chunk)
-      },
-    }),
-  )
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import { bodyTooLarge, checkDeclaredLength, concatBytes } from '../../http/body.js'
+import { bodyTooLarge, checkDeclaredLength, concatBytes, limitStream } from '../../http/body.js'
 import { Context } from '../../http/context.js'
 
 /** The context for a `node:http` request: nothing of it is copied until asked for. */
@@ -105,15 +105,5 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
 /** The body as a Web stream that errors with 413 past the limit. */
 function limitedStream(incoming: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
   checkDeclaredLength(incoming.headers['content-length'], limit)
-  let size = 0
-  const source = Readable.toWeb(incoming) as ReadableStream<Uint8Array>
-  return source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength
-        if (size > limit) controller.error(bodyTooLarge(limit))
-        else controller.enqueue(chunk)
-      },
-    }),
-  )
+  return limitStream(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, limit)
 }
