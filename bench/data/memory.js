@@ -3,7 +3,7 @@
 
 import Datastore from '@seald-io/nedb'
 import { Query, updateOne } from 'mingo'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 export function nedb() {
   let db

@@ -2,7 +2,7 @@
 // indexes). Both use a pg.Pool and run one operation at a time.
 
 import pg from 'pg'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 // better-sqlite3 is a dependency of the weft package; resolve it from there.
-const require = createRequire(import.meta.resolve('weft/data'))
+const require = createRequire(import.meta.resolve('weftjs/data'))
 const Database = require('better-sqlite3')
 
 function tempFile() {

@@ -12,7 +12,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 const PEERS = [
-  { id: 'weft', name: 'Weft (weft/di)', file: 'servers/weft.js', env: {} },
+  { id: 'weft', name: 'Weft (weftjs/di)', file: 'servers/weft.js', env: {} },
   { id: 'nest-fastify', name: 'NestJS on Fastify', file: 'nest/server.js', env: { PLATFORM: 'fastify' } },
   { id: 'nest-express', name: 'NestJS on Express', file: 'nest/server.js', env: { PLATFORM: 'express' } },
 ]

@@ -21,7 +21,7 @@ const BODY = JSON.stringify(USER)
 /** Each peer: a server file in servers/ and the package whose version the table reports. */
 const PEERS = [
   { id: 'node', name: 'node:http', file: 'node-http.js' },
-  { id: 'weft', name: 'Weft', file: 'weft.js', pkg: 'weft' },
+  { id: 'weft', name: 'Weft', file: 'weft.js', pkg: 'weftjs' },
   { id: 'fastify', name: 'Fastify', file: 'fastify.js', pkg: 'fastify' },
   { id: 'hono', name: 'Hono', file: 'hono.js', pkg: 'hono' },
   { id: 'koa', name: 'Koa', file: 'koa.js', pkg: 'koa' },
@@ -182,7 +182,7 @@ function listArg(argv, name) {
 
 async function weftReady() {
   try {
-    const mod = await import('weft')
+    const mod = await import('weftjs')
     return typeof mod.weft === 'function' && typeof mod.serve === 'function'
   } catch {
     return false

@@ -24,7 +24,7 @@ const MATRIX = {
     title: 'Deno',
     peers: [
       { id: 'raw', name: 'Deno.serve', file: 'raw.ts' },
-      { id: 'weft', name: 'Weft', file: 'weft.ts', pkg: 'weft' },
+      { id: 'weft', name: 'Weft', file: 'weft.ts', pkg: 'weftjs' },
       { id: 'hono', name: 'Hono', file: 'hono.ts', pkg: 'hono' },
     ],
     rivals: ['hono'],
@@ -33,7 +33,7 @@ const MATRIX = {
     title: 'Bun',
     peers: [
       { id: 'raw', name: 'Bun.serve', file: 'raw.ts' },
-      { id: 'weft', name: 'Weft', file: 'weft.ts', pkg: 'weft' },
+      { id: 'weft', name: 'Weft', file: 'weft.ts', pkg: 'weftjs' },
       { id: 'hono', name: 'Hono', file: 'hono.ts', pkg: 'hono' },
       { id: 'elysia', name: 'Elysia', file: 'elysia.ts', pkg: 'elysia' },
     ],
@@ -220,7 +220,7 @@ function render(runtime, setup, samples) {
     `Load: wrk ${wrkVersion}, ${CONNECTIONS} connections, ${SECONDS} s per measurement after a ${WARMUP} s warm-up, ${ROUNDS} interleaved round(s), a fresh server process per round; figures are medians over rounds.${pin ? ' Server pinned to core 0, load generator to core 1.' : ''}`,
     `Versions: ${setup.peers
       .filter((p) => p.pkg)
-      .map((p) => `${p.name} ${p.pkg === 'weft' ? weftVersion() : packageVersion(p.pkg)}`)
+      .map((p) => `${p.name} ${p.pkg === 'weftjs' ? weftVersion() : packageVersion(p.pkg)}`)
       .join(', ')}.`,
     '',
     'Two measures: req/s, and the CPU time the server process spent per request (user + system,',

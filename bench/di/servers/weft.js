@@ -1,4 +1,4 @@
-// Weft with weft/di: 5 modules, 20 providers; GET /orders/:id resolves a request-scoped
+// Weft with weftjs/di: 5 modules, 20 providers; GET /orders/:id resolves a request-scoped
 // view that injects the request context and singletons from four other modules.
 // COLD=1 serves the cold-start app instead: 5 modules, 50 providers, 100 routes.
 

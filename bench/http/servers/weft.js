@@ -1,5 +1,5 @@
 // Weft as its README writes it: zod body schema in the route options, route-scoped middleware.
-import { serve, weft } from 'weft'
+import { serve, weft } from 'weftjs'
 import { z } from 'zod'
 
 const port = Number(process.env.PORT ?? process.argv[2] ?? 3000)

@@ -1,5 +1,5 @@
 // Weft as its README writes it; serve() picks Deno.serve or Bun.serve by itself.
-import { serve, weft } from 'weft'
+import { serve, weft } from 'weftjs'
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
 const app = weft()

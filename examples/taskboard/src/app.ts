@@ -1,5 +1,5 @@
-import { weft } from 'weft'
-import type { Override } from 'weft/di'
+import { weft } from 'weftjs'
+import type { Override } from 'weftjs/di'
 import { databaseModule } from './modules/database.ts'
 import { statsModule } from './modules/stats.ts'
 import { tasksModule } from './modules/tasks.ts'

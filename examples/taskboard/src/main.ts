@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { serve } from 'weft'
+import { serve } from 'weftjs'
 import { createApp } from './app.ts'
 
 const url = process.env.DATABASE_URL ?? 'sqlite:./data/taskboard.db'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { type Server, serve } from 'weft'
+import { type Server, serve } from 'weftjs'
 import { createApp } from '../src/app.ts'
 
 describe('taskboard example over a real socket, on the embedded SQLite store', () => {

@@ -32,7 +32,7 @@ export interface Server {
  */
 export async function serve(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const adapter = await loadAdapter(detectRuntime())
-  // Modules (weft/di) start before the first request: singletons built, onInit run.
+  // Modules (weftjs/di) start before the first request: singletons built, onInit run.
   await app.ready()
   const server = closingApp(await adapter.serve(app, options), app)
   if (options.shutdownOnSignal) adapter.onShutdownSignal(server, app.logger, options.shutdownTimeout)

@@ -1,5 +1,5 @@
-import { connect, type Db } from 'weft/data'
-import { module, type OnDestroy, token } from 'weft/di'
+import { connect, type Db } from 'weftjs/data'
+import { module, type OnDestroy, token } from 'weftjs/di'
 
 /** The connection every module may inject: the database module is global. */
 export const DB = token<Db>('DB')

@@ -1,4 +1,4 @@
-import { CONTEXT, inject, module } from 'weft/di'
+import { CONTEXT, inject, module } from 'weftjs/di'
 import { TaskRepo, tasksModule } from './tasks.ts'
 
 /** Counts over the tasks module's repository: what a second module sees of the first. */

@@ -1,5 +1,5 @@
-import { HttpError } from 'weft'
-import { inject, module } from 'weft/di'
+import { HttpError } from 'weftjs'
+import { inject, module } from 'weftjs/di'
 import { z } from 'zod'
 import { DB } from './database.ts'
 

@@ -1,4 +1,4 @@
-// weft/client: the typed HTTP client. Web APIs only, so it runs in browsers, Node, Deno and Bun.
+// weftjs/client: the typed HTTP client. Web APIs only, so it runs in browsers, Node, Deno and Bun.
 import type { ProblemDocument } from '../http/errors.js'
 import type { Client, RoutesOf } from './types.js'
 

@@ -1,4 +1,4 @@
-// Every error weft/data throws: a stable `code` to branch on and a message that says
+// Every error weftjs/data throws: a stable `code` to branch on and a message that says
 // what to change. Stores throw these too, so callers see the same errors everywhere.
 
 export type DataErrorCode =

@@ -1,4 +1,4 @@
-// weft/data: MongoDB-style collections over memory, SQLite, PostgreSQL or MongoDB,
+// weftjs/data: MongoDB-style collections over memory, SQLite, PostgreSQL or MongoDB,
 // with one semantics everywhere. See docs/data.md.
 
 export {

@@ -1,4 +1,4 @@
-// Every error weft/di throws: a stable `code` to branch on, and a message that names the
+// Every error weftjs/di throws: a stable `code` to branch on, and a message that names the
 // module and provider involved and says what to change.
 
 export type DiErrorCode =

@@ -1,4 +1,4 @@
-// weft/di: modules, providers and injection without decorator metadata.
+// weftjs/di: modules, providers and injection without decorator metadata.
 
 export { CONTEXT } from './context-token.js'
 export {

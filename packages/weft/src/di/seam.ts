@@ -1,4 +1,4 @@
-// The one seam between the HTTP core and weft/di. The core imports only these types and
+// The one seam between the HTTP core and weftjs/di. The core imports only these types and
 // the BOOTSTRAP symbol, so an app without modules never loads the container.
 import type { Weft } from '../http/app.js'
 import type { Token } from './token.js'
@@ -38,7 +38,7 @@ export type Bootstrap = (
 
 export const BOOTSTRAP: unique symbol = Symbol.for('weft.di.bootstrap')
 
-/** What `weft({ modules })` takes: a `module()` from weft/di. */
+/** What `weft({ modules })` takes: a `module()` from weftjs/di. */
 export interface ModuleLike {
   readonly [BOOTSTRAP]: Bootstrap
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
 // node:fs and createRequire work on Node, Deno and Bun alike; they are why this file lives
-// in weft/docs and not in core, which imports only Web APIs.
+// in weftjs/docs and not in core, which imports only Web APIs.
 
 /** The only files the docs page serves from swagger-ui-dist: no path from a request reaches the disk. */
 // A Map, not an object: a request for `constructor` or `__proto__` must find nothing.

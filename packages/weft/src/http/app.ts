@@ -24,7 +24,7 @@ export interface WeftOptions {
   dev?: boolean
   /** Check answers against routes' `response` schemas. Default: on in development only. */
   validateResponses?: boolean
-  /** Modules from `weft/di`: their providers, routes and lifecycle hooks join the app. */
+  /** Modules from `weftjs/di`: their providers, routes and lifecycle hooks join the app. */
   modules?: readonly ModuleLike[]
   /** Replaces providers of the modules, for tests: `override: [[Mailer, fakeMailer]]`. */
   override?: readonly Override[]
@@ -106,7 +106,7 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
-  /** The modules' container (weft/di), or null for an app without modules. */
+  /** The modules' container (weftjs/di), or null for an app without modules. */
   private readonly container: AppContainer | null
   private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
     null
@@ -361,7 +361,7 @@ export function weft(options?: WeftOptions): Weft<never> {
   return new Weft(options)
 }
 
-/** The Web Response for `ctx`; the request's DI scope (weft/di) ends once it is built. */
+/** The Web Response for `ctx`; the request's DI scope (weftjs/di) ends once it is built. */
 function respond(ctx: Context<any>, head: boolean): Response {
   const response = toWebResponse(ctx.res, head)
   ctx.injector?.end()

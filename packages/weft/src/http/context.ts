@@ -25,7 +25,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   readonly res = new ResponseState()
   /** Largest body `parseBody()` reads; the route's limit, else the app's. */
   bodyLimit: number
-  /** Set by an app with modules (weft/di): what `ctx.get()` resolves from. */
+  /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
   injector: RequestInjector | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined

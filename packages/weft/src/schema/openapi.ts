@@ -219,7 +219,7 @@ class OperationBuilder {
     if (!converted) {
       const hint =
         vendor === 'valibot'
-          ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weft/docs does this by itself)"
+          ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weftjs/docs does this by itself)"
           : 'pass openapi({ jsonSchema: (schema) => ... }) returning its JSON Schema'
       throw new Error(
         `WEFT_OPENAPI_NO_JSON_SCHEMA: the ${vendor} schema of ${at} (${name}) has no JSON Schema; ${hint}`,

@@ -1,5 +1,5 @@
 /**
- * Marks on values that came from a request. `weft/data` refuses query operators inside a
+ * Marks on values that came from a request. `weftjs/data` refuses query operators inside a
  * marked value, so `find({ name: body.name })` with a body of `{"name":{"$ne":null}}` is
  * refused. Kept on a global symbol so two copies of weft still share one registry.
  */

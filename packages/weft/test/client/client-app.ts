@@ -1,4 +1,4 @@
-import { HttpError, weft } from 'weft'
+import { HttpError, weft } from 'weftjs'
 import { z } from 'zod'
 
 /** The server the client tests call; its type is what `client<typeof app>()` reads. */

@@ -3,19 +3,19 @@ import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { serve } from 'weft'
+import { serve } from 'weftjs'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
 import { app } from './client-app.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const probe = join(here, 'client-probe.ts')
 
-// weft/client uses Web APIs only; this runs it on Deno and Bun against a Node server.
+// weftjs/client uses Web APIs only; this runs it on Deno and Bun against a Node server.
 describe('the typed client on other runtimes', () => {
   for (const runtime of findRuntimes({ install: false }).filter(
     (r) => r.name === 'deno' || r.name === 'bun',
   )) {
-    test(`${runtime.label} calls a Weft server with weft/client`, async (t) => {
+    test(`${runtime.label} calls a Weft server with weftjs/client`, async (t) => {
       if (runtime.missing) {
         if (process.env.CI === 'true') assert.fail(runtime.missing)
         return t.skip(runtime.missing)

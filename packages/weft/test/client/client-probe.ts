@@ -1,6 +1,6 @@
 // Run under Deno or Bun by client-on-runtimes.test.ts: the typed client against a Weft
 // server at $API_URL, printing what it got as one JSON line.
-import { ClientError, client } from 'weft/client'
+import { ClientError, client } from 'weftjs/client'
 import type { app } from './client-app.ts'
 
 const env = (globalThis as { process?: { env: Record<string, string> } }).process?.env

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { HttpError, weft } from 'weft'
-import { ClientError, client } from 'weft/client'
+import { HttpError, weft } from 'weftjs'
+import { ClientError, client } from 'weftjs/client'
 import { z } from 'zod'
 import { withServer } from '../helpers/server.ts'
 

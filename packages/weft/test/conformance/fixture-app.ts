@@ -1,7 +1,7 @@
 // The one app every runtime serves for the conformance suite. Web APIs only: the same
 // file runs on Node, Deno and Bun. `export default app` is also what `deno serve` and
 // Bun's default-export server take.
-import { HttpError, weft } from 'weft'
+import { HttpError, weft } from 'weftjs'
 import { z } from 'zod'
 
 // headerCount is set below the default on purpose: a limit the app sets is enforced by

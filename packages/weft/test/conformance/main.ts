@@ -1,7 +1,7 @@
 // Serves the fixture app on the port in $PORT (0: any free port) and prints one JSON line
 // with the address, which is how the conformance tests learn where to connect.
 // Started as a child process under each runtime; SIGTERM shuts it down gracefully.
-import { type Server, serve } from 'weft'
+import { type Server, serve } from 'weftjs'
 import app from './fixture-app.ts'
 
 let server: Server | undefined

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect, DuplicateKeyError } from 'weft/data'
+import { connect, DuplicateKeyError } from 'weftjs/data'
 
 test('insertMany with a duplicate _id in the middle writes nothing', async () => {
   const db = await connect('memory:')

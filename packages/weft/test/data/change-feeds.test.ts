@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type ChangeEvent, connect, WatchQueue } from 'weft/data'
+import { type ChangeEvent, connect, WatchQueue } from 'weftjs/data'
 
 async function take(feed: AsyncIterator<ChangeEvent>, count: number): Promise<ChangeEvent[]> {
   const events: ChangeEvent[] = []

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect, isObjectId, objectId, objectIdDate, storeKind } from 'weft/data'
+import { connect, isObjectId, objectId, objectIdDate, storeKind } from 'weftjs/data'
 
 test('URL schemes pick the store', () => {
   assert.equal(storeKind('memory:'), 'memory')

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import fc from 'fast-check'
 import { find as mingoFind, updateMany as mingoUpdateMany, updateOne as mingoUpdateOne } from 'mingo'
-import { type Collection, type Db, UpdateError } from 'weft/data'
+import { type Collection, type Db, UpdateError } from 'weftjs/data'
 import * as arb from './arbitraries.ts'
 
 export interface DifferentialOptions {

@@ -2,7 +2,7 @@
 // prints the `_id` of each insert only after the store acknowledged it. The parent kills
 // it with SIGKILL at some point and checks every printed id survived.
 
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 const db = await connect(process.argv[2])
 const docs = db.collection('durability')

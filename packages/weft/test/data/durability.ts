@@ -2,7 +2,7 @@
 // parent SIGKILLs it mid-stream, and after reopening every acknowledged document is there.
 
 import assert from 'node:assert/strict'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { readLines, spawnScript } from './run-child.ts'
 
 /** Returns the number of acknowledged writes checked. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import fc from 'fast-check'
-import { type Collection, connect, type Db } from 'weft/data'
+import { type Collection, connect, type Db } from 'weftjs/data'
 import * as arb from './arbitraries.ts'
 
 type Doc = Record<string, unknown>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { runIndexedDifferential } from './indexed-differential.ts'
 
 test('with indexes, the memory store answers as it does without them', async (t) => {

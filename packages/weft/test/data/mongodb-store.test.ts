@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { runDifferential } from './differential.ts'
 import { runWriteSafety } from './write-safety.ts'
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect, untrusted } from 'weft/data'
+import { connect, untrusted } from 'weftjs/data'
 
 async function users() {
   const db = await connect('memory:')

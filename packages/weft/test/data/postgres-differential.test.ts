@@ -1,5 +1,5 @@
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { runDifferential } from './differential.ts'
 import { postgresEnv } from './postgres-env.ts'
 

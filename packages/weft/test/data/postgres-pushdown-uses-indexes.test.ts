@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { postgresDialect } from '../../src/data/stores/postgres-dialect.ts'
 import { exactQuery, planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
 import { runIndexedDifferential } from './indexed-differential.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { postgresEnv } from './postgres-env.ts'
 import { readLines, spawnScript } from './run-child.ts'
 

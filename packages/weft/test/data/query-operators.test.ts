@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 async function ids(docs: Record<string, unknown>[], filter: Record<string, unknown>): Promise<unknown[]> {
   const db = await connect('memory:')

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect, type StandardSchemaV1, ValidationError } from 'weft/data'
+import { connect, type StandardSchemaV1, ValidationError } from 'weftjs/data'
 import { z } from 'zod'
 
 const Task = z.object({

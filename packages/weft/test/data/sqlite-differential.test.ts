@@ -1,5 +1,5 @@
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { runDifferential } from './differential.ts'
 
 test('the SQLite store answers like MongoDB (differential against mingo)', async (t) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { parseSqliteUrl } from '../../src/data/stores/sqlite.ts'
 import { openSqlite } from '../../src/data/stores/sqlite-driver.ts'
 

@@ -1,5 +1,5 @@
 import { test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 import { runWriteSafety } from './write-safety.ts'
 
 test('SQLite: unique indexes, all-or-nothing insertMany and transactions', async (t) => {

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 async function updated(doc: Record<string, unknown>, update: Record<string, unknown>) {
   const db = await connect('memory:')

@@ -1,6 +1,6 @@
 // Child process of the cross-process watch test: writes through its own connection.
 
-import { connect } from 'weft/data'
+import { connect } from 'weftjs/data'
 
 const db = await connect(process.argv[2])
 const notes = db.collection('notes')

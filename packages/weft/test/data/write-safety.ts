@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
-import { type Db, DuplicateKeyError } from 'weft/data'
+import { type Db, DuplicateKeyError } from 'weftjs/data'
 
 export async function runWriteSafety(t: TestContext, makeDb: () => Promise<Db>): Promise<void> {
   const db = await makeDb()

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { type Context, weft } from 'weft'
-import { controller, del, get, inject, injectable, module, post } from 'weft/di'
+import { type Context, weft } from 'weftjs'
+import { controller, del, get, inject, injectable, module, post } from 'weftjs/di'
 import { z } from 'zod'
 
 class UserStore {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { serve } from 'weft'
+import { serve } from 'weftjs'
 import { createApp as createModularApp } from '../../../../examples/taskboard/src/app.ts'
 import { StatsService } from '../../../../examples/taskboard/src/modules/stats.ts'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { serve, weft } from 'weft'
-import { inject, module } from 'weft/di'
+import { serve, weft } from 'weftjs'
+import { inject, module } from 'weftjs/di'
 
 describe('lifecycle', () => {
   test('onInit runs in dependency order, and serve() awaits it before taking traffic', async () => {

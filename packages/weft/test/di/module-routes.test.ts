@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { serve, weft } from 'weft'
-import { inject, module, token } from 'weft/di'
+import { serve, weft } from 'weftjs'
+import { inject, module, token } from 'weftjs/di'
 
 describe('routes in modules', () => {
   test('a module prefixes its routes and wraps them, and only them, in its middleware', async () => {

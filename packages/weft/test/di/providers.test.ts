@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
-import { inject, module, token } from 'weft/di'
+import { weft } from 'weftjs'
+import { inject, module, token } from 'weftjs/di'
 
 async function start(...modules: Parameters<typeof module>[0][]) {
   const app = weft({ logger: false, modules: modules.map(module) })

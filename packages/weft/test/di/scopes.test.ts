@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { serve, weft } from 'weft'
-import { CONTEXT, inject, module, token } from 'weft/di'
+import { serve, weft } from 'weftjs'
+import { CONTEXT, inject, module, token } from 'weftjs/di'
 
 describe('scopes', () => {
   test('a singleton is built once and shared by everyone', async () => {

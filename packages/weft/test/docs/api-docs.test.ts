@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import * as v from 'valibot'
-import { weft } from 'weft'
-import { apiDocs } from 'weft/docs'
+import { weft } from 'weftjs'
+import { apiDocs } from 'weftjs/docs'
 import { z } from 'zod'
 import { withServer } from '../helpers/server.ts'
 

@@ -1,4 +1,4 @@
-import { type Server, serve, type Weft } from 'weft'
+import { type Server, serve, type Weft } from 'weftjs'
 
 /** Serves `app` on a free port for the duration of `run`, over a real socket. */
 export async function withServer<T>(app: Weft<any>, run: (server: Server) => Promise<T>): Promise<T> {

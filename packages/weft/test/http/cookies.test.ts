@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 
 // Cookie parsing and defaults over a socket are in the conformance suite (cases/cookies.ts);
 // https needs a TLS peer there, so the Secure default is checked through app.request().

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
-import { connect } from 'weft/data'
+import { weft } from 'weftjs'
+import { connect } from 'weftjs/data'
 import { withServer } from '../helpers/server.ts'
 
 describe('data errors reaching a route', () => {

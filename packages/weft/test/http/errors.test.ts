@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { HttpError, type Logger, weft } from 'weft'
+import { HttpError, type Logger, weft } from 'weftjs'
 import { withServer } from '../helpers/server.ts'
 
 function recordingLogger() {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { compose, weft } from 'weft'
+import { compose, weft } from 'weftjs'
 
 describe('onion middleware', () => {
   test('calling next() twice is an error', async () => {

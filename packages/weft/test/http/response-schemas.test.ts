@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type } from 'arktype'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 import { z } from 'zod'
 
 describe('response schemas', () => {

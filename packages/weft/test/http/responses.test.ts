@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 
 // Results over a socket are in the conformance suite (test/conformance/cases/responses.ts).
 describe('app.request()', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 
 // Routing behaviour over a socket is in the conformance suite (test/conformance/cases/routing.ts),
 // run on every runtime. These are the app-level rules around it.

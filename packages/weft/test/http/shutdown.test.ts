@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { Agent, request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
-import { serve, weft } from 'weft'
+import { serve, weft } from 'weftjs'
 
 function get(port: number, path: string, agent?: Agent) {
   return new Promise<{ status: number; body: string; socketClosed: Promise<unknown> }>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 import { rawRequest, statusOf, withServer } from '../helpers/server.ts'
 
 // The conformance suite checks the head timeout on every runtime that has one; Node also

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 import { z } from 'zod'
 
 // Validation over a socket is in the conformance suite (cases/errors.ts) and, per library,

@@ -1,6 +1,6 @@
 // Imports weft, serves one request and closes: the module-graph test runs it under Deno
 // (with coverage) and Bun (with a plugin that refuses Node's adapter) to see what loads.
-import { serve, weft } from 'weft'
+import { serve, weft } from 'weftjs'
 
 const app = weft({ logger: false })
 app.get('/', () => 'probe')

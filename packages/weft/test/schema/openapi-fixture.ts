@@ -1,7 +1,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema'
 import { type } from 'arktype'
 import * as v from 'valibot'
-import { type JsonSchemaConverter, weft } from 'weft'
+import { type JsonSchemaConverter, weft } from 'weftjs'
 import { z } from 'zod'
 
 /** Converts valibot schemas, which carry no JSON Schema of their own. */

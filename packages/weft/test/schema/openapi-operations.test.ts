@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import * as v from 'valibot'
-import { type Weft, weft } from 'weft'
+import { type Weft, weft } from 'weftjs'
 import { z } from 'zod'
 import { info } from './openapi-fixture.ts'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { type } from 'arktype'
 import * as v from 'valibot'
-import { weft } from 'weft'
+import { weft } from 'weftjs'
 import { z } from 'zod'
 import { withServer } from '../helpers/server.ts'
 

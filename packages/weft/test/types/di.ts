@@ -1,7 +1,7 @@
-// Type tests for weft/di, checked by `tsc --noEmit`: each @ts-expect-error fails the
+// Type tests for weftjs/di, checked by `tsc --noEmit`: each @ts-expect-error fails the
 // check if inference regresses to `any` or a wrong type.
-import { weft } from 'weft'
-import { inject, module, token } from 'weft/di'
+import { weft } from 'weftjs'
+import { inject, module, token } from 'weftjs/di'
 
 class UserService {
   find(id: string) {

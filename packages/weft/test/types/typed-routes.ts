@@ -1,7 +1,7 @@
 // Type tests: `npm run typecheck` fails when route or client inference regresses.
 // Each @ts-expect-error must stay an error; each Expect<Equal<...>> must stay true.
-import { weft } from 'weft'
-import { client, type ResponseOf } from 'weft/client'
+import { weft } from 'weftjs'
+import { client, type ResponseOf } from 'weftjs/client'
 import { z } from 'zod'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false

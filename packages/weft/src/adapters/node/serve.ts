@@ -65,7 +65,7 @@ function handleNode(app: Weft<any>, incoming: IncomingMessage, outgoing: ServerR
     })
   }
   const pending = ctx.error ? app.answerError(ctx, ctx.error) : app.handle(ctx)
-  // A request's DI scope (weft/di) ends once its response is sent or the client leaves.
+  // A request's DI scope (weftjs/di) ends once its response is sent or the client leaves.
   if (ctx.injector) outgoing.once('close', () => ctx.injector!.end())
   if (pending)
     pending.then(

@@ -1,4 +1,4 @@
-// Which operators weft/data understands, and the refusal for everything else. Server-side
+// Which operators weftjs/data understands, and the refusal for everything else. Server-side
 // code ($where, $function, $accumulator) and expression operators ($expr) are refused on
 // purpose: they run code or bypass the query model, and they do not exist in every store.
 
@@ -51,7 +51,7 @@ const serverCode = new Set(['$where', '$function', '$accumulator', '$expr', '$js
 export function refuseOperator(op: string, where: string): never {
   if (serverCode.has(op)) {
     throw new QueryError(
-      `${op} is refused: weft/data never runs server-side code or expressions in queries. ` +
+      `${op} is refused: weftjs/data never runs server-side code or expressions in queries. ` +
         'Write the condition with query operators ($eq, $gt, $in, $regex...) instead.',
       'WEFT_DATA_BAD_OPERATOR',
     )
