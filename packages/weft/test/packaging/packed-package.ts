@@ -1,0 +1,56 @@
+// Packs packages/weft once per test process, as `npm publish` would, and installs the
+// tarball into fresh projects.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface Packed {
+  tarball: string
+  /** Paths inside the tarball, relative to the package root. */
+  files: string[]
+}
+
+let packed: Packed | undefined
+
+/** `npm pack` of the package (its prepack and postpack scripts included) into a temp folder. */
+export function pack(): Packed {
+  if (packed) return packed
+  const destination = mkdtempSync(join(tmpdir(), 'weft-pack-'))
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const [result] = JSON.parse(out.slice(out.indexOf('['))) as {
+    filename: string
+    files: { path: string }[]
+  }[]
+  packed = { tarball: join(destination, result.filename), files: result.files.map((f) => f.path).sort() }
+  return packed
+}
+
+/** A new project folder whose package.json depends on the packed tarball, installed offline. */
+export function projectWithTarball(extra: Record<string, string> = {}): string {
+  const { tarball } = pack()
+  const dir = mkdtempSync(join(tmpdir(), 'weft-project-'))
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'hello', private: true, type: 'module', dependencies: { weftjs: `file:${tarball}`, ...extra } }, null, 2)}\n`,
+  )
+  // Offline: weftjs has no dependencies of its own, and its peers are all optional.
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  return dir
+}
+
+/** The `exports` map of the package as written in its package.json. */
+export function exportsMap(): Record<string, Record<string, string>> {
+  return JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).exports
+}
