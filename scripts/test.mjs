@@ -3,10 +3,13 @@
 // `npm test -- data` runs only the files whose path contains "data".
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const roots = ['packages/weft/test', 'examples/taskboard/test']
-const filters = process.argv.slice(2)
+const here = dirname(fileURLToPath(import.meta.url))
+const tap = process.argv.includes('--tap')
+const filters = process.argv.slice(2).filter((arg) => arg !== '--tap')
 
 function* walk(dir) {
   let entries
@@ -32,9 +35,12 @@ if (files.length === 0) {
   process.exit(1)
 }
 
+// One line per file, then skips and failures in full, then the runner's closing counts.
+// `npm test -- --tap <filters>` prints the runner's own TAP instead.
+const reporter = tap ? ['--test-reporter=tap'] : [`--test-reporter=${join(here, 'test-reporter.mjs')}`]
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--conditions=source', '--test', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--conditions=source', '--test', '--test-concurrency=2', ...reporter, ...files],
   { stdio: 'inherit' },
 )
 process.exit(result.status ?? 1)
