@@ -2,7 +2,7 @@
 // Node 20's --test takes no globs, so the files are listed here.
 // `npm test -- data` runs only the files whose path contains "data".
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -25,6 +25,17 @@ function* walk(dir) {
   }
 }
 
+/** The latest modification time of any file under `dir` (0 when there is none). */
+function newest(dir) {
+  let latest = 0
+  if (!existsSync(dir)) return latest
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs)
+  }
+  return latest
+}
+
 const files = roots
   .flatMap((root) => [...walk(root)])
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
@@ -35,7 +46,17 @@ if (files.length === 0) {
   process.exit(1)
 }
 
-// One line per file, then skips and failures in full, then the runner's closing counts.
+// The packaging tests pack dist/ as npm publish would: build it first when src/ is newer.
+if (
+  files.some((file) => file.includes('/packaging/')) &&
+  newest('packages/weft/src') > newest('packages/weft/dist')
+) {
+  console.log('dist/ is older than src/: building it for the packaging tests')
+  const build = spawnSync('npm', ['run', 'build', '--workspace', 'weftjs'], { stdio: 'inherit' })
+  if (build.status !== 0) process.exit(build.status ?? 1)
+}
+
+// One line per top-level suite or test, then skips and failures in full, then the runner's closing counts.
 // `npm test -- --tap <filters>` prints the runner's own TAP instead.
 const reporter = tap ? ['--test-reporter=tap'] : [`--test-reporter=${join(here, 'test-reporter.mjs')}`]
 const result = spawnSync(

@@ -22,6 +22,7 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
+export { checkPackages, MissingPackagesError, type PackageNeed } from './peers.js'
 export type {
   JsonSchema,
   JsonSchemaConverter,

@@ -1,5 +1,6 @@
 import type { Weft } from './http/app.js'
 import type { Logger } from './http/logger.js'
+import { checkPackages } from './peers.js'
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
@@ -34,6 +35,8 @@ export async function serve(app: Weft<any>, options: ServeOptions = {}): Promise
   const adapter = await loadAdapter(detectRuntime())
   // Modules (weftjs/di) start before the first request: singletons built, onInit run.
   await app.ready()
+  // One error naming every optional package the app's subpaths need and cannot load.
+  await checkPackages()
   const server = closingApp(await adapter.serve(app, options), app)
   if (options.shutdownOnSignal) adapter.onShutdownSignal(server, app.logger, options.shutdownTimeout)
   return server

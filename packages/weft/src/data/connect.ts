@@ -1,7 +1,9 @@
 // Picks a store by URL scheme and loads it with a dynamic import, so an application
 // pays only for the driver it uses (and bundlers do not pull the others in).
 
+import { checkPackages, needPackage } from '../peers.js'
 import { Db } from './db.js'
+import { driverNeed } from './driver-needs.js'
 import { DataError } from './errors.js'
 import type { Store, StoreFactory } from './store.js'
 
@@ -44,6 +46,10 @@ export function storeKind(url: URL | string): StoreKind {
 export async function connect(url: URL | string = 'sqlite:./data/app.db'): Promise<Db> {
   const kind = storeKind(url)
   const normalised = kind === 'sqlite' && !/^(sqlite|file):/i.test(String(url)) ? `sqlite:${url}` : url
+  // Every optional package the app's subpaths need is checked here, at start-up, at once.
+  const need = driverNeed(kind)
+  if (need) needPackage(need)
+  await checkPackages()
   const createStore = await loadFactory(kind)
   return new Db(await createStore(normalised))
 }
