@@ -31,7 +31,11 @@ function swaggerManifest(): string | null {
 export const SWAGGER_UI: PackageNeed = {
   package: 'swagger-ui-dist',
   neededBy: 'weftjs/docs (the API page; apiDocs(app, { docs: false }) serves only the JSON)',
-  present: async () => swaggerManifest() !== null,
+  present: async () => swaggerInstalled(),
+}
+
+export function swaggerInstalled(): boolean {
+  return swaggerManifest() !== null
 }
 
 export interface Asset {

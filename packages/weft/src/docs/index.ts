@@ -4,7 +4,7 @@ import { HttpError } from '../http/errors.js'
 import { needPackage } from '../peers.js'
 import type { JsonSchemaConverter, OpenApiOptions } from '../schema/openapi.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
-import { type Asset, SWAGGER_UI, SwaggerAssets } from './assets.js'
+import { type Asset, SWAGGER_UI, SwaggerAssets, swaggerInstalled } from './assets.js'
 import { docsPage, docsPolicy, INIT_SCRIPT } from './page.js'
 
 export interface ApiDocsOptions extends OpenApiOptions {
@@ -51,18 +51,16 @@ export function apiDocs<App extends Weft<any>>(app: App, options: ApiDocsOptions
   const init = new TextEncoder().encode(INIT_SCRIPT)
   // A missing swagger-ui-dist is reported at start-up with every other missing package.
   needPackage(SWAGGER_UI)
-  let assets: SwaggerAssets
-  try {
-    assets = new SwaggerAssets(
-      new Map([['weft-docs.js', { body: init, type: 'text/javascript; charset=utf-8' }]]),
-    )
-  } catch (missing) {
+  if (!swaggerInstalled()) {
     // serve() reports it at start-up; an app served otherwise answers the page with it (500).
     app.get(docs, { hidden: true }, () => {
-      throw missing
+      new SwaggerAssets(new Map())
     })
     return app
   }
+  const assets = new SwaggerAssets(
+    new Map([['weft-docs.js', { body: init, type: 'text/javascript; charset=utf-8' }]]),
+  )
   const policy = docsPolicy(openapi.servers)
   app.get(docs, { hidden: true }, (ctx: Context<any>) => {
     // Links are built from the path this request came in on, so a mounted app still finds its files.
