@@ -46,12 +46,12 @@ if (files.length === 0) {
   process.exit(1)
 }
 
-// The packaging tests pack dist/ as npm publish would: build it first when src/ is newer.
+// The packaging and guides tests pack dist/ as npm publish would: build it first when src/ is newer.
 if (
-  files.some((file) => file.includes('/packaging/')) &&
+  files.some((file) => /\/(packaging|guides)\//.test(file)) &&
   newest('packages/weft/src') > newest('packages/weft/dist')
 ) {
-  console.log('dist/ is older than src/: building it for the packaging tests')
+  console.log('dist/ is older than src/: building it for the tests that pack it')
   const build = spawnSync('npm', ['run', 'build', '--workspace', 'weftjs'], { stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }

@@ -12,7 +12,7 @@ export function driverNeed(kind: Store['kind']): PackageNeed | null {
       if (isBun()) return null // bun:sqlite
       return {
         package: 'better-sqlite3',
-        neededBy: 'weftjs/data (SQLite on Node < 22.5; Node >= 22.5, Deno and Bun have SQLite built in)',
+        neededBy: 'weftjs/data (SQLite on Node < 22.13; Node 22.13+, Deno and Bun have SQLite built in)',
         present: async () => (await canImport('node:sqlite')) || canImport('better-sqlite3'),
       }
     case 'postgres':

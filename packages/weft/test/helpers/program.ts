@@ -16,14 +16,33 @@ export interface StartOptions {
 
 /**
  * Runs `command` and resolves once it prints an http://127.0.0.1 or http://localhost
- * address (the first one on stdout or stderr); rejects with its output if it exits or stays
- * silent past the timeout.
+ * address (the first one on stdout or stderr); rejects with its output if it exits first or
+ * stays silent past the timeout.
  */
-export function startListening(
+export async function startListening(
   command: string,
   args: string[],
   options: StartOptions,
 ): Promise<ListeningProgram> {
+  const outcome = await listenOrExit(command, args, options)
+  if ('url' in outcome) return outcome
+  throw new Error(
+    `${command} ${args.join(' ')} exited (${outcome.code}) before printing an address. Output:\n${outcome.output}`,
+  )
+}
+
+/** How a program ended when it printed no address. */
+export interface ExitedProgram {
+  code: number | string
+  output: string
+}
+
+/** Like startListening(), but a program that exits before printing an address is an answer too. */
+export function listenOrExit(
+  command: string,
+  args: string[],
+  options: StartOptions,
+): Promise<ListeningProgram | ExitedProgram> {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -50,6 +69,10 @@ export function startListening(
     }
     child.stdout.setEncoding('utf8').on('data', onData)
     child.stderr.setEncoding('utf8').on('data', onData)
-    child.once('exit', (code, signal) => fail(`exited (${code ?? signal}) before printing an address`))
+    // 'close', not 'exit': all of its output has been read by then.
+    child.once('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? signal ?? -1, output })
+    })
   })
 }

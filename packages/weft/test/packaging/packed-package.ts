@@ -1,12 +1,13 @@
 // Packs packages/weft once per test process, as `npm publish` would, and installs the
 // tarball into fresh projects.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../..')
+export const repoRoot = join(packageDir, '../..')
 
 export interface Packed {
   tarball: string
@@ -53,4 +54,25 @@ export function projectWithTarball(extra: Record<string, string> = {}): string {
 /** The `exports` map of the package as written in its package.json. */
 export function exportsMap(): Record<string, Record<string, string>> {
   return JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).exports
+}
+
+/**
+ * Copies installed packages (with the dependencies named) from the repository's
+ * node_modules into `project`: what `npm install zod swagger-ui-dist` would place there,
+ * without a registry. `@scope/*` copies every package of a scope.
+ */
+export function copyPackages(project: string, names: string[]): void {
+  // Hoisted to the root, or kept in the package's own node_modules.
+  const installed = (name: string) =>
+    [join(repoRoot, 'node_modules', name), join(packageDir, 'node_modules', name)].find((dir) =>
+      existsSync(dir),
+    ) ?? join(repoRoot, 'node_modules', name)
+  for (const name of names) {
+    const list = name.endsWith('/*')
+      ? readdirSync(installed(name.slice(0, -2))).map((n) => `${name.slice(0, -1)}${n}`)
+      : [name]
+    for (const one of list) {
+      cpSync(installed(one), join(project, 'node_modules', one), { recursive: true, dereference: true })
+    }
+  }
 }
