@@ -1,6 +1,7 @@
 // The one seam between the HTTP core and weftjs/di. The core imports only these types and
 // the BOOTSTRAP symbol, so an app without modules never loads the container.
 import type { Weft } from '../http/app.js'
+import type { RouteType } from '../http/route-types.js'
 import type { Token } from './token.js'
 
 /** A class whose instances a provider makes; abstract classes work as keys too. */
@@ -42,3 +43,10 @@ export const BOOTSTRAP: unique symbol = Symbol.for('weft.di.bootstrap')
 export interface ModuleLike {
   readonly [BOOTSTRAP]: Bootstrap
 }
+
+/** The routes a list of modules adds to an app (type only), for `client<typeof app>()`. */
+export type ModuleRoutes<Modules extends readonly ModuleLike[]> = Modules[number] extends infer Each
+  ? Each extends { readonly '~routes'?: infer Routes extends RouteType }
+    ? Routes
+    : never
+  : never

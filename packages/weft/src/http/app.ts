@@ -1,4 +1,11 @@
-import { type AppContainer, BOOTSTRAP, type Key, type ModuleLike, type Override } from '../di/seam.js'
+import {
+  type AppContainer,
+  BOOTSTRAP,
+  type Key,
+  type ModuleLike,
+  type ModuleRoutes,
+  type Override,
+} from '../di/seam.js'
 import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
@@ -356,8 +363,10 @@ export class Weft<Routes extends RouteType = any> {
   }
 }
 
-/** Creates an app. */
-export function weft(options?: WeftOptions): Weft<never> {
+/** Creates an app; the routes of its modules are in its type, as chained routes are. */
+export function weft<const Modules extends readonly ModuleLike[] = []>(
+  options?: WeftOptions & { modules?: Modules },
+): Weft<ModuleRoutes<Modules>> {
   return new Weft(options)
 }
 
