@@ -24,6 +24,7 @@ export interface ModuleOptions<Prefix extends string = string, Routes extends Ro
    * Declares routes: `r` is an app like any other; `ctx.get()` in them sees this module.
    * Return the chain (`(r) => r.get(...).post(...)`) and the typed client sees the routes.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a body of statements returns void, and stays allowed
   routes?: (r: Weft<never>) => Weft<Routes> | void
   /** Classes decorated with `@controller()`; each is a provider of this module too. */
   controllers?: readonly Injectable<any>[]
