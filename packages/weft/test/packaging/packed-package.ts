@@ -17,15 +17,19 @@ export interface Packed {
 
 let packed: Packed | undefined
 
-/** `npm pack` of the package (its prepack and postpack scripts included) into a temp folder. */
+/** `npm pack --workspace weftjs`, as the README says (prepack script included), into a temp folder. */
 export function pack(): Packed {
   if (packed) return packed
   const destination = mkdtempSync(join(tmpdir(), 'weft-pack-'))
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
-    cwd: packageDir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const out = execFileSync(
+    'npm',
+    ['pack', '--workspace', 'weftjs', '--json', '--pack-destination', destination],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const [result] = JSON.parse(out.slice(out.indexOf('['))) as {
     filename: string
     files: { path: string }[]
