@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { exportsMap, pack } from './packed-package.ts'
+import { exportsMap, pack, packageDir } from './packed-package.ts'
 
 describe('npm pack of weftjs', () => {
   test('holds dist/, README.md, LICENSE and package.json, and nothing else', () => {
@@ -30,6 +32,13 @@ describe('npm pack of weftjs', () => {
         assert.ok(files.includes(target.replace(/^\.\//, '')), `${subpath} -> ${target} is packed`)
       }
     }
+  })
+
+  test('main and types, for tools that do not read exports, are in the tarball', () => {
+    const { files } = pack()
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'))
+    for (const field of ['main', 'types'])
+      assert.ok(files.includes(manifest[field].replace(/^\.\//, '')), field)
   })
 
   test('every module in dist/ has its type declarations beside it', () => {
