@@ -18,7 +18,8 @@ export interface CompiledRoute {
 /** How a route reports a handler's error: turns it into the error response in place. */
 export type ErrorResponder = (ctx: Context<any>, error: unknown) => void | Promise<void>
 
-const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json', 'form']
+/** A body schema takes JSON; a route asks for forms with `accepts: ['form']` (or both). */
+const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json']
 const resolvedNext: Next = () => Promise.resolve()
 
 /**
