@@ -328,7 +328,11 @@ export class Weft<Routes extends RouteType = any> {
     const status = error instanceof HttpError ? error.status : (clientErrorStatus(error) ?? 500)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
-    else this.logger.debug?.({ status, code: (error as { code?: unknown }).code, path: ctx.path }, 'client error')
+    else
+      this.logger.debug?.(
+        { status, code: (error as { code?: unknown }).code, path: ctx.path },
+        'client error',
+      )
     if (this.errorHandler) {
       try {
         const result = this.errorHandler(error, ctx)

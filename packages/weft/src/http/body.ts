@@ -149,7 +149,8 @@ function nestingExceeds(text: string, maxDepth: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash: skip the escaped character
+      if (c === 92)
+        i++ // backslash: skip the escaped character
       else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 123 || c === 91) {
@@ -173,7 +174,10 @@ function inspect(root: object): boolean {
       if (key.charCodeAt(0) === 36) dollar = true
       else if (
         key === '__proto__' ||
-        (key === 'constructor' && typeof member === 'object' && member !== null && Object.hasOwn(member, 'prototype'))
+        (key === 'constructor' &&
+          typeof member === 'object' &&
+          member !== null &&
+          Object.hasOwn(member, 'prototype'))
       ) {
         throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, {
           code: 'WEFT_PROTOTYPE_POLLUTION',

@@ -1,13 +1,12 @@
 import type { Key, RequestInjector } from '../di/seam.js'
-import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, parseBytes, parseFormText } from './body.js'
 import { untrusted } from '../schema/untrusted.js'
+import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
+import { checkHeader } from './header-check.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
 import type { BodyKind, Input } from './types.js'
-
-import { checkHeader } from './header-check.js'
 
 /**
  * Everything a middleware or handler gets: the request, typed from the route, and the

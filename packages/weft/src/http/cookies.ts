@@ -1,4 +1,5 @@
 import { untrusted } from '../schema/untrusted.js'
+import { HttpError } from './errors.js'
 
 export interface CookieOptions {
   /** Seconds until it expires; 0 or less deletes it. */
@@ -21,7 +22,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** RFC 6265 path-value: printable ASCII but ";", starting at the root. */
 const PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/
 /** A host name (letters, digits, hyphens between dots), optionally with a leading dot. */
-const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const DOMAIN =
+  /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 const SAME_SITE = new Set(['Strict', 'Lax', 'None'])
 const PRIORITY = new Set(['Low', 'Medium', 'High'])
 
@@ -83,10 +85,12 @@ function checkAttributes(
   secure: boolean,
   options: CookieOptions,
 ): void {
-  if (!PATH.test(path)) throw badCookie(`the path ${quote(path)} must start with "/" and hold no ";" or controls`)
+  if (!PATH.test(path))
+    throw badCookie(`the path ${quote(path)} must start with "/" and hold no ";" or controls`)
   if (options.domain !== undefined && !DOMAIN.test(options.domain))
     throw badCookie(`the domain ${quote(options.domain)} is not a host name`)
-  if (!SAME_SITE.has(sameSite)) throw badCookie(`sameSite must be Strict, Lax or None, not ${quote(sameSite)}`)
+  if (!SAME_SITE.has(sameSite))
+    throw badCookie(`sameSite must be Strict, Lax or None, not ${quote(sameSite)}`)
   if (options.priority !== undefined && !PRIORITY.has(options.priority))
     throw badCookie(`priority must be Low, Medium or High, not ${quote(options.priority)}`)
   if (options.maxAge !== undefined && !Number.isFinite(options.maxAge))
@@ -102,8 +106,9 @@ function checkAttributes(
     throw badCookie('a __Host- cookie needs secure: true, path "/" and no domain')
 }
 
-function badCookie(message: string): TypeError {
-  return new TypeError(`WEFT_BAD_COOKIE: ${message}`)
+/** A bug in the code setting the cookie: a 500 whose code says what, never a broken header. */
+function badCookie(message: string): HttpError {
+  return new HttpError(500, `Refused to set a cookie: ${message}`, { code: 'WEFT_BAD_COOKIE' })
 }
 
 function quote(value: string): string {

@@ -16,9 +16,13 @@ export function isFieldValue(value: string): boolean {
 /** Throws a 500 `WEFT_HEADER_INJECTION` unless the name is a token and the value a field-value. */
 export function checkHeader(name: string, value: string): void {
   if (HEADER_NAME.test(name) && isFieldValue(value)) return
-  throw new HttpError(500, `Refused to send header "${excerptName(name)}": its name or value is not allowed`, {
-    code: 'WEFT_HEADER_INJECTION',
-  })
+  throw new HttpError(
+    500,
+    `Refused to send header "${excerptName(name)}": its name or value is not allowed`,
+    {
+      code: 'WEFT_HEADER_INJECTION',
+    },
+  )
 }
 
 function excerptName(name: string): string {

@@ -7,8 +7,8 @@ import { QueryError } from '../errors.js'
 import type { Filter } from '../store.js'
 import { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.js'
 import { refuseOperator } from './operators.js'
-import { linearPattern, type TextPattern } from './regex.js'
 import { someAtPath, splitPath } from './paths.js'
+import { linearPattern, type TextPattern } from './regex.js'
 import { typeMatches } from './types.js'
 
 export type Predicate = (doc: unknown) => boolean
@@ -160,7 +160,9 @@ function inTest(op: string, list: unknown): ValueTest {
   if (scalars.size === 0) return rest
   const scalarTests = [...scalars].map(equalsTest)
   return (value) =>
-    isScalar(value) ? scalars.has(value) || rest(value) : scalarTests.some((test) => test(value)) || rest(value)
+    isScalar(value)
+      ? scalars.has(value) || rest(value)
+      : scalarTests.some((test) => test(value)) || rest(value)
 }
 
 function isScalar(value: unknown): value is string | number | boolean {

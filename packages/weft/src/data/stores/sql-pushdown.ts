@@ -76,7 +76,8 @@ const MAX_PUSHED_PARAMS = 20_000
 /** How many AND/OR a clause holds: a bound on how deep the SQL parser nests it. */
 function countJoins(where: string): number {
   let count = 0
-  for (let i = where.indexOf(' O'); i !== -1; i = where.indexOf(' O', i + 2)) if (where.startsWith(' OR ', i)) count++
+  for (let i = where.indexOf(' O'); i !== -1; i = where.indexOf(' O', i + 2))
+    if (where.startsWith(' OR ', i)) count++
   for (let i = where.indexOf(' AND '); i !== -1; i = where.indexOf(' AND ', i + 5)) count++
   return count
 }
