@@ -106,17 +106,17 @@ function fail(app: Weft<any>, ctx: NodeContext, error: unknown): void {
   const badHeader = code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN'
   const cookies = [ctx.res.headers['set-cookie'] ?? []].flat().filter(isFieldValue)
   for (const name of out.getHeaderNames()) out.removeHeader(name)
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: badHeader ? 'WEFT_HEADER_INJECTION' : 'WEFT_RESPONSE_FAILED',
+  })
   // The reason phrase too: writeHead keeps the one the failed call set ("OK").
   out.writeHead(500, 'Internal Server Error', {
     'content-type': 'application/problem+json',
+    'content-length': String(body.length),
     ...(cookies.length > 0 && { 'set-cookie': cookies }),
   })
-  out.end(
-    JSON.stringify({
-      type: 'about:blank',
-      title: 'Internal Server Error',
-      status: 500,
-      code: badHeader ? 'WEFT_HEADER_INJECTION' : 'WEFT_RESPONSE_FAILED',
-    }),
-  )
+  out.end(body)
 }

@@ -30,7 +30,7 @@ export function writeResponse(
     else {
       out.end(body)
       // A body larger than the socket buffer waits on the client to read it.
-      if (out.writableNeedDrain) closeIfUnsent(out, sendTimeout)
+      if (!out.writableFinished) closeIfUnsent(out, sendTimeout)
     }
     return
   }
@@ -91,13 +91,14 @@ async function pipeStream(
       const { done, value } = await reader.read()
       if (done || closed) break
       if (!out.write(value) && !(await drained(out, sendTimeout))) {
+        onClose()
         out.destroy()
         break
       }
     }
     if (!closed) {
       out.end()
-      if (out.writableNeedDrain) closeIfUnsent(out, sendTimeout)
+      if (!out.writableFinished) closeIfUnsent(out, sendTimeout)
     }
   } catch (error) {
     out.destroy(error as Error)
@@ -122,9 +123,10 @@ function drained(out: ServerResponse, timeout: number): Promise<boolean> {
   })
 }
 
-/** Closes the connection unless the last buffered bytes reach the client within `timeout` ms. */
+/** Closes the connection unless the last buffered bytes are flushed within `timeout` ms. */
 function closeIfUnsent(out: ServerResponse, timeout: number): void {
-  drained(out, timeout).then((sent) => {
-    if (!sent) out.destroy()
-  })
+  const timer = setTimeout(() => out.destroy(), timeout)
+  const clear = () => clearTimeout(timer)
+  out.once('finish', clear)
+  out.once('close', clear)
 }
