@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { type Logger, type Server, weft } from 'weftjs'
 import type { Db } from 'weftjs/data'
+import { z } from 'zod'
 import { withServer } from '../helpers/server.ts'
 
 interface Logged {
@@ -39,6 +40,11 @@ async function withNaiveApp(db: Db, logs: Logged[], run: (server: Server) => Pro
   app.post('/search', async (ctx) => {
     const b = (await ctx.parseBody()) as { filter: never }
     return (await notes.find(b.filter).toArray()).length
+  })
+  // A schema that lets any object through: its output is a new object, still refused.
+  const Search = z.object({ filter: z.record(z.string(), z.unknown()) })
+  app.post('/validated-search', { body: Search }, async (ctx) => {
+    return (await notes.find(ctx.body.filter).toArray()).length
   })
   app.post('/raw-search', async (ctx) => {
     const b = (await ctx.req.json()) as { filter: never }
@@ -85,6 +91,11 @@ export async function runHostileQueries(t: TestContext, makeDb: () => Promise<Db
         const or = await postJson(`${url}/search`, '{"filter":{"\\u0024or":[{"n":1},{"n":2}]}}')
         assert.equal(or.status, 400)
         assert.equal((await or.json()).code, 'WEFT_DATA_OPERATOR_INJECTION')
+        const validated = await postJson(`${url}/validated-search`, '{"filter":{"\\u0024or":[{"n":1}]}}')
+        assert.equal(validated.status, 400)
+        assert.equal((await validated.json()).code, 'WEFT_DATA_OPERATOR_INJECTION')
+        const nested = await postJson(`${url}/validated-search`, '{"filter":{"n":{"\\u0024gt":1}}}')
+        assert.equal(nested.status, 400)
         // Without operators, a filter from the body still works: plain equality.
         const plain = await postJson(`${url}/search`, '{"filter":{"tag":"odd"}}')
         assert.equal(await plain.json(), 25)
