@@ -1,4 +1,4 @@
-import { untrusted } from '../schema/untrusted.js'
+import { isUntrusted, untrusted } from '../schema/untrusted.js'
 import { HttpError } from './errors.js'
 
 export interface CookieOptions {
@@ -132,7 +132,8 @@ export class Cookies {
 
   all(): Record<string, string> {
     this.parsed ??= parseCookies(this.header())
-    return { ...this.parsed }
+    const copy = { ...this.parsed }
+    return isUntrusted(this.parsed) ? untrusted(copy) : copy
   }
 
   set(name: string, value: string, options: CookieOptions = {}): void {

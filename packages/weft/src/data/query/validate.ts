@@ -16,7 +16,7 @@ import { isPlainObject } from './compare.js'
 import { compileFilter, isOperatorObject } from './match.js'
 import { queryOperators, refuseOperator, updateOperators } from './operators.js'
 
-export { untrusted }
+export { isUntrusted, untrusted }
 
 /** Deepest nesting of a filter or update ($and/$or/$not/$elemMatch levels and nested values). */
 export const MAX_FILTER_DEPTH = 100
