@@ -65,7 +65,7 @@ for (const [name, source, flags] of everyday) {
   for (let i = 0; i < runs; i++) await docs.find(filter).toArray()
   const weftNs = ((performance.now() - start) * 1e6) / (runs * 1000)
   console.log(
-    `| ${name} \`${source}\` | ${nativeNs.toFixed(0)} | ${re2Ns.toFixed(0)} | ${weftNs.toFixed(0)} |`,
+    `| ${name} \`${cell(source)}\` | ${nativeNs.toFixed(0)} | ${re2Ns.toFixed(0)} | ${weftNs.toFixed(0)} |`,
   )
 }
 
