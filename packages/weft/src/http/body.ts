@@ -76,7 +76,7 @@ export function bodyKind(contentType: string | null | undefined): BodyKind | nul
 export function checkCharset(contentType: string): void {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)
   if (match && !/^utf-?8$/i.test(match[1])) {
-    throw new HttpError(415, `Unsupported charset "${match[1]}"; send UTF-8`, {
+    throw new HttpError(415, `Unsupported charset ${excerpt(match[1])}; send UTF-8`, {
       code: 'WEFT_UNSUPPORTED_CHARSET',
     })
   }

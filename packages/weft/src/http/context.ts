@@ -1,6 +1,6 @@
 import type { Key, RequestInjector } from '../di/seam.js'
 import { untrusted } from '../schema/untrusted.js'
-import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, parseBytes, parseFormText } from './body.js'
+import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, excerpt, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { checkHeader } from './header-check.js'
@@ -212,7 +212,7 @@ function unsupportedType(contentType: string | undefined, accepts?: readonly Bod
   const expected = accepts?.join(', ') ?? 'a known content type'
   return new HttpError(
     415,
-    `Unsupported content type "${contentType ?? '(none)'}"; this route takes ${expected}`,
+    `Unsupported content type ${contentType ? excerpt(contentType) : '(none)'}; this route takes ${expected}`,
     {
       code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
     },

@@ -96,6 +96,12 @@ export const security: Case[] = [
       const form = await post(target, '/s/notes', 'title=x', 'application/x-www-form-urlencoded')
       assert.equal(form.status, 415)
       assert.equal((await form.json()).code, 'WEFT_UNSUPPORTED_MEDIA_TYPE')
+      const hostileType = `text/${'<script>'.repeat(50)}`
+      const echoed = await post(target, '/s/notes', 'x', hostileType)
+      assert.equal(echoed.status, 415)
+      const detail = (await echoed.json()).detail ?? ''
+      assert.doesNotMatch(detail, /<script>/)
+      assert.ok(detail.length < 120, detail)
       const json = await post(target, '/s/notes', '{"title":"x"}', 'application/json')
       assert.equal(json.status, 201)
       const asked = await post(target, '/s/notes-form', 'title=x', 'application/x-www-form-urlencoded')
