@@ -17,8 +17,8 @@ export type DataErrorCode =
 
 /**
  * The HTTP status a data error answers with when it reaches a Weft route unhandled. A
- * malformed or refused filter or update is the client's: in a web app it is almost
- * always built from the request (`find(body.filter)`, `?$where=1`), and TypeScript
+ * malformed or refused filter, update or document is the client's: in a web app it is
+ * almost always built from the request (`find(body.filter)`, `?$where=1`), and TypeScript
  * already catches most that code writes. Store failures stay 500.
  */
 const CLIENT_STATUS: Record<string, number> = {
@@ -30,6 +30,8 @@ const CLIENT_STATUS: Record<string, number> = {
   WEFT_DATA_BAD_UPDATE: 400,
   WEFT_DATA_BAD_REGEX: 400,
   WEFT_DATA_QUERY_TOO_LARGE: 400,
+  WEFT_DATA_BAD_FIELD: 400,
+  WEFT_DATA_BAD_ID: 400,
 }
 
 export class DataError extends Error {

@@ -54,6 +54,10 @@ async function withNaiveApp(db: Db, logs: Logged[], run: (server: Server) => Pro
     const b = (await ctx.parseBody()) as { filter: never }
     return (await notes.find(b.filter, { allowOperators: true }).toArray()).length
   })
+  app.post('/notes', async (ctx) => {
+    const { insertedId } = await notes.insertOne((await ctx.parseBody()) as never)
+    return ctx.json({ id: insertedId }, 201)
+  })
   app.get('/notes', async (ctx) => (await notes.find(ctx.query as never).toArray()).length)
   app.post('/admin/users', { bodyLimit: 8 * 1024 * 1024 }, async (ctx) => {
     const b = (await ctx.parseBody()) as { filter: never }
@@ -124,6 +128,17 @@ export async function runHostileQueries(t: TestContext, makeDb: () => Promise<Db
             const res = await fetch(`${url}/notes?${query}`)
             assert.equal(res.status, query.startsWith('tag') ? 200 : 400, query)
             await res.arrayBuffer()
+          }
+          // A document whose field names read as operators, or whose _id is no id.
+          for (const doc of [
+            '{"\\u0024set":{"admin":true}}',
+            '{"a":{"$gt":1}}',
+            '{"_id":{}}',
+            '{"_id":""}',
+          ]) {
+            const res = await postJson(`${url}/notes`, doc)
+            assert.equal(res.status, 400, doc)
+            assert.match((await res.json()).code, /^WEFT_DATA_BAD_(FIELD|ID)$/, doc)
           }
           assert.deepEqual(
             logs.filter((entry) => entry.level === 'error'),
