@@ -38,7 +38,7 @@ export function pack(): Packed {
   return packed
 }
 
-/** A new project folder whose package.json depends on the packed tarball, installed offline. */
+/** A new project folder whose package.json depends on the packed tarball, installed as a user would. */
 export function projectWithTarball(extra: Record<string, string> = {}): string {
   const { tarball } = pack()
   const dir = mkdtempSync(join(tmpdir(), 'weft-project-'))
@@ -47,8 +47,9 @@ export function projectWithTarball(extra: Record<string, string> = {}): string {
     join(dir, 'package.json'),
     `${JSON.stringify({ name: 'hello', private: true, type: 'module', dependencies: { weftjs: `file:${tarball}`, ...extra } }, null, 2)}\n`,
   )
-  // Offline: weftjs has no dependencies of its own, and its peers are all optional.
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+  // weftjs's own dependencies come from npm's cache when it has them (the repository's
+  // install put them there), else from the registry; its peers are all optional.
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
