@@ -16,6 +16,7 @@ export { Db } from './db.js'
 export {
   DataError,
   type DataErrorCode,
+  DataUnavailableError,
   DuplicateKeyError,
   QueryError,
   UpdateError,
@@ -37,6 +38,7 @@ export type {
   StoreCollection,
   StoredDocument,
   StoreFactory,
+  StoreHealth,
   UpdateOptions,
   UpdateResult,
   UpdateSpec,

@@ -86,7 +86,24 @@ export interface Store {
   collection(name: string): StoreCollection
   /** memory runs fn under a lock with rollback by snapshot; sqlite/postgres use real transactions. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  /** A round trip to the database, bounded by the store's timeouts; throws when it cannot answer. */
+  ping(): Promise<void>
+  /** The change feed's own connection, for stores that keep one (PostgreSQL). */
+  readonly changeFeed?: 'listening' | 'reconnecting' | 'closed'
   close(): Promise<void>
+}
+
+/** What `db.health()` answers: for a readiness probe, a status page, a log line. */
+export interface StoreHealth {
+  /** The database answered a trivial query just now. */
+  ok: boolean
+  kind: Store['kind']
+  /** How long the check took, in milliseconds. */
+  latencyMs: number
+  /** Why not, when `ok` is false (a `DataError` code and message). */
+  error?: { code: string; message: string }
+  /** PostgreSQL: whether the change feed is connected ('listening') or catching up on its own ('reconnecting'). */
+  changeFeed?: 'listening' | 'reconnecting' | 'closed'
 }
 
 export type StoreFactory = (url: URL | string) => Promise<Store>

@@ -115,15 +115,27 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
 }
 
 /**
- * The 4xx status another library's error declares (`status`, as Koa and http-errors do),
- * or undefined. Only 4xx counts: those messages are meant for the client.
+ * The 4xx or 503 status another library's error declares (`status`, as Koa and
+ * http-errors do), or undefined. Only these count: their messages are meant for the
+ * client (503: a service the request needs is down, such as the database; retry later).
  */
 export function clientErrorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const status = (error as { status?: unknown }).status
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+  return typeof status === 'number' &&
+    Number.isInteger(status) &&
+    ((status >= 400 && status < 500) || status === 503)
     ? status
     : undefined
+}
+
+/** Headers an error asks to answer with: an HttpError's, or `headers` of a library error with a client status (as Koa reads them). */
+export function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof HttpError) return error.headers
+  if (!clientErrorStatus(error)) return {}
+  const headers = (error as { headers?: unknown }).headers
+  if (typeof headers !== 'object' || headers === null) return {}
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => typeof value === 'string'))
 }
 
 /**

@@ -21,7 +21,7 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
-import { notifyIds, notifyPayload } from './postgres-changes.js'
+import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
 import { pgPath, postgresDialect } from './postgres-dialect.js'
 import {
   addIndexDirection,
@@ -86,6 +86,8 @@ export class PostgresCollection implements StoreCollection {
   readonly #store: PostgresHost
   readonly #name: string
   readonly #table: string
+  /** The schema's change log (see postgres-changes.ts). */
+  readonly #log: string
   #ready: Promise<void> | null = null
   /** Index directions per leading path, read from the catalog (null: read it again). */
   #directions: Map<string, Set<1 | -1>> | null = null
@@ -97,6 +99,7 @@ export class PostgresCollection implements StoreCollection {
     this.#store = store
     this.#name = name
     this.#table = `${quote(store.schema)}.${quote(name)}`
+    this.#log = changesTable(store.schema)
   }
 
   async insertMany(docs: StoredDocument[]): Promise<void> {
@@ -110,8 +113,8 @@ export class PostgresCollection implements StoreCollection {
     // One document travels in its notification; a batch is announced by ids.
     const sql =
       docs.length === 1
-        ? `${insert}RETURNING _id, body) SELECT pg_notify($4, ${notifyPayload('$5', 'insert')}) FROM w`
-        : `${insert}RETURNING seq, _id)${notifyIds('$4', '$5')}`
+        ? `${insert}RETURNING _id, body)${logAndNotify(this.#log, '$4', '$5', 'insert')}`
+        : `${insert}RETURNING seq, _id)${logAndNotifyIds(this.#log, '$4', '$5')}`
     await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
   }
 
@@ -370,8 +373,8 @@ export class PostgresCollection implements StoreCollection {
     }
     const sql =
       `WITH w AS (UPDATE ${this.#table} SET doc = coalesce($6, $1)::jsonb, body = $1 ` +
-      'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body) ' +
-      `SELECT pg_notify($4, ${notifyPayload('$5', 'update')}) FROM w`
+      'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body)' +
+      logAndNotify(this.#log, '$4', '$5', 'update')
     for (const { before, after } of changes) {
       const body = encodeDoc(after)
       const params = [body, before.key, before.version, this.#store.channel, this.#name, jsonbSafe(body)]
@@ -392,7 +395,7 @@ export class PostgresCollection implements StoreCollection {
     if (options.validate) doc = await options.validate(doc)
     const sql =
       `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) VALUES ($1, coalesce($5, $2)::jsonb, $2) ` +
-      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'insert')}) FROM w`
+      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'insert')}`
     const body = encodeDoc(doc)
     await this.#run(sql, [encodeId(doc._id), body, this.#store.channel, this.#name, jsonbSafe(body)], db)
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
@@ -405,7 +408,7 @@ export class PostgresCollection implements StoreCollection {
     const db = this.#store.db
     const sql =
       `WITH w AS (DELETE FROM ${this.#table} WHERE (_id, xmin::text) IN (SELECT * FROM unnest($1::text[], $2::text[])) ` +
-      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'delete')}) FROM w`
+      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'delete')}`
     for (;;) {
       const rows = await this.#select(filter, limit ? { limit } : {}, db, '')
       if (rows.length === 0) return 0
