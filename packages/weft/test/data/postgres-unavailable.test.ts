@@ -76,7 +76,7 @@ test('PostgreSQL connections ended or stalled under the store', async (t) => {
         ['insert before', 'insert gap-1', 'update gap-1', 'delete a', 'insert after'],
       )
       assert.equal((await db.health()).changeFeed, 'listening')
-      await feed.return()
+      await feed.return?.()
       await reading
     })
   } finally {
