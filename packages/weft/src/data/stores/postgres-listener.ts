@@ -23,7 +23,7 @@ export interface ChangeSink {
 interface Payload {
   c: string
   t: ChangeEvent['type']
-  seq: number
+  seq?: number
   id?: string
   /** A batch insert announces its ids only, in chunks that fit a payload. */
   ids?: string[]
@@ -200,7 +200,7 @@ export class ChangeListener {
       await this.#publishPayload(payload)
     } catch (error) {
       // Not delivered (the fetch failed): the next catch-up reads it again.
-      this.#seen.delete(payload.seq)
+      if (typeof payload.seq === 'number') this.#seen.delete(payload.seq)
       throw error
     }
   }
@@ -241,7 +241,9 @@ export class ChangeListener {
   }
 
   /** Records a delivered seq; false if it was delivered already. */
-  #mark(seq: number): boolean {
+  #mark(seq: number | undefined): boolean {
+    // A writer of an older version sends no seq: deliver, nothing to record.
+    if (typeof seq !== 'number') return true
     if (this.#seen.has(seq)) return false
     this.#seen.add(seq)
     if (seq > this.#highest) {
