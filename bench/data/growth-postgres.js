@@ -47,10 +47,10 @@ export function growthPostgres() {
     },
     async insert(batch) {
       await subject.docs.insertMany(batch)
-      await pool.query(`INSERT INTO ${schema}_raw.docs (_id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])`, [
-        batch.map((doc) => doc._id),
-        batch.map((doc) => JSON.stringify(doc)),
-      ])
+      await pool.query(
+        `INSERT INTO ${schema}_raw.docs (_id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])`,
+        [batch.map((doc) => doc._id), batch.map((doc) => JSON.stringify(doc))],
+      )
     },
     async analyze() {
       await pool.query(`ANALYZE ${schema}_raw.docs`)

@@ -118,7 +118,13 @@ function table(title, rows) {
 const sections = [await measureStore('SQLite (file, WAL)', growthSqlite(), SIZES)]
 console.log(sections.at(-1))
 if (await postgresReachable()) {
-  sections.push(await measureStore('PostgreSQL (local)', growthPostgres(), SIZES.filter((n) => n <= PG_MAX)))
+  sections.push(
+    await measureStore(
+      'PostgreSQL (local)',
+      growthPostgres(),
+      SIZES.filter((n) => n <= PG_MAX),
+    ),
+  )
   console.log(sections.at(-1))
 } else {
   console.error('*** PostgreSQL is not reachable: its rows are left out. ***')

@@ -31,6 +31,7 @@ import {
   keyColumns,
   type OrderedRow,
   orderTies,
+  type PlanTarget,
   pinnedId,
   planFind,
   rowKeys,
@@ -38,7 +39,7 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
-import { indexName, indexPaths } from './sql-indexes.js'
+import { arrayIndexName, arrayIndexStep, type IndexCatalog, indexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 
 export interface Queryable {
@@ -89,8 +90,8 @@ export class PostgresCollection implements StoreCollection {
   /** The schema's change log (see postgres-changes.ts). */
   readonly #log: string
   #ready: Promise<void> | null = null
-  /** Index directions per leading path, read from the catalog (null: read it again). */
-  #directions: Map<string, Set<1 | -1>> | null = null
+  /** What the indexes offer the planner, read from the catalog (null: read it again). */
+  #indexes: IndexCatalog | null = null
   /** Paths of the indexes made here, to name the fields in a DuplicateKeyError. */
   readonly #indexPaths = new Map<string, string[]>()
 
@@ -128,9 +129,9 @@ export class PostgresCollection implements StoreCollection {
 
   async count(filter: Filter): Promise<number> {
     await this.#ensureTable()
-    const plan = planFind(filter, {}, postgresDialect)
+    const plan = planFind(filter, {}, postgresDialect, await this.#target())
     const db = this.#store.db
-    if (plan.kind === 'exact' && !(await this.#hasArrays(plan.arrayProbe, db))) {
+    if (plan.kind === 'exact' && !(await this.#hasArrays(plan, db))) {
       const result = await db.query(
         `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
         plan.params,
@@ -176,7 +177,7 @@ export class PostgresCollection implements StoreCollection {
     await this.#ensureTable()
     const name = indexName(spec)
     const paths = indexPaths(spec)
-    this.#directions = null
+    this.#indexes = null
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     this.#indexPaths.set(name, paths)
     const columns = paths.map((path, i) => {
@@ -196,7 +197,7 @@ export class PostgresCollection implements StoreCollection {
       for (let i = 0; i < segments.length; i++) {
         const step = segments.slice(0, i + 1)
         const test = arraySteps(step, postgresDialect)[i]
-        const stepName = quote(this.#indexName(`$array.${step.join('.')}`))
+        const stepName = quote(arrayIndexName(this.#name, step.join('.')))
         const sql = `CREATE INDEX IF NOT EXISTS ${stepName} ON ${this.#table} ((jsonb_typeof(doc #> ${pgPath(step)}))) WHERE ${test}`
         await this.#run(sql, []).catch(ignoreRace)
       }
@@ -254,7 +255,7 @@ export class PostgresCollection implements StoreCollection {
       const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE _id = $1${lock}`
       return decodeRows((await db.query(sql, [id])).rows)
     }
-    const plan = planFind(filter, options, postgresDialect)
+    const plan = planFind(filter, options, postgresDialect, await this.#target())
     let rows = plan.kind === 'exact' ? await this.#selectExact(plan, db, lock) : null
     if (rows === null) {
       const superset = supersetPlan(filter, postgresDialect)
@@ -268,7 +269,7 @@ export class PostgresCollection implements StoreCollection {
   }
 
   /**
-   * The exact plan, or null when the array probe finds a row. Without a lock the probe
+   * The exact plan, or null when the array check finds a row. Without a lock the check
    * rides along in the same statement (one round trip): the LATERAL query only runs
    * when no array was found, and `orderTies` restores the order either way.
    */
@@ -277,18 +278,18 @@ export class PostgresCollection implements StoreCollection {
       plan,
       postgresDialect,
       'seq',
-      indexDirection(plan, await this.#indexDirections()),
+      indexDirection(plan, (await this.#catalog()).directions),
     )
-    const params = plan.params
+    const params = [...plan.params]
     const page = pageClause(query.limit, query.offset)
     const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
     let rows: RawRow[]
-    if (plan.arrayProbe === null || lock) {
-      if (await this.#hasArrays(plan.arrayProbe, db)) return null
+    if (plan.arrayCheck === null || lock) {
+      if (await this.#hasArrays(plan, db)) return null
       rows = rawRows((await db.query(`${select} ORDER BY ${query.orderBy}${page}${lock}`, params)).rows, plan)
     } else {
       const sql =
-        `WITH probe AS (SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) AS arrays) ` +
+        `WITH probe AS (SELECT ${plan.arrayCheck(params)} AS arrays) ` +
         `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${query.orderBy}${page}) q ` +
         'ON NOT probe.arrays'
       const result = (await db.query(sql, params)).rows
@@ -308,25 +309,34 @@ export class PostgresCollection implements StoreCollection {
     return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
   }
 
-  async #indexDirections(): Promise<Map<string, Set<1 | -1>>> {
-    if (this.#directions) return this.#directions
-    const directions = new Map<string, Set<1 | -1>>()
-    const sql = 'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
+  /** What the indexes offer the planner, read from the catalog once: sort directions, array indexes. */
+  async #catalog(): Promise<IndexCatalog> {
+    if (this.#indexes) return this.#indexes
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const sql = 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
     for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
-      addIndexDirection(
-        directions,
-        /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
-        ',',
-      )
+      const arrayStep = arrayIndexStep(this.#name, row.indexname)
+      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
+      else
+        addIndexDirection(
+          catalog.directions,
+          /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
+          ',',
+        )
     }
-    this.#directions = directions
-    return directions
+    this.#indexes = catalog
+    return catalog
   }
 
-  async #hasArrays(probe: string | null, db: Queryable): Promise<boolean> {
-    if (probe === null) return false
-    const result = await db.query(`SELECT 1 FROM ${this.#table} WHERE ${probe} LIMIT 1`)
-    return result.rows.length > 0
+  async #target(): Promise<PlanTarget> {
+    return { table: this.#table, arrayIndexed: (await this.#catalog()).arrayIndexed }
+  }
+
+  async #hasArrays(plan: ExactPlan, db: Queryable): Promise<boolean> {
+    if (plan.arrayCheck === null) return false
+    const params: unknown[] = []
+    const result = await db.query(`SELECT ${plan.arrayCheck(params)} AS found`, params)
+    return result.rows[0].found
   }
 
   async #update(

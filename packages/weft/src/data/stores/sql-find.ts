@@ -22,8 +22,12 @@ export interface ExactPlan {
   sortKeys: SortKey[]
   limit: number | null
   offset: number
-  /** SQL condition true for a row with an array on a path the plan relies on; null: none. */
-  arrayProbe: string | null
+  /**
+   * Adds its parameters to `params` and returns a SQL condition, true when a row that
+   * could match holds an array on a path the plan relies on (the plan is then not exact);
+   * null when the plan relies on no path.
+   */
+  arrayCheck: ((params: unknown[]) => string) | null
 }
 
 export interface SupersetPlan {
@@ -32,14 +36,21 @@ export interface SupersetPlan {
   params: unknown[]
 }
 
+/** Where the plan runs: the table, and the path steps (`a`, `a.b`) that have an array index. */
+export interface PlanTarget {
+  table: string
+  arrayIndexed: ReadonlySet<string>
+}
+
 /**
- * The exact plan when SQL can answer on its own (the caller first runs `arrayProbe`
- * and falls back to `supersetPlan` if it finds a row), else the superset plan.
+ * The exact plan when SQL can answer on its own (the caller first checks `arrayCheck`
+ * and falls back to `supersetPlan` if it is true), else the superset plan.
  */
 export function planFind(
   filter: Filter,
   options: FindOptions,
   dialect: SqlDialect,
+  target: PlanTarget,
 ): ExactPlan | SupersetPlan {
   const scalar = pushdown(filter, dialect, 'scalar')
   const sortKeys = scalar.exact ? sqlSortKeys(options.sort, scalar.pins) : null
@@ -51,27 +62,46 @@ export function planFind(
     sortKeys,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    arrayProbe: arrayProbe(probePaths(scalar, options.sort), dialect),
+    arrayCheck: arrayCheck(filter, probePaths(scalar, options.sort), dialect, target),
   }
 }
 
-// The probe's SQL per dialect and list of paths, kept: the same few paths come back on
-// every query, and building the text cost more than a third of planning.
-const probes = new WeakMap<SqlDialect, Map<string, string | null>>()
-
-function arrayProbe(paths: string[], dialect: SqlDialect): string | null {
-  let known = probes.get(dialect)
-  if (!known) probes.set(dialect, (known = new Map()))
-  const key = paths.join('\n')
-  let probe = known.get(key)
-  if (probe === undefined) {
-    const steps = new Set<string>()
-    for (const path of paths) for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
-    probe = steps.size > 0 ? [...steps].join(' OR ') : null
-    if (known.size >= 1000) known.clear()
-    known.set(key, probe)
+/**
+ * Is there an array where the exact plan assumes none? A step with an array index is
+ * asked of the whole table (the partial index holds only such rows, so that is a lookup).
+ * The other steps are asked only of the rows the filter's superset selects — every row
+ * that could match, or that the scalar form could wrongly match, is among them — so the
+ * check costs what the query costs, not what the table holds.
+ */
+function arrayCheck(
+  filter: Filter,
+  paths: string[],
+  dialect: SqlDialect,
+  target: PlanTarget,
+): ((params: unknown[]) => string) | null {
+  const indexed: string[] = []
+  const others: string[] = []
+  const seen = new Set<string>()
+  for (const path of paths) {
+    const segments = sqlPath(path)!
+    const tests = arraySteps(segments, dialect)
+    tests.forEach((test, i) => {
+      const step = segments.slice(0, i + 1).join('.')
+      if (seen.has(step)) return
+      seen.add(step)
+      ;(target.arrayIndexed.has(step) ? indexed : others).push(test)
+    })
   }
-  return probe
+  if (seen.size === 0) return null
+  return (params) => {
+    const parts: string[] = []
+    if (indexed.length > 0) parts.push(`EXISTS (SELECT 1 FROM ${target.table} WHERE ${indexed.join(' OR ')})`)
+    if (others.length > 0) {
+      const candidates = pushdown(filter, dialect, 'superset', params).where
+      parts.push(`EXISTS (SELECT 1 FROM ${target.table} WHERE (${candidates}) AND (${others.join(' OR ')}))`)
+    }
+    return parts.join(' OR ')
+  }
 }
 
 export function supersetPlan(filter: Filter, dialect: SqlDialect): SupersetPlan {

@@ -57,9 +57,15 @@ export interface Pushdown {
 /**
  * `mode: 'superset'` always answers correctly; `mode: 'scalar'` leaves out the array
  * alternatives and is only right once the store has checked that `paths` hold no arrays.
+ * Parameters are appended to `params` (numbered after those already there).
  */
-export function pushdown(filter: Filter, dialect: SqlDialect, mode: 'superset' | 'scalar'): Pushdown {
-  const state: Pushdown = { where: '', params: [], exact: true, paths: [], pins: new Map() }
+export function pushdown(
+  filter: Filter,
+  dialect: SqlDialect,
+  mode: 'superset' | 'scalar',
+  params: unknown[] = [],
+): Pushdown {
+  const state: Pushdown = { where: '', params, exact: true, paths: [], pins: new Map() }
   state.where = translate(filter, dialect, mode, state, true) ?? '1=1'
   return state
 }

@@ -29,6 +29,7 @@ import {
   keyColumns,
   type OrderedRow,
   orderTies,
+  type PlanTarget,
   pinnedId,
   planFind,
   project,
@@ -36,7 +37,14 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
-import { indexName, indexPaths, uniqueKey } from './sql-indexes.js'
+import {
+  arrayIndexName,
+  arrayIndexStep,
+  type IndexCatalog,
+  indexName,
+  indexPaths,
+  uniqueKey,
+} from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
@@ -81,8 +89,8 @@ export class SqliteCollection implements StoreCollection {
     this.#table = quoteIdentifier(name)
   }
 
-  /** Index directions per leading path, read from the schema (null: read it again). */
-  #directions: Map<string, Set<1 | -1>> | null = null
+  /** What the indexes offer the planner, read from the schema (null: read it again). */
+  #indexes: IndexCatalog | null = null
 
   forgetTable(): void {
     this.#tableReady = false
@@ -117,8 +125,8 @@ export class SqliteCollection implements StoreCollection {
 
   async count(filter: Filter): Promise<number> {
     await this.#ready()
-    const plan = planFind(filter, {}, sqliteDialect)
-    if (plan.kind === 'exact' && !this.#hasArrays(plan.arrayProbe)) {
+    const plan = planFind(filter, {}, sqliteDialect, this.#target())
+    if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
       const row = this.#db
         .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
         .all(plan.params)
@@ -164,7 +172,7 @@ export class SqliteCollection implements StoreCollection {
     await this.#ready()
     const name = indexName(spec)
     const paths = indexPaths(spec)
-    this.#directions = null
+    this.#indexes = null
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     const columns = paths.map((path, i) => {
       const segments = sqlPath(path)!
@@ -190,7 +198,7 @@ export class SqliteCollection implements StoreCollection {
         segments.forEach((_, i) => {
           const step = segments.slice(0, i + 1)
           const test = arraySteps(step, sqliteDialect)[i]
-          const stepIndex = quoteIdentifier(`${this.#name}.$array.${step.join('.')}`)
+          const stepIndex = quoteIdentifier(arrayIndexName(this.#name, step.join('.')))
           this.#db.exec(
             `CREATE INDEX IF NOT EXISTS ${stepIndex} ON ${this.#table} (json_type(doc, ${jsonPath(step)})) WHERE ${test}`,
           )
@@ -232,7 +240,7 @@ export class SqliteCollection implements StoreCollection {
   }
 
   #findNow(filter: Filter, options: FindOptions): StoredDocument[] {
-    const plan = planFind(filter, options, sqliteDialect)
+    const plan = planFind(filter, options, sqliteDialect, this.#target())
     const exact = plan.kind === 'exact' ? this.#findExact(plan) : null
     if (exact) return project(exact, options)
     const superset = supersetPlan(filter, sqliteDialect)
@@ -246,21 +254,20 @@ export class SqliteCollection implements StoreCollection {
 
   /** The exact plan's documents, or null when the array probe found an array. */
   #findExact(plan: ExactPlan): StoredDocument[] | null {
-    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#indexDirections()))
+    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
     const page = pageClause(query.limit, query.offset)
-    // The array probe rides in the WHERE clause as an uncorrelated NOT EXISTS, which SQLite
-    // runs once per statement (free, where a UNION ALL in front of the query doubled its
-    // cost and a column cost more with every row). Rows back mean no array; no rows ask
-    // the probe on its own.
+    // The array check rides in the WHERE clause as uncorrelated EXISTS, which SQLite runs
+    // once per statement (free, where a UNION ALL in front of the query doubled its cost
+    // and a column cost more with every row). Rows back mean no array; no rows ask the
+    // check on its own.
+    const params = [...plan.params]
     const where =
-      plan.arrayProbe === null
-        ? plan.where
-        : `(${plan.where}) AND NOT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe})`
+      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
     if (!query.reversedTies) {
       // SQL's order is the final one (keys, then rowid): no key columns to read back.
       const sql = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
-      const rows = this.#db.statement(sql).all(plan.params)
-      if (rows.length === 0) return this.#hasArrays(plan.arrayProbe) ? null : []
+      const rows = this.#db.statement(sql).all(params)
+      if (rows.length === 0) return this.#hasArrays(plan) ? null : []
       const docs = new Array<StoredDocument>(rows.length)
       for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
       return docs
@@ -270,10 +277,10 @@ export class SqliteCollection implements StoreCollection {
     const keys = keyColumns(plan, sqliteDialect)
     const rows = this.#readRows(
       `SELECT rowid AS r${keys} FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`,
-      plan.params,
+      params,
       plan,
     )
-    if (rows.length === 0) return this.#hasArrays(plan.arrayProbe) ? null : []
+    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
     const from = `${keys} FROM ${this.#table} WHERE ${plan.where}`
     const edge = tieBoundary(rows, query.limit)
     let boundary = null
@@ -302,22 +309,35 @@ export class SqliteCollection implements StoreCollection {
     return toSqliteRows(this.#db.statement(sql).all(params), plan)
   }
 
-  #indexDirections(): Map<string, Set<1 | -1>> {
-    if (this.#directions) return this.#directions
-    const directions = new Map<string, Set<1 | -1>>()
-    const sql = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+  /** What the indexes offer, read from the catalog once: sort directions, array indexes. */
+  #catalog(): IndexCatalog {
+    if (this.#indexes) return this.#indexes
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const sql =
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
     for (const row of this.#db.statement(sql).all([this.#name])) {
-      addIndexDirection(directions, /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)), '.')
+      const arrayStep = arrayIndexStep(this.#name, String(row.name))
+      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
+      else
+        addIndexDirection(
+          catalog.directions,
+          /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)),
+          '.',
+        )
     }
-    this.#directions = directions
-    return directions
+    this.#indexes = catalog
+    return catalog
   }
 
-  #hasArrays(probe: string | null): boolean {
-    if (probe === null) return false
-    return (
-      this.#db.statement(`SELECT 1 AS found FROM ${this.#table} WHERE ${probe} LIMIT 1`).all([]).length > 0
-    )
+  #target(): PlanTarget {
+    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed }
+  }
+
+  #hasArrays(plan: ExactPlan): boolean {
+    if (plan.arrayCheck === null) return false
+    const params: unknown[] = []
+    const sql = `SELECT ${plan.arrayCheck(params)} AS found`
+    return Boolean(this.#db.statement(sql).all(params)[0].found)
   }
 
   async #update(
