@@ -27,11 +27,14 @@ import {
   addIndexDirection,
   type ExactPlan,
   exactQuery,
+  finishPartialSort,
   indexDirection,
   keyColumns,
   type OrderedRow,
   orderTies,
   type PlanTarget,
+  partialBoundary,
+  partialQuery,
   pinnedId,
   planFind,
   rowKeys,
@@ -274,31 +277,23 @@ export class PostgresCollection implements StoreCollection {
    * when no array was found, and `orderTies` restores the order either way.
    */
   async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    if (plan.partialSort) return this.#selectPartial(plan, db, lock)
     const query = exactQuery(
       plan,
       postgresDialect,
       'seq',
       indexDirection(plan, (await this.#catalog()).directions),
     )
-    const params = [...plan.params]
-    const page = pageClause(query.limit, query.offset)
     const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
-    let rows: RawRow[]
-    if (plan.arrayCheck === null || lock) {
-      if (await this.#hasArrays(plan, db)) return null
-      rows = rawRows((await db.query(`${select} ORDER BY ${query.orderBy}${page}${lock}`, params)).rows, plan)
-    } else {
-      const sql =
-        `WITH probe AS (SELECT ${plan.arrayCheck(params)} AS arrays) ` +
-        `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${query.orderBy}${page}) q ` +
-        'ON NOT probe.arrays'
-      const result = (await db.query(sql, params)).rows
-      if (result[0]?.arrays) return null
-      rows = rawRows(
-        result.filter((row) => row.key !== null),
-        plan,
-      )
-    }
+    const rows = await this.#firstRows(
+      plan,
+      db,
+      lock,
+      select,
+      query.orderBy,
+      pageClause(query.limit, query.offset),
+    )
+    if (rows === null) return null
     const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
     if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
     const more = [...plan.params]
@@ -307,6 +302,53 @@ export class PostgresCollection implements StoreCollection {
     const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
     const boundary = rawRows((await db.query(sql, more)).rows, plan)
     return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
+  }
+
+  /** The plan's rows in SQL's order, with the array check; null when it found an array. */
+  async #firstRows(
+    plan: ExactPlan,
+    db: Queryable,
+    lock: '' | ' FOR UPDATE',
+    select: string,
+    orderBy: string,
+    page: string,
+  ): Promise<RawRow[] | null> {
+    const params = [...plan.params]
+    if (plan.arrayCheck === null || lock) {
+      if (await this.#hasArrays(plan, db)) return null
+      return rawRows((await db.query(`${select} ORDER BY ${orderBy}${page}${lock}`, params)).rows, plan)
+    }
+    const sql =
+      `WITH probe AS (SELECT ${plan.arrayCheck(params)} AS arrays) ` +
+      `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${orderBy}${page}) q ` +
+      'ON NOT probe.arrays'
+    const result = (await db.query(sql, params)).rows
+    if (result[0]?.arrays) return null
+    return rawRows(
+      result.filter((row) => row.key !== null),
+      plan,
+    )
+  }
+
+  /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
+  async #selectPartial(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    const { orderBy, window } = partialQuery(plan, postgresDialect, 'seq')
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
+    if (rows === null) return null
+    const values = partialBoundary(rows, plan)
+    let boundary = null
+    if (values) {
+      const more = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, values[i], more))
+      boundary = {
+        values,
+        rows: rawRows((await db.query(`${select} AND ${equal.join(' AND ')}${lock}`, more)).rows, plan),
+      }
+    }
+    const decoded = new Map<RawRow, Row>()
+    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
+    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, boundary).map(rowOf)
   }
 
   /** What the indexes offer the planner, read from the catalog once: sort directions, array indexes. */

@@ -3,7 +3,7 @@
 // shared query engine does the rest in JavaScript. Both give the memory store's answer.
 
 import { compileFilter, compileProjection, compileSort, isPlainObject } from '../query/index.js'
-import type { Filter, FindOptions, StoredDocument } from '../store.js'
+import type { Filter, FindOptions, SortSpec, StoredDocument } from '../store.js'
 import { encodeId } from './json-codec.js'
 import {
   arraySteps,
@@ -20,6 +20,11 @@ export interface ExactPlan {
   where: string
   params: unknown[]
   sortKeys: SortKey[]
+  /**
+   * Null when `sortKeys` is the whole order. Else the whole sort: SQL orders by
+   * `sortKeys` only, and the store finishes with `finishPartialSort`.
+   */
+  partialSort: SortSpec | null
   limit: number | null
   offset: number
   /**
@@ -53,16 +58,17 @@ export function planFind(
   target: PlanTarget,
 ): ExactPlan | SupersetPlan {
   const scalar = pushdown(filter, dialect, 'scalar')
-  const sortKeys = scalar.exact ? sqlSortKeys(options.sort, scalar.pins) : null
-  if (sortKeys === null) return supersetPlan(filter, dialect)
+  const order = scalar.exact ? sqlSortKeys(options.sort, scalar.pins, Boolean(options.limit)) : null
+  if (order === null) return supersetPlan(filter, dialect)
   return {
     kind: 'exact',
     where: scalar.where,
     params: scalar.params,
-    sortKeys,
+    sortKeys: order.keys,
+    partialSort: order.complete ? null : options.sort!,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    arrayCheck: arrayCheck(filter, probePaths(scalar, options.sort), dialect, target),
+    arrayCheck: arrayCheck(filter, probePaths(scalar, order), order.numeric, dialect, target),
   }
 }
 
@@ -76,11 +82,13 @@ export function planFind(
 function arrayCheck(
   filter: Filter,
   paths: string[],
+  numeric: string[],
   dialect: SqlDialect,
   target: PlanTarget,
 ): ((params: unknown[]) => string) | null {
   const indexed: string[] = []
-  const others: string[] = []
+  // Sort keys the filter does not pin to numbers must hold numbers in every candidate.
+  const others = numeric.map((path) => dialect.notNumber(sqlPath(path)!))
   const seen = new Set<string>()
   for (const path of paths) {
     const segments = sqlPath(path)!
@@ -92,7 +100,7 @@ function arrayCheck(
       ;(target.arrayIndexed.has(step) ? indexed : others).push(test)
     })
   }
-  if (seen.size === 0) return null
+  if (indexed.length === 0 && others.length === 0) return null
   return (params) => {
     const parts: string[] = []
     if (indexed.length > 0) parts.push(`EXISTS (SELECT 1 FROM ${target.table} WHERE ${indexed.join(' OR ')})`)
@@ -238,6 +246,42 @@ export function orderTies<R extends OrderedRow>(
 
 function sameKey(a: number[], b: number[]): boolean {
   return a.every((value, i) => value === b[i])
+}
+
+/**
+ * ORDER BY and the row count for an exact plan with a partial sort: SQL orders by the
+ * keys it can (then insertion order) and reads `skip + limit` rows; `finishPartialSort`
+ * does the rest.
+ */
+export function partialQuery(plan: ExactPlan, dialect: SqlDialect, insertionOrder: string) {
+  const terms = plan.sortKeys.map(
+    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
+  )
+  return { orderBy: [...terms, `${insertionOrder} ASC`].join(', '), window: plan.offset + plan.limit! }
+}
+
+/**
+ * For a partial sort: when the first `window` rows in SQL's order fill the window, the
+ * rows tying with the last one on SQL's keys compete for the last places by the keys SQL
+ * left out. Returns those key values (the store then reads every row having them, and
+ * passes them to `finishPartialSort`), or null.
+ */
+export function partialBoundary(rows: OrderedRow[], plan: ExactPlan): number[] | null {
+  return rows.length > 0 && rows.length >= plan.offset + plan.limit! ? rows[rows.length - 1].keys : null
+}
+
+/** The whole sort (ties in insertion order), skip and limit, over SQL's rows and the boundary group. */
+export function finishPartialSort<R extends OrderedRow>(
+  rows: R[],
+  plan: ExactPlan,
+  docOf: (row: R) => StoredDocument,
+  boundary: { values: number[]; rows: R[] } | null,
+): R[] {
+  if (boundary) rows = rows.filter((row) => !sameKey(row.keys, boundary.values)).concat(boundary.rows)
+  rows.sort((a, b) => a.order - b.order)
+  const compare = compileSort(plan.partialSort!)
+  rows.sort((a, b) => compare(docOf(a), docOf(b)))
+  return rows.slice(plan.offset, plan.offset + plan.limit!)
 }
 
 /** The JavaScript half of a superset plan: exact filter, sort, skip, limit, projection. */

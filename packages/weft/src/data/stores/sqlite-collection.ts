@@ -25,11 +25,14 @@ import {
   type ExactPlan,
   exactQuery,
   finishInMemory,
+  finishPartialSort,
   indexDirection,
   keyColumns,
   type OrderedRow,
   orderTies,
   type PlanTarget,
+  partialBoundary,
+  partialQuery,
   pinnedId,
   planFind,
   project,
@@ -69,6 +72,8 @@ interface Change {
 }
 interface SqliteRow extends OrderedRow {
   body?: string
+  /** Decoded once, when JavaScript must look inside (a partial sort). */
+  doc?: StoredDocument
 }
 
 export class SqliteCollection implements StoreCollection {
@@ -252,8 +257,9 @@ export class SqliteCollection implements StoreCollection {
     return finishInMemory(docs, filter, options)
   }
 
-  /** The exact plan's documents, or null when the array probe found an array. */
+  /** The exact plan's documents, or null when the array check found an array. */
   #findExact(plan: ExactPlan): StoredDocument[] | null {
+    if (plan.partialSort) return this.#findPartial(plan)
     const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
     const page = pageClause(query.limit, query.offset)
     // The array check rides in the WHERE clause as uncorrelated EXISTS, which SQLite runs
@@ -303,6 +309,33 @@ export class SqliteCollection implements StoreCollection {
       for (const row of kept) row.body ??= bodies.get(row.order)
     }
     return kept.map((row) => decodeDoc(row.body!))
+  }
+
+  /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
+  #findPartial(plan: ExactPlan): StoredDocument[] | null {
+    const params = [...plan.params]
+    const where =
+      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
+    const { orderBy, window } = partialQuery(plan, sqliteDialect, 'rowid')
+    const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
+    const rows = this.#readRows(
+      `${from} WHERE ${where} ORDER BY ${orderBy}${pageClause(window, 0)}`,
+      params,
+      plan,
+    )
+    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
+    const values = partialBoundary(rows, plan)
+    let boundary = null
+    if (values) {
+      const more = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], more))
+      boundary = {
+        values,
+        rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, more, plan),
+      }
+    }
+    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
+    return finishPartialSort(rows, plan, docOf, boundary).map(docOf)
   }
 
   #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
