@@ -37,6 +37,7 @@ import {
   partialQuery,
   pinnedId,
   planFind,
+  rowCheckedQuery,
   rowKeys,
   selectInMemory,
   supersetPlan,
@@ -277,6 +278,7 @@ export class PostgresCollection implements StoreCollection {
    * when no array was found, and `orderTies` restores the order either way.
    */
   async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    if (plan.rowCheck) return lock ? null : this.#selectRowChecked(plan, db)
     if (plan.partialSort) return this.#selectPartial(plan, db, lock)
     const query = exactQuery(
       plan,
@@ -328,6 +330,21 @@ export class PostgresCollection implements StoreCollection {
       result.filter((row) => row.key !== null),
       plan,
     )
+  }
+
+  /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
+  async #selectRowChecked(plan: ExactPlan, db: Queryable): Promise<Row[] | null> {
+    const params: unknown[] = []
+    const columns = 'seq::float8 AS r, _id AS key, xmin::text AS version, body'
+    const result = (
+      await db.query(rowCheckedQuery(plan, postgresDialect, this.#table, 'seq', columns, params), params)
+    ).rows
+    if (result.length > 0 && result[0].bad) return null
+    const rows = result.map((row) => ({ ...rawRows([row], plan)[0], order: row.r }))
+    if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
+    const decoded = new Map<RawRow, Row>()
+    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
+    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, null).map(rowOf)
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */

@@ -33,6 +33,15 @@ export interface ExactPlan {
    * null when the plan relies on no path.
    */
   arrayCheck: ((params: unknown[]) => string) | null
+  /**
+   * Set instead of `arrayCheck` when a sort key is not pinned by the filter: SQL must
+   * sort the candidates anyway, so one statement reads the rows the filter's superset
+   * selects (`candidates`, parameters added to `params`) with `bad` (an array, or a
+   * non-number sort key: the plan is not exact) as the first sort key. If the first row
+   * read is bad, the store answers in JavaScript; else no candidate is, and the rows are
+   * the answer.
+   */
+  rowCheck: { bad: string; candidates: (params: unknown[]) => string } | null
 }
 
 export interface SupersetPlan {
@@ -68,8 +77,57 @@ export function planFind(
     partialSort: order.complete ? null : options.sort!,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    arrayCheck: arrayCheck(filter, probePaths(scalar, order), order.numeric, dialect, target),
+    ...checks(filter, probePaths(scalar, order), order.numeric, dialect, target),
   }
+}
+
+function checks(
+  filter: Filter,
+  paths: string[],
+  numeric: string[],
+  dialect: SqlDialect,
+  target: PlanTarget,
+): Pick<ExactPlan, 'arrayCheck' | 'rowCheck'> {
+  if (numeric.length === 0) return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
+  const tests = new Set<string>()
+  for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
+  for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
+  const bad = `CASE WHEN ${[...tests].join(' OR ')} THEN 1 ELSE 0 END`
+  return {
+    arrayCheck: null,
+    rowCheck: { bad, candidates: (params) => pushdown(filter, dialect, 'superset', params).where },
+  }
+}
+
+/**
+ * The statement for a plan with `rowCheck`: candidates with `bad` first, then SQL's sort
+ * keys, then insertion order; `skip + limit` rows, or for a partial sort every row ranked
+ * within them (so the rows tying with the last one all come, for `finishPartialSort`).
+ * Selects the store's `columns` (with the insertion order as `r`), the key columns and `bad`.
+ */
+export function rowCheckedQuery(
+  plan: ExactPlan,
+  dialect: SqlDialect,
+  table: string,
+  insertionOrder: string,
+  columns: string,
+  params: unknown[],
+): string {
+  const check = plan.rowCheck!
+  const where = check.candidates(params)
+  const order = [
+    `${check.bad} DESC`,
+    ...plan.sortKeys.map((key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`),
+  ].join(', ')
+  columns = `${columns}${keyColumns(plan, dialect)}, ${check.bad} AS bad`
+  const window = plan.offset + plan.limit!
+  if (!plan.partialSort) {
+    return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}, ${insertionOrder} ASC LIMIT ${window}`
+  }
+  return (
+    `SELECT * FROM (SELECT ${columns}, rank() OVER (ORDER BY ${order}) AS rk FROM ${table} WHERE ${where}) ranked ` +
+    `WHERE rk <= ${window} ORDER BY rk, r`
+  )
 }
 
 /**
@@ -82,13 +140,11 @@ export function planFind(
 function arrayCheck(
   filter: Filter,
   paths: string[],
-  numeric: string[],
   dialect: SqlDialect,
   target: PlanTarget,
 ): ((params: unknown[]) => string) | null {
   const indexed: string[] = []
-  // Sort keys the filter does not pin to numbers must hold numbers in every candidate.
-  const others = numeric.map((path) => dialect.notNumber(sqlPath(path)!))
+  const others: string[] = []
   const seen = new Set<string>()
   for (const path of paths) {
     const segments = sqlPath(path)!

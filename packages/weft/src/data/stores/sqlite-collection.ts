@@ -36,6 +36,7 @@ import {
   pinnedId,
   planFind,
   project,
+  rowCheckedQuery,
   rowKeys,
   supersetPlan,
   tieBoundary,
@@ -259,6 +260,7 @@ export class SqliteCollection implements StoreCollection {
 
   /** The exact plan's documents, or null when the array check found an array. */
   #findExact(plan: ExactPlan): StoredDocument[] | null {
+    if (plan.rowCheck) return this.#findRowChecked(plan)
     if (plan.partialSort) return this.#findPartial(plan)
     const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
     const page = pageClause(query.limit, query.offset)
@@ -309,6 +311,18 @@ export class SqliteCollection implements StoreCollection {
       for (const row of kept) row.body ??= bodies.get(row.order)
     }
     return kept.map((row) => decodeDoc(row.body!))
+  }
+
+  /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
+  #findRowChecked(plan: ExactPlan): StoredDocument[] | null {
+    const params: unknown[] = []
+    const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
+    const raw = this.#db.statement(sql).all(params)
+    if (raw.length > 0 && raw[0].bad) return null
+    const rows = toSqliteRows(raw, plan)
+    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
+    if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
+    return finishPartialSort(rows, plan, docOf, null).map(docOf)
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
