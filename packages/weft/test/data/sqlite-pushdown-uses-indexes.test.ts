@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { connect } from 'weftjs/data'
-import { exactQuery, planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
+import { exactQuery, planFind, rowCheckedQuery, supersetPlan } from '../../src/data/stores/sql-find.ts'
 import { sqliteDialect } from '../../src/data/stores/sqlite-dialect.ts'
 import { runIndexedDifferential } from './indexed-differential.ts'
 
@@ -72,12 +72,21 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
     // An indexed path: the array check is a lookup in its partial index.
     assert.match(check(range), /users\.\$array\.age/)
     // An unindexed path beside it: checked only on the rows the index selects, never a table scan.
-    const more = planFind({ age: 31, score: { $gt: 5 } }, {}, sqliteDialect, target)
+    const more = planFind({ age: 31, score: { $gt: 5 } }, { limit: 5 }, sqliteDialect, target)
     assert.equal(more.kind, 'exact')
     if (more.kind !== 'exact') return
     const checked = check(more)
     assert.match(checked, /users\.age_1/)
     assert.doesNotMatch(checked, /SCAN users(?! USING)/)
+    // Without a limit every candidate is read anyway: the check rides along, row by row,
+    // on the same index.
+    const all = planFind({ age: 31, score: { $gt: 5 } }, {}, sqliteDialect, target)
+    assert.ok(all.kind === 'exact' && all.rowCheck)
+    const rowParams: unknown[] = []
+    const rowSql = rowCheckedQuery(all, sqliteDialect, '"users"', 'rowid', 'rowid AS r, doc', rowParams)
+    const rowChecked = plan(rowSql, rowParams)
+    assert.match(rowChecked, /users\.age_1/)
+    assert.doesNotMatch(rowChecked, /SCAN users(?! USING)/)
     raw.close()
   } finally {
     rmSync(dir, { recursive: true, force: true })

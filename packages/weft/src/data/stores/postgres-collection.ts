@@ -37,6 +37,7 @@ import {
   partialQuery,
   pinnedId,
   planFind,
+  rowCheckedCount,
   rowCheckedQuery,
   rowKeys,
   selectInMemory,
@@ -135,7 +136,11 @@ export class PostgresCollection implements StoreCollection {
     await this.#ensureTable()
     const plan = planFind(filter, {}, postgresDialect, await this.#target())
     const db = this.#store.db
-    if (plan.kind === 'exact' && !(await this.#hasArrays(plan, db))) {
+    if (plan.kind === 'exact' && plan.rowCheck) {
+      const params: unknown[] = []
+      const [row] = (await db.query(rowCheckedCount(plan, this.#table, params), params)).rows
+      if (!row.bad) return Number(row.n)
+    } else if (plan.kind === 'exact' && !(await this.#hasArrays(plan, db))) {
       const result = await db.query(
         `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
         plan.params,
@@ -339,7 +344,7 @@ export class PostgresCollection implements StoreCollection {
     const result = (
       await db.query(rowCheckedQuery(plan, postgresDialect, this.#table, 'seq', columns, params), params)
     ).rows
-    if (result.length > 0 && result[0].bad) return null
+    if (result.some((row) => row.bad)) return null
     const rows = result.map((row) => ({ ...rawRows([row], plan)[0], order: row.r }))
     if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
     const decoded = new Map<RawRow, Row>()

@@ -34,12 +34,12 @@ export interface ExactPlan {
    */
   arrayCheck: ((params: unknown[]) => string) | null
   /**
-   * Set instead of `arrayCheck` when a sort key is not pinned by the filter: SQL must
-   * sort the candidates anyway, so one statement reads the rows the filter's superset
-   * selects (`candidates`, parameters added to `params`) with `bad` (an array, or a
-   * non-number sort key: the plan is not exact) as the first sort key. If the first row
-   * read is bad, the store answers in JavaScript; else no candidate is, and the rows are
-   * the answer.
+   * Set instead of `arrayCheck` when every candidate is read anyway: one statement reads
+   * the rows the filter's superset selects (`candidates`, parameters added to `params`)
+   * with `bad` (an array, or a non-number sort key: the plan is not exact). With a limit,
+   * `bad` is the first sort key, so a bad row comes first. If a row read is bad, the
+   * store answers in JavaScript; else no candidate is (the superset then selects exactly
+   * the matches), and the rows are the answer.
    */
   rowCheck: { bad: string; candidates: (params: unknown[]) => string } | null
 }
@@ -77,18 +77,30 @@ export function planFind(
     partialSort: order.complete ? null : options.sort!,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    ...checks(filter, probePaths(scalar, order), order.numeric, dialect, target),
+    ...checks(filter, probePaths(scalar, order), order.numeric, Boolean(options.limit), dialect, target),
   }
 }
 
+/**
+ * How the plan checks its assumptions. Row by row (`rowCheck`) when every candidate must
+ * be read anyway — a sort key not pinned by the filter, or no limit — and some path has
+ * no array index; else `arrayCheck` (a lookup in the array indexes, or a scan of the
+ * candidates that stops at the first array, beside a query that may stop early).
+ */
 function checks(
   filter: Filter,
   paths: string[],
   numeric: string[],
+  limited: boolean,
   dialect: SqlDialect,
   target: PlanTarget,
 ): Pick<ExactPlan, 'arrayCheck' | 'rowCheck'> {
-  if (numeric.length === 0) return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
+  const unindexed = paths.some((path) =>
+    sqlPath(path)!.some((_, i, segments) => !target.arrayIndexed.has(segments.slice(0, i + 1).join('.'))),
+  )
+  if (numeric.length === 0 && (limited || !unindexed)) {
+    return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
+  }
   const tests = new Set<string>()
   for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
@@ -97,6 +109,12 @@ function checks(
     arrayCheck: null,
     rowCheck: { bad, candidates: (params) => pushdown(filter, dialect, 'superset', params).where },
   }
+}
+
+/** `count(*)` of the candidates as `n`, and whether any is bad, for a plan with `rowCheck`. */
+export function rowCheckedCount(plan: ExactPlan, table: string, params: unknown[]): string {
+  const check = plan.rowCheck!
+  return `SELECT count(*) AS n, max(${check.bad}) AS bad FROM ${table} WHERE ${check.candidates(params)}`
 }
 
 /**
@@ -115,12 +133,17 @@ export function rowCheckedQuery(
 ): string {
   const check = plan.rowCheck!
   const where = check.candidates(params)
-  const order = [
-    `${check.bad} DESC`,
-    ...plan.sortKeys.map((key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`),
-  ].join(', ')
+  const keys = plan.sortKeys.map(
+    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
+  )
   columns = `${columns}${keyColumns(plan, dialect)}, ${check.bad} AS bad`
-  const window = plan.offset + plan.limit!
+  if (plan.limit === null) {
+    const order = [...keys, `${insertionOrder} ASC`].join(', ')
+    // No OFFSET: every candidate must be read to be checked; the store skips.
+    return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}`
+  }
+  const order = [`${check.bad} DESC`, ...keys].join(', ')
+  const window = plan.offset + plan.limit
   if (!plan.partialSort) {
     return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}, ${insertionOrder} ASC LIMIT ${window}`
   }

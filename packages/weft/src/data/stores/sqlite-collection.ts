@@ -36,6 +36,7 @@ import {
   pinnedId,
   planFind,
   project,
+  rowCheckedCount,
   rowCheckedQuery,
   rowKeys,
   supersetPlan,
@@ -132,7 +133,11 @@ export class SqliteCollection implements StoreCollection {
   async count(filter: Filter): Promise<number> {
     await this.#ready()
     const plan = planFind(filter, {}, sqliteDialect, this.#target())
-    if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
+    if (plan.kind === 'exact' && plan.rowCheck) {
+      const params: unknown[] = []
+      const [row] = this.#db.statement(rowCheckedCount(plan, this.#table, params)).all(params)
+      if (!row.bad) return Number(row.n)
+    } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
       const row = this.#db
         .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
         .all(plan.params)
@@ -318,7 +323,7 @@ export class SqliteCollection implements StoreCollection {
     const params: unknown[] = []
     const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
     const raw = this.#db.statement(sql).all(params)
-    if (raw.length > 0 && raw[0].bad) return null
+    if (raw.some((row) => row.bad)) return null
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
     if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
