@@ -29,6 +29,7 @@ export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 export type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,

@@ -51,6 +51,7 @@ export function translatingCollection(inner: StoreCollection): StoreCollection {
     deleteMany: (filter) => inner.deleteMany(filter).catch(rethrow),
     createIndex: (spec) => inner.createIndex(spec).catch(rethrow),
     watch: (filter) => inner.watch(filter),
+    explain: (filter, options) => inner.explain!(filter, options).catch(rethrow),
   }
 }
 

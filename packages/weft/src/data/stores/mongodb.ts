@@ -11,6 +11,7 @@ import { applyUpdate, isOperatorUpdate, upsertDocument } from '../query/index.js
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -140,6 +141,28 @@ class MongoCollection implements StoreCollection {
       session: this.#session(),
     })
     for await (const doc of cursor) yield fromBson(doc) as StoredDocument
+  }
+
+  /** MongoDB's own queryPlanner: the winning plan's stages and indexes. */
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    const cursor = this.#native.find(filter, {
+      sort: options.sort,
+      skip: options.skip,
+      limit: options.limit,
+      projection: options.projection,
+    })
+    const detail = await cursor.explain('queryPlanner')
+    const indexes = new Set<string>()
+    let fullScan = false
+    const walk = (stage: Record<string, any> | undefined) => {
+      if (!stage) return
+      if (stage.indexName) indexes.add(stage.indexName)
+      if (stage.stage === 'COLLSCAN') fullScan = true
+      walk(stage.inputStage)
+      for (const child of stage.inputStages ?? []) walk(child)
+    }
+    walk(detail.queryPlanner?.winningPlan?.queryPlan ?? detail.queryPlanner?.winningPlan)
+    return { store: 'mongodb', pushdown: 'all', indexes: [...indexes], fullScan, detail }
   }
 
   count(filter: Filter): Promise<number> {

@@ -10,6 +10,7 @@ import { applyUpdate, compileProjection, upsertDocument, valuesAtPath, valuesEqu
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -23,6 +24,7 @@ import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
 import { pgPath, postgresDialect } from './postgres-dialect.js'
+import { explainFind } from './sql-explain.js'
 import {
   addIndexDirection,
   type ExactPlan,
@@ -216,6 +218,24 @@ export class PostgresCollection implements StoreCollection {
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    await this.#ensureTable()
+    const catalog = await this.#catalog()
+    const layout = { dialect: postgresDialect, target: await this.#target(), directions: catalog.directions }
+    const found = explainFind(filter, options, { ...layout, insertionOrder: 'seq', body: 'body' })
+    const result = await this.#store.db.query(`EXPLAIN (FORMAT JSON) ${found.sql}`, found.params)
+    const detail = result.rows[0]['QUERY PLAN']
+    const indexes = new Set<string>()
+    let fullScan = false
+    const walk = (node: Record<string, any>) => {
+      if (node['Index Name']) indexes.add(node['Index Name'])
+      if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === this.#name) fullScan = true
+      for (const child of node.Plans ?? []) walk(child)
+    }
+    walk(detail[0].Plan)
+    return { store: 'postgres', ...found, indexes: [...indexes], fullScan, detail }
   }
 
   /** Documents by `_id` column value, for notifications that carry ids only. */

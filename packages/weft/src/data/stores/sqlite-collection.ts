@@ -9,6 +9,7 @@ import { applyUpdate, upsertDocument, valuesAtPath, valuesEqual } from '../query
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -20,6 +21,7 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
+import { explainFind } from './sql-explain.js'
 import {
   addIndexDirection,
   type ExactPlan,
@@ -221,6 +223,24 @@ export class SqliteCollection implements StoreCollection {
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    await this.#ready()
+    const layout = { dialect: sqliteDialect, target: this.#target(), directions: this.#catalog().directions }
+    const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' })
+    const detail = this.#db
+      .statement(`EXPLAIN QUERY PLAN ${found.sql}`)
+      .all(found.params ?? [])
+      .map((row) => String(row.detail))
+    const indexes = new Set<string>()
+    for (const line of detail) {
+      const index = /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1]
+      if (index) indexes.add(index.replaceAll('"', ''))
+    }
+    const table = this.#name.replaceAll('"', '""')
+    const fullScan = detail.some((line) => line === `SCAN ${table}` || line === `SCAN "${table}"`)
+    return { store: 'sqlite', ...found, indexes: [...indexes], fullScan, detail }
   }
 
   get #db(): SqliteConnection {
