@@ -7,6 +7,9 @@ export type DataErrorCode =
   | 'WEFT_DATA_BAD_QUERY'
   | 'WEFT_DATA_BAD_OPERATOR'
   | 'WEFT_DATA_BAD_UPDATE'
+  | 'WEFT_DATA_BAD_REGEX'
+  | 'WEFT_DATA_OPERATOR_INJECTION'
+  | 'WEFT_DATA_QUERY_TOO_LARGE'
   | 'WEFT_DATA_BAD_URL'
   | 'WEFT_DATA_MISSING_DRIVER'
   | 'WEFT_DATA_CLOSED'
@@ -16,11 +19,24 @@ export type DataErrorCode =
   | 'WEFT_DATA_DISK_FULL'
   | (string & {})
 
-/** The HTTP status a data error answers with when it reaches a Weft route unhandled. */
+/**
+ * The HTTP status a data error answers with when it reaches a Weft route unhandled. A
+ * malformed or refused filter, update or document is the client's: in a web app it is
+ * almost always built from the request (`find(body.filter)`, `?$where=1`), and TypeScript
+ * already catches most that code writes. A database that cannot answer now is 503 (with
+ * Retry-After); other store failures stay 500.
+ */
 const CLIENT_STATUS: Record<string, number> = {
   WEFT_DATA_DUPLICATE_KEY: 409,
   WEFT_DATA_VALIDATION: 422,
   WEFT_DATA_OPERATOR_INJECTION: 400,
+  WEFT_DATA_BAD_QUERY: 400,
+  WEFT_DATA_BAD_OPERATOR: 400,
+  WEFT_DATA_BAD_UPDATE: 400,
+  WEFT_DATA_BAD_REGEX: 400,
+  WEFT_DATA_QUERY_TOO_LARGE: 400,
+  WEFT_DATA_BAD_FIELD: 400,
+  WEFT_DATA_BAD_ID: 400,
   // The database cannot answer now; the same request may succeed later (Retry-After).
   WEFT_DATA_UNAVAILABLE: 503,
   WEFT_DATA_BUSY: 503,
@@ -92,6 +108,8 @@ export class ValidationError extends DataError {
 export class DataUnavailableError extends DataError {
   readonly retryAfter: number
   readonly headers: Record<string, string>
+  /** Its message names no host or driver detail: an HTTP answer may show it. */
+  readonly expose = true
 
   constructor(message: string, options: { code?: DataErrorCode; retryAfter?: number; cause?: unknown } = {}) {
     super(options.code ?? 'WEFT_DATA_UNAVAILABLE', message)
