@@ -1,6 +1,6 @@
 // One collection of the SQLite store: a table `_id TEXT PRIMARY KEY, doc TEXT` (JSON),
-// finds through the SQL pushdown (exact plans straight from SQL, superset plans finished
-// in JavaScript), writes as read-modify-write inside the store's write lock.
+// its indexes, and writes as read-modify-write inside the store's write lock. Reads are
+// in sqlite-reads.ts.
 
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
@@ -21,40 +21,12 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
-import { explainFind } from './sql-explain.js'
-import {
-  addIndexDirection,
-  type ExactPlan,
-  exactQuery,
-  finishInMemory,
-  finishPartialSort,
-  indexDirection,
-  keyColumns,
-  type OrderedRow,
-  orderTies,
-  type PlanTarget,
-  partialBoundary,
-  partialQuery,
-  pinnedId,
-  planFind,
-  project,
-  rowCheckedCount,
-  rowCheckedQuery,
-  rowKeys,
-  supersetPlan,
-  tieBoundary,
-} from './sql-find.js'
-import {
-  arrayIndexName,
-  arrayIndexStep,
-  type IndexCatalog,
-  indexName,
-  indexPaths,
-  uniqueKey,
-} from './sql-indexes.js'
+import { pinnedId } from './sql-find.js'
+import { arrayIndexName, indexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
-import type { Row, SqliteConnection } from './sqlite-driver.js'
+import type { SqliteConnection } from './sqlite-driver.js'
+import { SqliteReads } from './sqlite-reads.js'
 
 /** What a collection needs from its store (see sqlite.ts). */
 export interface SqliteHost {
@@ -74,18 +46,13 @@ interface Change {
   /** `after` as JSON text, when already made. */
   body?: string
 }
-interface SqliteRow extends OrderedRow {
-  body?: string
-  /** Decoded once, when JavaScript must look inside (a partial sort). */
-  doc?: StoredDocument
-}
-
 export class SqliteCollection implements StoreCollection {
   readonly hub = new WatchHub()
   readonly #store: SqliteHost
   readonly #name: string
   readonly #table: string
   #tableReady = false
+  readonly #reads: SqliteReads
 
   constructor(store: SqliteHost, name: string) {
     if (name === '' || name.includes('\0') || name.startsWith('sqlite_')) {
@@ -96,10 +63,8 @@ export class SqliteCollection implements StoreCollection {
     this.#store = store
     this.#name = name
     this.#table = quoteIdentifier(name)
+    this.#reads = new SqliteReads(store, name, this.#table)
   }
-
-  /** What the indexes offer the planner, read from the schema (null: read it again). */
-  #indexes: IndexCatalog | null = null
 
   forgetTable(): void {
     this.#tableReady = false
@@ -127,32 +92,21 @@ export class SqliteCollection implements StoreCollection {
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
     return lazyResults(() => {
       const wait = this.#ready()
-      if (!wait) return Promise.resolve(this.#findNow(filter, options))
-      return wait.then(() => this.#findNow(filter, options))
+      if (!wait) return Promise.resolve(this.#reads.find(filter, options))
+      return wait.then(() => this.#reads.find(filter, options))
     })
   }
 
   async count(filter: Filter): Promise<number> {
     await this.#ready()
-    const plan = planFind(filter, {}, sqliteDialect, this.#target())
-    if (plan.kind === 'exact' && plan.rowCheck) {
-      const params: unknown[] = []
-      const [row] = this.#db.statement(rowCheckedCount(plan, this.#table, params)).all(params)
-      if (!row.bad) return Number(row.n)
-    } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
-      const row = this.#db
-        .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
-        .all(plan.params)
-      return Number(row[0].n)
-    }
-    return this.#findNow(filter, {}).length
+    return this.#reads.count(filter)
   }
 
   async distinct(field: string, filter: Filter): Promise<unknown[]> {
     await this.#ready()
     const values: unknown[] = []
     const segments = field.split('.')
-    for (const doc of this.#findNow(filter, {})) {
+    for (const doc of this.#reads.find(filter, {})) {
       for (const value of valuesAtPath(doc, segments)) {
         if (value !== undefined && !values.some((seen) => valuesEqual(seen, value))) values.push(value)
       }
@@ -185,7 +139,7 @@ export class SqliteCollection implements StoreCollection {
     await this.#ready()
     const name = indexName(spec)
     const paths = indexPaths(spec)
-    this.#indexes = null
+    this.#reads.forgetIndexes()
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     const columns = paths.map((path, i) => {
       const segments = sqlPath(path)!
@@ -227,20 +181,7 @@ export class SqliteCollection implements StoreCollection {
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
     await this.#ready()
-    const layout = { dialect: sqliteDialect, target: this.#target(), directions: this.#catalog().directions }
-    const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' })
-    const detail = this.#db
-      .statement(`EXPLAIN QUERY PLAN ${found.sql}`)
-      .all(found.params ?? [])
-      .map((row) => String(row.detail))
-    const indexes = new Set<string>()
-    for (const line of detail) {
-      const index = /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1]
-      if (index) indexes.add(index.replaceAll('"', ''))
-    }
-    const table = this.#name.replaceAll('"', '""')
-    const fullScan = detail.some((line) => line === `SCAN ${table}` || line === `SCAN "${table}"`)
-    return { store: 'sqlite', ...found, indexes: [...indexes], fullScan, detail }
+    return this.#reads.explain(filter, options)
   }
 
   get #db(): SqliteConnection {
@@ -268,148 +209,6 @@ export class SqliteCollection implements StoreCollection {
     } catch (error) {
       throw this.#duplicateKey(error, doc)
     }
-  }
-
-  #findNow(filter: Filter, options: FindOptions): StoredDocument[] {
-    const plan = planFind(filter, options, sqliteDialect, this.#target())
-    const exact = plan.kind === 'exact' ? this.#findExact(plan) : null
-    if (exact) return project(exact, options)
-    const superset = supersetPlan(filter, sqliteDialect)
-    const sql = `SELECT doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`
-    const docs = this.#db
-      .statement(sql)
-      .all(superset.params)
-      .map((row) => decodeDoc(row.doc as string))
-    return finishInMemory(docs, filter, options)
-  }
-
-  /** The exact plan's documents, or null when the array check found an array. */
-  #findExact(plan: ExactPlan): StoredDocument[] | null {
-    if (plan.rowCheck) return this.#findRowChecked(plan)
-    if (plan.partialSort) return this.#findPartial(plan)
-    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
-    const page = pageClause(query.limit, query.offset)
-    // The array check rides in the WHERE clause as uncorrelated EXISTS, which SQLite runs
-    // once per statement (free, where a UNION ALL in front of the query doubled its cost
-    // and a column cost more with every row). Rows back mean no array; no rows ask the
-    // check on its own.
-    const params = [...plan.params]
-    const where =
-      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
-    if (!query.reversedTies) {
-      // SQL's order is the final one (keys, then rowid): no key columns to read back.
-      const sql = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
-      const rows = this.#db.statement(sql).all(params)
-      if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-      const docs = new Array<StoredDocument>(rows.length)
-      for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
-      return docs
-    }
-    // Reversed ties: the first pass reads keys and rowids only (from the index); the
-    // documents are read once the rows that stay are known.
-    const keys = keyColumns(plan, sqliteDialect)
-    const rows = this.#readRows(
-      `SELECT rowid AS r${keys} FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`,
-      params,
-      plan,
-    )
-    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-    const from = `${keys} FROM ${this.#table} WHERE ${plan.where}`
-    const edge = tieBoundary(rows, query.limit)
-    let boundary = null
-    if (edge) {
-      const params = [...plan.params]
-      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, edge.values[i], params))
-      const sql = `SELECT rowid AS r, doc${from} AND ${equal.join(' AND ')} ORDER BY rowid${pageClause(edge.count, 0)}`
-      boundary = { values: edge.values, rows: this.#readRows(sql, params, plan) }
-    }
-    const kept = orderTies(rows, plan, query, boundary)
-    const missing = kept.filter((row) => row.body === undefined).map((row) => row.order)
-    if (missing.length > 0) {
-      const sql = `SELECT rowid AS r, doc FROM ${this.#table} WHERE rowid IN (${missing.map(() => '?').join(', ')})`
-      const bodies = new Map(
-        this.#db
-          .statement(sql)
-          .all(missing)
-          .map((row) => [row.r as number, row.doc as string]),
-      )
-      for (const row of kept) row.body ??= bodies.get(row.order)
-    }
-    return kept.map((row) => decodeDoc(row.body!))
-  }
-
-  /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
-  #findRowChecked(plan: ExactPlan): StoredDocument[] | null {
-    const params: unknown[] = []
-    const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
-    const raw = this.#db.statement(sql).all(params)
-    if (raw.some((row) => row.bad)) return null
-    const rows = toSqliteRows(raw, plan)
-    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
-    if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
-    return finishPartialSort(rows, plan, docOf, null).map(docOf)
-  }
-
-  /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
-  #findPartial(plan: ExactPlan): StoredDocument[] | null {
-    const params = [...plan.params]
-    const where =
-      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
-    const { orderBy, window } = partialQuery(plan, sqliteDialect, 'rowid')
-    const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
-    const rows = this.#readRows(
-      `${from} WHERE ${where} ORDER BY ${orderBy}${pageClause(window, 0)}`,
-      params,
-      plan,
-    )
-    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-    const values = partialBoundary(rows, plan)
-    let boundary = null
-    if (values) {
-      const more = [...plan.params]
-      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], more))
-      boundary = {
-        values,
-        rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, more, plan),
-      }
-    }
-    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
-    return finishPartialSort(rows, plan, docOf, boundary).map(docOf)
-  }
-
-  #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
-    return toSqliteRows(this.#db.statement(sql).all(params), plan)
-  }
-
-  /** What the indexes offer, read from the catalog once: sort directions, array indexes. */
-  #catalog(): IndexCatalog {
-    if (this.#indexes) return this.#indexes
-    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
-    const sql =
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
-    for (const row of this.#db.statement(sql).all([this.#name])) {
-      const arrayStep = arrayIndexStep(this.#name, String(row.name))
-      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
-      else
-        addIndexDirection(
-          catalog.directions,
-          /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)),
-          '.',
-        )
-    }
-    this.#indexes = catalog
-    return catalog
-  }
-
-  #target(): PlanTarget {
-    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed }
-  }
-
-  #hasArrays(plan: ExactPlan): boolean {
-    if (plan.arrayCheck === null) return false
-    const params: unknown[] = []
-    const sql = `SELECT ${plan.arrayCheck(params)} AS found`
-    return Boolean(this.#db.statement(sql).all(params)[0].found)
   }
 
   async #update(
@@ -455,7 +254,7 @@ export class SqliteCollection implements StoreCollection {
       const same = body === text || valuesEqual(before, after)
       return { matched: 1, changes: same ? [] : [{ before, after, body }] }
     }
-    const targets = this.#findNow(filter, limit ? { limit } : {})
+    const targets = this.#reads.find(filter, limit ? { limit } : {})
     const changes: Change[] = []
     for (const before of targets) {
       const after = change(before)
@@ -493,7 +292,7 @@ export class SqliteCollection implements StoreCollection {
     await this.#ready()
     const remove = this.#db.statement(`DELETE FROM ${this.#table} WHERE _id = ?`)
     return this.#store.writeSync((events) => {
-      const targets = this.#findNow(filter, limit ? { limit } : {})
+      const targets = this.#reads.find(filter, limit ? { limit } : {})
       for (const doc of targets) {
         remove.run([encodeId(doc._id)])
         events.push(() => this.hub.publish({ type: 'delete', collection: this.#name, id: doc._id }, doc))
@@ -519,22 +318,6 @@ export class SqliteCollection implements StoreCollection {
     const sql = String(rows[0]?.sql ?? '')
     return [...sql.matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)].map((match) => match[1])
   }
-}
-
-function toSqliteRows(rows: Row[], plan: ExactPlan): SqliteRow[] {
-  const out = new Array<SqliteRow>(rows.length)
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]
-    out[i] = { order: row.r as number, keys: rowKeys(row, plan), body: row.doc as string | undefined }
-  }
-  return out
-}
-
-// LIMIT and OFFSET go into the SQL text as integers: bound as parameters they cost SQLite
-// several microseconds per query (better-sqlite3 binds numbers as REAL).
-function pageClause(limit: number | null, offset: number): string {
-  const int = (n: number) => (Number.isSafeInteger(n) && n >= 0 ? n : 0)
-  return `${limit === null ? (offset > 0 ? ' LIMIT -1' : '') : ` LIMIT ${int(limit)}`}${offset > 0 ? ` OFFSET ${int(offset)}` : ''}`
 }
 
 function quoteIdentifier(name: string): string {
