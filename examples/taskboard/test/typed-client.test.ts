@@ -40,7 +40,7 @@ describe('the taskboard through weftjs/client', () => {
 
   test('serves its OpenAPI document with the module routes, and the reference page', async () => {
     const document = await (await fetch(`${server.url}/openapi.json`)).json()
-    assert.deepEqual(Object.keys(document.paths).sort(), ['/', '/api/stats', '/api/tasks', '/api/tasks/{id}'])
+    for (const path of ['/api/stats', '/api/tasks', '/api/tasks/{id}']) assert.ok(document.paths[path], path)
     assert.ok(document.paths['/api/tasks'].post.requestBody)
     const page = await fetch(`${server.url}/docs`)
     assert.equal(page.status, 200)
