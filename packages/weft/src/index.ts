@@ -22,6 +22,7 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
+export type { InputLocation, ValidationIssue } from './http/validate.js'
 export type {
   JsonSchema,
   JsonSchemaConverter,
@@ -30,5 +31,4 @@ export type {
   SchemaSide,
 } from './schema/openapi.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
-export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'

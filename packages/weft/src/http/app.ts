@@ -3,7 +3,7 @@ import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../sche
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { clientErrorStatus, HttpError, toProblem } from './errors.js'
+import { errorStatus, HttpError, toProblem } from './errors.js'
 import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
@@ -20,7 +20,11 @@ export interface WeftOptions {
   limits?: Partial<Limits>
   /** pino or anything of its shape; `false` logs nothing. Default: JSON lines on stderr. */
   logger?: Logger | false
-  /** Error answers carry messages and stacks. Default: on unless NODE_ENV is 'production'. */
+  /**
+   * Development: error answers carry messages and stacks, responses are checked against
+   * their schemas. Default: off, unless NODE_ENV is 'development' (asked for explicitly:
+   * an app started without NODE_ENV, as in most containers and on Deno and Bun, hides them).
+   */
   dev?: boolean
   /** Check answers against routes' `response` schemas. Default: on in development only. */
   validateResponses?: boolean
@@ -114,7 +118,7 @@ export class Weft<Routes extends RouteType = any> {
   constructor(options: WeftOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger)
-    this.dev = options.dev ?? !isProduction()
+    this.dev = options.dev ?? isDevelopment()
     this.validateResponses = options.validateResponses ?? this.dev
     const on =
       (method: string) =>
@@ -149,7 +153,7 @@ export class Weft<Routes extends RouteType = any> {
   private resolve<T>(key: Key<T>): T {
     if (!this.container) {
       throw new Error(
-        'WEFT_DI_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
+        'WEFT_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
     return this.container.get(key)
@@ -324,7 +328,7 @@ export class Weft<Routes extends RouteType = any> {
   /** Answers with the error response for `error`; adapters use it for errors found before routing. */
   answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
     ctx.error = error
-    const status = error instanceof HttpError ? error.status : (clientErrorStatus(error) ?? 500)
+    const status = errorStatus(error)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
     if (this.errorHandler) {
@@ -374,13 +378,13 @@ function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {
   return (ctx, next) => (coversPath(prefix, ctx.path) ? middleware(ctx, next) : next())
 }
 
-function isProduction(): boolean {
+function isDevelopment(): boolean {
   try {
     return (
-      (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'production'
+      (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'development'
     )
   } catch {
     // Deno without --allow-env throws here: assume production, the safer side.
-    return true
+    return false
   }
 }

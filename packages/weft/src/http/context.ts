@@ -53,7 +53,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   get<T>(key: Key<T>): T {
     if (this.injector === undefined) {
       throw new Error(
-        'WEFT_DI_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
+        'WEFT_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
     return this.injector.get(key)

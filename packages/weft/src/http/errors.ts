@@ -1,3 +1,5 @@
+import { defaultCode, ERROR_CODES } from '../shared/error-codes.js'
+
 /** Members an error answer may add to its RFC 9457 problem document. */
 export interface ProblemExtras {
   type?: string
@@ -63,8 +65,9 @@ export class HttpError extends Error {
     this.headers = init.headers ?? {}
   }
 
-  get code(): string | undefined {
-    return this.extras.code
+  /** The `code` of the answer: the one given, else the default of the status (`WEFT_NOT_FOUND`...). */
+  get code(): string {
+    return this.extras.code ?? defaultCode(this.status)
   }
 }
 
@@ -77,41 +80,55 @@ export interface ProblemDocument {
 }
 
 /**
- * The problem document for any thrown value. Only HttpErrors say what went wrong in
- * production: anything else is a bug whose message may hold secrets, so it is hidden
- * unless `expose` (development) is on.
+ * The problem document for any thrown value; it always carries a `code`. Only HttpErrors
+ * and client (4xx) errors say what went wrong: anything else is a bug whose message may
+ * hold secrets, so it is hidden unless `expose` (development) is on.
  */
 export function toProblem(error: unknown, expose: boolean): ProblemDocument {
   if (error instanceof HttpError) {
-    const { type, title, ...rest } = error.extras
+    const { type, title, code, ...rest } = error.extras
     const problem: ProblemDocument = {
       type: type ?? 'about:blank',
       title: title ?? statusTitle(error.status),
       status: error.status,
+      code: code ?? defaultCode(error.status),
       detail: error.message,
       ...rest,
     }
     if (expose && error.status >= 500 && error.stack) problem.stack = error.stack.split('\n')
     return problem
   }
-  const clientStatus = clientErrorStatus(error)
-  if (clientStatus) {
-    const { message, code } = error as { message?: unknown; code?: unknown }
-    const problem: ProblemDocument = {
-      type: 'about:blank',
-      title: statusTitle(clientStatus),
-      status: clientStatus,
-    }
-    if (typeof message === 'string') problem.detail = message
-    if (typeof code === 'string') problem.code = code
-    return problem
+  const status = errorStatus(error)
+  const problem: ProblemDocument = {
+    type: 'about:blank',
+    title: statusTitle(status),
+    status,
+    code: ownCode(error) ?? defaultCode(status),
   }
-  const problem: ProblemDocument = { type: 'about:blank', title: statusTitle(500), status: 500 }
-  if (expose) {
-    problem.detail = error instanceof Error ? error.message : String(error)
-    if (error instanceof Error && error.stack) problem.stack = error.stack.split('\n')
-  }
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error
+  if (expose) problem.detail = typeof message === 'string' ? message : String(error)
+  else if (status < 500 && typeof message === 'string') problem.detail = message
+  if (expose && error instanceof Error && error.stack) problem.stack = error.stack.split('\n')
   return problem
+}
+
+/**
+ * The status any thrown value answers with: an HttpError's own; a WEFT_* code's from the
+ * registry (how data and DI errors map to HTTP without importing it); a 4xx another
+ * library declares; else 500.
+ */
+export function errorStatus(error: unknown): number {
+  if (error instanceof HttpError) return error.status
+  const code = ownCode(error)
+  const registered = code && (ERROR_CODES as Record<string, { status: number | null }>)[code]?.status
+  return registered || (clientErrorStatus(error) ?? 500)
+}
+
+/** The string `code` an error carries, if any. */
+function ownCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  return typeof code === 'string' ? code : undefined
 }
 
 /**

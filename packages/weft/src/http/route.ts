@@ -1,10 +1,10 @@
 import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
-import { issuePath, validateInput } from '../schema/validate.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
 import { setResult } from './response.js'
 import type { BodyKind, RouteOptions } from './types.js'
+import { issuePath, validateInput } from './validate.js'
 
 /** A handler or middleware as the app stores it, before types are erased. */
 export type AnyHandler = Middleware<Context<any>>

@@ -1,5 +1,5 @@
-import { HttpError } from '../http/errors.js'
-import type { StandardSchemaV1 } from './standard.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
+import { HttpError } from './errors.js'
 
 /** Where a validated value came from; named in each listed issue. */
 export type InputLocation = 'params' | 'query' | 'body' | 'headers'
