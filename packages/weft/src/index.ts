@@ -1,3 +1,6 @@
+// The package entry: the core, and the Fetch adapter that gives every app `fetch` and `request`.
+import './adapters/fetch/install.js'
+
 export {
   type ErrorHandler,
   type Handler,

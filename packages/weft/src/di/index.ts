@@ -21,9 +21,8 @@ export type {
   FactoryProvider,
   Injectable,
   Provider,
-  Scope,
   ValueProvider,
 } from './provider.js'
 export { type InjectOptions, inject } from './resolver.js'
-export type { Class, Key, Override } from './seam.js'
 export { Token, token } from './token.js'
+export type { Class, Key, Override, Scope } from './types.js'

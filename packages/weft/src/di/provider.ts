@@ -1,11 +1,7 @@
 // Providers as users write them, and the Binding each becomes inside the container.
 import { DiError } from './errors.js'
-import type { ModuleNode } from './graph.js'
-import type { Key } from './seam.js'
 import { isKey, keyName } from './token.js'
-
-/** singleton: one per app (default); request: one per request; transient: one per injection. */
-export type Scope = 'singleton' | 'request' | 'transient'
+import { type Binding, type Key, type ModuleNode, type Scope, State } from './types.js'
 
 /** A class the container can build: no constructor parameters, it calls `inject()` instead. */
 export type Injectable<T = unknown> = new () => T
@@ -37,29 +33,6 @@ export interface ExistingProvider<T = any> extends Multi {
 }
 
 export type Provider = Injectable<any> | ClassProvider | ValueProvider | FactoryProvider | ExistingProvider
-
-/** Where a singleton is in its life: a plain number, compared on every `ctx.get()`. */
-export const State = { Unbuilt: 0, Building: 1, Pending: 2, Built: 3 } as const
-export type State = (typeof State)[keyof typeof State]
-
-/** A provider inside the container: how to build it, and (for singletons) its value. */
-export interface Binding {
-  readonly key: Key<any>
-  readonly name: string
-  readonly owner: ModuleNode
-  scope: Scope
-  /** Builds a new value; the resolver runs it inside an injection context. */
-  build: () => unknown
-  /** Keys declared up front (a factory's `inject`), checked for cycles before anything is built. */
-  readonly deps: readonly Key<any>[]
-  /** Whether the container owns the value and so runs its lifecycle hooks. */
-  owned: boolean
-  /** For a multi key: the bindings whose values make up the array. */
-  parts: Binding[] | null
-  state: State
-  value: unknown
-  pending: Promise<void> | null
-}
 
 const classScopes = new WeakMap<Function, Scope>()
 

@@ -1,28 +1,8 @@
 // Resolution: finds a key's binding in a module's view and builds it in its scope, with
 // an injection context set while it is built, so `inject()` knows who is asking.
 import { DiError, formatChain } from './errors.js'
-import type { Owned, View } from './graph.js'
-import { type Binding, State } from './provider.js'
-import type { Key } from './seam.js'
 import { keyName } from './token.js'
-
-/** Who is being built, in which module, for which request: one link of the chain. */
-export interface Frame {
-  /** null for the first link: `ctx.get()`, `app.get()` or the start-up. */
-  readonly binding: Binding | null
-  readonly view: View
-  /** Where this request's instances live; null outside a request (and for singletons). */
-  readonly request: RequestStore | null
-  readonly parent: Frame | null
-}
-
-/** A request's instances, and everything owned it built, in order, for disposal. */
-export interface RequestStore {
-  readonly instances: Map<Binding, unknown>
-  readonly owned: Owned[]
-  /** The request's Context, for `inject(CONTEXT)`. */
-  readonly ctx: object
-}
+import { type Binding, type Frame, type Key, type RequestStore, State } from './types.js'
 
 let current: Frame | null = null
 

@@ -1,17 +1,16 @@
-import { type AppContainer, BOOTSTRAP, type Key, type ModuleLike, type Override } from '../di/seam.js'
 import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
 import { errorStatus, HttpError, toProblem } from './errors.js'
-import { FetchContext } from './fetch-context.js'
-import { DEFAULT_LIMITS, type Limits } from './limits.js'
+import { DEFAULT_LIMITS, headLimitError, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
-import { setBody, setResult, toWebResponse } from './response.js'
+import { setBody, setResult } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
 import { ANY_METHOD, Router } from './router.js'
+import { BOOTSTRAP, type Key, type ModuleLike, type Override, type ScopeHook } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
 import { answerUnmatched } from './unmatched.js'
 
@@ -110,8 +109,10 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
-  /** The modules' container (weftjs/di), or null for an app without modules. */
-  private readonly container: AppContainer | null
+  /** The per-request scope hook (weftjs/di plugs in here), or null for an app without modules. */
+  private readonly scopeHook: ScopeHook | null
+  /** False until the scope hook has started: the first requests wait for it, once. */
+  private started: boolean
   private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
     null
 
@@ -137,26 +138,43 @@ export class Weft<Routes extends RouteType = any> {
     this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
     this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
     const modules = options.modules ?? []
-    this.container = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
+    this.scopeHook = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
+    this.started = this.scopeHook === null
+    for (const extend of extensions) extend(this)
   }
 
-  /** Resolves once the modules have started (singletons built, `onInit` run); `serve()` awaits it. */
+  /**
+   * Adds members to every app made from now on. The package entry ('weftjs') gives each
+   * app the Fetch adapter's `fetch` and `request` this way: runtimes look for `fetch` as
+   * an own property of a default export, and the core knows only `handle(ctx)`.
+   */
+  static extend(extension: (app: Weft<any>) => void): void {
+    extensions.push(extension)
+  }
+
+  /**
+   * Resolves once the modules have started (singletons built, `onInit` run). `serve()`
+   * awaits it; under `export default app` the first request does.
+   */
   ready(): Promise<void> {
-    return this.container ? this.container.ready() : Promise.resolve()
+    if (!this.scopeHook) return Promise.resolve()
+    return this.scopeHook.ready().then(() => {
+      this.started = true
+    })
   }
 
   /** Runs the modules' `onDestroy` hooks in reverse start order; `server.close()` calls it. */
   close(): Promise<void> {
-    return this.container ? this.container.close() : Promise.resolve()
+    return this.scopeHook ? this.scopeHook.close() : Promise.resolve()
   }
 
   private resolve<T>(key: Key<T>): T {
-    if (!this.container) {
+    if (!this.scopeHook) {
       throw new Error(
         'WEFT_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
-    return this.container.get(key)
+    return this.scopeHook.get(key)
   }
 
   /**
@@ -220,41 +238,44 @@ export class Weft<Routes extends RouteType = any> {
     return this
   }
 
-  /** Answers a Web Request: what `export default app`, `deno serve` and Bun call. */
-  fetch = (request: Request): Promise<Response> => {
-    const response = this.dispatch(request)
-    return response instanceof Promise ? response : Promise.resolve(response)
-  }
-
   /**
-   * Answers a Web Request, synchronously when the route ran synchronously: Deno.serve and
-   * Bun.serve take a Response as it is, which saves such a request a promise and a tick.
+   * Where Bun's default-export server (`bun app.ts` with `export default app`) listens:
+   * 127.0.0.1 unless set. `serve()` takes its own `hostname` option; `deno serve`, its `--host`.
    */
-  dispatch(request: Request): Response | Promise<Response> {
-    const ctx = new FetchContext(request, this.limits.bodySize)
-    const head = request.method === 'HEAD'
-    const pending = this.handle(ctx)
-    return pending ? pending.then(() => respond(ctx, head)) : respond(ctx, head)
-  }
+  declare hostname: string
+
+  /** Answers a Web Request: what `export default app`, `deno serve` and Bun call (adapters/fetch). */
+  declare readonly fetch: (request: Request) => Promise<Response>
 
   /**
-   * Sends a request through the app in-process, no socket: for tests.
+   * Sends a request through the app in-process, no socket: for tests (adapters/fetch).
    * @example const res = await app.request('/users/1')
    */
-  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const request = input instanceof Request ? input : new Request(new URL(input, 'http://localhost'), init)
-    return this.container ? this.ready().then(() => this.fetch(request)) : this.fetch(request)
-  }
+  declare request: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
   /**
-   * Runs the request in `ctx` through the matching route and leaves the response in
-   * `ctx.res`. Adapters call it; it never throws or rejects.
+   * The request lifecycle, from "request arrived" to "response decided": waits for
+   * start-up (the first requests only), enters the request's scope, checks the head
+   * limits, routes, runs the route's chain and answers any error, leaving the answer in
+   * `ctx.res`. Adapters translate the request in before and the response out after (then
+   * call `ctx.finish()`); it never throws or rejects. Synchronous when the route is.
    */
   handle(ctx: Context<any>): void | Promise<void> {
+    if (!this.started) {
+      return this.ready().then(
+        () => this.handle(ctx),
+        (error) => this.answerError(ctx, error),
+      )
+    }
     const compiled = this.compiled ?? this.compile()
-    if (this.container) ctx.injector = this.container.enter(ctx)
+    if (this.scopeHook) ctx.scope = this.scopeHook.enter(ctx)
     let route: CompiledRoute | undefined
     try {
+      const head = ctx.head()
+      if (head) {
+        const refused = headLimitError(head, this.limits)
+        if (refused) return this.answerError(ctx, refused)
+      }
       const path = checkPath(ctx.path)
       const match = compiled.router.find(ctx.method, path)
       if (match) {
@@ -325,8 +346,8 @@ export class Weft<Routes extends RouteType = any> {
     return routes
   }
 
-  /** Answers with the error response for `error`; adapters use it for errors found before routing. */
-  answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
+  /** Answers with the error response for `error`: the app's onError, else problem+json. */
+  private answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
     ctx.error = error
     const status = errorStatus(error)
     if (status >= 500)
@@ -360,16 +381,11 @@ export class Weft<Routes extends RouteType = any> {
   }
 }
 
+const extensions: ((app: Weft<any>) => void)[] = []
+
 /** Creates an app. */
 export function weft(options?: WeftOptions): Weft<never> {
   return new Weft(options)
-}
-
-/** The Web Response for `ctx`; the request's DI scope (weftjs/di) ends once it is built. */
-function respond(ctx: Context<any>, head: boolean): Response {
-  const response = toWebResponse(ctx.res, head)
-  ctx.injector?.end()
-  return response
 }
 
 function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {

@@ -1,14 +1,19 @@
-import type { Key, RequestInjector } from '../di/seam.js'
 import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
+import type { Key, RequestScope } from './scope.js'
 import type { BodyKind, Input } from './types.js'
 
 /** Header values may not hold CR, LF or NUL: that is how responses get split. */
 const UNSAFE_HEADER_VALUE = /[\r\n\0]/
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+export interface HeadMeasure {
+  count: number
+  size: number
+}
 
 /**
  * Everything a middleware or handler gets: the request, typed from the route, and the
@@ -25,8 +30,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   readonly res = new ResponseState()
   /** Largest body `parseBody()` reads; the route's limit, else the app's. */
   bodyLimit: number
-  /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
-  injector: RequestInjector | undefined = undefined
+  /** This request's scope, entered by the app's scope hook (weftjs/di): what `ctx.get()` resolves from. */
+  scope: RequestScope | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
@@ -51,13 +56,25 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
    * request-scoped one. @example const users = ctx.get(UserService)
    */
   get<T>(key: Key<T>): T {
-    if (this.injector === undefined) {
+    if (this.scope === undefined) {
       throw new Error(
         'WEFT_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
-    return this.injector.get(key)
+    return this.scope.get(key)
   }
+
+  /** Adapters call it once, when the response is sent or the client has gone: ends the request's scope. */
+  finish(): void {
+    this.scope?.end()
+  }
+
+  /**
+   * The request head as far as this adapter measures it, for the app's head limits: the
+   * header count and the head's size in bytes (0 for a bound the runtime enforces itself).
+   * null when the runtime enforces both.
+   */
+  abstract head(): HeadMeasure | null
 
   /** Whether the request came over TLS; decides the Secure cookie default. */
   abstract get secure(): boolean
