@@ -26,12 +26,5 @@ export type {
   RouteSchemas,
 } from './http/types.js'
 export type { InputLocation, ValidationIssue } from './http/validate.js'
-export type {
-  JsonSchema,
-  JsonSchemaConverter,
-  OpenApiDocument,
-  OpenApiOptions,
-  SchemaSide,
-} from './schema/openapi.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export { type ServeOptions, type Server, serve } from './serve.js'

@@ -1,4 +1,3 @@
-import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
@@ -290,17 +289,12 @@ export class Weft<Routes extends RouteType = any> {
     if (pending) return pending.catch((error) => this.answerError(ctx, error))
   }
 
-  /** Every route with its full path and options, sub-apps included: what OpenAPI and `weft routes` read. */
+  /**
+   * Every route with its full path and options, sub-apps included: what OpenAPI
+   * (`app.openapi()`, added by weftjs/docs) and `weft routes` read.
+   */
   routeList(): RouteInfo[] {
     return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
-  }
-
-  /**
-   * The OpenAPI 3.1 document for every route not marked `hidden` (see docs/openapi.md).
-   * @example app.get('/openapi.json', () => app.openapi({ info: { title: 'Tasks', version: '1.0.0' } }))
-   */
-  openapi(options: OpenApiOptions): OpenApiDocument {
-    return buildOpenApi(this.routeList(), options)
   }
 
   private compile(): NonNullable<Weft['compiled']> {

@@ -1,10 +1,11 @@
 import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
+import { runSchema, type SchemaResult, summarise } from '../schema/validate.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
 import { setResult } from './response.js'
 import type { BodyKind, RouteOptions } from './types.js'
-import { issuePath, validateInput } from './validate.js'
+import { validateInput } from './validate.js'
 
 /** A handler or middleware as the app stores it, before types are erased. */
 export type AnyHandler = Middleware<Context<any>>
@@ -78,19 +79,18 @@ function compileResponseCheck(
     const schema = byStatus[status]
     if (!schema || value instanceof Response) return
     const data = value === ctx.res ? ctx.res.data : value
-    const result = schema['~standard'].validate(data)
+    const result = runSchema(schema, data)
     if (result instanceof Promise) return result.then((settled) => assertResponse(settled, status))
     assertResponse(result, status)
   }
 }
 
-function assertResponse(result: StandardSchemaV1.Result<unknown>, status: number): void {
+function assertResponse(result: SchemaResult, status: number): void {
   if (!result.issues) return
-  const errors = result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }))
-  const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
+  const summary = summarise(result.issues)
   throw new HttpError(500, `The handler's ${status} answer does not match its response schema: ${summary}`, {
     code: 'WEFT_RESPONSE_VALIDATION',
-    errors,
+    errors: result.issues,
   })
 }
 

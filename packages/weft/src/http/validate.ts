@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { runSchema, type SchemaResult, summarise } from '../schema/validate.js'
 import { HttpError } from './errors.js'
 
 /** Where a validated value came from; named in each listed issue. */
@@ -10,33 +11,23 @@ export interface ValidationIssue {
   message: string
 }
 
-/**
- * Runs a Standard Schema and returns its output, or throws a 422 listing every issue.
- * Stays synchronous when the schema is, so routes without async schemas pay no tick.
- */
+/** Runs a route's input schema and returns its output, or throws a 422 listing every issue. */
 export function validateInput(
   schema: StandardSchemaV1,
   value: unknown,
   location: InputLocation,
 ): unknown | Promise<unknown> {
-  const result = schema['~standard'].validate(value)
-  if (result instanceof Promise) return result.then((settled) => unwrap(settled, location))
-  return unwrap(result, location)
+  const result = runSchema(schema, value)
+  return result instanceof Promise
+    ? result.then((settled) => unwrap(settled, location))
+    : unwrap(result, location)
 }
 
-function unwrap(result: StandardSchemaV1.Result<unknown>, location: InputLocation): unknown {
+function unwrap(result: SchemaResult, location: InputLocation): unknown {
   if (!result.issues) return result.value
-  const errors = result.issues.map((issue) => ({
-    in: location,
-    path: issuePath(issue),
-    message: issue.message,
-  }))
-  const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
-  throw new HttpError(422, `Invalid ${location}: ${summary}`, { code: 'WEFT_VALIDATION', errors })
-}
-
-/** `items.0.title` for a nested issue; '' for the value itself. */
-export function issuePath(issue: StandardSchemaV1.Issue): string {
-  if (!issue.path) return ''
-  return issue.path.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.')
+  const errors: ValidationIssue[] = result.issues.map((issue) => ({ in: location, ...issue }))
+  throw new HttpError(422, `Invalid ${location}: ${summarise(result.issues)}`, {
+    code: 'WEFT_VALIDATION',
+    errors,
+  })
 }

@@ -1,5 +1,6 @@
 import { statusTitle } from '../http/errors.js'
 import type { BodyKind, RouteOptions } from '../http/types.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
 import {
   type JsonSchema,
   type JsonSchemaConverter,
@@ -7,7 +8,6 @@ import {
   type SchemaSide,
   toJsonSchema,
 } from './json-schema.js'
-import type { StandardSchemaV1 } from './standard.js'
 
 export type { JsonSchema, JsonSchemaConverter, SchemaSide } from './json-schema.js'
 
@@ -217,13 +217,11 @@ class OperationBuilder {
       )
     }
     if (!converted) {
-      const hint =
-        vendor === 'valibot'
-          ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weftjs/docs does this by itself)"
-          : 'pass openapi({ jsonSchema: (schema) => ... }) returning its JSON Schema'
-      throw new Error(
-        `WEFT_OPENAPI_NO_JSON_SCHEMA: the ${vendor} schema of ${at} (${name}) has no JSON Schema; ${hint}`,
-      )
+      // A hand-written validator is still a valid route: document it as open, not refuse the document.
+      warnOnce(schema, vendor, at, name)
+      return {
+        description: `Unconstrained here: the ${vendor} schema of ${at} carries no JSON Schema, so the document cannot describe it.`,
+      }
     }
     return this.components.embed(converted, name)
   }
@@ -431,4 +429,19 @@ function addProblemSchemas(components: SchemaComponents): void {
       },
     ],
   }
+}
+
+const warned = new WeakSet<object>()
+
+/** Says once per schema that it is documented as open, and how to describe it. */
+function warnOnce(schema: StandardSchemaV1, vendor: string, at: string, name: string): void {
+  if (warned.has(schema)) return
+  warned.add(schema)
+  const hint =
+    vendor === 'valibot'
+      ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weftjs/docs does this by itself)"
+      : 'pass openapi({ jsonSchema: (schema) => ... }) returning its JSON Schema'
+  console.warn(
+    `WEFT_OPENAPI_NO_JSON_SCHEMA: the ${vendor} schema of ${at} (${name}) has no JSON Schema and is documented as open ({}); ${hint}`,
+  )
 }
