@@ -112,8 +112,12 @@ export class Weft<Routes extends RouteType = any> {
   private readonly scopeHook: ScopeHook | null
   /** False until the scope hook has started: the first requests wait for it, once. */
   private started: boolean
-  private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
-    null
+  private compiled: {
+    router: Router<CompiledRoute>
+    notFound: (ctx: Context<any>, allowed: string[]) => void | Promise<void>
+  } | null = null
+  /** Where a miss leaves the methods the path allows; reused, as `find` runs synchronously. */
+  private readonly missed = new Set<string>()
 
   constructor(options: WeftOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
@@ -268,7 +272,7 @@ export class Weft<Routes extends RouteType = any> {
     }
     const compiled = this.compiled ?? this.compile()
     if (this.scopeHook) ctx.scope = this.scopeHook.enter(ctx)
-    let route: CompiledRoute | undefined
+    let route: CompiledRoute
     try {
       const head = ctx.head()
       if (head) {
@@ -276,16 +280,20 @@ export class Weft<Routes extends RouteType = any> {
         if (refused) return this.answerError(ctx, refused)
       }
       const path = checkPath(ctx.path)
-      const match = compiled.router.find(ctx.method, path)
-      if (match) {
-        route = match.value
-        ctx.params = decodeParams(match.params)
-        ctx.bodyLimit = route.bodyLimit
+      const missed = this.missed
+      if (missed.size > 0) missed.clear()
+      const match = compiled.router.find(ctx.method, path, missed)
+      if (!match) {
+        const pending = compiled.notFound(ctx, [...missed])
+        return pending?.catch((error) => this.answerError(ctx, error))
       }
+      route = match.value
+      ctx.params = decodeParams(match.params)
+      ctx.bodyLimit = route.bodyLimit
     } catch (error) {
       return this.answerError(ctx, error)
     }
-    const pending = route ? route.run(ctx) : compiled.notFound(ctx)
+    const pending = route.run(ctx)
     if (pending) return pending.catch((error) => this.answerError(ctx, error))
   }
 
@@ -310,16 +318,18 @@ export class Weft<Routes extends RouteType = any> {
         compileRoute(middleware, handler, route.options, bodyLimit, onError, this.validateResponses),
       )
     }
-    const chain = compose(this.middleware.map(scopedAtRuntime))
     // Like a handler's error, the 404 becomes a response in place, for middleware to see.
-    const unmatched = (ctx: Context<any>) => {
+    const unmatched = (ctx: Context<any>, allowed: string[]) => {
       try {
-        answerUnmatched(ctx, router)
+        answerUnmatched(ctx, allowed)
       } catch (error) {
         return this.answerError(ctx, error)
       }
     }
-    const notFound = (ctx: Context<any>) => chain(ctx, unmatched)
+    const chain = this.middleware.length > 0 ? compose(this.middleware.map(scopedAtRuntime)) : null
+    const notFound = chain
+      ? (ctx: Context<any>, allowed: string[]) => chain(ctx, (c) => unmatched(c, allowed))
+      : unmatched
     this.compiled = { router, notFound }
     return this.compiled
   }

@@ -39,10 +39,8 @@ export function compileRoute(
   const checkResponse = checkResponses && options.response ? compileResponseCheck(options.response) : null
   const terminal = (ctx: Context<any>): void | Promise<void> => {
     try {
-      if (validate)
-        return validate(ctx)
-          .then(() => callHandler(ctx))
-          .catch((error) => onError(ctx, error))
+      const validated = validate?.(ctx)
+      if (validated) return validated.then(() => callHandler(ctx)).catch((error) => onError(ctx, error))
       return callHandler(ctx)
     } catch (error) {
       return onError(ctx, error)
@@ -94,15 +92,35 @@ function assertResponse(result: SchemaResult, status: number): void {
   })
 }
 
-/** The route's schemas as one async step, or null when it has none. */
-function compileValidation(options: RouteOptions): ((ctx: Context<any>) => Promise<void>) | null {
+/**
+ * The route's schemas as one step, or null when it has none. Synchronous while the schemas
+ * are (params, query, headers); only reading the body, or an async schema, costs a promise.
+ */
+function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void | Promise<void>) | null {
   const { params, query, headers, body } = options
   if (!params && !query && !headers && !body) return null
   const accepts = options.accepts ?? DEFAULT_ACCEPTS
-  return async (ctx) => {
-    if (params) ctx.params = await validateInput(params, ctx.params, 'params')
-    if (query) ctx.query = await validateInput(query, ctx.query, 'query')
-    if (headers) ctx.headers = await validateInput(headers, ctx.headers, 'headers')
-    if (body) ctx.body = await validateInput(body, await ctx.parseBody(accepts), 'body')
+  const readBody = body
+    ? (ctx: Context<any>) =>
+        ctx.parseBody(accepts).then((raw) =>
+          settle(validateInput(body, raw, 'body'), (value) => {
+            ctx.body = value
+          }),
+        )
+    : null
+  return (ctx) => {
+    const steps: (void | Promise<void>)[] = []
+    if (params) steps.push(settle(validateInput(params, ctx.params, 'params'), (v) => (ctx.params = v)))
+    if (query) steps.push(settle(validateInput(query, ctx.query, 'query'), (v) => (ctx.query = v)))
+    if (headers) steps.push(settle(validateInput(headers, ctx.headers, 'headers'), (v) => (ctx.headers = v)))
+    const pending = steps.filter((step) => step instanceof Promise)
+    if (pending.length === 0) return readBody?.(ctx)
+    return Promise.all(pending).then(() => readBody?.(ctx))
   }
+}
+
+/** Hands a value that may still be coming to `use`, without a tick when it is already here. */
+function settle(value: unknown, use: (value: any) => unknown): void | Promise<void> {
+  if (value instanceof Promise) return value.then((settled) => void use(settled))
+  use(value)
 }

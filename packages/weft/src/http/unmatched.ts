@@ -1,11 +1,8 @@
 import type { Context } from './context.js'
 import { routingError } from './errors.js'
-import type { CompiledRoute } from './route.js'
-import type { Router } from './router.js'
 
-/** 405 with `Allow` when another method has the path, an OPTIONS answer, or 404. */
-export function answerUnmatched(ctx: Context<any>, router: Router<CompiledRoute>): void {
-  const allowed = router.allowed(ctx.path)
+/** 405 with `Allow` when another method has the path (`allowed`), an OPTIONS answer, or 404. */
+export function answerUnmatched(ctx: Context<any>, allowed: string[]): void {
   if (allowed.length === 0) {
     throw routingError(404, `No route for ${ctx.method} ${ctx.path}`, { code: 'WEFT_NOT_FOUND' })
   }
