@@ -1,8 +1,8 @@
 import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
-import type { ServeOptions, Server } from '../../serve.js'
 import { dispatch, headCheck } from '../fetch/index.js'
 import { lastResortResponse } from '../last-resort.js'
+import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
