@@ -33,8 +33,7 @@ interface Adapter {
 }
 
 async function loadAdapter(runtime: Runtime): Promise<Adapter> {
-  // Literal specifiers on purpose: bundlers and Deno's module graph can see each adapter,
-  // yet none is evaluated unless its runtime is the one running.
+  // Literal specifiers: the dynamic-import policy, explained once in data/connect.ts.
   if (runtime === 'deno') {
     const { serveDeno, onShutdownSignal } = await import('./adapters/deno/index.js')
     return { serve: serveDeno, onShutdownSignal }
