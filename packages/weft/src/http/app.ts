@@ -283,18 +283,14 @@ export class Weft<Routes extends RouteType = any> {
       const missed = this.missed
       if (missed.size > 0) missed.clear()
       const match = compiled.router.find(ctx.method, path, missed)
-      if (!match) {
-        const pending = compiled.notFound(ctx, [...missed])
-        return pending?.catch((error) => this.answerError(ctx, error))
-      }
+      if (!match) return compiled.notFound(ctx, [...missed])
       route = match.value
       ctx.params = decodeParams(match.params)
       ctx.bodyLimit = route.bodyLimit
     } catch (error) {
       return this.answerError(ctx, error)
     }
-    const pending = route.run(ctx)
-    if (pending) return pending.catch((error) => this.answerError(ctx, error))
+    return route.run(ctx)
   }
 
   /**
@@ -328,7 +324,8 @@ export class Weft<Routes extends RouteType = any> {
     }
     const chain = this.middleware.length > 0 ? compose(this.middleware.map(scopedAtRuntime)) : null
     const notFound = chain
-      ? (ctx: Context<any>, allowed: string[]) => chain(ctx, (c) => unmatched(c, allowed))
+      ? (ctx: Context<any>, allowed: string[]) =>
+          chain(ctx, (c) => unmatched(c, allowed)).catch((error) => this.answerError(ctx, error))
       : unmatched
     this.compiled = { router, notFound }
     return this.compiled

@@ -1,11 +1,12 @@
-import { defaultCode, ERROR_CODES } from '../shared/error-codes.js'
+import { defaultCode, ERROR_CODES, type ErrorCode } from '../shared/error-codes.js'
 
 /** Members an error answer may add to its RFC 9457 problem document. */
 export interface ProblemExtras {
   type?: string
   title?: string
   instance?: string
-  code?: string
+  /** A registered `WEFT_*` code (docs/errors.md) or your own; default: the status's code. */
+  code?: ErrorCode | (string & {})
   [member: string]: unknown
 }
 
