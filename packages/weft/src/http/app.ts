@@ -11,7 +11,7 @@ import type { Prefixed, RouteOf, RouteType } from './route-types.js'
 import { ANY_METHOD, Router } from './router.js'
 import { BOOTSTRAP, type Key, type ModuleLike, type Override, type ScopeHook } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
-import { answerUnmatched } from './unmatched.js'
+import { unmatchedError } from './unmatched.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
@@ -316,11 +316,8 @@ export class Weft<Routes extends RouteType = any> {
     }
     // Like a handler's error, the 404 becomes a response in place, for middleware to see.
     const unmatched = (ctx: Context<any>, allowed: string[]) => {
-      try {
-        answerUnmatched(ctx, allowed)
-      } catch (error) {
-        return this.answerError(ctx, error)
-      }
+      const error = unmatchedError(ctx, allowed)
+      if (error) return this.answerError(ctx, error)
     }
     const chain = this.middleware.length > 0 ? compose(this.middleware.map(scopedAtRuntime)) : null
     const notFound = chain
@@ -373,8 +370,9 @@ export class Weft<Routes extends RouteType = any> {
   private writeProblem(ctx: Context<any>, error: unknown): void {
     const problem = toProblem(error, this.dev)
     const headers = ctx.res.headers
-    delete headers['content-type']
-    delete headers['content-length']
+    // Deleting a key sends the record to V8's slow dictionary mode: only when it is there.
+    if (headers['content-type'] !== undefined) delete headers['content-type']
+    if (headers['content-length'] !== undefined) delete headers['content-length']
     if (error instanceof HttpError)
       for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
     ctx.res.status = problem.status

@@ -87,15 +87,17 @@ export interface ProblemDocument {
  */
 export function toProblem(error: unknown, expose: boolean): ProblemDocument {
   if (error instanceof HttpError) {
-    const { type, title, code, ...rest } = error.extras
+    const { extras, status } = error
     const problem: ProblemDocument = {
-      type: type ?? 'about:blank',
-      title: title ?? statusTitle(error.status),
-      status: error.status,
-      code: code ?? defaultCode(error.status),
+      type: extras.type ?? 'about:blank',
+      title: extras.title ?? statusTitle(status),
+      status,
+      code: extras.code ?? defaultCode(status),
       detail: error.message,
-      ...rest,
     }
+    // A loop, not a rest pattern: this runs for every 404, and most extras hold only a code.
+    for (const key in extras)
+      if (key !== 'type' && key !== 'title' && key !== 'code') problem[key] = extras[key]
     if (expose && error.status >= 500 && error.stack) problem.stack = error.stack.split('\n')
     return problem
   }
@@ -146,14 +148,15 @@ export function clientErrorStatus(error: unknown): number | undefined {
 
 /**
  * An HttpError without a stack trace, for answers the framework gives on every bad
- * request (404, 405): capturing a stack is most of their cost, and it only points here.
+ * request (404, 405): capturing a stack (even an empty one) was most of their cost, and it
+ * would only point here. It is an HttpError and an Error in every other respect.
  */
-export function routingError(...args: ConstructorParameters<typeof HttpError>): HttpError {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return new HttpError(...args)
-  } finally {
-    Error.stackTraceLimit = limit
-  }
+export function routingError(
+  status: number,
+  message: string,
+  extras: ProblemExtras,
+  init: { headers?: Record<string, string> } = {},
+): HttpError {
+  const error = Object.create(HttpError.prototype) as HttpError
+  return Object.assign(error, { name: 'HttpError', message, status, extras, headers: init.headers ?? {} })
 }
