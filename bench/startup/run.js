@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
+import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import {
   holdBenchLock,
@@ -98,12 +99,18 @@ export async function runStartup(argv = process.argv.slice(2)) {
   const versions = PEERS.filter((p) => p.pkg)
     .map((p) => `${p.name} ${packageVersion(p.pkg)}`)
     .join(', ')
+  const [load] = loadavg()
+  const noisy =
+    load > availableParallelism() / 2
+      ? `**Noisy run**: load average ${load.toFixed(2)} on ${availableParallelism()} cores; other work shared the machine, so rerun on a quiet one before drawing conclusions.`
+      : ''
   const body = [
     'Command: `node bench/startup/run.js --write` (or `BENCH_WRITE=1 npm run bench`). The hello-world servers are in `bench/startup/servers/`.',
     '',
     machineLine(),
     `Versions: ${versions}. Medians of ${rounds} interleaved rounds, each a fresh Node process.`,
     '',
+    ...(noisy ? [noisy, ''] : []),
     '| framework | `import()` in a fresh `node` (ms) | spawn to first answered `GET /` (ms) |',
     '| --- | ---: | ---: |',
     ...rows,
