@@ -106,7 +106,7 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
     type: 'about:blank',
     title: statusTitle(status),
     status,
-    code: ownCode(error) ?? defaultCode(status),
+    code: publicCode(error, status),
   }
   const message =
     typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error
@@ -126,6 +126,17 @@ export function errorStatus(error: unknown): number {
   const code = ownCode(error)
   const registered = code && (ERROR_CODES as Record<string, { status: number | null }>)[code]?.status
   return registered || (clientErrorStatus(error) ?? 500)
+}
+
+/**
+ * The code a non-HttpError answers with: a registered WEFT_* code, or the code a client
+ * error (4xx) declares; never a server error's own (an SQLSTATE, ECONNREFUSED): those
+ * describe the inside.
+ */
+function publicCode(error: unknown, status: number): string {
+  const code = ownCode(error)
+  if (code && (code in ERROR_CODES || status < 500)) return code
+  return defaultCode(status)
 }
 
 /** The string `code` an error carries, if any. */

@@ -99,6 +99,16 @@ describe('errors are RFC 9457 problem documents', () => {
     assert.equal(problem.detail, undefined, 'a server error hides its message in production')
   })
 
+  test("a server error's own code (an SQLSTATE, ECONNREFUSED) stays inside: the answer says WEFT_INTERNAL", async () => {
+    const app = weft({ logger: false })
+    app.get('/', () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })
+    })
+    const problem = await (await app.request('/')).json()
+    assert.equal(problem.code, 'WEFT_INTERNAL')
+    assert.doesNotMatch(JSON.stringify(problem), /ECONNREFUSED|10\.0\.0\.5/)
+  })
+
   test('4xx errors are not logged as failures', async () => {
     const { logger, entries } = recordingLogger()
     const app = weft({ logger })
