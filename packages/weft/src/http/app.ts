@@ -272,6 +272,7 @@ export class Weft<Routes extends RouteType = any> {
     }
     const compiled = this.compiled ?? this.compile()
     if (this.scopeHook) ctx.scope = this.scopeHook.enter(ctx)
+    ctx.bodyDepth = this.limits.bodyDepth
     let route: CompiledRoute
     try {
       const head = ctx.head()
@@ -279,7 +280,7 @@ export class Weft<Routes extends RouteType = any> {
         const refused = headLimitError(head, this.limits)
         if (refused) return this.answerError(ctx, refused)
       }
-      const path = checkPath(ctx.path)
+      const path = checkPath(ctx.path, ctx.method)
       const missed = this.missed
       if (missed.size > 0) missed.clear()
       const match = compiled.router.find(ctx.method, path, missed)
@@ -350,6 +351,11 @@ export class Weft<Routes extends RouteType = any> {
     const status = errorStatus(error)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
+    else
+      this.logger.debug?.(
+        { status, code: (error as { code?: unknown }).code, path: ctx.path },
+        'client error',
+      )
     if (this.errorHandler) {
       try {
         const result = this.errorHandler(error, ctx)

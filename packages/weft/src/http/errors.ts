@@ -41,20 +41,25 @@ export function statusTitle(status: number): string {
 }
 
 /**
- * An error that answers with its status and an `application/problem+json` body.
+ * An error that answers with its status and an `application/problem+json` body. A 4xx
+ * message is the answer's `detail`; a 5xx message is shown only in development or with
+ * `expose: true`, as it may describe the server's insides.
  * @example throw new HttpError(404, 'No such user', { code: 'USER_NOT_FOUND' })
+ * @example throw new HttpError(503, 'Down for maintenance', {}, { expose: true })
  */
 export class HttpError extends Error {
   readonly status: number
   readonly extras: ProblemExtras
   /** Headers sent with the answer, such as `Allow` on a 405. */
   readonly headers: Record<string, string>
+  /** Whether the message is sent to the client: always for 4xx, opt-in for 5xx. */
+  readonly expose: boolean
 
   constructor(
     status: number,
     message?: string,
     extras: ProblemExtras = {},
-    init: { headers?: Record<string, string>; cause?: unknown } = {},
+    init: { headers?: Record<string, string>; cause?: unknown; expose?: boolean } = {},
   ) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`WEFT_BAD_STATUS: HttpError takes a 4xx or 5xx status, got ${status}`)
@@ -64,6 +69,7 @@ export class HttpError extends Error {
     this.status = status
     this.extras = extras
     this.headers = init.headers ?? {}
+    this.expose = init.expose ?? status < 500
   }
 
   /** The `code` of the answer: the one given, else the default of the status (`WEFT_NOT_FOUND`...). */
@@ -81,9 +87,10 @@ export interface ProblemDocument {
 }
 
 /**
- * The problem document for any thrown value; it always carries a `code`. Only HttpErrors
- * and client (4xx) errors say what went wrong: anything else is a bug whose message may
- * hold secrets, so it is hidden unless `expose` (development) is on.
+ * The problem document for any thrown value; it always carries a `code`. In production
+ * only 4xx HttpErrors (and 5xx ones made with `expose: true`) and other libraries' client
+ * errors say what went wrong: anything else may describe the server's insides, so its
+ * message is hidden unless `expose` (development) is on.
  */
 export function toProblem(error: unknown, expose: boolean): ProblemDocument {
   if (error instanceof HttpError) {
@@ -93,8 +100,8 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
       title: extras.title ?? statusTitle(status),
       status,
       code: extras.code ?? defaultCode(status),
-      detail: error.message,
     }
+    if (error.expose || expose) problem.detail = error.message
     // A loop, not a rest pattern: this runs for every 404, and most extras hold only a code.
     for (const key in extras)
       if (key !== 'type' && key !== 'title' && key !== 'code') problem[key] = extras[key]
@@ -169,5 +176,12 @@ export function routingError(
   init: { headers?: Record<string, string> } = {},
 ): HttpError {
   const error = Object.create(HttpError.prototype) as HttpError
-  return Object.assign(error, { name: 'HttpError', message, status, extras, headers: init.headers ?? {} })
+  return Object.assign(error, {
+    name: 'HttpError',
+    message,
+    status,
+    extras,
+    headers: init.headers ?? {},
+    expose: true,
+  })
 }

@@ -1,5 +1,6 @@
 import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
 import { runSchema, type SchemaResult, summarise } from '../schema/validate.js'
+import { isUntrusted, untrusted } from '../shared/untrusted.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
@@ -20,7 +21,8 @@ export interface CompiledRoute {
 /** How a route reports a handler's error: turns it into the error response in place. */
 export type ErrorResponder = (ctx: Context<any>, error: unknown) => void | Promise<void>
 
-const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json', 'form']
+/** A body schema takes JSON; a route asks for forms with `accepts: ['form']` (or both). */
+const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json']
 const resolvedNext: Next = () => Promise.resolve()
 
 /**
@@ -129,15 +131,21 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void 
     ? (ctx: Context<any>) =>
         ctx.parseBody(accepts).then((raw) =>
           settle(validateInput(body, raw, 'body'), (value) => {
-            ctx.body = value
+            ctx.body = keepMark(raw, value)
           }),
         )
     : null
   return (ctx) => {
     const steps: (void | Promise<void>)[] = []
     if (params) steps.push(settle(validateInput(params, ctx.params, 'params'), (v) => (ctx.params = v)))
-    if (query) steps.push(settle(validateInput(query, ctx.query, 'query'), (v) => (ctx.query = v)))
-    if (headers) steps.push(settle(validateInput(headers, ctx.headers, 'headers'), (v) => (ctx.headers = v)))
+    if (query) {
+      const input = ctx.query
+      steps.push(settle(validateInput(query, input, 'query'), (v) => (ctx.query = keepMark(input, v))))
+    }
+    if (headers) {
+      const input = ctx.headers
+      steps.push(settle(validateInput(headers, input, 'headers'), (v) => (ctx.headers = keepMark(input, v))))
+    }
     const pending = steps.filter((step) => step instanceof Promise)
     if (pending.length === 0) return readBody?.(ctx)
     return Promise.all(pending).then(() => readBody?.(ctx))
@@ -148,4 +156,12 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void 
 function settle(value: unknown, use: (value: any) => unknown): void | Promise<void> {
   if (value instanceof Promise) return value.then((settled) => void use(settled))
   use(value)
+}
+
+/**
+ * A schema's output is a new object: when the input was marked untrusted (it held a "$"
+ * key), so is the output, or a schema that lets objects through would launder them.
+ */
+function keepMark<T>(input: unknown, output: T): T {
+  return isUntrusted(input) ? untrusted(output) : output
 }

@@ -30,9 +30,12 @@ export const ANY_METHOD = '*'
 export class Router<T> {
   private readonly root = new Node<T>()
   private readonly statics = new Map<string, Map<string, T>>()
+  /** Every method some route answers: what `OPTIONS *` lists. */
+  private readonly methods = new Set<string>()
 
   add(method: string, path: string, value: T): void {
     const pattern = normalizePath(path)
+    this.methods.add(method)
     if (!pattern.includes(':') && !pattern.includes('*')) {
       let byMethod = this.statics.get(pattern)
       if (!byMethod) this.statics.set(pattern, (byMethod = new Map()))
@@ -48,6 +51,12 @@ export class Router<T> {
    * the same walk: a 404 or 405 costs one pass over the tree, not two.
    */
   find(method: string, path: string, allowed?: Set<string>): RouteMatch<T> | null {
+    // `*` (OPTIONS *) and anything else not starting with "/" is no route's path; `*`
+    // allows every method some route answers.
+    if (path.charCodeAt(0) !== 47) {
+      if (path === '*' && allowed) for (const name of this.methods) allowed.add(name)
+      return null
+    }
     const normal = normalizePath(path)
     const byMethod = this.statics.get(normal)
     if (byMethod) {
