@@ -2,7 +2,7 @@ import type { Weft } from '../http/app.js'
 import type { Middleware } from '../http/compose.js'
 import type { Context } from '../http/context.js'
 import { bootstrap } from './container.js'
-import type { Injectable, Provider } from './provider.js'
+import type { Injectable, Provider } from './types.js'
 import { BOOTSTRAP, type Key, type ModuleLike } from './types.js'
 
 export interface ModuleOptions {

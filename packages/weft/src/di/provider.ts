@@ -1,38 +1,15 @@
 // Providers as users write them, and the Binding each becomes inside the container.
 import { DiError } from './errors.js'
 import { isKey, keyName } from './token.js'
-import { type Binding, type Key, type ModuleNode, type Scope, State } from './types.js'
-
-/** A class the container can build: no constructor parameters, it calls `inject()` instead. */
-export type Injectable<T = unknown> = new () => T
-
-interface Multi {
-  /** Contributes one entry to an array: every `multi` provider of the key is collected. */
-  multi?: boolean
-}
-export interface ClassProvider<T = any> extends Multi {
-  provide: Key<T>
-  useClass: Injectable<T>
-  scope?: Scope
-}
-export interface ValueProvider<T = any> extends Multi {
-  provide: Key<T>
-  useValue: T
-}
-export interface FactoryProvider<T = any> extends Multi {
-  provide: Key<T>
-  /** Called with the values of `inject`; may also call `inject()` itself. Async only for singletons. */
-  useFactory: (...deps: any[]) => T | Promise<T>
-  inject?: readonly Key<any>[]
-  scope?: Scope
-}
-export interface ExistingProvider<T = any> extends Multi {
-  provide: Key<T>
-  /** An alias: resolves to whatever provides this key. */
-  useExisting: Key<T>
-}
-
-export type Provider = Injectable<any> | ClassProvider | ValueProvider | FactoryProvider | ExistingProvider
+import {
+  type Binding,
+  type Injectable,
+  type Key,
+  type ModuleNode,
+  type Provider,
+  type Scope,
+  State,
+} from './types.js'
 
 const classScopes = new WeakMap<Function, Scope>()
 

@@ -19,6 +19,39 @@ export type Class<T = unknown> = abstract new (...args: any[]) => T
 /** singleton: one per app (default); request: one per request; transient: one per injection. */
 export type Scope = 'singleton' | 'request' | 'transient'
 
+// Providers as users write them.
+
+/** A class the container can build: no constructor parameters, it calls `inject()` instead. */
+export type Injectable<T = unknown> = new () => T
+
+interface Multi {
+  /** Contributes one entry to an array: every `multi` provider of the key is collected. */
+  multi?: boolean
+}
+export interface ClassProvider<T = any> extends Multi {
+  provide: Key<T>
+  useClass: Injectable<T>
+  scope?: Scope
+}
+export interface ValueProvider<T = any> extends Multi {
+  provide: Key<T>
+  useValue: T
+}
+export interface FactoryProvider<T = any> extends Multi {
+  provide: Key<T>
+  /** Called with the values of `inject`; may also call `inject()` itself. Async only for singletons. */
+  useFactory: (...deps: any[]) => T | Promise<T>
+  inject?: readonly Key<any>[]
+  scope?: Scope
+}
+export interface ExistingProvider<T = any> extends Multi {
+  provide: Key<T>
+  /** An alias: resolves to whatever provides this key. */
+  useExisting: Key<T>
+}
+
+export type Provider = Injectable<any> | ClassProvider | ValueProvider | FactoryProvider | ExistingProvider
+
 /** Where a singleton is in its life: a plain number, compared on every `ctx.get()`. */
 export const State = { Unbuilt: 0, Building: 1, Pending: 2, Built: 3 } as const
 export type State = (typeof State)[keyof typeof State]
