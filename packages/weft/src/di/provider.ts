@@ -1,4 +1,4 @@
-// Providers as users write them, and the Binding each becomes inside the container.
+// How the providers users write (types.ts) become Bindings inside the container.
 import { DiError } from './errors.js'
 import { isKey, keyName } from './token.js'
 import {
