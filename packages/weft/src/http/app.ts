@@ -1,7 +1,7 @@
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { errorStatus, HttpError, toProblem } from './errors.js'
+import { errorHeaders, errorStatus, toProblem } from './errors.js'
 import { DEFAULT_LIMITS, headLimitError, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
@@ -379,8 +379,8 @@ export class Weft<Routes extends RouteType = any> {
     // Deleting a key sends the record to V8's slow dictionary mode: only when it is there.
     if (headers['content-type'] !== undefined) delete headers['content-type']
     if (headers['content-length'] !== undefined) delete headers['content-length']
-    if (error instanceof HttpError)
-      for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
+    const extra = errorHeaders(error)
+    for (const name in extra) headers[name.toLowerCase()] = extra[name]
     ctx.res.status = problem.status
     setBody(ctx.res, JSON.stringify(problem), 'application/problem+json')
   }

@@ -117,15 +117,18 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
   }
   const message =
     typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error
+  // A 5xx message (a 503's: the database is down) is shown only when its error says it is
+  // meant for clients (`expose`, as http-errors marks it), like a 5xx HttpError.
+  const shown = status < 500 || (error as { expose?: unknown } | null)?.expose === true
   if (expose) problem.detail = typeof message === 'string' ? message : String(error)
-  else if (status < 500 && typeof message === 'string') problem.detail = message
+  else if (shown && typeof message === 'string') problem.detail = message
   if (expose && error instanceof Error && error.stack) problem.stack = error.stack.split('\n')
   return problem
 }
 
 /**
  * The status any thrown value answers with: an HttpError's own; a WEFT_* code's from the
- * registry (how data and DI errors map to HTTP without importing it); a 4xx another
+ * registry (how data and DI errors map to HTTP without importing it); a 4xx or 503 another
  * library declares; else 500.
  */
 export function errorStatus(error: unknown): number {
@@ -153,15 +156,27 @@ function ownCode(error: unknown): string | undefined {
 }
 
 /**
- * The 4xx status another library's error declares (`status`, as Koa and http-errors do),
- * or undefined. Only 4xx counts: those messages are meant for the client.
+ * The 4xx or 503 status another library's error declares (`status`, as Koa and
+ * http-errors do), or undefined. Only these count: their messages are meant for the
+ * client (503: a service the request needs is down, such as the database; retry later).
  */
 export function clientErrorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const status = (error as { status?: unknown }).status
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+  return typeof status === 'number' &&
+    Number.isInteger(status) &&
+    ((status >= 400 && status < 500) || status === 503)
     ? status
     : undefined
+}
+
+/** Headers an error asks to answer with: an HttpError's, or `headers` of a library error with a client status (as Koa reads them). */
+export function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof HttpError) return error.headers
+  if (!clientErrorStatus(error)) return {}
+  const headers = (error as { headers?: unknown }).headers
+  if (typeof headers !== 'object' || headers === null) return {}
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => typeof value === 'string'))
 }
 
 /**

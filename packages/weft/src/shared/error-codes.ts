@@ -122,11 +122,26 @@ export const ERROR_CODES = {
   WEFT_DATA_BAD_COLLECTION: { status: null, meaning: 'A collection name cannot be used.' },
   WEFT_DATA_BAD_REGEX: { status: 400, meaning: 'A $regex is malformed or could backtrack without bound.' },
   WEFT_DATA_QUERY_TOO_LARGE: { status: 400, meaning: 'A filter or update is past the depth or size limits.' },
+  WEFT_DATA_UNAVAILABLE: {
+    status: 503,
+    meaning: 'The database cannot answer now (down, restarting, a timeout); retry.',
+  },
+  WEFT_DATA_BUSY: { status: 503, meaning: 'The database is locked by another writer; retry.' },
+  WEFT_DATA_READ_ONLY: { status: 503, meaning: 'The database is read-only; writes cannot succeed now.' },
+  WEFT_DATA_DISK_FULL: { status: 503, meaning: "The database's disk is full; writes cannot succeed now." },
+  WEFT_DATA_NO_EXPLAIN: {
+    status: null,
+    meaning: 'explain() was asked of a store or cursor that cannot explain.',
+  },
   WEFT_DATA_BAD_URL: { status: null, meaning: 'connect() was given a URL it cannot use.' },
   WEFT_DATA_BAD_STORE: { status: null, meaning: 'A store module does not export createStore.' },
   WEFT_DATA_MISSING_DRIVER: { status: null, meaning: 'The database driver package is not installed.' },
   WEFT_DATA_CLOSED: { status: null, meaning: 'The database or store was used after close().' },
   WEFT_DATA_CURSOR_STARTED: { status: null, meaning: 'sort, skip or limit was set after iteration began.' },
+  WEFT_DATA_WATCH_GAP: {
+    status: null,
+    meaning: 'A change feed was cut off longer than the change log keeps; re-read.',
+  },
   WEFT_DATA_WATCH_OVERFLOW: {
     status: null,
     meaning: 'A change-feed reader fell too far behind and was ended.',
