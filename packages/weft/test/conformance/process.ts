@@ -21,11 +21,18 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+/** What a script needs beyond the defaults: environment values, the folders Deno may read. */
+export interface StartOptions {
+  env?: Record<string, string>
+  /** The only folders Deno may read; default this folder. */
+  denoAllowRead?: string[]
+}
+
 /** The arguments that run `script` (relative to this folder) under `runtime`. */
-export function commandFor(runtime: Runtime, script: string): [string, string[]] {
+export function commandFor(runtime: Runtime, script: string, options: StartOptions = {}): [string, string[]] {
   const args = [...(runtime.args ?? [])]
   // Deno gets one readable directory, the app's own, and nothing else.
-  if (runtime.name === 'deno') args.push(`--allow-read=${here}`)
+  if (runtime.name === 'deno') args.push(`--allow-read=${(options.denoAllowRead ?? [here]).join(',')}`)
   return [runtime.bin!, [...args, join(here, script)]]
 }
 
@@ -34,11 +41,12 @@ export function startServer(
   runtime: Runtime,
   script = 'main.ts',
   timeoutMs = 30_000,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const [command, args] = commandFor(runtime, script)
+  const [command, args] = commandFor(runtime, script, options)
   const child = spawn(command, args, {
     cwd: packageDir,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', NO_COLOR: '1' },
+    env: { ...process.env, PORT: '0', NODE_ENV: 'production', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

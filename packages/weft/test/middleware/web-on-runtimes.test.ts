@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { Case, Target } from '../conformance/client.ts'
+import { type RunningServer, startServer } from '../conformance/process.ts'
+import { findRuntimes } from '../runtimes/runtimes.mjs'
+import { staticCases } from './static-cases.ts'
+import { makeWebFiles, type WebFiles } from './web-files.ts'
+
+const groups: [string, Case[]][] = [['static files', staticCases]]
+
+// The web fixture under every runtime, as a child process over a real socket. Deno may
+// read the served folder and nothing else: that is all serveStatic needs.
+for (const runtime of findRuntimes()) {
+  if (runtime.missing) {
+    if (process.env.CI === 'true') test(`${runtime.label} is installed`, () => assert.fail(runtime.missing))
+    else {
+      console.warn(`\n!!! SKIPPING the web layer on ${runtime.label}: ${runtime.missing}\n`)
+      test(`web layer on ${runtime.label}`, { skip: runtime.missing }, () => {})
+    }
+    continue
+  }
+  describe(`web layer on ${runtime.label}`, () => {
+    let files: WebFiles
+    let server: RunningServer
+    before(async () => {
+      files = makeWebFiles()
+      server = await startServer(runtime, '../middleware/web-fixture.ts', 30_000, {
+        env: { WEB_ROOT: files.dir },
+        denoAllowRead: [`${files.dir}/public`],
+      })
+    })
+    after(async () => {
+      await server?.stop()
+      files?.remove()
+    })
+    const target = (): Target => ({ url: server.url, port: server.port, runtime: runtime.name })
+    for (const [group, cases] of groups) {
+      describe(group, () => {
+        for (const [title, run] of cases) test(title, () => run(target()))
+      })
+    }
+  })
+}
