@@ -1,5 +1,6 @@
 import { type AppContainer, BOOTSTRAP, type Key, type ModuleLike, type Override } from '../di/seam.js'
 import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
+import type { ViewRenderer, ViewsOptions } from '../views/types.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
@@ -8,6 +9,7 @@ import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
+import { lazyRenderer } from './render.js'
 import { setBody, setResult, toWebResponse } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
@@ -28,6 +30,8 @@ export interface WeftOptions {
   modules?: readonly ModuleLike[]
   /** Replaces providers of the modules, for tests: `override: [[Mailer, fakeMailer]]`. */
   override?: readonly Override[]
+  /** Templates for `ctx.render()`: `{ dir, engine, layout }` (see weftjs/views); Eta by default. */
+  views?: ViewsOptions
 }
 
 export type Handler<C extends Context<any> = Context, R = unknown> = (ctx: C, next: Next) => R
@@ -106,6 +110,7 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
+  private readonly views: ViewRenderer | undefined
   /** The modules' container (weftjs/di), or null for an app without modules. */
   private readonly container: AppContainer | null
   private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
@@ -132,6 +137,7 @@ export class Weft<Routes extends RouteType = any> {
     this.head = on('HEAD') as RouteMethod<Routes, 'HEAD'>
     this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
     this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
+    this.views = options.views ? lazyRenderer(options.views, this.dev) : undefined
     const modules = options.modules ?? []
     this.container = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
   }
@@ -249,6 +255,7 @@ export class Weft<Routes extends RouteType = any> {
   handle(ctx: Context<any>): void | Promise<void> {
     const compiled = this.compiled ?? this.compile()
     if (this.container) ctx.injector = this.container.enter(ctx)
+    if (this.views) ctx.views = this.views
     let route: CompiledRoute | undefined
     try {
       const path = checkPath(ctx.path)

@@ -1,4 +1,5 @@
 import type { Key, RequestInjector } from '../di/seam.js'
+import type { RenderOptions, ViewRenderer } from '../views/types.js'
 import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
@@ -27,6 +28,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   bodyLimit: number
   /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
   injector: RequestInjector | undefined = undefined
+  /** Set by an app with `views`: what `ctx.render()` renders with. */
+  views: ViewRenderer | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
@@ -168,6 +171,25 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     this.status(status)
     setBody(this.res, null, 'text/plain; charset=utf-8')
     return this.res
+  }
+
+  /**
+   * Answers with the HTML of a template; `ctx.state` is in the data too, so middleware can
+   * hand values (a CSRF token, the user) to every page.
+   * @example return ctx.render('tasks/list', { tasks }, { layout: 'layouts/main' })
+   */
+  async render(
+    name: string,
+    data: Record<string, unknown> = {},
+    options: RenderOptions = {},
+  ): Promise<ResponseState> {
+    if (!this.views) {
+      throw new Error(
+        'WEFT_VIEWS_NOT_CONFIGURED: ctx.render() needs the templates folder: weft({ views: { dir } })',
+      )
+    }
+    const html = await this.views.render(name, { ...this.stateValues, ...data }, options)
+    return this.html(html, options.status)
   }
 
   /** The raw body bytes, read once within the body limit (413 past it). */

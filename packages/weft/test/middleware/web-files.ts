@@ -36,5 +36,28 @@ export function makeWebFiles(): WebFiles {
   symlinkSync(join(dir, 'outside', 'secret.txt'), join(pub, 'link-out.txt'))
   symlinkSync(join(dir, 'outside'), join(pub, 'dir-out'))
   symlinkSync(join(pub, 'hello.txt'), join(pub, 'link-in.txt'))
+  writeViews(join(dir, 'views'))
   return { dir, big, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Templates for the views cases: Eta at the top, Handlebars under hbs/. */
+function writeViews(views: string): void {
+  mkdirSync(join(views, 'layouts'), { recursive: true })
+  mkdirSync(join(views, 'partials'))
+  mkdirSync(join(views, 'hbs', 'partials'), { recursive: true })
+  const files: Record<string, string> = {
+    'hello.eta': '<p>Hello <%= it.name %></p>',
+    'layouts/main.eta': '<html><title><%= it.title %></title><body><%~ it.body %></body></html>',
+    'list.eta':
+      '<ul><% for (const label of it.labels) { %><%~ include("partials/item", { label }) %><% } %></ul>',
+    'partials/item.eta': '<li><%= it.label %></li>',
+    'state.eta': '<p><%= it.who %> <%= it.name %></p>',
+    'broken.eta': '<p>one</p>\n<p>two</p>\n<p><%= it.missing.deep %></p>\n',
+    'unclosed.eta': '<p>one</p>\n<p><%= it.name </p>\n',
+    'hbs/hello.hbs': '<p>Hello {{name}}</p>{{#each labels}}{{> item label=this}}{{/each}}',
+    'hbs/partials/item.hbs': '<li>{{label}}</li>',
+    'hbs/layout.hbs': '<main>{{{body}}}</main>',
+    'hbs/broken.hbs': '<p>one</p>\n{{#each labels}}\n<p>{{/if}}</p>\n',
+  }
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(views, name), text)
 }

@@ -3,17 +3,35 @@
 // subpaths only, so the same file runs on Node, Deno and Bun.
 import { serve, weft } from 'weftjs'
 import { serveStatic } from 'weftjs/static'
+import { createRenderer, handlebars } from 'weftjs/views'
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
 const root = env.WEB_ROOT
 if (!root) throw new Error('WEB_ROOT is not set')
 
-const app = weft({ logger: false, dev: false })
+const app = weft({ logger: false, dev: false, views: { dir: `${root}/views` } })
 app.use(serveStatic({ root: `${root}/public`, prefix: '/static' }))
 app.use(serveStatic({ root: `${root}/public`, prefix: '/cached', maxAge: 3600, immutable: true }))
 app.use(serveStatic({ root: `${root}/public`, prefix: '/linked', followSymlinks: true }))
 app.use(serveStatic({ root: `${root}/public`, prefix: '/dots', dotfiles: 'deny', index: false }))
 app.get('/static/route', () => 'a route under the static prefix')
+
+// Views: Eta through ctx.render, Handlebars through the adapter shape.
+app.get('/views/hello', (ctx) => ctx.render('hello', { name: ctx.query.name }))
+app.get('/views/page', (ctx) =>
+  ctx.render('hello', { name: 'page', title: '<Tasks>' }, { layout: 'layouts/main', status: 201 }),
+)
+app.get('/views/list', (ctx) => ctx.render('list', { labels: ['a', '<b>'] }))
+app.get('/views/state', (ctx) => {
+  ctx.state.who = 'from state'
+  return ctx.render('state', { name: 'and data' })
+})
+app.get('/views/broken', (ctx) => ctx.render('broken', {}))
+app.get('/views/escape-attempt', (ctx) => ctx.render('../public/hello.txt', {}))
+const hbs = createRenderer({ dir: `${root}/views/hbs`, engine: handlebars(), layout: 'layout' }, false)
+app.get('/views/hbs', async (ctx) =>
+  ctx.html(await hbs.render('hello', { name: '<x>', labels: ['one', '<two>'] })),
+)
 
 const server = await serve(app, { port: Number(env.PORT ?? 0) })
 console.log(JSON.stringify({ url: server.url, port: server.port, runtime: server.runtime }))

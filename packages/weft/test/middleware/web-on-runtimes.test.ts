@@ -4,12 +4,16 @@ import type { Case, Target } from '../conformance/client.ts'
 import { type RunningServer, startServer } from '../conformance/process.ts'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
 import { staticCases } from './static-cases.ts'
+import { viewsCases } from './views-cases.ts'
 import { makeWebFiles, type WebFiles } from './web-files.ts'
 
-const groups: [string, Case[]][] = [['static files', staticCases]]
+const groups: [string, Case[]][] = [
+  ['static files', staticCases],
+  ['views', viewsCases],
+]
 
 // The web fixture under every runtime, as a child process over a real socket. Deno may
-// read the served folder and nothing else: that is all serveStatic needs.
+// read the served folder and the templates and nothing else: that is all they need.
 for (const runtime of findRuntimes()) {
   if (runtime.missing) {
     if (process.env.CI === 'true') test(`${runtime.label} is installed`, () => assert.fail(runtime.missing))
@@ -26,7 +30,7 @@ for (const runtime of findRuntimes()) {
       files = makeWebFiles()
       server = await startServer(runtime, '../middleware/web-fixture.ts', 30_000, {
         env: { WEB_ROOT: files.dir },
-        denoAllowRead: [`${files.dir}/public`],
+        denoAllowRead: [`${files.dir}/public`, `${files.dir}/views`],
       })
     })
     after(async () => {
