@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { loadOptional } from './load-optional.js'
+import { loadOptional } from '../optional-peer.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type EtaModule = typeof import('eta')

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { loadOptional } from './load-optional.js'
+import { loadOptional } from '../optional-peer.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type HandlebarsModule = typeof import('handlebars')

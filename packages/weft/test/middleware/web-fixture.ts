@@ -4,6 +4,7 @@
 import { serve, weft } from 'weftjs'
 import { serveStatic } from 'weftjs/static'
 import { createRenderer, handlebars } from 'weftjs/views'
+import { mountMiddleware } from './middleware-fixture.ts'
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
 const root = env.WEB_ROOT
@@ -32,6 +33,8 @@ const hbs = createRenderer({ dir: `${root}/views/hbs`, engine: handlebars(), lay
 app.get('/views/hbs', async (ctx) =>
   ctx.html(await hbs.render('hello', { name: '<x>', labels: ['one', '<two>'] })),
 )
+
+mountMiddleware(app)
 
 const server = await serve(app, { port: Number(env.PORT ?? 0) })
 console.log(JSON.stringify({ url: server.url, port: server.port, runtime: server.runtime }))

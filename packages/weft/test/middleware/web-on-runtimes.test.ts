@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Case, Target } from '../conformance/client.ts'
 import { type RunningServer, startServer } from '../conformance/process.ts'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
+import { middlewareCases } from './middleware-cases.ts'
 import { staticCases } from './static-cases.ts'
 import { viewsCases } from './views-cases.ts'
 import { makeWebFiles, type WebFiles } from './web-files.ts'
@@ -10,6 +11,7 @@ import { makeWebFiles, type WebFiles } from './web-files.ts'
 const groups: [string, Case[]][] = [
   ['static files', staticCases],
   ['views', viewsCases],
+  ['middleware', middlewareCases],
 ]
 
 // The web fixture under every runtime, as a child process over a real socket. Deno may

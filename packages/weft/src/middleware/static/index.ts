@@ -4,6 +4,7 @@ import type { Middleware, Next } from '../../http/compose.js'
 import type { Context } from '../../http/context.js'
 import { HttpError } from '../../http/errors.js'
 import { setBody } from '../../http/response.js'
+import { chooseEncoding } from '../compress/accept-encoding.js'
 import { failsPrecondition, isNotModified, requestedRange, type Validators } from './conditional.js'
 import { fileStream } from './file-stream.js'
 import { contentType, isCompressedType } from './mime.js'
@@ -140,25 +141,13 @@ async function findVariant(
   file: FoundFile,
   options: SendOptions,
 ): Promise<[FoundFile, string] | null> {
-  const accepted = acceptedEncodings(ctx.headerValue('accept-encoding'))
+  const header = ctx.headerValue('accept-encoding')
   for (const [encoding, extension] of ENCODINGS) {
-    if (!accepted.has(encoding)) continue
+    if (chooseEncoding(header, [encoding]) === null) continue
     const variant = await fileAt(await options.realRoot(), file.path + extension, options.fileOptions).catch(
       () => null,
     )
     if (variant && variant.size !== -1) return [variant, encoding]
   }
   return null
-}
-
-/** Encodings the client takes: `gzip, br;q=0` accepts gzip only. */
-function acceptedEncodings(header: string | undefined): Set<string> {
-  const accepted = new Set<string>()
-  if (!header) return accepted
-  for (const part of header.split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';')
-    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined)
-    if (q === undefined || Number(q) > 0) accepted.add(name.trim())
-  }
-  return accepted
 }
