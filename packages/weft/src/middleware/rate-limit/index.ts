@@ -49,7 +49,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware<Context> {
     const window = Math.floor(now / windowMs)
     const counts = await store.hit(await key(ctx), window, windowMs)
     const used = sliding ? slidingCount(counts, (now % windowMs) / windowMs) : counts.current
-    const remaining = Math.max(0, limit - used)
+    const remaining = Math.max(0, Math.floor(limit - used))
     const reset = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000))
     if (sendHeaders) {
       ctx.header('ratelimit-limit', limit)
@@ -71,5 +71,5 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware<Context> {
 
 /** This window's hits plus the share of the previous window still inside the sliding window. */
 function slidingCount(counts: WindowCounts, elapsed: number): number {
-  return counts.current + Math.floor(counts.previous * (1 - elapsed))
+  return counts.current + counts.previous * (1 - elapsed)
 }
