@@ -103,6 +103,9 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => Promi
     if (params) ctx.params = await validateInput(params, ctx.params, 'params')
     if (query) ctx.query = await validateInput(query, ctx.query, 'query')
     if (headers) ctx.headers = await validateInput(headers, ctx.headers, 'headers')
-    if (body) ctx.body = await validateInput(body, await ctx.parseBody(accepts), 'body')
+    if (body) {
+      const parsed = await ctx.parseBody({ accepts, multipart: options.multipart })
+      ctx.body = await validateInput(body, parsed, 'body')
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import type { MultipartOptions } from './multipart.js'
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
@@ -38,6 +39,8 @@ export interface RouteOptions extends RouteSchemas {
   bodyLimit?: number
   /** Media types the route accepts for its body; default JSON and urlencoded forms when it has a body schema. */
   accepts?: BodyKind[]
+  /** Limits and file storage for `multipart/form-data` bodies (add `'multipart'` to `accepts`). */
+  multipart?: MultipartOptions
   /** OpenAPI: a one-line summary. */
   summary?: string
   /** OpenAPI: a longer description (Markdown). */
@@ -51,7 +54,7 @@ export interface RouteOptions extends RouteSchemas {
   hidden?: boolean
 }
 
-export type BodyKind = 'json' | 'form' | 'text' | 'bytes'
+export type BodyKind = 'json' | 'form' | 'multipart' | 'text' | 'bytes'
 
 type Output<S, Fallback> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Fallback
 

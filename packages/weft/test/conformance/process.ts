@@ -26,13 +26,18 @@ export interface StartOptions {
   env?: Record<string, string>
   /** The only folders Deno may read; default this folder. */
   denoAllowRead?: string[]
+  /** Folders Deno may write; default none. */
+  denoAllowWrite?: string[]
 }
 
 /** The arguments that run `script` (relative to this folder) under `runtime`. */
 export function commandFor(runtime: Runtime, script: string, options: StartOptions = {}): [string, string[]] {
   const args = [...(runtime.args ?? [])]
   // Deno gets one readable directory, the app's own, and nothing else.
-  if (runtime.name === 'deno') args.push(`--allow-read=${(options.denoAllowRead ?? [here]).join(',')}`)
+  if (runtime.name === 'deno') {
+    args.push(`--allow-read=${(options.denoAllowRead ?? [here]).join(',')}`)
+    if (options.denoAllowWrite) args.push(`--allow-write=${options.denoAllowWrite.join(',')}`)
+  }
   return [runtime.bin!, [...args, join(here, script)]]
 }
 

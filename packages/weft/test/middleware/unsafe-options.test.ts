@@ -15,7 +15,8 @@ test('middleware refuses unsafe or broken options when the app starts, not at th
   assert.throws(() => timeout({ ms: -1 }), /WEFT_BAD_TIMEOUT/)
   assert.throws(() => serveStatic({} as never), /WEFT_STATIC_NO_ROOT/)
   assert.throws(
-    () => secureHeaders({ contentSecurityPolicy: { directives: { 'script-src': ["'self'; object-src *"] } } }),
+    () =>
+      secureHeaders({ contentSecurityPolicy: { directives: { 'script-src': ["'self'; object-src *"] } } }),
     /WEFT_BAD_CSP/,
   )
 })

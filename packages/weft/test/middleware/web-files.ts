@@ -18,6 +18,7 @@ export function makeWebFiles(): WebFiles {
   const pub = join(dir, 'public')
   mkdirSync(join(pub, 'sub'), { recursive: true })
   mkdirSync(join(dir, 'outside'))
+  mkdirSync(join(dir, 'uploads'))
   writeFileSync(join(dir, 'outside', 'secret.txt'), SECRET)
   writeFileSync(join(dir, 'public-secret.txt'), SECRET)
   writeFileSync(join(pub, 'hello.txt'), 'hello world')

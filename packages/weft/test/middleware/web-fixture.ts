@@ -3,6 +3,7 @@
 // subpaths only, so the same file runs on Node, Deno and Bun.
 import { serve, weft } from 'weftjs'
 import { serveStatic } from 'weftjs/static'
+import { diskStorage } from 'weftjs/uploads'
 import { createRenderer, handlebars } from 'weftjs/views'
 import { mountMiddleware } from './middleware-fixture.ts'
 
@@ -35,6 +36,31 @@ app.get('/views/hbs', async (ctx) =>
 )
 
 mountMiddleware(app)
+
+// Multipart: files described by size and a checksum of their bytes.
+const describe = async (value: unknown): Promise<unknown> => {
+  if (Array.isArray(value)) return Promise.all(value.map(describe))
+  if (value instanceof File) {
+    const bytes = new Uint8Array(await value.arrayBuffer())
+    return {
+      name: value.name,
+      type: value.type,
+      size: value.size,
+      sum: bytes.reduce((a, b) => (a + b) % 65521, 0),
+    }
+  }
+  return value
+}
+const limits = { maxFileSize: 256 * 1024, maxFiles: 2 }
+app.post('/upload/memory', async (ctx) => {
+  const form = (await ctx.parseBody({ multipart: limits })) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(form)) out[key] = await describe(value)
+  return out
+})
+app.post('/upload/disk', (ctx) =>
+  ctx.parseBody({ multipart: { ...limits, storage: diskStorage({ dir: `${root}/uploads` }) } }),
+)
 
 const server = await serve(app, { port: Number(env.PORT ?? 0) })
 console.log(JSON.stringify({ url: server.url, port: server.port, runtime: server.runtime }))

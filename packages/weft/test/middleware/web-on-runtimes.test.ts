@@ -4,6 +4,7 @@ import type { Case, Target } from '../conformance/client.ts'
 import { type RunningServer, startServer } from '../conformance/process.ts'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
 import { middlewareCases } from './middleware-cases.ts'
+import { multipartCases } from './multipart-cases.ts'
 import { staticCases } from './static-cases.ts'
 import { viewsCases } from './views-cases.ts'
 import { makeWebFiles, type WebFiles } from './web-files.ts'
@@ -12,6 +13,7 @@ const groups: [string, Case[]][] = [
   ['static files', staticCases],
   ['views', viewsCases],
   ['middleware', middlewareCases],
+  ['multipart uploads', multipartCases],
 ]
 
 // The web fixture under every runtime, as a child process over a real socket. Deno may
@@ -32,14 +34,20 @@ for (const runtime of findRuntimes()) {
       files = makeWebFiles()
       server = await startServer(runtime, '../middleware/web-fixture.ts', 30_000, {
         env: { WEB_ROOT: files.dir },
-        denoAllowRead: [`${files.dir}/public`, `${files.dir}/views`],
+        denoAllowRead: [`${files.dir}/public`, `${files.dir}/views`, `${files.dir}/uploads`],
+        denoAllowWrite: [`${files.dir}/uploads`],
       })
     })
     after(async () => {
       await server?.stop()
       files?.remove()
     })
-    const target = (): Target => ({ url: server.url, port: server.port, runtime: runtime.name })
+    const target = (): Target & { dir: string } => ({
+      url: server.url,
+      port: server.port,
+      runtime: runtime.name,
+      dir: files.dir,
+    })
     for (const [group, cases] of groups) {
       describe(group, () => {
         for (const [title, run] of cases) test(title, () => run(target()))
