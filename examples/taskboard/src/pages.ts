@@ -33,7 +33,7 @@ export function mountPages(app: Weft<any>): void {
   })
 
   // A plain form post: redirect after POST, so a reload does not post twice.
-  app.post('/board/tasks', { body: NewTask }, async (ctx) => {
+  app.post('/board/tasks', { body: NewTask, accepts: ['form'] }, async (ctx) => {
     await ctx.get(TaskRepo).tasks.insertOne({ title: ctx.body.title, done: false, tags: [] })
     sessionOf(ctx).set('added', ctx.body.title)
     return ctx.redirect('/board', 303)

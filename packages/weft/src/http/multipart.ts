@@ -1,3 +1,4 @@
+import { untrusted } from '../schema/untrusted.js'
 import { HttpError } from './errors.js'
 
 /** Where an uploaded file's bytes go as they arrive; `close` gives the value the body holds. */
@@ -110,7 +111,7 @@ export async function parseMultipart(
     }
     for (;;) {
       while (buffer.length < 2) if (!(await more())) throw malformed('it ends inside a boundary')
-      if (buffer[0] === 45 && buffer[1] === 45) return result // "--": the closing delimiter
+      if (buffer[0] === 45 && buffer[1] === 45) return markDollarFields(result) // "--": the closing delimiter
       let headEnd = indexOf(buffer, CRLFCRLF, 0)
       while (headEnd === -1) {
         if (buffer.length > 16 * 1024) throw malformed('part headers are too long')
@@ -165,6 +166,12 @@ export async function parseMultipart(
     await reader.cancel().catch(() => {})
     throw error
   }
+}
+
+/** A field named like `$where` marks the form untrusted, as urlencoded forms are (see weftjs/data). */
+function markDollarFields(result: Record<string, unknown>): Record<string, unknown> {
+  for (const key in result) if (key.charCodeAt(0) === 36) return untrusted(result)
+  return result
 }
 
 function parsePartHead(text: string): { name: string; filename?: string; type: string } {
