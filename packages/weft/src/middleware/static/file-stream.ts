@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises'
 
-const CHUNK = 64 * 1024
+/** Bytes read per pull; a file (or range) no larger than this is read whole instead of streamed. */
+export const CHUNK = 64 * 1024
 
 /**
  * Bytes `start`..`end` (inclusive) of a file as a Web stream. It is pull-based: a chunk is
@@ -43,4 +44,16 @@ export function fileStream(path: string, start: number, end: number): ReadableSt
     },
     { highWaterMark: 0 },
   )
+}
+
+/** Bytes `start`..`end` (inclusive) in one read: for small files, where a stream costs more than it saves. */
+export async function readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r')
+  try {
+    const length = end - start + 1
+    const { bytesRead, buffer } = await handle.read(new Uint8Array(length), 0, length, start)
+    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
 }

@@ -6,7 +6,7 @@ import { HttpError } from '../../http/errors.js'
 import { setBody } from '../../http/response.js'
 import { chooseEncoding } from '../compress/accept-encoding.js'
 import { failsPrecondition, isNotModified, requestedRange, type Validators } from './conditional.js'
-import { fileStream } from './file-stream.js'
+import { CHUNK, fileStream, readRange } from './file-stream.js'
 import { contentType, isCompressedType } from './mime.js'
 import { type FileOptions, type FoundFile, fileAt, findFile, pathSegments } from './resolve.js'
 
@@ -131,8 +131,16 @@ async function sendFile(ctx: Context, file: FoundFile, options: SendOptions): Pr
   } else {
     ctx.status(200)
   }
-  ctx.header('content-length', end - start + 1)
-  setBody(ctx.res, file.size === 0 ? new Uint8Array(0) : fileStream(file.path, start, end), type)
+  const length = end - start + 1
+  ctx.header('content-length', length)
+  // HEAD reads nothing (the lazy stream is never pulled); a small GET is one read.
+  const body =
+    file.size === 0
+      ? new Uint8Array(0)
+      : length <= CHUNK && ctx.method === 'GET'
+        ? await readRange(file.path, start, end)
+        : fileStream(file.path, start, end)
+  setBody(ctx.res, body, type)
 }
 
 /** The `.br` or `.gz` file beside `file` that the client accepts, if there is one. */
