@@ -79,15 +79,32 @@ export async function fileAt(
     return null
   }
   // A link anywhere on the way (file or directory) shows in the real path.
-  if (!options.followSymlinks) await checkInside(realRoot, path)
+  if (!options.followSymlinks) await checkInside(realRoot, path, info)
   if (info.isDirectory()) return { path, size: -1, mtimeMs: info.mtimeMs }
   if (!info.isFile()) return null
   return { path, size: info.size, mtimeMs: info.mtimeMs }
 }
 
-async function checkInside(realRoot: string, path: string): Promise<void> {
+/**
+ * Paths (per root) whose real path was found inside the root, with the file they reached. The same
+ * device and inode is the same file, already checked; a link re-pointed elsewhere reaches
+ * another inode and is checked again. Saves a realpath per request.
+ */
+const checkedInside = new Map<string, string>()
+const MAX_CHECKED = 10_000
+
+async function checkInside(
+  realRoot: string,
+  path: string,
+  info: { dev: number; ino: number },
+): Promise<void> {
+  const key = `${realRoot}\0${path}`
+  const identity = `${info.dev}:${info.ino}`
+  if (checkedInside.get(key) === identity) return
   const real = await realpath(path)
   if (real !== realRoot && !real.startsWith(realRoot + sep)) {
     throw forbidden('The file is a link that leads out of the static root')
   }
+  if (checkedInside.size >= MAX_CHECKED) checkedInside.clear()
+  checkedInside.set(key, identity)
 }
