@@ -1,5 +1,6 @@
 import { relative } from 'node:path'
 import { loadOptional } from '../optional-peer.js'
+import { syntaxErrorLine } from './eta-syntax-line.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type EtaModule = typeof import('eta')
@@ -18,7 +19,18 @@ export function eta(config: Partial<import('eta').EtaConfig> = {}): EngineFactor
     const engine = new Eta({ views: dir, cache, autoEscape: true, debug: true, ...config })
     return {
       extension: '.eta',
-      render: (file, data) => engine.renderAsync(relative(dir, file), data),
+      async render(file, data) {
+        try {
+          return await engine.renderAsync(relative(dir, file), data)
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('Bad template syntax')) {
+            const line = await syntaxErrorLine(engine, file)
+            const reason = error.message.split('\n').find((l) => l.trim() && l !== 'Bad template syntax')
+            if (line !== null) error.message = `${file}:${line}: bad template syntax: ${reason}`
+          }
+          throw error
+        }
+      },
     }
   }
 }

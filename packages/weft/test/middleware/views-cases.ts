@@ -46,6 +46,19 @@ export const viewsCases: Case[] = [
     },
   ],
   [
+    'template errors name the file and line: a runtime error, an unclosed tag, JavaScript that does not parse',
+    async ({ url, runtime }) => {
+      const message = async (name: string) => (await text(`${url}/views/error-message/${name}`)).body
+      assert.match(await message('broken'), /broken\.eta:3/)
+      assert.match(await message('unclosed'), /unclosed\.eta: .*line 2/)
+      // Deno's node:vm reports no line for a syntax error: there the file is named alone.
+      assert.match(
+        await message('badjs'),
+        runtime === 'deno' ? /badjs\.eta: Bad template syntax/ : /badjs\.eta:3: bad template syntax/,
+      )
+    },
+  ],
+  [
     'a template name that climbs out of the views folder is refused',
     async ({ url }) => {
       const res = await fetch(`${url}/views/escape-attempt`)

@@ -55,6 +55,7 @@ function writeViews(views: string): void {
     'state.eta': '<p><%= it.who %> <%= it.name %></p>',
     'broken.eta': '<p>one</p>\n<p>two</p>\n<p><%= it.missing.deep %></p>\n',
     'unclosed.eta': '<p>one</p>\n<p><%= it.name </p>\n',
+    'badjs.eta': '<p>one</p>\n<p>two</p>\n<% if (it.x { %>\n<p>x</p>\n<% } %>\n',
     'hbs/hello.hbs': '<p>Hello {{name}}</p>{{#each labels}}{{> item label=this}}{{/each}}',
     'hbs/partials/item.hbs': '<li>{{label}}</li>',
     'hbs/layout.hbs': '<main>{{{body}}}</main>',

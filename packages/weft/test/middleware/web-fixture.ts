@@ -30,6 +30,14 @@ app.get('/views/state', (ctx) => {
 })
 app.get('/views/broken', (ctx) => ctx.render('broken', {}))
 app.get('/views/escape-attempt', (ctx) => ctx.render('../public/hello.txt', {}))
+// Template errors as the log would show them: file and line, on every runtime.
+const devViews = createRenderer({ dir: `${root}/views` }, true)
+app.get('/views/error-message/:name', (ctx) =>
+  devViews.render(ctx.params.name, {}).then(
+    () => 'rendered',
+    (error: Error) => error.message.split('\n')[0],
+  ),
+)
 const hbs = createRenderer({ dir: `${root}/views/hbs`, engine: handlebars(), layout: 'layout' }, false)
 app.get('/views/hbs', async (ctx) =>
   ctx.html(await hbs.render('hello', { name: '<x>', labels: ['one', '<two>'] })),

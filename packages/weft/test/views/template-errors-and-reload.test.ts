@@ -37,6 +37,14 @@ describe('template errors name the file and the line', () => {
     })
   })
 
+  test('JavaScript that does not parse inside a tag names the file and line 3', async () => {
+    const renderer = createRenderer({ dir: views }, true)
+    await assert.rejects(renderer.render('badjs', {}), (error: Error) => {
+      assert.match(error.message, /badjs\.eta:3: bad template syntax: /)
+      return true
+    })
+  })
+
   test('a Handlebars parse error names the file and the line', async () => {
     const renderer = createRenderer({ dir: join(views, 'hbs'), engine: handlebars() }, true)
     await assert.rejects(renderer.render('broken', { labels: [] }), (error: Error) => {
