@@ -4,6 +4,7 @@ import { apiDocs } from 'weftjs/docs'
 import { databaseModule } from './modules/database.ts'
 import { statsModule } from './modules/stats.ts'
 import { tasksModule } from './modules/tasks.ts'
+import { mountPages, viewsDir } from './pages.ts'
 
 /**
  * The taskboard: a database module (global), a tasks API and a stats module that imports
@@ -11,7 +12,11 @@ import { tasksModule } from './modules/tasks.ts'
  * provider, for tests.
  */
 export function createApp(url: string, override: Override[] = []) {
-  const app = weft({ modules: [databaseModule(url), tasksModule, statsModule], override })
+  const app = weft({
+    modules: [databaseModule(url), tasksModule, statsModule],
+    override,
+    views: { dir: viewsDir },
+  })
 
   // Timing on the way out: the onion lets one middleware wrap everything after it.
   app.use(async (ctx, next) => {
@@ -22,9 +27,10 @@ export function createApp(url: string, override: Override[] = []) {
 
   app.get('/', (ctx) =>
     ctx.html(`<!doctype html><title>Taskboard</title><h1>Taskboard</h1>
-<p>A Weft example. Try <a href="/api/tasks">/api/tasks</a>, <a href="/api/stats">/api/stats</a>
+<p>A Weft example. Try <a href="/board">the board</a>, <a href="/api/tasks">/api/tasks</a>, <a href="/api/stats">/api/stats</a>
 and the API reference at <a href="/docs">/docs</a>.</p>`),
   )
+  mountPages(app)
   // GET /openapi.json and the API reference page at /docs.
   return apiDocs(app, { info: { title: 'Taskboard', version: '1.0.0' } })
 }

@@ -3,8 +3,8 @@ import type { Middleware } from '../http/compose.js'
 import type { Context } from '../http/context.js'
 import type { Prefixed, RouteType } from '../http/route-types.js'
 import { bootstrap } from './container.js'
-import type { Injectable, Provider } from './provider.js'
-import { BOOTSTRAP, type Key, type ModuleLike } from './seam.js'
+import type { Injectable, Provider } from './types.js'
+import { BOOTSTRAP, type Key, type ModuleLike } from './types.js'
 
 export interface ModuleOptions<Prefix extends string = string, Routes extends RouteType = any> {
   /** Names the module in error messages; defaults to its prefix or its first provider. */
