@@ -29,6 +29,6 @@ export type {
   RouteSchemas,
 } from './http/types.js'
 export type { InputLocation, ValidationIssue } from './http/validate.js'
-export { checkPackages, MissingPackagesError, type PackageNeed } from './peers.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
+export { checkPackages, MissingPackagesError, type PackageNeed } from './shared/peers.js'

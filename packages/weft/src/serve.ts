@@ -1,7 +1,7 @@
 import type { Runtime, ServeOptions, Server } from './adapters/server.js'
 import type { Weft } from './http/app.js'
 import type { Logger } from './http/logger.js'
-import { checkPackages } from './peers.js'
+import { checkPackages } from './shared/peers.js'
 
 export type { Runtime, ServeOptions, Server } from './adapters/server.js'
 

@@ -1,7 +1,7 @@
 // Picks a store by URL scheme and loads it with a dynamic import, so an application
 // evaluates only the store it uses (and each store loads its driver package on first use).
 
-import { checkPackages, needPackage } from '../peers.js'
+import { checkPackages, needPackage } from '../shared/peers.js'
 import { Db } from './db.js'
 import { driverNeed } from './driver-needs.js'
 import { DataError } from './errors.js'

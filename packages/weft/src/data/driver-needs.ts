@@ -1,6 +1,6 @@
 // The optional package each store needs, recorded at connect() so start-up names every
 // missing package at once (see ../peers.ts).
-import { canImport, type PackageNeed } from '../peers.js'
+import { canImport, type PackageNeed } from '../shared/peers.js'
 import type { Store } from './store.js'
 
 const isBun = () => (globalThis as { Bun?: unknown }).Bun !== undefined

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import type { PackageNeed } from '../peers.js'
+import type { PackageNeed } from '../shared/peers.js'
 
 // node:fs and createRequire work on Node, Deno and Bun alike; they are why this file lives
 // in weftjs/docs and not in core, which imports only Web APIs.

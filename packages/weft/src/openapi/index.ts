@@ -2,7 +2,7 @@ import './install.js'
 import type { RouteInfo, Weft } from '../http/app.js'
 import type { Context } from '../http/context.js'
 import { HttpError } from '../http/errors.js'
-import { needPackage } from '../peers.js'
+import { needPackage } from '../shared/peers.js'
 import type { JsonSchemaConverter, OpenApiOptions } from './document.js'
 
 export type {

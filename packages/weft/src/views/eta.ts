@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
-import { canImport, needPackage, type PackageNeed } from '../peers.js'
 import { loadOptional } from '../shared/optional-peer.js'
+import { canImport, needPackage, type PackageNeed } from '../shared/peers.js'
 import { syntaxErrorLine } from './eta-syntax-line.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 

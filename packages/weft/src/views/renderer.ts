@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { needPackage } from '../peers.js'
+import { needPackage } from '../shared/peers.js'
 import { ETA, eta } from './eta.js'
 import { templatePath } from './template-path.js'
 import type { RenderOptions, ViewEngine, ViewRenderer, ViewsOptions } from './types.js'
