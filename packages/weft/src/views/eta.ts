@@ -1,6 +1,5 @@
 import { relative } from 'node:path'
-import { loadOptional } from '../shared/optional-peer.js'
-import { canImport, needPackage, type PackageNeed } from '../shared/peers.js'
+import { canImport, loadOptional, needPackage, type PackageNeed } from '../shared/peers.js'
 import { syntaxErrorLine } from './eta-syntax-line.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 

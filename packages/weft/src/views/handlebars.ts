@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { loadOptional } from '../shared/optional-peer.js'
-import { canImport, needPackage } from '../shared/peers.js'
+import { canImport, loadOptional, needPackage } from '../shared/peers.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type HandlebarsModule = typeof import('handlebars')

@@ -1,8 +1,7 @@
 import type { Middleware, Next } from '../../http/compose.js'
 import type { Context } from '../../http/context.js'
 import { HttpError } from '../../http/errors.js'
-import { loadOptional } from '../../shared/optional-peer.js'
-import { canImport, needPackage } from '../../shared/peers.js'
+import { canImport, loadOptional, needPackage } from '../../shared/peers.js'
 
 type Jose = typeof import('jose')
 
