@@ -68,6 +68,15 @@ app.post('/d/bio', async (ctx) => {
 // only the collection's own limits stand between it and the store.
 app.post('/d/filter', async (ctx) => ({ count: await users.countDocuments(await ctx.req.json()) }))
 
+// Graceful drain: a line on stdout says a request was accepted (its handler ran), so the
+// test can check every accepted request got its answer.
+app.get('/work', async (ctx) => {
+  const id = String(ctx.query.id)
+  console.log(JSON.stringify({ event: 'accepted', id }))
+  await new Promise((resolve) => setTimeout(resolve, Number(ctx.query.ms ?? 100)))
+  return `done ${id}`
+})
+
 // Resident memory of this process, for the battery's before/after columns.
 app.get('/__rss', () => ({ rss: residentBytes() }))
 
