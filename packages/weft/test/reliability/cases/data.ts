@@ -3,7 +3,8 @@ import { ask, type BatteryCase, expectAnswer, postJson } from '../battery.ts'
 
 const group = 'data'
 
-const nestedAnd = (depth: number) => '{"$and":['.repeat(depth) + '{"name":"ada"}' + ']}'.repeat(depth)
+const nested = (operator: string, depth: number) =>
+  `${`{"${operator}":[`.repeat(depth)}{"name":"ada"}${']}'.repeat(depth)}`
 
 export const data: BatteryCase[] = [
   {
@@ -47,14 +48,18 @@ export const data: BatteryCase[] = [
     name: '$and nested 200 deep (unmarked ctx.req.json())',
     expected: '400 WEFT_DATA_QUERY_TOO_LARGE',
     run: async (target) =>
-      expectAnswer(await postJson(target, '/d/filter', nestedAnd(200)), 400, 'WEFT_DATA_QUERY_TOO_LARGE'),
+      expectAnswer(
+        await postJson(target, '/d/filter', nested('$and', 200)),
+        400,
+        'WEFT_DATA_QUERY_TOO_LARGE',
+      ),
   },
   {
     group,
     name: '$or nested 10,000 deep',
     expected: '400: too deep for the body, too large for the query',
     run: async (target) => {
-      const deep = '{"$or":['.repeat(10_000) + '{"name":"ada"}' + ']}'.repeat(10_000)
+      const deep = nested('$or', 10_000)
       expectAnswer(await postJson(target, '/d/login', deep), 400, 'WEFT_BODY_TOO_DEEP')
       return expectAnswer(await postJson(target, '/d/filter', deep), 400, 'WEFT_DATA_QUERY_TOO_LARGE')
     },
