@@ -97,6 +97,8 @@ export const slowClients: BatteryCase[] = [
       try {
         for (const { socket } of sockets) socket.write('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n')
         const waited = await servedMeanwhile(target)
+        // Waiting out the keep-alive timeout is for the full run; npm test stops here.
+        if (!scale.full) return `others served in ${waited} ms`
         for (let tick = 0; tick < 16 && sockets.some((entry) => !entry.closed); tick++) await sleep(500)
         const closed = sockets.filter((entry) => entry.closed).length
         return `others served in ${waited} ms; ${closed}/${sockets.length} closed by the server within 8 s`
