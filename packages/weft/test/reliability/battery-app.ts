@@ -22,6 +22,7 @@ app.post('/parse-big', { bodyLimit: 4 * 1024 * 1024 }, async (ctx) => {
   return { size: Array.isArray(body) ? body.length : Object.keys(body as object).length }
 })
 app.post('/upload', async (ctx) => ({ size: (await ctx.bytes()).byteLength }))
+app.post('/form', async (ctx) => ({ fields: Object.keys((await ctx.parseBody()) as object).length }))
 
 // A 25 MiB streamed response, produced only as fast as the client reads it.
 let produced = 0
