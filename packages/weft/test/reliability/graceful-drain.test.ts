@@ -29,13 +29,16 @@ function work(port: number, id: string, ms: number) {
 }
 
 for (const runtime of findRuntimes()) {
-  describe(`graceful drain on ${runtime.label}`, {
-    skip: runtime.missing && `!!! ${runtime.missing}`,
-  }, () => {
-    if (runtime.missing && process.env.CI === 'true') {
-      test(`${runtime.label} is installed`, () => assert.fail(runtime.missing))
+  if (runtime.missing) {
+    // A missing runtime skips loudly here and fails under CI=true, as in the conformance suite.
+    if (process.env.CI === 'true') test(`${runtime.label} is installed`, () => assert.fail(runtime.missing))
+    else {
+      console.warn(`\n!!! SKIPPING graceful drain on ${runtime.label}: ${runtime.missing}\n`)
+      test(`graceful drain on ${runtime.label}`, { skip: runtime.missing }, () => {})
     }
-
+    continue
+  }
+  describe(`graceful drain on ${runtime.label}`, () => {
     test('SIGTERM under load: every accepted request answered, exit 0 within the shutdown timeout', async () => {
       const server = await startBatteryServer(runtime)
       const accepted = new Set<string>()
