@@ -1,0 +1,3 @@
+import { runBatterySuite } from './suite.ts'
+
+runBatterySuite('node24')
