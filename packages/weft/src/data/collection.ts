@@ -2,9 +2,15 @@
 // server-side code, operator injection), then the store. Every store sees only
 // validated input, so the rules here hold the same everywhere.
 
-import { Cursor } from './cursor.js'
+import { Cursor, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
 import { objectId } from './objectid.js'
+import {
+  compilePipeline,
+  type ForeignFind,
+  splitPipeline,
+  validatePipeline,
+} from './query/aggregate/index.js'
 import {
   compileProjection,
   compileSort,
@@ -48,15 +54,25 @@ export interface CollectionUpdateOptions extends FilterOptions {
   upsert?: boolean
 }
 
+/** What `aggregate()` returns: iterate it, or `toArray()`. Runs when first read. */
+export type AggregateResults<R> = AsyncIterable<R> & { toArray(): Promise<R[]> }
+
 export class Collection<T = Doc, TInput = T> {
   readonly name: string
   readonly #store: StoreCollection
   readonly #schema: StandardSchemaV1 | undefined
+  readonly #sibling: ((name: string) => Collection) | undefined
 
-  constructor(name: string, store: StoreCollection, schema?: StandardSchemaV1) {
+  constructor(
+    name: string,
+    store: StoreCollection,
+    schema?: StandardSchemaV1,
+    sibling?: (name: string) => Collection,
+  ) {
     this.name = name
     this.#store = store
     this.#schema = schema
+    this.#sibling = sibling
   }
 
   /** Inserts one document; `_id` is generated unless given. */
@@ -88,6 +104,27 @@ export class Collection<T = Doc, TInput = T> {
       checkFindOptions(final)
       return this.#store.find(filter, final) as AsyncIterable<WithId<T>>
     }, findOptions)
+  }
+
+  /**
+   * Runs an aggregation pipeline: `await orders.aggregate([{ $match: ... }, { $group: ... }]).toArray()`.
+   * The leading $match/$sort/$skip/$limit stages are answered by the store's find (and
+   * its indexes); the rest runs in the shared engine, or natively on MongoDB.
+   */
+  aggregate<R = Doc>(pipeline: Doc[], options: FilterOptions = {}): AggregateResults<R> {
+    validatePipeline(pipeline, { allowOperators: options.allowOperators === true })
+    const native = this.#store.aggregate
+    if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
+    const { filter, options: findOptions, rest } = splitPipeline(pipeline)
+    const run = compilePipeline(rest)
+    const foreign: ForeignFind = (name, foreignFilter) => {
+      if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
+      return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
+    }
+    return lazyResults(async () => {
+      const docs = await collect(this.#store.find(filter, findOptions))
+      return run(docs, foreign)
+    }) as AggregateResults<R>
   }
 
   async countDocuments(filter: Filter = {}, options: FilterOptions = {}): Promise<number> {
@@ -191,6 +228,14 @@ export class Collection<T = Doc, TInput = T> {
     checkFieldNames(valid)
     return valid
   }
+}
+
+async function collect<D>(source: AsyncIterable<D>): Promise<D[]> {
+  const whole = (source as { toArray?: () => Promise<D[]> }).toArray
+  if (typeof whole === 'function') return whole.call(source)
+  const all: D[] = []
+  for await (const doc of source) all.push(doc)
+  return all
 }
 
 function withId(doc: Doc): StoredDocument {

@@ -30,7 +30,7 @@ export class Db {
         `Collection name ${JSON.stringify(name)} is not allowed: use 1-120 letters, digits, "_", "-" or ".".`,
       )
     }
-    return new Collection(name, this.#store.collection(name), schema)
+    return new Collection(name, this.#store.collection(name), schema, (other) => this.collection(other))
   }
 
   /** Runs `fn` as one transaction: if it throws, none of its writes stay. */

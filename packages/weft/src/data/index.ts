@@ -2,6 +2,7 @@
 // with one semantics everywhere. See docs/data.md.
 
 export {
+  type AggregateResults,
   Collection,
   type CollectionFindOptions,
   type CollectionUpdateOptions,
@@ -27,6 +28,7 @@ export {
   isUntrusted,
   MAX_FILTER_DEPTH,
   MAX_OPERATOR_LIST,
+  MAX_PIPELINE_STAGES,
   MAX_REGEX_LENGTH,
   MAX_REGEX_REPEAT,
   untrusted,

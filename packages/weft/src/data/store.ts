@@ -79,6 +79,11 @@ export interface StoreCollection {
   createIndex(spec: IndexSpec): Promise<string>
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
+  /**
+   * Optional: runs an already validated aggregation pipeline natively (MongoDB). Stores
+   * without it get the shared engine of `./query/aggregate/`, fed by `find`.
+   */
+  aggregate?(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>>
 }
 
 export interface Store {

@@ -117,6 +117,11 @@ class MongoCollection implements StoreCollection {
     for await (const doc of cursor) yield fromBson(doc) as StoredDocument
   }
 
+  async *aggregate(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>> {
+    const cursor = this.#native.aggregate(pipeline, { session: this.#session() })
+    for await (const doc of cursor) yield fromBson(doc) as Record<string, unknown>
+  }
+
   count(filter: Filter): Promise<number> {
     return this.#native.countDocuments(filter, { session: this.#session() })
   }
