@@ -62,7 +62,7 @@ const accumulator = fc.oneof(
 // Every stage keeps `s`, `q` and `a` present, so accumulators never read a missing value.
 const group = fc
   .tuple(fc.constantFrom('$s', null, '$q'), fc.array(accumulator, { minLength: 3, maxLength: 3 }))
-  .map(([id, [s, q, a]]) => [
+  .map(([id, [s, q, a]]): Doc[] => [
     { $group: { _id: id, s, q, a } },
     // Group order is not defined by MongoDB: sort it.
     { $sort: { _id: 1 } },
@@ -76,12 +76,12 @@ const stage: fc.Arbitrary<Doc[]> = fc.oneof(
   fc
     .tuple(expression, fc.boolean())
     .map(([e, hideId]) => [{ $project: { e, s: 1, q: 1, a: 1, ...(hideId ? { _id: 0 } : {}) } }]),
-  fc.constant([{ $project: { b: 0 } }]),
+  fc.constant<Doc[]>([{ $project: { b: 0 } }]),
   expression.map((e) => [{ $addFields: { e } }]),
   expression
     .map((e) => [{ $set: { s: e } }])
     .filter(([stage]) => JSON.stringify(stage) !== '{"$set":{"s":"$s"}}'),
-  fc.constant([{ $unset: 'b' }]),
+  fc.constant<Doc[]>([{ $unset: 'b' }]),
   group,
   fc
     .record(
@@ -89,7 +89,7 @@ const stage: fc.Arbitrary<Doc[]> = fc.oneof(
       { requiredKeys: [] },
     )
     .map((options) => [{ $unwind: { path: '$b', ...options } }]),
-  fc.constant([{ $lookup: { from: 'foreign', localField: 's', foreignField: 'k', as: 'joined' } }]),
+  fc.constant<Doc[]>([{ $lookup: { from: 'foreign', localField: 's', foreignField: 'k', as: 'joined' } }]),
 )
 
 const flat = (stages: Doc[][]) => stages.flat()
