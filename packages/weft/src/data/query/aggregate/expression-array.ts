@@ -91,6 +91,17 @@ function filter(args: unknown, compile: Compile, op: string): Evaluate {
   }
 }
 
+// { $first: '$list' }: the first (or last) element; null for null, missing or [].
+function edge(args: unknown, compile: Compile, op: string, at: 0 | -1): Evaluate {
+  const [arg] = argumentList(op, args, compile, 1)
+  return (vars) => {
+    const value = arg(vars)
+    if (isNullish(value)) return null
+    const items = arrayOf(op, value)
+    return items.length === 0 ? null : (items.at(at) ?? null)
+  }
+}
+
 export const arrayOperators: Record<string, OperatorBuilder> = {
   $size: (args, compile, op) => {
     const [arg] = argumentList(op, args, compile, 1)
@@ -119,6 +130,8 @@ export const arrayOperators: Record<string, OperatorBuilder> = {
       return items[at < 0 ? items.length + at : at]
     }
   },
+  $first: (args, compile, op) => edge(args, compile, op, 0),
+  $last: (args, compile, op) => edge(args, compile, op, -1),
   $concatArrays: (args, compile, op) => {
     const items = argumentList(op, args, compile, 0, Number.POSITIVE_INFINITY)
     return (vars) => {
