@@ -23,15 +23,16 @@ import { type StandardSchemaV1, validateDocument } from './schema.js'
 import type {
   ChangeEvent,
   DocId,
-  Filter,
   FindOptions,
   IndexSpec,
   StoreCollection,
   StoredDocument,
+  Filter as StoreFilter,
   UpdateOptions,
   UpdateResult,
   UpdateSpec,
 } from './store.js'
+import type { Filter, Update } from './typed.js'
 
 type Doc = Record<string, unknown>
 export type WithId<T> = T & { _id: DocId }
@@ -90,19 +91,22 @@ export class Collection<T = Doc, TInput = T> {
     return { insertedIds: stored.map((doc) => doc._id), insertedCount: stored.length }
   }
 
-  async findOne(filter: Filter = {}, options: FindOneOptions = {}): Promise<WithId<T> | null> {
+  async findOne(
+    filter: Filter<T> = {} as Filter<T>,
+    options: FindOneOptions = {},
+  ): Promise<WithId<T> | null> {
     const [first] = await this.find(filter, { ...options, limit: 1 }).toArray()
     return first ?? null
   }
 
   /** A lazy cursor: `await tasks.find({ done: false }, { sort: { _id: 1 } }).toArray()`. */
-  find(filter: Filter = {}, options: CollectionFindOptions = {}): Cursor<WithId<T>> {
+  find(filter: Filter<T> = {} as Filter<T>, options: CollectionFindOptions = {}): Cursor<WithId<T>> {
     this.#checkFilter(filter, options)
     const { allowOperators: _allow, ...findOptions } = options
     checkFindOptions(findOptions)
     return new Cursor((final) => {
       checkFindOptions(final)
-      return this.#store.find(filter, final) as AsyncIterable<WithId<T>>
+      return this.#store.find(filter as StoreFilter, final) as AsyncIterable<WithId<T>>
     }, findOptions)
   }
 
@@ -127,36 +131,48 @@ export class Collection<T = Doc, TInput = T> {
     }) as AggregateResults<R>
   }
 
-  async countDocuments(filter: Filter = {}, options: FilterOptions = {}): Promise<number> {
+  async countDocuments(filter: Filter<T> = {} as Filter<T>, options: FilterOptions = {}): Promise<number> {
     this.#checkFilter(filter, options)
-    return this.#store.count(filter)
+    return this.#store.count(filter as StoreFilter)
   }
 
-  async distinct(field: string, filter: Filter = {}, options: FilterOptions = {}): Promise<unknown[]> {
+  async distinct(
+    field: string,
+    filter: Filter<T> = {} as Filter<T>,
+    options: FilterOptions = {},
+  ): Promise<unknown[]> {
     if (typeof field !== 'string' || field === '') throw new QueryError('distinct needs a field name.')
     this.#checkFilter(filter, options)
-    return this.#store.distinct(field, filter)
+    return this.#store.distinct(field, filter as StoreFilter)
   }
 
   async updateOne(
-    filter: Filter,
-    update: UpdateSpec,
+    filter: Filter<T>,
+    update: Update<T>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
-    return this.#store.updateOne(filter, update, this.#updateOptions(filter, update, options))
+    return this.#store.updateOne(
+      filter as StoreFilter,
+      update as UpdateSpec,
+      this.#updateOptions(filter, update, options),
+    )
   }
 
   async updateMany(
-    filter: Filter,
-    update: UpdateSpec,
+    filter: Filter<T>,
+    update: Update<T>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
-    return this.#store.updateMany(filter, update, this.#updateOptions(filter, update, options))
+    return this.#store.updateMany(
+      filter as StoreFilter,
+      update as UpdateSpec,
+      this.#updateOptions(filter, update, options),
+    )
   }
 
   /** Replaces the first match's fields (keeping its `_id`) with `doc`, validated. */
   async replaceOne(
-    filter: Filter,
+    filter: Filter<T>,
     doc: NewDocument<TInput>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
@@ -171,17 +187,17 @@ export class Collection<T = Doc, TInput = T> {
     if (replacement._id !== undefined) checkId(replacement._id)
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
-    return this.#store.replaceOne(filter, replacement, storeOptions)
+    return this.#store.replaceOne(filter as StoreFilter, replacement, storeOptions)
   }
 
-  async deleteOne(filter: Filter, options: FilterOptions = {}): Promise<number> {
+  async deleteOne(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
     this.#checkFilter(filter, options)
-    return this.#store.deleteOne(filter)
+    return this.#store.deleteOne(filter as StoreFilter)
   }
 
-  async deleteMany(filter: Filter, options: FilterOptions = {}): Promise<number> {
+  async deleteMany(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
     this.#checkFilter(filter, options)
-    return this.#store.deleteMany(filter)
+    return this.#store.deleteMany(filter as StoreFilter)
   }
 
   /** `createIndex({ email: 1 }, { unique: true })` -> the index name, e.g. `email_1`. */
@@ -194,23 +210,23 @@ export class Collection<T = Doc, TInput = T> {
   }
 
   /** Changes as they happen: `for await (const change of tasks.watch({ done: false }))`. */
-  watch(filter?: Filter, options: FilterOptions = {}): AsyncIterableIterator<ChangeEvent> {
+  watch(filter?: Filter<T>, options: FilterOptions = {}): AsyncIterableIterator<ChangeEvent> {
     if (filter) this.#checkFilter(filter, options)
-    return this.#store.watch(filter)
+    return this.#store.watch(filter as StoreFilter | undefined)
   }
 
-  #checkFilter(filter: Filter, options: FilterOptions): void {
-    validateFilter(filter, { allowOperators: options.allowOperators === true })
+  #checkFilter(filter: Filter<T>, options: FilterOptions): void {
+    validateFilter(filter as StoreFilter, { allowOperators: options.allowOperators === true })
   }
 
-  #updateOptions(filter: Filter, update: UpdateSpec, options: CollectionUpdateOptions): UpdateOptions {
+  #updateOptions(filter: Filter<T>, update: Update<T>, options: CollectionUpdateOptions): UpdateOptions {
     this.#checkFilter(filter, options)
-    if (!isOperatorUpdate(update)) {
+    if (!isOperatorUpdate(update as UpdateSpec)) {
       throw new QueryError(
         'An update needs operators, e.g. { $set: { done: true } }; use replaceOne to replace.',
       )
     }
-    validateUpdate(update, { allowOperators: options.allowOperators === true })
+    validateUpdate(update as UpdateSpec, { allowOperators: options.allowOperators === true })
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
     return storeOptions

@@ -37,7 +37,6 @@ export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 export type {
   ChangeEvent,
   DocId,
-  Filter,
   FindOptions,
   IndexSpec,
   Projection,
@@ -50,4 +49,5 @@ export type {
   UpdateResult,
   UpdateSpec,
 } from './store.js'
+export type { Condition, FieldOperators, Filter, Path, PathValue, Update } from './typed.js'
 export { WatchHub, type WatchOptions, WatchQueue } from './watch.js'
