@@ -53,6 +53,8 @@ export interface CollectionFindOptions extends FindOneOptions {
 }
 export interface CollectionUpdateOptions extends FilterOptions {
   upsert?: boolean
+  /** Conditions for `$[name]` in update paths: `[{ 'g.score': { $gte: 8 } }]`. */
+  arrayFilters?: Record<string, unknown>[]
 }
 
 /** What `aggregate()` returns: iterate it, or `toArray()`. Runs when first read. */
@@ -228,6 +230,12 @@ export class Collection<T = Doc, TInput = T> {
     }
     validateUpdate(update as UpdateSpec, { allowOperators: options.allowOperators === true })
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
+    if (options.arrayFilters !== undefined) {
+      if (!Array.isArray(options.arrayFilters))
+        throw new QueryError('arrayFilters must be an array of filters.')
+      for (const arrayFilter of options.arrayFilters) this.#checkFilter(arrayFilter as Filter<T>, options)
+      storeOptions.arrayFilters = options.arrayFilters
+    }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
     return storeOptions
   }

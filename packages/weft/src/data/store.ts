@@ -39,6 +39,11 @@ export type ValidateHook = (doc: StoredDocument) => Promise<StoredDocument>
 export interface UpdateOptions {
   upsert?: boolean
   validate?: ValidateHook
+  /**
+   * Filters for `$[name]` positional paths. Stores without native support pass them, with
+   * the update's filter, to `applyUpdate(doc, update, { filter, arrayFilters })`.
+   */
+  arrayFilters?: Filter[]
 }
 
 export interface UpdateResult {

@@ -14,24 +14,28 @@ type IsLoose<T> = string extends keyof T ? true : false
 
 type Element<V> = V extends readonly (infer E)[] ? E : never
 
+/** An array position in a path; updates also take `$`, `$[]` and `$[name]`. */
+type Position = `${number}`
+type UpdatePosition = Position | '$' | '$[]' | `$[${string}]`
+
 /** Every dotted path into T, up to 4 levels, stepping into arrays of documents. */
-export type Path<T, D extends number = 4> = [D] extends [never]
+export type Path<T, D extends number = 4, I extends string = Position> = [D] extends [never]
   ? never
   : T extends Primitive
     ? never
     : T extends readonly (infer E)[]
-      ? `${number}` | `${number}.${Path<E, Prev[D]>}` | Path<E, Prev[D]>
+      ? I | `${I}.${Path<E, Prev[D], I>}` | Path<E, Prev[D], I>
       : {
           [K in keyof T & string]-?:
             | K
-            | (NonNullable<T[K]> extends Primitive ? never : `${K}.${Path<NonNullable<T[K]>, Prev[D]>}`)
+            | (NonNullable<T[K]> extends Primitive ? never : `${K}.${Path<NonNullable<T[K]>, Prev[D], I>}`)
         }[keyof T & string]
 
 /** The type at a dotted path (through arrays: the element's field). */
 export type PathValue<T, P extends string> = T extends readonly (infer E)[]
-  ? P extends `${number}`
+  ? P extends UpdatePosition
     ? E
-    : P extends `${number}.${infer Rest}`
+    : P extends `${UpdatePosition}.${infer Rest}`
       ? PathValue<E, Rest>
       : PathValue<E, P>
   : P extends keyof T
@@ -87,10 +91,12 @@ type TypedFilter<T> = {
 /** A filter on documents of type T; any filter when T has no fixed fields. */
 export type Filter<T = Doc> = IsLoose<T> extends true ? Doc : TypedFilter<T>
 
-type PathsOf<T, V> = { [P in Path<T>]: PathValue<T, P> extends V ? P : never }[Path<T>]
+/** Paths an update may write: positions may also be `$`, `$[]` or `$[name]`. */
+type UPath<T> = Path<T, 4, UpdatePosition>
+type PathsOf<T, V> = { [P in UPath<T>]: PathValue<T, P> extends V ? P : never }[UPath<T>]
 type ArrayPaths<T> = {
-  [P in Path<T>]: NonNullable<PathValue<T, P>> extends readonly unknown[] ? P : never
-}[Path<T>]
+  [P in UPath<T>]: NonNullable<PathValue<T, P>> extends readonly unknown[] ? P : never
+}[UPath<T>]
 type ElementAt<T, P extends string> = Element<NonNullable<PathValue<T, P>>>
 
 type Fields<K extends string, V> = { [P in K]?: V }
@@ -102,14 +108,14 @@ type Each<E> = {
 }
 
 type TypedUpdate<T> = {
-  $set?: { [P in Path<T>]?: PathValue<T, P> }
-  $setOnInsert?: { [P in Path<T>]?: PathValue<T, P> }
-  $unset?: Fields<Path<T>, '' | 1 | true>
+  $set?: { [P in UPath<T>]?: PathValue<T, P> }
+  $setOnInsert?: { [P in UPath<T>]?: PathValue<T, P> }
+  $unset?: Fields<UPath<T>, '' | 1 | true>
   $inc?: Fields<PathsOf<T, number | null | undefined>, number>
   $mul?: Fields<PathsOf<T, number | null | undefined>, number>
-  $min?: { [P in Path<T>]?: PathValue<T, P> }
-  $max?: { [P in Path<T>]?: PathValue<T, P> }
-  $rename?: Fields<Path<T>, string>
+  $min?: { [P in UPath<T>]?: PathValue<T, P> }
+  $max?: { [P in UPath<T>]?: PathValue<T, P> }
+  $rename?: Fields<UPath<T>, string>
   $currentDate?: Fields<PathsOf<T, Date | null | undefined>, true | { $type: 'date' }>
   $push?: { [P in ArrayPaths<T>]?: ElementAt<T, P> | Each<ElementAt<T, P>> }
   $addToSet?: { [P in ArrayPaths<T>]?: ElementAt<T, P> | { $each: readonly ElementAt<T, P>[] } }

@@ -74,3 +74,13 @@ await loose.updateOne({ a: 1 }, { $set: { whatever: [1] } })
 
 await posts.updateOne(filter, update)
 await db.close()
+
+// Positional updates: $, $[] and $[name] stand for array positions.
+await posts.updateOne({ 'comments.by': 'ann' }, { $inc: { 'comments.$.likes': 1 } })
+await posts.updateMany(
+  {},
+  { $set: { 'comments.$[].likes': 0, 'tags.$[t]': 'x' } },
+  { arrayFilters: [{ t: 'old' }] },
+)
+// @ts-expect-error likes is a number, at any position
+await posts.updateOne({}, { $set: { 'comments.$[c].likes': 'x' } }, { arrayFilters: [{ 'c.by': 'a' }] })

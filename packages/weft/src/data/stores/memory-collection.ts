@@ -7,6 +7,7 @@ import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, UpdateError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import {
+  type ApplyUpdateOptions,
   applyUpdate,
   type Comparator,
   cloneValue,
@@ -268,7 +269,7 @@ export class MemoryCollection implements StoreCollection {
     if (matched.length === 0) return options.upsert ? this.#upsert(filter, update, options) : noMatch()
     const changes: { before: StoredDocument; after: StoredDocument }[] = []
     for (const before of matched) {
-      let after = nextDocument(before, update)
+      let after = nextDocument(before, update, { filter, arrayFilters: options.arrayFilters })
       if (options.validate) after = await options.validate(after)
       if (!valuesEqual(before._id, after._id)) throw immutableId()
       if (!valuesEqual(before, after)) changes.push({ before, after })
@@ -429,8 +430,12 @@ function firstSorted<T>(items: T[], compare: (a: T, b: T) => number, count: numb
   return best
 }
 
-function nextDocument(before: StoredDocument, update: UpdateSpec): StoredDocument {
-  if (Object.keys(update).some((key) => key.startsWith('$'))) return applyUpdate(before, update)
+function nextDocument(
+  before: StoredDocument,
+  update: UpdateSpec,
+  context: ApplyUpdateOptions,
+): StoredDocument {
+  if (Object.keys(update).some((key) => key.startsWith('$'))) return applyUpdate(before, update, context)
   if (update._id !== undefined && !valuesEqual(update._id, before._id)) throw immutableId()
   const { _id: _ignored, ...rest } = cloneValue(update)
   return { _id: before._id, ...rest }

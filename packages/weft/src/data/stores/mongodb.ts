@@ -195,6 +195,7 @@ class MongoCollection implements StoreCollection {
       const result = await native.call(this.#native, filter, withId, {
         upsert: options.upsert,
         session: this.#session(),
+        ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}),
       })
       return toResult(result)
     } catch (error) {
@@ -213,7 +214,7 @@ class MongoCollection implements StoreCollection {
     let modified = 0
     for (const before of targets) {
       const next = isOperatorUpdate(update)
-        ? applyUpdate(before, update)
+        ? applyUpdate(before, update, { filter, arrayFilters: options.arrayFilters })
         : ({ ...update, _id: before._id } as StoredDocument)
       const after = await options.validate!(next)
       const result = await this.#native.replaceOne({ _id: before._id }, after, { session: this.#session() })

@@ -140,11 +140,23 @@ export class SqliteCollection implements StoreCollection {
   }
 
   updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, options, 1, (doc) => applyUpdate(doc, update), update)
+    return this.#update(
+      filter,
+      options,
+      1,
+      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
+      update,
+    )
   }
 
   updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, options, 0, (doc) => applyUpdate(doc, update), update)
+    return this.#update(
+      filter,
+      options,
+      0,
+      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
+      update,
+    )
   }
 
   replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
