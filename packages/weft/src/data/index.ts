@@ -17,6 +17,7 @@ export { Db } from './db.js'
 export {
   DataError,
   type DataErrorCode,
+  DataUnavailableError,
   DuplicateKeyError,
   QueryError,
   UpdateError,
@@ -37,6 +38,7 @@ export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 export type {
   ChangeEvent,
   DocId,
+  Explanation,
   FindOptions,
   IndexSpec,
   Projection,
@@ -45,6 +47,7 @@ export type {
   StoreCollection,
   StoredDocument,
   StoreFactory,
+  StoreHealth,
   UpdateOptions,
   UpdateResult,
   UpdateSpec,

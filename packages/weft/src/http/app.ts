@@ -3,7 +3,7 @@ import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../sche
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { clientErrorStatus, HttpError, toProblem } from './errors.js'
+import { clientErrorStatus, errorHeaders, HttpError, toProblem } from './errors.js'
 import { FetchContext } from './fetch-context.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
@@ -355,8 +355,8 @@ export class Weft<Routes extends RouteType = any> {
     const headers = ctx.res.headers
     delete headers['content-type']
     delete headers['content-length']
-    if (error instanceof HttpError)
-      for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
+    const extra = errorHeaders(error)
+    for (const name in extra) headers[name.toLowerCase()] = extra[name]
     ctx.res.status = problem.status
     setBody(ctx.res, JSON.stringify(problem), 'application/problem+json')
   }

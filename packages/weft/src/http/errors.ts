@@ -108,7 +108,10 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
       title: statusTitle(clientStatus),
       status: clientStatus,
     }
-    if (typeof message === 'string') problem.detail = message
+    // A 503's message is shown only when its error says it is meant for clients
+    // (`expose`, as http-errors marks it), like a 5xx HttpError.
+    const shown = clientStatus < 500 || expose || (error as { expose?: unknown }).expose === true
+    if (typeof message === 'string' && shown) problem.detail = message
     if (typeof code === 'string') problem.code = code
     return problem
   }
@@ -121,15 +124,27 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
 }
 
 /**
- * The 4xx status another library's error declares (`status`, as Koa and http-errors do),
- * or undefined. Only 4xx counts: those messages are meant for the client.
+ * The 4xx or 503 status another library's error declares (`status`, as Koa and
+ * http-errors do), or undefined. Only these count: their messages are meant for the
+ * client (503: a service the request needs is down, such as the database; retry later).
  */
 export function clientErrorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const status = (error as { status?: unknown }).status
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500
+  return typeof status === 'number' &&
+    Number.isInteger(status) &&
+    ((status >= 400 && status < 500) || status === 503)
     ? status
     : undefined
+}
+
+/** Headers an error asks to answer with: an HttpError's, or `headers` of a library error with a client status (as Koa reads them). */
+export function errorHeaders(error: unknown): Record<string, string> {
+  if (error instanceof HttpError) return error.headers
+  if (!clientErrorStatus(error)) return {}
+  const headers = (error as { headers?: unknown }).headers
+  if (typeof headers !== 'object' || headers === null) return {}
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => typeof value === 'string'))
 }
 
 /**

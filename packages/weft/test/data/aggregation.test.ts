@@ -49,6 +49,7 @@ async function recording(): Promise<{
       }) as StoreCollection
     },
     transaction: (fn) => inner.transaction(fn),
+    ping: () => inner.ping(),
     close: () => inner.close(),
   }
   return { db: new Db(store), finds }

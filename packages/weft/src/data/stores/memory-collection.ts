@@ -22,6 +22,7 @@ import {
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -111,6 +112,18 @@ export class MemoryCollection implements StoreCollection {
       const project = compileProjection(options.projection)
       return this.#select(filter, options).map((doc) => project(cloneValue(doc)) as StoredDocument)
     })
+  }
+
+  /** JavaScript over every document, or over the candidates the indexes give. */
+  async explain(filter: Filter): Promise<Explanation> {
+    const candidates = lookupFilter(filter, this.#lookups)
+    return {
+      store: 'memory',
+      pushdown: 'none',
+      indexes: [],
+      fullScan: candidates === null,
+      detail: { candidates: candidates?.size ?? this.#docs.size, documents: this.#docs.size },
+    }
   }
 
   #select(filter: Filter, options: FindOptions): StoredDocument[] {
