@@ -2,6 +2,15 @@
 // server-side code, operator injection), then the store. Every store sees only
 // validated input, so the rules here hold the same everywhere.
 
+import {
+  type CollectionOptions,
+  keepTimestamps,
+  runHooks,
+  runInsertHooks,
+  stampNew,
+  stampUpdate,
+  type UpdateHookContext,
+} from './collection-hooks.js'
 import { Cursor, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
 import { objectId } from './objectid.js'
@@ -65,23 +74,27 @@ export class Collection<T = Doc, TInput = T> {
   readonly #store: StoreCollection
   readonly #schema: StandardSchemaV1 | undefined
   readonly #sibling: ((name: string) => Collection) | undefined
+  readonly #options: CollectionOptions<T>
 
   constructor(
     name: string,
     store: StoreCollection,
     schema?: StandardSchemaV1,
     sibling?: (name: string) => Collection,
+    options: CollectionOptions<T> = {},
   ) {
     this.name = name
     this.#store = store
     this.#schema = schema
     this.#sibling = sibling
+    this.#options = options
   }
 
   /** Inserts one document; `_id` is generated unless given. */
   async insertOne(doc: NewDocument<TInput>): Promise<{ insertedId: DocId; document: WithId<T> }> {
     const [stored] = await this.#prepareAll([doc as Doc])
     await this.#store.insertMany([stored])
+    await runHooks(this.#options.hooks?.post?.insert, stored as WithId<T>)
     return { insertedId: stored._id, document: stored as WithId<T> }
   }
 
@@ -90,6 +103,7 @@ export class Collection<T = Doc, TInput = T> {
     if (!Array.isArray(docs)) throw new QueryError('insertMany needs an array of documents.')
     const stored = await this.#prepareAll(docs as Doc[])
     if (stored.length > 0) await this.#store.insertMany(stored)
+    for (const doc of stored) await runHooks(this.#options.hooks?.post?.insert, doc as WithId<T>)
     return { insertedIds: stored.map((doc) => doc._id), insertedCount: stored.length }
   }
 
@@ -162,11 +176,7 @@ export class Collection<T = Doc, TInput = T> {
     update: Update<T>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
-    return this.#store.updateOne(
-      filter as StoreFilter,
-      update as UpdateSpec,
-      this.#updateOptions(filter, update, options),
-    )
+    return this.#update('updateOne', filter, update, options)
   }
 
   async updateMany(
@@ -174,11 +184,30 @@ export class Collection<T = Doc, TInput = T> {
     update: Update<T>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
-    return this.#store.updateMany(
-      filter as StoreFilter,
-      update as UpdateSpec,
-      this.#updateOptions(filter, update, options),
+    return this.#update('updateMany', filter, update, options)
+  }
+
+  // Hooks first (they may change the filter or update), then the checks, timestamps, store.
+  async #update(
+    kind: 'updateOne' | 'updateMany',
+    filter: Filter<T>,
+    update: Update<T>,
+    options: CollectionUpdateOptions,
+  ): Promise<UpdateResult> {
+    const context: UpdateHookContext = { filter: filter as StoreFilter, update: update as UpdateSpec, kind }
+    await runHooks(this.#options.hooks?.pre?.update, context)
+    const storeOptions = this.#updateOptions(
+      context.filter as Filter<T>,
+      context.update as Update<T>,
+      options,
     )
+    const spec = this.#options.timestamps ? stampUpdate(context.update, new Date()) : context.update
+    const result =
+      kind === 'updateOne'
+        ? await this.#store.updateOne(context.filter, spec, storeOptions)
+        : await this.#store.updateMany(context.filter, spec, storeOptions)
+    await runHooks(this.#options.hooks?.post?.update, { ...context, result })
+    return result
   }
 
   /** Replaces the first match's fields (keeping its `_id`) with `doc`, validated. */
@@ -187,8 +216,14 @@ export class Collection<T = Doc, TInput = T> {
     doc: NewDocument<TInput>,
     options: CollectionUpdateOptions = {},
   ): Promise<UpdateResult> {
-    this.#checkFilter(filter, options)
-    const replacement = doc as Doc
+    const context: UpdateHookContext = {
+      filter: filter as StoreFilter,
+      update: doc as Doc,
+      kind: 'replaceOne',
+    }
+    await runHooks(this.#options.hooks?.pre?.update, context)
+    this.#checkFilter(context.filter as Filter<T>, options)
+    let replacement = context.update as Doc
     if (typeof replacement !== 'object' || replacement === null || isOperatorUpdate(replacement)) {
       throw new QueryError(
         'replaceOne needs a plain document without $ operators; use updateOne to apply operators.',
@@ -196,19 +231,36 @@ export class Collection<T = Doc, TInput = T> {
     }
     checkFieldNames(replacement)
     if (replacement._id !== undefined) checkId(replacement._id)
+    if (this.#options.timestamps) replacement = stampNew(replacement, new Date())
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
-    return this.#store.replaceOne(filter as StoreFilter, replacement, storeOptions)
+    const result = await this.#store.replaceOne(context.filter, replacement, storeOptions)
+    await runHooks(this.#options.hooks?.post?.update, { ...context, result })
+    return result
   }
 
   async deleteOne(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
-    this.#checkFilter(filter, options)
-    return this.#store.deleteOne(filter as StoreFilter)
+    return this.#delete('deleteOne', filter, options)
   }
 
   async deleteMany(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
-    this.#checkFilter(filter, options)
-    return this.#store.deleteMany(filter as StoreFilter)
+    return this.#delete('deleteMany', filter, options)
+  }
+
+  async #delete(
+    kind: 'deleteOne' | 'deleteMany',
+    filter: Filter<T>,
+    options: FilterOptions,
+  ): Promise<number> {
+    const context = { filter: filter as StoreFilter, kind }
+    await runHooks(this.#options.hooks?.pre?.delete, context)
+    this.#checkFilter(context.filter as Filter<T>, options)
+    const deletedCount =
+      kind === 'deleteOne'
+        ? await this.#store.deleteOne(context.filter)
+        : await this.#store.deleteMany(context.filter)
+    await runHooks(this.#options.hooks?.post?.delete, { ...context, deletedCount })
+    return deletedCount
   }
 
   /** `createIndex({ email: 1 }, { unique: true })` -> the index name, e.g. `email_1`. */
@@ -249,18 +301,32 @@ export class Collection<T = Doc, TInput = T> {
     return storeOptions
   }
 
+  // pre-insert hooks, then _id, timestamps and the schema; see collection-hooks.ts.
   async #prepareAll(docs: Doc[]): Promise<StoredDocument[]> {
-    const prepared = docs.map(withId)
+    const pre = this.#options.hooks?.pre
+    const hooked = pre?.insert ? await sequential(docs, (doc) => runInsertHooks(pre, doc)) : docs
+    const now = new Date()
+    const prepared = hooked.map((doc) => {
+      const stored = withId(doc)
+      return this.#options.timestamps ? (stampNew(stored, now) as StoredDocument) : stored
+    })
     if (!this.#schema) return prepared
     return Promise.all(prepared.map((doc) => this.#validate(doc)))
   }
 
   async #validate(doc: StoredDocument): Promise<StoredDocument> {
     if (!this.#schema) return doc
-    const valid = await validateDocument(this.#schema, this.name, doc)
+    let valid = await validateDocument(this.#schema, this.name, doc)
+    if (this.#options.timestamps) valid = keepTimestamps(valid, doc) as StoredDocument
     checkFieldNames(valid)
     return valid
   }
+}
+
+async function sequential<A, B>(items: A[], fn: (item: A) => Promise<B>): Promise<B[]> {
+  const out: B[] = []
+  for (const item of items) out.push(await fn(item))
+  return out
 }
 
 async function collect<D>(source: AsyncIterable<D>): Promise<D[]> {

@@ -2,6 +2,7 @@
 // transactions and close. Made by `connect(url)`.
 
 import { Collection } from './collection.js'
+import type { CollectionOptions } from './collection-hooks.js'
 import { DataError } from './errors.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 import type { Store, StoreHealth } from './store.js'
@@ -20,9 +21,21 @@ export class Db {
   }
 
   /** `db.collection('tasks', TaskSchema)`: writes validated, reads typed by the schema. */
-  collection<S extends StandardSchemaV1>(name: string, schema: S): Collection<Infer<S>, InferInput<S>>
-  collection<T = Record<string, unknown>>(name: string): Collection<T>
-  collection(name: string, schema?: StandardSchemaV1): Collection<unknown> {
+  collection<S extends StandardSchemaV1>(
+    name: string,
+    schema: S,
+    options?: CollectionOptions<Infer<S>>,
+  ): Collection<Infer<S>, InferInput<S>>
+  collection<T = Record<string, unknown>>(
+    name: string,
+    schema?: undefined,
+    options?: CollectionOptions<T>,
+  ): Collection<T>
+  collection(
+    name: string,
+    schema?: StandardSchemaV1,
+    options?: CollectionOptions<unknown>,
+  ): Collection<unknown> {
     this.#open()
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,120}$/.test(name) || name.startsWith('.')) {
       throw new DataError(
@@ -30,7 +43,8 @@ export class Db {
         `Collection name ${JSON.stringify(name)} is not allowed: use 1-120 letters, digits, "_", "-" or ".".`,
       )
     }
-    return new Collection(name, this.#store.collection(name), schema, (other) => this.collection(other))
+    const sibling = (other: string) => this.collection(other)
+    return new Collection(name, this.#store.collection(name), schema, sibling, options)
   }
 
   /** Runs `fn` as one transaction: if it throws, none of its writes stay. */

@@ -11,6 +11,12 @@ export {
   type NewDocument,
   type WithId,
 } from './collection.js'
+export type {
+  CollectionHooks,
+  CollectionOptions,
+  DeleteHookContext,
+  UpdateHookContext,
+} from './collection-hooks.js'
 export { connect, storeKind } from './connect.js'
 export { Cursor } from './cursor.js'
 export { Db } from './db.js'
