@@ -3,6 +3,14 @@
 // validated input, so the rules here hold the same everywhere.
 
 import {
+  checkFieldNames,
+  checkFindOptions,
+  checkId,
+  collect,
+  sequential,
+  withId,
+} from './collection-checks.js'
+import {
   type CollectionOptions,
   keepTimestamps,
   runHooks,
@@ -13,21 +21,13 @@ import {
 } from './collection-hooks.js'
 import { Cursor, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
-import { objectId } from './objectid.js'
 import {
   compilePipeline,
   type ForeignFind,
   splitPipeline,
   validatePipeline,
 } from './query/aggregate/index.js'
-import {
-  compileProjection,
-  compileSort,
-  containsDollarKey,
-  isOperatorUpdate,
-  validateFilter,
-  validateUpdate,
-} from './query/index.js'
+import { compileSort, isOperatorUpdate, validateFilter, validateUpdate } from './query/index.js'
 import { type StandardSchemaV1, validateDocument } from './schema.js'
 import type {
   ChangeEvent,
@@ -321,58 +321,4 @@ export class Collection<T = Doc, TInput = T> {
     checkFieldNames(valid)
     return valid
   }
-}
-
-async function sequential<A, B>(items: A[], fn: (item: A) => Promise<B>): Promise<B[]> {
-  const out: B[] = []
-  for (const item of items) out.push(await fn(item))
-  return out
-}
-
-async function collect<D>(source: AsyncIterable<D>): Promise<D[]> {
-  const whole = (source as { toArray?: () => Promise<D[]> }).toArray
-  if (typeof whole === 'function') return whole.call(source)
-  const all: D[] = []
-  for await (const doc of source) all.push(doc)
-  return all
-}
-
-function withId(doc: Doc): StoredDocument {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new QueryError('A document must be an object, e.g. { title: "Ship" }.')
-  }
-  checkFieldNames(doc)
-  const { _id, ...rest } = doc
-  if (_id !== undefined) checkId(_id)
-  return { _id: (_id as DocId | undefined) ?? objectId(), ...rest }
-}
-
-function checkId(id: unknown): void {
-  const ok = typeof id === 'string' ? id !== '' : typeof id === 'number' && Number.isFinite(id)
-  if (!ok)
-    throw new DataError(
-      'WEFT_DATA_BAD_ID',
-      `_id must be a non-empty string or a finite number, got ${JSON.stringify(id)}.`,
-    )
-}
-
-// Stored field names never start with "$": such a document could be read back as a query.
-function checkFieldNames(doc: Doc): void {
-  if (containsDollarKey(doc)) {
-    throw new DataError(
-      'WEFT_DATA_BAD_FIELD',
-      'Field names may not start with "$" (they would read as operators). Rename the field.',
-    )
-  }
-}
-
-function checkFindOptions(options: FindOptions): void {
-  for (const name of ['skip', 'limit'] as const) {
-    const value = options[name]
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-      throw new QueryError(`${name} must be a whole number of 0 or more, got ${JSON.stringify(value)}.`)
-    }
-  }
-  if (options.sort) compileSort(options.sort)
-  compileProjection(options.projection)
 }
