@@ -40,6 +40,8 @@ export interface CollectionHooks<T = Doc> {
 export interface CollectionOptions<T = Doc> {
   /** Keep `createdAt` (set once) and `updatedAt` (every write) as Dates. */
   timestamps?: boolean
+  /** Deletes set `deletedAt` instead of removing; reads and updates skip such documents. */
+  softDelete?: boolean
   hooks?: CollectionHooks<T>
 }
 
@@ -83,10 +85,17 @@ export function stampUpdate(update: UpdateSpec, now: Date): UpdateSpec {
   return out
 }
 
-/** A schema may not declare the timestamps: they survive its validation all the same. */
-export function keepTimestamps(validated: Doc, written: Doc): Doc {
+/** A schema may not declare the fields Weft keeps: they survive its validation all the same. */
+export function keepFields(validated: Doc, written: Doc, fields: readonly string[]): Doc {
   const out = { ...validated }
-  if (written.createdAt !== undefined) out.createdAt = written.createdAt
-  if (written.updatedAt !== undefined) out.updatedAt = written.updatedAt
+  for (const field of fields) if (written[field] !== undefined) out[field] = written[field]
   return out
+}
+
+/** What a soft-deleting collection reads and updates: documents without `deletedAt`. */
+export const NOT_DELETED: Filter = { deletedAt: { $exists: false } }
+
+/** `filter` limited to documents not soft-deleted. */
+export function notDeleted(filter: Filter): Filter {
+  return Object.keys(filter).length === 0 ? NOT_DELETED : { $and: [filter, NOT_DELETED] }
 }

@@ -12,7 +12,9 @@ import {
 } from './collection-checks.js'
 import {
   type CollectionOptions,
-  keepTimestamps,
+  keepFields,
+  NOT_DELETED,
+  notDeleted,
   runHooks,
   runInsertHooks,
   stampNew,
@@ -51,6 +53,12 @@ export type NewDocument<T> = T & { _id?: DocId }
 export interface FilterOptions {
   /** Accept `$` operators inside values and from `untrusted()` input. See docs/data.md. */
   allowOperators?: boolean
+  /** On a `softDelete` collection: include soft-deleted documents. */
+  withDeleted?: boolean
+}
+export interface DeleteOptions extends FilterOptions {
+  /** On a `softDelete` collection: remove the documents for real. */
+  hard?: boolean
 }
 export interface FindOneOptions extends FilterOptions {
   sort?: FindOptions['sort']
@@ -75,6 +83,8 @@ export class Collection<T = Doc, TInput = T> {
   readonly #schema: StandardSchemaV1 | undefined
   readonly #sibling: ((name: string) => Collection) | undefined
   readonly #options: CollectionOptions<T>
+  /** Fields Weft writes that survive schema validation (timestamps, deletedAt). */
+  readonly #kept: string[]
 
   constructor(
     name: string,
@@ -88,6 +98,10 @@ export class Collection<T = Doc, TInput = T> {
     this.#schema = schema
     this.#sibling = sibling
     this.#options = options
+    this.#kept = [
+      ...(options.timestamps ? ['createdAt', 'updatedAt'] : []),
+      ...(options.softDelete ? ['deletedAt'] : []),
+    ]
   }
 
   /** Inserts one document; `_id` is generated unless given. */
@@ -118,19 +132,20 @@ export class Collection<T = Doc, TInput = T> {
   /** A lazy cursor: `await tasks.find({ done: false }, { sort: { _id: 1 } }).toArray()`. */
   find(filter: Filter<T> = {} as Filter<T>, options: CollectionFindOptions = {}): Cursor<WithId<T>> {
     this.#checkFilter(filter, options)
-    const { allowOperators: _allow, ...findOptions } = options
+    const { allowOperators: _allow, withDeleted: _deleted, ...findOptions } = options
+    const scoped = this.#scope(filter as StoreFilter, options)
     checkFindOptions(findOptions)
     return new Cursor(
       (final) => {
         checkFindOptions(final)
-        return this.#store.find(filter as StoreFilter, final) as AsyncIterable<WithId<T>>
+        return this.#store.find(scoped, final) as AsyncIterable<WithId<T>>
       },
       findOptions,
       (final) => {
         checkFindOptions(final)
         if (!this.#store.explain)
           throw new DataError('WEFT_DATA_NO_EXPLAIN', `The store of "${this.name}" cannot explain queries.`)
-        return this.#store.explain(filter as StoreFilter, final)
+        return this.#store.explain(scoped, final)
       },
     )
   }
@@ -142,6 +157,7 @@ export class Collection<T = Doc, TInput = T> {
    */
   aggregate<R = Doc>(pipeline: Doc[], options: FilterOptions = {}): AggregateResults<R> {
     validatePipeline(pipeline, { allowOperators: options.allowOperators === true })
+    if (this.#softDeletes(options)) pipeline = [{ $match: NOT_DELETED }, ...pipeline]
     const native = this.#store.aggregate
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
@@ -158,7 +174,7 @@ export class Collection<T = Doc, TInput = T> {
 
   async countDocuments(filter: Filter<T> = {} as Filter<T>, options: FilterOptions = {}): Promise<number> {
     this.#checkFilter(filter, options)
-    return this.#store.count(filter as StoreFilter)
+    return this.#store.count(this.#scope(filter as StoreFilter, options))
   }
 
   async distinct(
@@ -168,7 +184,7 @@ export class Collection<T = Doc, TInput = T> {
   ): Promise<unknown[]> {
     if (typeof field !== 'string' || field === '') throw new QueryError('distinct needs a field name.')
     this.#checkFilter(filter, options)
-    return this.#store.distinct(field, filter as StoreFilter)
+    return this.#store.distinct(field, this.#scope(filter as StoreFilter, options))
   }
 
   async updateOne(
@@ -202,10 +218,11 @@ export class Collection<T = Doc, TInput = T> {
       options,
     )
     const spec = this.#options.timestamps ? stampUpdate(context.update, new Date()) : context.update
+    const scoped = this.#scope(context.filter, options)
     const result =
       kind === 'updateOne'
-        ? await this.#store.updateOne(context.filter, spec, storeOptions)
-        : await this.#store.updateMany(context.filter, spec, storeOptions)
+        ? await this.#store.updateOne(scoped, spec, storeOptions)
+        : await this.#store.updateMany(scoped, spec, storeOptions)
     await runHooks(this.#options.hooks?.post?.update, { ...context, result })
     return result
   }
@@ -234,31 +251,42 @@ export class Collection<T = Doc, TInput = T> {
     if (this.#options.timestamps) replacement = stampNew(replacement, new Date())
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
-    const result = await this.#store.replaceOne(context.filter, replacement, storeOptions)
+    const scoped = this.#scope(context.filter, options)
+    const result = await this.#store.replaceOne(scoped, replacement, storeOptions)
     await runHooks(this.#options.hooks?.post?.update, { ...context, result })
     return result
   }
 
-  async deleteOne(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
+  async deleteOne(filter: Filter<T>, options: DeleteOptions = {}): Promise<number> {
     return this.#delete('deleteOne', filter, options)
   }
 
-  async deleteMany(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
+  async deleteMany(filter: Filter<T>, options: DeleteOptions = {}): Promise<number> {
     return this.#delete('deleteMany', filter, options)
+  }
+
+  /** On a `softDelete` collection: un-deletes the soft-deleted matches; returns how many. */
+  async restore(filter: Filter<T>, options: FilterOptions = {}): Promise<number> {
+    this.#checkFilter(filter, options)
+    const deleted = { $and: [filter as StoreFilter, { deletedAt: { $exists: true } }] }
+    const result = await this.#store.updateMany(deleted, { $unset: { deletedAt: '' } }, {})
+    return result.modifiedCount
   }
 
   async #delete(
     kind: 'deleteOne' | 'deleteMany',
     filter: Filter<T>,
-    options: FilterOptions,
+    options: DeleteOptions,
   ): Promise<number> {
     const context = { filter: filter as StoreFilter, kind }
     await runHooks(this.#options.hooks?.pre?.delete, context)
     this.#checkFilter(context.filter as Filter<T>, options)
     const deletedCount =
-      kind === 'deleteOne'
-        ? await this.#store.deleteOne(context.filter)
-        : await this.#store.deleteMany(context.filter)
+      this.#options.softDelete && options.hard !== true
+        ? await this.#softDelete(kind, this.#scope(context.filter, {}))
+        : kind === 'deleteOne'
+          ? await this.#store.deleteOne(context.filter)
+          : await this.#store.deleteMany(context.filter)
     await runHooks(this.#options.hooks?.post?.delete, { ...context, deletedCount })
     return deletedCount
   }
@@ -276,6 +304,27 @@ export class Collection<T = Doc, TInput = T> {
   watch(filter?: Filter<T>, options: FilterOptions = {}): AsyncIterableIterator<ChangeEvent> {
     if (filter) this.#checkFilter(filter, options)
     return this.#store.watch(filter as StoreFilter | undefined)
+  }
+
+  // Soft delete: stamp `deletedAt` (and `updatedAt` with timestamps) on the live matches.
+  async #softDelete(kind: 'deleteOne' | 'deleteMany', filter: StoreFilter): Promise<number> {
+    const now = new Date()
+    const update = {
+      $set: this.#options.timestamps ? { deletedAt: now, updatedAt: now } : { deletedAt: now },
+    }
+    const result =
+      kind === 'deleteOne'
+        ? await this.#store.updateOne(filter, update, {})
+        : await this.#store.updateMany(filter, update, {})
+    return result.modifiedCount
+  }
+
+  #softDeletes(options: FilterOptions): boolean {
+    return this.#options.softDelete === true && options.withDeleted !== true
+  }
+
+  #scope(filter: StoreFilter, options: FilterOptions): StoreFilter {
+    return this.#softDeletes(options) ? notDeleted(filter) : filter
   }
 
   #checkFilter(filter: Filter<T>, options: FilterOptions): void {
@@ -317,7 +366,7 @@ export class Collection<T = Doc, TInput = T> {
   async #validate(doc: StoredDocument): Promise<StoredDocument> {
     if (!this.#schema) return doc
     let valid = await validateDocument(this.#schema, this.name, doc)
-    if (this.#options.timestamps) valid = keepTimestamps(valid, doc) as StoredDocument
+    valid = keepFields(valid, doc, this.#kept) as StoredDocument
     checkFieldNames(valid)
     return valid
   }

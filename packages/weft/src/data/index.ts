@@ -6,6 +6,7 @@ export {
   Collection,
   type CollectionFindOptions,
   type CollectionUpdateOptions,
+  type DeleteOptions,
   type FilterOptions,
   type FindOneOptions,
   type NewDocument,
