@@ -3,6 +3,7 @@
 // order declared, each awaited before the next; a `pre` hook that throws stops the write
 // (nothing is written), a `post` hook runs after the write has landed.
 
+import type { DeclaredIndex } from './declared-indexes.js'
 import type { Filter, UpdateResult, UpdateSpec } from './store.js'
 
 type Doc = Record<string, unknown>
@@ -42,6 +43,8 @@ export interface CollectionOptions<T = Doc> {
   timestamps?: boolean
   /** Deletes set `deletedAt` instead of removing; reads and updates skip such documents. */
   softDelete?: boolean
+  /** Created once per Db before the first write: `[{ keys: { email: 1 }, unique: true }]`. */
+  indexes?: DeclaredIndex[]
   hooks?: CollectionHooks<T>
 }
 

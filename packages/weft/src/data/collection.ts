@@ -85,6 +85,8 @@ export class Collection<T = Doc, TInput = T> {
   readonly #options: CollectionOptions<T>
   /** Fields Weft writes that survive schema validation (timestamps, deletedAt). */
   readonly #kept: string[]
+  /** Creates the declared indexes (once per Db); awaited before every write. */
+  readonly #ready: (() => Promise<void>) | undefined
 
   constructor(
     name: string,
@@ -92,7 +94,9 @@ export class Collection<T = Doc, TInput = T> {
     schema?: StandardSchemaV1,
     sibling?: (name: string) => Collection,
     options: CollectionOptions<T> = {},
+    ready?: () => Promise<void>,
   ) {
+    this.#ready = ready
     this.name = name
     this.#store = store
     this.#schema = schema
@@ -107,6 +111,7 @@ export class Collection<T = Doc, TInput = T> {
   /** Inserts one document; `_id` is generated unless given. */
   async insertOne(doc: NewDocument<TInput>): Promise<{ insertedId: DocId; document: WithId<T> }> {
     const [stored] = await this.#prepareAll([doc as Doc])
+    await this.#ready?.()
     await this.#store.insertMany([stored])
     await runHooks(this.#options.hooks?.post?.insert, stored as WithId<T>)
     return { insertedId: stored._id, document: stored as WithId<T> }
@@ -116,6 +121,7 @@ export class Collection<T = Doc, TInput = T> {
   async insertMany(docs: NewDocument<TInput>[]): Promise<{ insertedIds: DocId[]; insertedCount: number }> {
     if (!Array.isArray(docs)) throw new QueryError('insertMany needs an array of documents.')
     const stored = await this.#prepareAll(docs as Doc[])
+    await this.#ready?.()
     if (stored.length > 0) await this.#store.insertMany(stored)
     for (const doc of stored) await runHooks(this.#options.hooks?.post?.insert, doc as WithId<T>)
     return { insertedIds: stored.map((doc) => doc._id), insertedCount: stored.length }
@@ -219,6 +225,7 @@ export class Collection<T = Doc, TInput = T> {
     )
     const spec = this.#options.timestamps ? stampUpdate(context.update, new Date()) : context.update
     const scoped = this.#scope(context.filter, options)
+    await this.#ready?.()
     const result =
       kind === 'updateOne'
         ? await this.#store.updateOne(scoped, spec, storeOptions)
@@ -252,6 +259,7 @@ export class Collection<T = Doc, TInput = T> {
     const storeOptions: UpdateOptions = { upsert: options.upsert === true }
     if (this.#schema) storeOptions.validate = (next) => this.#validate(next)
     const scoped = this.#scope(context.filter, options)
+    await this.#ready?.()
     const result = await this.#store.replaceOne(scoped, replacement, storeOptions)
     await runHooks(this.#options.hooks?.post?.update, { ...context, result })
     return result

@@ -3,16 +3,20 @@
 
 import { Collection } from './collection.js'
 import type { CollectionOptions } from './collection-hooks.js'
+import { DeclaredIndexes } from './declared-indexes.js'
 import { DataError } from './errors.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 import type { Store, StoreHealth } from './store.js'
 
 export class Db {
   readonly #store: Store
+  readonly #indexes: DeclaredIndexes
   #closed = false
 
-  constructor(store: Store) {
+  /** `ttlSweepSeconds`: how often TTL indexes are swept on stores without native TTL. */
+  constructor(store: Store, options: { ttlSweepSeconds?: number } = {}) {
     this.#store = store
+    this.#indexes = new DeclaredIndexes(store, options.ttlSweepSeconds)
   }
 
   /** Which store answers: 'memory', 'sqlite', 'postgres' or 'mongodb'. */
@@ -44,7 +48,8 @@ export class Db {
       )
     }
     const sibling = (other: string) => this.collection(other)
-    return new Collection(name, this.#store.collection(name), schema, sibling, options)
+    const ready = options?.indexes?.length ? this.#indexes.prepare(name, options.indexes) : undefined
+    return new Collection(name, this.#store.collection(name), schema, sibling, options, ready)
   }
 
   /** Runs `fn` as one transaction: if it throws, none of its writes stay. */
@@ -79,6 +84,7 @@ export class Db {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#indexes.stop()
     await this.#store.close()
   }
 

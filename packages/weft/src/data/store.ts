@@ -56,6 +56,8 @@ export interface IndexSpec {
   keys: Record<string, 1 | -1>
   unique?: boolean
   name?: string
+  /** TTL, passed only to stores that expire natively (MongoDB); see `../declared-indexes.ts`. */
+  expireAfterSeconds?: number
 }
 
 export type ChangeEvent =

@@ -212,7 +212,8 @@ class MongoCollection implements StoreCollection {
 
   async createIndex(spec: IndexSpec): Promise<string> {
     try {
-      return await this.#native.createIndex(spec.keys, { unique: spec.unique, name: spec.name })
+      const ttl = spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }
+      return await this.#native.createIndex(spec.keys, { unique: spec.unique, name: spec.name, ...ttl })
     } catch (error) {
       throw duplicateKey(error)
     }
