@@ -1,12 +1,19 @@
-import type { Key, RequestInjector } from '../di/seam.js'
-import { untrusted } from '../schema/untrusted.js'
+import { untrusted } from '../shared/untrusted.js'
 import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, excerpt, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { checkHeader } from './header-check.js'
+import { type MultipartOptions, parseMultipart } from './multipart.js'
+import type { RenderOptions, ViewRenderer } from './render.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
+import type { Key, RequestScope } from './scope.js'
 import type { BodyKind, Input } from './types.js'
+
+export interface HeadMeasure {
+  count: number
+  size: number
+}
 
 /**
  * Everything a middleware or handler gets: the request, typed from the route, and the
@@ -25,8 +32,10 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   bodyLimit: number
   /** Deepest nesting `parseBody()` accepts in JSON; the app's `limits.bodyDepth`. */
   bodyDepth = DEFAULT_JSON_DEPTH
-  /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
-  injector: RequestInjector | undefined = undefined
+  /** This request's scope, entered by the app's scope hook (weftjs/di): what `ctx.get()` resolves from. */
+  scope: RequestScope | undefined = undefined
+  /** Set by an app with `views`: what `ctx.render()` renders with. */
+  views: ViewRenderer | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
@@ -34,6 +43,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   private cookieJar: Cookies | undefined
   private bytesRead: Promise<Uint8Array> | undefined
   private webRequest: Request | undefined
+  private multipartRead: Promise<Record<string, unknown>> | undefined
 
   constructor(
     readonly method: string,
@@ -51,13 +61,25 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
    * request-scoped one. @example const users = ctx.get(UserService)
    */
   get<T>(key: Key<T>): T {
-    if (this.injector === undefined) {
+    if (this.scope === undefined) {
       throw new Error(
-        'WEFT_DI_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
+        'WEFT_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
-    return this.injector.get(key)
+    return this.scope.get(key)
   }
+
+  /** Adapters call it once, when the response is sent or the client has gone: ends the request's scope. */
+  finish(): void {
+    this.scope?.end()
+  }
+
+  /**
+   * The request head as far as this adapter measures it, for the app's head limits: the
+   * header count and the head's size in bytes (0 for a bound the runtime enforces itself).
+   * null when the runtime enforces both.
+   */
+  abstract head(): HeadMeasure | null
 
   /** Whether the request came over TLS; decides the Secure cookie default. */
   abstract get secure(): boolean
@@ -170,27 +192,70 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     return this.res
   }
 
+  /**
+   * Answers with the HTML of a template; `ctx.state` is in the data too, so middleware can
+   * hand values (a CSRF token, the user) to every page.
+   * @example return ctx.render('tasks/list', { tasks }, { layout: 'layouts/main' })
+   */
+  async render(
+    name: string,
+    data: Record<string, unknown> = {},
+    options: RenderOptions = {},
+  ): Promise<ResponseState> {
+    if (!this.views) {
+      throw new Error(
+        'WEFT_VIEWS_NOT_CONFIGURED: ctx.render() needs the templates folder: weft({ views: { dir } })',
+      )
+    }
+    const html = await this.views.render(name, { ...this.stateValues, ...data }, options)
+    return this.html(html, options.status)
+  }
+
   /** The raw body bytes, read once within the body limit (413 past it). */
   bytes(): Promise<Uint8Array> {
     return (this.bytesRead ??= this.readBytes(this.bodyLimit))
   }
 
   /**
-   * Reads and parses the body by its content type: JSON, urlencoded form, text or bytes.
-   * `accepts` narrows the types taken; any other answers 415.
+   * Reads and parses the body by its content type: JSON, urlencoded or multipart form,
+   * text or bytes. `accepts` narrows the types taken; any other answers 415. Multipart
+   * files stream to `multipart.storage` (memory by default) within its limits (413 past them).
+   * @example const form = await ctx.parseBody({ accepts: ['multipart'], multipart: { maxFileSize: 5e6 } })
    */
-  async parseBody(accepts?: readonly BodyKind[]): Promise<I['body']> {
-    const contentType = this.headerValue('content-type')
-    const kind = bodyKind(contentType)
-    if (kind === null) {
-      const bytes = await this.bytes()
-      if (bytes.byteLength > 0) throw unsupportedType(contentType, accepts)
-      return (this.body = undefined as I['body'])
+  parseBody(options?: readonly BodyKind[] | ParseBodyOptions): Promise<I['body']> {
+    // Not an async function: it would add a promise and ticks to every validated request.
+    try {
+      const { accepts, multipart } = Array.isArray(options)
+        ? { accepts: options as readonly BodyKind[], multipart: undefined }
+        : ((options ?? {}) as ParseBodyOptions)
+      const contentType = this.headerValue('content-type')
+      const kind = bodyKind(contentType)
+      if (kind === null) {
+        return this.bytes().then((bytes) => {
+          if (bytes.byteLength > 0) throw unsupportedType(contentType, accepts)
+          return (this.body = undefined as I['body'])
+        })
+      }
+      if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
+      if (kind === 'multipart') {
+        // Streamed, not buffered: read once, however many times it is asked for.
+        this.multipartRead ??= this.bytesRead
+          ? Promise.reject(new Error('WEFT_BODY_ALREADY_READ: the multipart body was read as bytes first'))
+          : parseMultipart(this.req.body, contentType!, this.bodyLimit, multipart)
+        return this.multipartRead.then((form) => (this.body = form as I['body']))
+      }
+      if (kind !== 'bytes') checkCharset(contentType!)
+      return this.bytes().then((bytes) => (this.body = parseBytes(bytes, kind, this.bodyDepth) as I['body']))
+    } catch (error) {
+      return Promise.reject(error)
     }
-    if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
-    if (kind !== 'bytes') checkCharset(contentType!)
-    return (this.body = parseBytes(await this.bytes(), kind, this.bodyDepth) as I['body'])
   }
+}
+
+/** What `ctx.parseBody()` takes: the accepted kinds, and multipart limits and storage. */
+export interface ParseBodyOptions {
+  accepts?: readonly BodyKind[]
+  multipart?: MultipartOptions
 }
 
 /** Header names may start with "$": such an object is marked, as query strings and forms are. */

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { applyUpdate, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -26,6 +26,7 @@ import { pgPath, postgresDialect } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { arrayIndexName, indexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
+import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
@@ -48,7 +49,6 @@ export function ignoreRace(error: { code?: string }): void {
   if (error.code !== '23505' && error.code !== '42P07' && error.code !== '42P06') throw error
 }
 
-type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
 interface Change {
   before: Row
   after: StoredDocument
@@ -57,7 +57,7 @@ interface Change {
 /** Thrown inside an optimistic update when the row changed under it; the update retries. */
 class Conflict extends Error {}
 
-export class PostgresCollection implements StoreCollection {
+export class PostgresCollection extends StoreWrites implements StoreCollection {
   readonly hub = new WatchHub()
   readonly #store: PostgresHost
   readonly #name: string
@@ -70,6 +70,7 @@ export class PostgresCollection implements StoreCollection {
   readonly #indexPaths = new Map<string, string[]>()
 
   constructor(store: PostgresHost, name: string) {
+    super()
     if (name === '' || name.includes('\0')) throw new QueryError(`"${name}" cannot be a collection name.`)
     this.#store = store
     this.#name = name
@@ -116,39 +117,6 @@ export class PostgresCollection implements StoreCollection {
       }
     }
     return values
-  }
-
-  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(
-      filter,
-      options,
-      1,
-      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
-      update,
-    )
-  }
-
-  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(
-      filter,
-      options,
-      0,
-      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
-      update,
-    )
-  }
-
-  replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
-    const { _id: _ignored, ...fields } = doc
-    return this.#update(filter, options, 1, (old) => ({ _id: old._id, ...fields }) as StoredDocument, doc)
-  }
-
-  deleteOne(filter: Filter): Promise<number> {
-    return this.#delete(filter, 1)
-  }
-
-  deleteMany(filter: Filter): Promise<number> {
-    return this.#delete(filter, 0)
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {
@@ -225,11 +193,11 @@ export class PostgresCollection implements StoreCollection {
     }
   }
 
-  async #update(
+  protected async update(
     filter: Filter,
     options: UpdateOptions,
-    limit: 0 | 1,
-    change: (doc: StoredDocument) => StoredDocument,
+    limit: Limit,
+    change: DocumentChange,
     spec: UpdateSpec,
   ): Promise<UpdateResult> {
     await this.#ensureTable()
@@ -299,7 +267,7 @@ export class PostgresCollection implements StoreCollection {
 
   // Deletes the rows it matched, as they were when read: a row changed meanwhile stays,
   // and deleteOne looks again.
-  async #delete(filter: Filter, limit: 0 | 1): Promise<number> {
+  protected async delete(filter: Filter, limit: Limit): Promise<number> {
     await this.#ensureTable()
     const db = this.#store.db
     const sql =

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { applyUpdate, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -27,6 +27,7 @@ import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
 import type { SqliteConnection } from './sqlite-driver.js'
 import { SqliteReads } from './sqlite-reads.js'
+import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 /** What a collection needs from its store (see sqlite.ts). */
 export interface SqliteHost {
@@ -39,14 +40,13 @@ export interface SqliteHost {
   writeAsync<T>(fn: (events: (() => void)[]) => Promise<T>): Promise<T>
 }
 
-type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
 interface Change {
   before: StoredDocument
   after: StoredDocument
   /** `after` as JSON text, when already made. */
   body?: string
 }
-export class SqliteCollection implements StoreCollection {
+export class SqliteCollection extends StoreWrites implements StoreCollection {
   readonly hub = new WatchHub()
   readonly #store: SqliteHost
   readonly #name: string
@@ -55,6 +55,7 @@ export class SqliteCollection implements StoreCollection {
   readonly #reads: SqliteReads
 
   constructor(store: SqliteHost, name: string) {
+    super()
     if (name === '' || name.includes('\0') || name.startsWith('sqlite_')) {
       throw new QueryError(
         `"${name}" cannot be a collection name. Use letters, digits and _; avoid the sqlite_ prefix.`,
@@ -112,39 +113,6 @@ export class SqliteCollection implements StoreCollection {
       }
     }
     return values
-  }
-
-  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(
-      filter,
-      options,
-      1,
-      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
-      update,
-    )
-  }
-
-  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(
-      filter,
-      options,
-      0,
-      (doc) => applyUpdate(doc, update, { filter, arrayFilters: options.arrayFilters }),
-      update,
-    )
-  }
-
-  replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
-    const { _id: _ignored, ...fields } = doc
-    return this.#update(filter, options, 1, (old) => ({ _id: old._id, ...fields }) as StoredDocument, doc)
-  }
-
-  async deleteOne(filter: Filter): Promise<number> {
-    return this.#delete(filter, 1)
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    return this.#delete(filter, 0)
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {
@@ -223,11 +191,11 @@ export class SqliteCollection implements StoreCollection {
     }
   }
 
-  async #update(
+  protected async update(
     filter: Filter,
     options: UpdateOptions,
-    limit: 0 | 1,
-    change: (doc: StoredDocument) => StoredDocument,
+    limit: Limit,
+    change: DocumentChange,
     spec: UpdateSpec,
   ): Promise<UpdateResult> {
     const wait = this.#ready()
@@ -300,7 +268,7 @@ export class SqliteCollection implements StoreCollection {
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
   }
 
-  async #delete(filter: Filter, limit: 0 | 1): Promise<number> {
+  protected async delete(filter: Filter, limit: Limit): Promise<number> {
     await this.#ready()
     const remove = this.#db.statement(`DELETE FROM ${this.#table} WHERE _id = ?`)
     return this.#store.writeSync((events) => {
