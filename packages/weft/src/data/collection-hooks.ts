@@ -43,6 +43,8 @@ export interface CollectionOptions<T = Doc> {
   timestamps?: boolean
   /** Deletes set `deletedAt` instead of removing; reads and updates skip such documents. */
   softDelete?: boolean
+  /** Reference fields and the collection they point to, for `populate`: `{ author: 'users' }`. */
+  refs?: Record<string, string>
   /** Created once per Db before the first write: `[{ keys: { email: 1 }, unique: true }]`. */
   indexes?: DeclaredIndex[]
   hooks?: CollectionHooks<T>

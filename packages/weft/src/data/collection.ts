@@ -23,6 +23,7 @@ import {
 } from './collection-hooks.js'
 import { Cursor, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
+import { type PopulateOption, planPopulate, populate } from './populate.js'
 import {
   compilePipeline,
   type ForeignFind,
@@ -61,6 +62,8 @@ export interface DeleteOptions extends FilterOptions {
   hard?: boolean
 }
 export interface FindOneOptions extends FilterOptions {
+  /** Declared references to replace by their documents: `['author']`, `{ author: { name: 1 } }`. */
+  populate?: PopulateOption
   sort?: FindOptions['sort']
   skip?: number
   projection?: FindOptions['projection']
@@ -138,13 +141,21 @@ export class Collection<T = Doc, TInput = T> {
   /** A lazy cursor: `await tasks.find({ done: false }, { sort: { _id: 1 } }).toArray()`. */
   find(filter: Filter<T> = {} as Filter<T>, options: CollectionFindOptions = {}): Cursor<WithId<T>> {
     this.#checkFilter(filter, options)
-    const { allowOperators: _allow, withDeleted: _deleted, ...findOptions } = options
+    const { allowOperators: _allow, withDeleted: _deleted, populate: wanted, ...findOptions } = options
     const scoped = this.#scope(filter as StoreFilter, options)
+    const plan = wanted === undefined ? undefined : planPopulate(wanted, this.#options.refs)
     checkFindOptions(findOptions)
     return new Cursor(
       (final) => {
         checkFindOptions(final)
-        return this.#store.find(scoped, final) as AsyncIterable<WithId<T>>
+        const found = this.#store.find(scoped, final) as AsyncIterable<WithId<T>>
+        if (!plan) return found
+        return lazyResults(
+          async () =>
+            (await populate(await collect(found), plan, (name, ids) =>
+              this.#byIds(name, ids),
+            )) as WithId<T>[],
+        )
       },
       findOptions,
       (final) => {
@@ -333,6 +344,13 @@ export class Collection<T = Doc, TInput = T> {
 
   #scope(filter: StoreFilter, options: FilterOptions): StoreFilter {
     return this.#softDeletes(options) ? notDeleted(filter) : filter
+  }
+
+  #byIds(collection: string, ids: unknown[]): Promise<Doc[]> {
+    if (!this.#sibling) throw new QueryError('populate needs a collection opened through a Db.')
+    return this.#sibling(collection)
+      .find({ _id: { $in: ids } })
+      .toArray()
   }
 
   #checkFilter(filter: Filter<T>, options: FilterOptions): void {
