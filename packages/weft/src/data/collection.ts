@@ -23,6 +23,7 @@ import {
 } from './collection-hooks.js'
 import { Cursor, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
+import { keysetPage, type PageOptions } from './keyset.js'
 import { type PopulateOption, planPopulate, populate } from './populate.js'
 import {
   compilePipeline,
@@ -71,6 +72,7 @@ export interface FindOneOptions extends FilterOptions {
 export interface CollectionFindOptions extends FindOneOptions {
   limit?: number
 }
+export type { PageOptions }
 export interface CollectionUpdateOptions extends FilterOptions {
   upsert?: boolean
   /** Conditions for `$[name]` in update paths: `[{ 'g.score': { $gte: 8 } }]`. */
@@ -187,6 +189,26 @@ export class Collection<T = Doc, TInput = T> {
       const docs = await collect(this.#store.find(filter, findOptions))
       return run(docs, foreign)
     }) as AggregateResults<R>
+  }
+
+  /**
+   * One page of a keyset pagination: `{ items, next }`; pass `next` as `after` for the
+   * following page (null at the end). Correct with ties: `_id` breaks them.
+   */
+  async page(
+    filter: Filter<T> = {} as Filter<T>,
+    options: PageOptions = {},
+  ): Promise<{ items: WithId<T>[]; next: string | null }> {
+    return keysetPage(
+      (scoped, findOptions) => this.find(scoped as Filter<T>, findOptions).toArray(),
+      filter,
+      options,
+    )
+  }
+
+  /** The number of documents, without a filter (MongoDB answers from metadata). */
+  async estimatedDocumentCount(options: FilterOptions = {}): Promise<number> {
+    return this.#store.count(this.#scope({}, options))
   }
 
   async countDocuments(filter: Filter<T> = {} as Filter<T>, options: FilterOptions = {}): Promise<number> {

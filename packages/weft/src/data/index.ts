@@ -10,6 +10,7 @@ export {
   type FilterOptions,
   type FindOneOptions,
   type NewDocument,
+  type PageOptions,
   type WithId,
 } from './collection.js'
 export type {
