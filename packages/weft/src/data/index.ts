@@ -9,6 +9,7 @@ export {
   type DeleteOptions,
   type FilterOptions,
   type FindOneOptions,
+  type IdOf,
   type NewDocument,
   type PageOptions,
   type WithId,

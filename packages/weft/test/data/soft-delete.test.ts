@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import { connect } from 'weftjs/data'
 import { z } from 'zod'
 
-const Item = z.object({ name: z.string(), n: z.number().default(0) })
+const Item = z.object({ _id: z.union([z.number(), z.string()]), name: z.string(), n: z.number().default(0) })
 
 for (const url of ['memory:', 'sqlite::memory:']) {
   describe(`soft delete on ${url}`, () => {
