@@ -1,4 +1,5 @@
 import { HttpError } from 'weftjs'
+import type { Filter } from 'weftjs/data'
 import { inject, module } from 'weftjs/di'
 import { z } from 'zod'
 import { DB } from './database.ts'
@@ -30,7 +31,7 @@ export class TaskRepo {
   readonly tasks = inject(DB).collection('tasks', Task)
 
   list(query: { done?: boolean; tag?: string; limit: number }) {
-    const filter: Record<string, unknown> = {}
+    const filter: Filter<z.output<typeof Task>> = {}
     if (query.done !== undefined) filter.done = query.done
     if (query.tag !== undefined) filter.tags = query.tag
     return this.tasks.find(filter, { sort: { _id: -1 }, limit: query.limit }).toArray()

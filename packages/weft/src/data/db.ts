@@ -2,16 +2,21 @@
 // transactions and close. Made by `connect(url)`.
 
 import { Collection } from './collection.js'
+import type { CollectionOptions } from './collection-hooks.js'
+import { DeclaredIndexes } from './declared-indexes.js'
 import { DataError } from './errors.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 import type { Store, StoreHealth } from './store.js'
 
 export class Db {
   readonly #store: Store
+  readonly #indexes: DeclaredIndexes
   #closed = false
 
-  constructor(store: Store) {
+  /** `ttlSweepSeconds`: how often TTL indexes are swept on stores without native TTL. */
+  constructor(store: Store, options: { ttlSweepSeconds?: number } = {}) {
     this.#store = store
+    this.#indexes = new DeclaredIndexes(store, options.ttlSweepSeconds)
   }
 
   /** Which store answers: 'memory', 'sqlite', 'postgres' or 'mongodb'. */
@@ -20,9 +25,21 @@ export class Db {
   }
 
   /** `db.collection('tasks', TaskSchema)`: writes validated, reads typed by the schema. */
-  collection<S extends StandardSchemaV1>(name: string, schema: S): Collection<Infer<S>, InferInput<S>>
-  collection<T = Record<string, unknown>>(name: string): Collection<T>
-  collection(name: string, schema?: StandardSchemaV1): Collection<unknown> {
+  collection<S extends StandardSchemaV1>(
+    name: string,
+    schema: S,
+    options?: CollectionOptions<Infer<S>>,
+  ): Collection<Infer<S>, InferInput<S>>
+  collection<T = Record<string, unknown>>(
+    name: string,
+    schema?: undefined,
+    options?: CollectionOptions<T>,
+  ): Collection<T>
+  collection(
+    name: string,
+    schema?: StandardSchemaV1,
+    options?: CollectionOptions<unknown>,
+  ): Collection<unknown> {
     this.#open()
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,120}$/.test(name) || name.startsWith('.')) {
       throw new DataError(
@@ -30,7 +47,9 @@ export class Db {
         `Collection name ${JSON.stringify(name)} is not allowed: use 1-120 letters, digits, "_", "-" or ".".`,
       )
     }
-    return new Collection(name, this.#store.collection(name), schema)
+    const sibling = (other: string) => this.collection(other)
+    const ready = options?.indexes?.length ? this.#indexes.prepare(name, options.indexes) : undefined
+    return new Collection(name, this.#store.collection(name), schema, sibling, options, ready)
   }
 
   /** Runs `fn` as one transaction: if it throws, none of its writes stay. */
@@ -65,6 +84,7 @@ export class Db {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#indexes.stop()
     await this.#store.close()
   }
 

@@ -2,15 +2,24 @@
 // with one semantics everywhere. See docs/data.md.
 
 export {
+  type AggregateResults,
   Collection,
   type CollectionFindOptions,
   type CollectionUpdateOptions,
+  type DeleteOptions,
   type FilterOptions,
   type FindOneOptions,
   type IdOf,
   type NewDocument,
+  type PageOptions,
   type WithId,
 } from './collection.js'
+export type {
+  CollectionHooks,
+  CollectionOptions,
+  DeleteHookContext,
+  UpdateHookContext,
+} from './collection-hooks.js'
 export { connect, storeKind } from './connect.js'
 export { Cursor } from './cursor.js'
 export { Db } from './db.js'
@@ -29,6 +38,7 @@ export {
   isUntrusted,
   MAX_FILTER_DEPTH,
   MAX_OPERATOR_LIST,
+  MAX_PIPELINE_STAGES,
   MAX_REGEX_LENGTH,
   MAX_REGEX_REPEAT,
   untrusted,
@@ -38,7 +48,6 @@ export type {
   ChangeEvent,
   DocId,
   Explanation,
-  Filter,
   FindOptions,
   IndexSpec,
   Projection,
@@ -52,4 +61,5 @@ export type {
   UpdateResult,
   UpdateSpec,
 } from './store.js'
+export type { Condition, FieldOperators, Filter, Path, PathValue, Update } from './typed.js'
 export { WatchHub, type WatchOptions, WatchQueue } from './watch.js'

@@ -39,6 +39,11 @@ export type ValidateHook = (doc: StoredDocument) => Promise<StoredDocument>
 export interface UpdateOptions {
   upsert?: boolean
   validate?: ValidateHook
+  /**
+   * Filters for `$[name]` positional paths. Stores without native support pass them, with
+   * the update's filter, to `applyUpdate(doc, update, { filter, arrayFilters })`.
+   */
+  arrayFilters?: Filter[]
 }
 
 export interface UpdateResult {
@@ -51,6 +56,8 @@ export interface IndexSpec {
   keys: Record<string, 1 | -1>
   unique?: boolean
   name?: string
+  /** TTL, passed only to stores that expire natively (MongoDB); see `../declared-indexes.ts`. */
+  expireAfterSeconds?: number
 }
 
 export type ChangeEvent =
@@ -79,6 +86,11 @@ export interface StoreCollection {
   createIndex(spec: IndexSpec): Promise<string>
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
+  /**
+   * Optional: runs an already validated aggregation pipeline natively (MongoDB). Stores
+   * without it get the shared engine of `./query/aggregate/`, fed by `find`.
+   */
+  aggregate?(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>>
   /** How `find(filter, options)` would run (see `Explanation`); stores without it say little. */
   explain?(filter: Filter, options: FindOptions): Promise<Explanation>
 }

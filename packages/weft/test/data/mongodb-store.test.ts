@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { connect } from 'weftjs/data'
+import { runAggregateDifferential } from './aggregate-differential.ts'
 import { runDifferential } from './differential.ts'
 import { runWriteSafety } from './write-safety.ts'
 
@@ -21,6 +22,11 @@ function skipLoudly(t: { skip(message: string): void }): void {
 test('MongoDB: the native store answers like mingo (differential)', async (t) => {
   if (!url) return skipLoudly(t)
   await runDifferential(t, () => connect(url), { numRuns: 100 })
+})
+
+test('MongoDB: aggregate() runs natively and answers like mingo', async (t) => {
+  if (!url) return skipLoudly(t)
+  await runAggregateDifferential(t, () => connect(url), { numRuns: 100 })
 })
 
 test('MongoDB: unique indexes, all-or-nothing insertMany and transactions', async (t) => {

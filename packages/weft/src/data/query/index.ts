@@ -1,6 +1,7 @@
 // The store-independent query engine: every store imports what it cannot do natively
 // from here, so all stores answer with the same MongoDB semantics.
 
+export { MAX_PIPELINE_STAGES } from './aggregate/index.js'
 export { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.js'
 export { compileFilter, isOperatorObject, type Predicate } from './match.js'
 export { getPath, splitPath, valuesAtPath } from './paths.js'

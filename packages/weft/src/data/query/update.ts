@@ -9,9 +9,15 @@ import { isOperatorObject } from './match.js'
 import { updateOperators } from './operators.js'
 import { isIndexSegment, splitPath } from './paths.js'
 import { addToSet, pop, pull, pullAll, push } from './update-arrays.js'
+import {
+  compileArrayFilters,
+  expandPath,
+  isPositionalSegment,
+  type PositionalContext,
+} from './update-positional.js'
 import { cloneValue, crossesArray, readPath, removePath, writePath } from './write-path.js'
 
-export interface ApplyUpdateOptions {
+export interface ApplyUpdateOptions extends PositionalContext {
   /** True when an upsert inserts this document: `$setOnInsert` applies. */
   isUpsertInsert?: boolean
 }
@@ -32,7 +38,11 @@ export function isOperatorUpdate(update: UpdateSpec): boolean {
 
 /** `applyUpdate({ _id: 1, n: 1 }, { $inc: { n: 1 } })` -> `{ _id: 1, n: 2 }`. */
 export function applyUpdate<T extends Doc>(doc: T, update: UpdateSpec, options: ApplyUpdateOptions = {}): T {
-  const actions = planActions(update)
+  const planned = planActions(update)
+  const actions =
+    planned.positional || options.arrayFilters?.length
+      ? resolvePositional(doc, planned.actions, options)
+      : planned.actions
   const result = cloneValue(doc) as Doc
   for (const action of actions) {
     if (action.op === '$setOnInsert' && !options.isUpsertInsert) continue
@@ -47,7 +57,7 @@ export function applyUpdate<T extends Doc>(doc: T, update: UpdateSpec, options: 
   return result as T
 }
 
-function planActions(update: UpdateSpec): Action[] {
+function planActions(update: UpdateSpec): { actions: Action[]; positional: boolean } {
   if (!isPlainObject(update) || !isOperatorUpdate(update)) {
     throw new UpdateError(
       'An update needs update operators, e.g. { $set: { done: true } }. Use replaceOne to replace.',
@@ -66,17 +76,47 @@ function planActions(update: UpdateSpec): Action[] {
       actions.push({ op, path, segments: splitPath(path), arg: fields[path] })
     }
   }
-  refuseConflicts(actions)
-  return actions.sort((a, b) => comparePaths(a.segments, b.segments))
+  const positional = actions.some((action) => action.segments.some(isPositionalSegment))
+  if (!positional) refuseConflicts(actions)
+  return { actions: positional ? actions : actions.sort(byPath), positional }
 }
+
+const byPath = (a: Action, b: Action) => comparePaths(a.segments, b.segments)
 
 function checkPath(op: string, path: string): void {
   const segments = splitPath(path)
-  if (segments.some((segment) => segment === '' || segment.startsWith('$'))) {
+  const positional = op !== '$rename' && op !== '$setOnInsert'
+  if (
+    segments.some(
+      (segment) =>
+        segment === '' || (segment.startsWith('$') && !(positional && isPositionalSegment(segment))),
+    )
+  ) {
     throw new UpdateError(
-      `${op} path '${path}' is invalid: positional ($) and empty segments are not supported.`,
+      `${op} path '${path}' is invalid: use field names, positions, or $, $[] and $[name] (not in $rename).`,
     )
   }
+}
+
+// Positional paths become the plain paths they stand for in this document; then the
+// usual conflict rule applies to what is really written.
+function resolvePositional(doc: Doc, actions: Action[], context: PositionalContext): Action[] {
+  const arrayFilters = compileArrayFilters(context.arrayFilters)
+  const used = new Set<string>()
+  const resolved = actions.flatMap((action) => {
+    if (!action.segments.some(isPositionalSegment)) return [action]
+    return expandPath(doc, action.segments, context, arrayFilters, used).map((segments) => ({
+      ...action,
+      segments,
+      path: segments.join('.'),
+    }))
+  })
+  for (const name of arrayFilters.keys()) {
+    if (!used.has(name))
+      throw new UpdateError(`The array filter for identifier '${name}' was not used in the update.`)
+  }
+  refuseConflicts(resolved)
+  return resolved.sort(byPath)
 }
 
 function touchedPaths(action: Action): string[][] {

@@ -143,6 +143,11 @@ class MongoCollection implements StoreCollection {
     for await (const doc of cursor) yield fromBson(doc) as StoredDocument
   }
 
+  async *aggregate(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>> {
+    const cursor = this.#native.aggregate(pipeline, { session: this.#session() })
+    for await (const doc of cursor) yield fromBson(doc) as Record<string, unknown>
+  }
+
   /** MongoDB's own queryPlanner: the winning plan's stages and indexes. */
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
     const cursor = this.#native.find(filter, {
@@ -207,7 +212,8 @@ class MongoCollection implements StoreCollection {
 
   async createIndex(spec: IndexSpec): Promise<string> {
     try {
-      return await this.#native.createIndex(spec.keys, { unique: spec.unique, name: spec.name })
+      const ttl = spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }
+      return await this.#native.createIndex(spec.keys, { unique: spec.unique, name: spec.name, ...ttl })
     } catch (error) {
       throw duplicateKey(error)
     }
@@ -240,6 +246,7 @@ class MongoCollection implements StoreCollection {
       const result = await native.call(this.#native, filter, withId, {
         upsert: options.upsert,
         session: this.#session(),
+        ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}),
       })
       return toResult(result)
     } catch (error) {
@@ -258,7 +265,7 @@ class MongoCollection implements StoreCollection {
     let modified = 0
     for (const before of targets) {
       const next = isOperatorUpdate(update)
-        ? applyUpdate(before, update)
+        ? applyUpdate(before, update, { filter, arrayFilters: options.arrayFilters })
         : ({ ...update, _id: before._id } as StoredDocument)
       const after = await options.validate!(next)
       const result = await this.#native.replaceOne({ _id: before._id }, after, { session: this.#session() })

@@ -2,7 +2,7 @@
 // replaceOne become one `update(filter, options, limit, change, spec)`, deleteOne and
 // deleteMany one `delete(filter, limit)`. A store implements those two.
 import { UpdateError } from '../errors.js'
-import { applyUpdate, valuesEqual } from '../query/index.js'
+import { type ApplyUpdateOptions, applyUpdate, valuesEqual } from '../query/index.js'
 import { cloneValue } from '../query/write-path.js'
 import type { DocId, Filter, StoredDocument, UpdateOptions, UpdateResult, UpdateSpec } from '../store.js'
 
@@ -17,11 +17,23 @@ export type Limit = 0 | 1
 
 export abstract class StoreWrites {
   updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.update(filter, options, 1, (doc) => applyUpdate(doc, update), update)
+    return this.update(
+      filter,
+      options,
+      1,
+      (doc) => applyUpdate(doc, update, positional(filter, options)),
+      update,
+    )
   }
 
   updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.update(filter, options, 0, (doc) => applyUpdate(doc, update), update)
+    return this.update(
+      filter,
+      options,
+      0,
+      (doc) => applyUpdate(doc, update, positional(filter, options)),
+      update,
+    )
   }
 
   replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
@@ -50,6 +62,11 @@ export abstract class StoreWrites {
 
   /** Deletes the matched documents; resolves with how many. */
   protected abstract delete(filter: Filter, limit: Limit): Promise<number>
+}
+
+// `$` in a path needs the filter; `$[name]` the array filters.
+function positional(filter: Filter, options: UpdateOptions): ApplyUpdateOptions {
+  return { filter, arrayFilters: options.arrayFilters }
 }
 
 function replacing(doc: ReplaceDoc): DocumentChange {

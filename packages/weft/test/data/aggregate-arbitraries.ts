@@ -1,0 +1,112 @@
+// fast-check generators for aggregation pipelines, for the differential against mingo's
+// aggregator. Documents always hold every field (`s` scalar, `q` number or null, `a` and
+// `b` anything), so that missing-field rules where mingo and MongoDB part ways ($push of
+// a missing value, `$count` of nothing, `$toLower` of null) are pinned by unit tests instead. Ordering
+// comparisons stay within numbers: mingo's `$gt` across types (`false > 0`) does not
+// follow BSON order as MongoDB's does.
+
+import fc from 'fast-check'
+import * as arb from './arbitraries.ts'
+
+type Doc = Record<string, unknown>
+
+const quantity = fc.oneof(fc.constant(null), fc.integer({ min: -5, max: 5 }), fc.constantFrom(0.5, 2.25))
+
+// mingo's $unwind drops a document whose field is "" (MongoDB unwinds it as one value).
+const unwindable = arb.fieldValue.filter((value) => !JSON.stringify(value).includes('""'))
+
+export const documents: fc.Arbitrary<Doc[]> = fc
+  .array(fc.record({ a: arb.fieldValue, b: unwindable, s: arb.scalar, q: quantity }), { maxLength: 10 })
+  .map((docs) => docs.map((doc, i) => ({ _id: i + 1, ...doc })))
+
+/** The other side of `$lookup`: `k` present or missing. */
+export const foreignDocuments: fc.Arbitrary<Doc[]> = fc
+  .array(fc.record({ k: arb.scalar, v: fc.integer({ min: 0, max: 9 }) }, { requiredKeys: ['v'] }), {
+    maxLength: 6,
+  })
+  .map((docs) => docs.map((doc, i) => ({ _id: i + 1, ...doc })))
+
+const small = fc.integer({ min: -3, max: 3 })
+
+/** Expressions that never fail on these documents. */
+export const expression: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom('$s', '$q', '$a'),
+  // A bare number in $project is an inclusion flag, so constants are $literal.
+  small.map((n) => ({ $literal: n })),
+  fc.tuple(fc.constantFrom('$add', '$multiply', '$subtract'), small).map(([op, n]) => ({ [op]: ['$q', n] })),
+  small.map((n) => ({ $ifNull: ['$q', n] })),
+  fc
+    .tuple(fc.constantFrom('$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$cmp'), small)
+    .map(([op, value]) => ({ [op]: [{ $ifNull: ['$q', 0] }, value] })),
+  // Only on scalars: mingo's expression $eq looks inside arrays, MongoDB's does not.
+  fc
+    .tuple(fc.constantFrom('$eq', '$ne'), arb.scalar)
+    .map(([op, value]) => ({ [op]: ['$s', { $literal: value }] })),
+  fc
+    .tuple(small, small)
+    .map(([value, n]) => ({ $cond: [{ $gt: [{ $ifNull: ['$q', 0] }, value] }, '$q', n] })),
+  fc.constant({ $cond: [{ $isArray: '$b' }, { $size: '$b' }, -1] }),
+  fc.constant({ $toUpper: { $cond: [{ $eq: ['$s', 'ab'] }, '$s', 'none'] } }),
+  fc.constant({ $concat: [{ $toLower: { $cond: [{ $eq: ['$s', 'B'] }, '$s', 'Q'] } }, '-x'] }),
+)
+
+// `s` stays a scalar and `q` a number or null through a $group; `a` takes anything.
+const scalarAccumulator = fc.oneof(
+  fc.constant({ $count: {} }),
+  fc.constantFrom('$min', '$max', '$first', '$last').map((op) => ({ [op]: '$s' })),
+)
+const numberAccumulator = fc.oneof(
+  fc.constant({ $sum: 1 }),
+  fc.constantFrom('$sum', '$avg', '$min', '$max').map((op) => ({ [op]: '$q' })),
+)
+const anyAccumulator = fc.oneof(scalarAccumulator, numberAccumulator, fc.constant({ $push: '$s' }))
+
+// Every stage keeps `s`, `q` and `a` present, so accumulators never read a missing value.
+const group = fc
+  .tuple(fc.constantFrom('$s', null, '$q'), scalarAccumulator, numberAccumulator, anyAccumulator)
+  .map(([id, s, q, a]): Doc[] => [
+    { $group: { _id: id, s, q, a } },
+    // Group order is not defined by MongoDB: sort it.
+    { $sort: { _id: 1 } },
+  ])
+
+const stage: fc.Arbitrary<Doc[]> = fc.oneof(
+  arb.filter.map((filter) => [{ $match: filter }]),
+  arb.sort.map((sort) => [{ $sort: sort }]),
+  fc.integer({ min: 1, max: 5 }).map((n) => [{ $limit: n }]),
+  fc.integer({ min: 0, max: 4 }).map((n) => [{ $skip: n }]),
+  fc
+    .tuple(expression, fc.boolean())
+    .map(([e, hideId]) => [{ $project: { e, s: 1, q: 1, a: 1, ...(hideId ? { _id: 0 } : {}) } }]),
+  fc.constant<Doc[]>([{ $project: { b: 0 } }]),
+  expression.map((e) => [{ $addFields: { e } }]),
+  expression.map((e) => [{ $set: { a: e } }]),
+  fc.constant<Doc[]>([{ $unset: 'b' }]),
+  group,
+  fc
+    .record(
+      { includeArrayIndex: fc.constant('i'), preserveNullAndEmptyArrays: fc.boolean() },
+      { requiredKeys: [] },
+    )
+    .map((options) => [{ $unwind: { path: '$b', ...options } }]),
+  fc.constant<Doc[]>([{ $lookup: { from: 'foreign', localField: 's', foreignField: 'k', as: 'joined' } }]),
+)
+
+const flat = (stages: Doc[][]) => stages.flat()
+
+/** 1 to 4 stages; $facet runs 1 to 2 of them side by side. */
+export const pipeline: fc.Arbitrary<Doc[]> = fc.oneof(
+  { weight: 4, arbitrary: fc.array(stage, { minLength: 1, maxLength: 4 }).map(flat) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.array(stage, { maxLength: 2 }).map(flat),
+        fc.array(stage, { minLength: 1, maxLength: 2 }).map(flat),
+      )
+      .map(([before, inner]) => [
+        ...before,
+        { $facet: { one: inner, total: [{ $group: { _id: null, n: { $sum: 1 } } }] } },
+      ]),
+  },
+)
