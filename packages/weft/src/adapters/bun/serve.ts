@@ -4,13 +4,15 @@ import type { ServeOptions, Server } from '../../serve.js'
 import { fetchHandler, internalError } from '../fetch-handler.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
+import { bunWebSockets } from './websocket.js'
 
 /** The part of the `Bun` global Weft uses; typed here so the core needs no Bun types. */
 interface BunNamespace {
   serve(options: {
     port: number
     hostname: string
-    fetch: (request: Request) => Response | Promise<Response>
+    fetch: (request: Request, server: any) => Response | undefined | Promise<Response | undefined>
+    websocket?: object
     error?: (error: Error) => Response | Promise<Response>
     idleTimeout?: number
     maxRequestBodySize?: number
@@ -40,10 +42,13 @@ const MAX_IDLE_SECONDS = 255
 export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const { limits } = app
   const hostname = options.hostname ?? '127.0.0.1'
+  const fetch = fetchHandler(app, BUN_HEAD)
+  const sockets = app.webSocketRoutes().length ? bunWebSockets(app, fetch) : null
   const server = bun().serve({
     port: options.port ?? 3000,
     hostname,
-    fetch: fetchHandler(app, BUN_HEAD),
+    fetch: sockets?.fetch ?? fetch,
+    websocket: sockets?.websocket,
     error: (error) => {
       app.logger.error({ err: String(error) }, 'response failed')
       return internalError()
@@ -62,7 +67,7 @@ export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Se
     url: serverUrl(hostname, port),
     runtime: 'bun',
     // stop() without `true` stops accepting and lets in-flight requests finish.
-    close: () => (closing ??= server.stop()),
+    close: () => (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.stop())),
   })
 }
 

@@ -4,6 +4,7 @@ import type { ServeOptions, Server } from '../../serve.js'
 import { fetchHandler, internalError } from '../fetch-handler.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
+import { type DenoServeInfo, denoWebSockets } from './websocket.js'
 
 /** The part of the `Deno` namespace Weft uses; typed here so the core needs no Deno types. */
 interface DenoNamespace {
@@ -14,7 +15,7 @@ interface DenoNamespace {
       onListen?: (addr: { port: number; hostname: string }) => void
       onError?: (error: unknown) => Response | Promise<Response>
     },
-    handler: (request: Request) => Response | Promise<Response>,
+    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void>; finished: Promise<void> }
   addSignalListener(signal: string, listener: () => void): void
   removeSignalListener(signal: string, listener: () => void): void
@@ -34,6 +35,7 @@ const DENO_HEAD = { headerCount: 128, headerSize: 64 * 1024 }
 export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const hostname = options.hostname ?? '127.0.0.1'
   const fetch = fetchHandler(app, DENO_HEAD)
+  const sockets = app.webSocketRoutes().length ? denoWebSockets(app, fetch) : null
   // Deno.serve listens synchronously and throws (AddrInUse, PermissionDenied) right away.
   const server = deno().serve(
     {
@@ -45,7 +47,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
         return internalError()
       },
     },
-    fetch,
+    sockets?.fetch ?? fetch,
   )
   let closing: Promise<void> | null = null
   const port = server.addr.port
@@ -54,7 +56,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
     url: serverUrl(hostname, port),
     runtime: 'deno',
     // shutdown() stops accepting, lets in-flight requests finish and closes idle connections.
-    close: () => (closing ??= server.shutdown()),
+    close: () => (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.shutdown())),
   })
 }
 

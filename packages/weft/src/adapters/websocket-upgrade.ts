@@ -1,0 +1,49 @@
+// What every adapter does with a WebSocket upgrade request before its runtime takes the
+// socket: run it through the app (middleware, `upgrade(ctx)`), then admit it or refuse it.
+import type { Weft } from '../http/app.js'
+import { HttpError } from '../http/errors.js'
+import { FetchContext } from '../http/fetch-context.js'
+import { toWebResponse } from '../http/response.js'
+import { type AcceptedUpgrade, takeUpgrade } from '../http/websocket.js'
+import type { OpenSockets } from './websocket-sockets.js'
+
+export type UpgradeOutcome =
+  | { response: Response; upgrade?: undefined }
+  | { upgrade: AcceptedUpgrade; headers: [string, string][]; response?: undefined }
+
+/**
+ * Runs an upgrade request through the app. A route that accepts it yields the upgrade and
+ * the headers middleware set (cookies, say) for the 101 answer; anything else is the HTTP
+ * answer to send instead. The connections-per-IP limit is checked last, against the route's.
+ */
+export async function runUpgrade(
+  app: Weft<any>,
+  request: Request,
+  remoteAddress: string,
+  sockets: OpenSockets,
+): Promise<UpgradeOutcome> {
+  const ctx = new FetchContext(request, app.limits.bodySize)
+  await app.handle(ctx)
+  // The upgrade request's DI scope ends here; a socket is not a request.
+  ctx.injector?.end()
+  const upgrade = takeUpgrade(ctx)
+  if (!upgrade) return { response: toWebResponse(ctx.res, false) }
+  if (!sockets.admits(remoteAddress, upgrade.route.limits.connectionsPerIp)) {
+    const error = new HttpError(429, `Too many WebSocket connections from ${remoteAddress}`, {
+      code: 'WEFT_TOO_MANY_CONNECTIONS',
+    })
+    await app.answerError(ctx, error)
+    return { response: toWebResponse(ctx.res, false) }
+  }
+  return { upgrade, headers: headerPairs(ctx.res.headers) }
+}
+
+function headerPairs(headers: Record<string, string | string[]>): [string, string][] {
+  const pairs: [string, string][] = []
+  for (const name in headers) {
+    const value = headers[name]
+    if (Array.isArray(value)) for (const item of value) pairs.push([name, item])
+    else pairs.push([name, value])
+  }
+  return pairs
+}
