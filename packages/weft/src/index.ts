@@ -22,6 +22,13 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
+export {
+  CloseCode,
+  DEFAULT_WEBSOCKET_LIMITS,
+  type WebSocketHandlers,
+  type WebSocketLimits,
+  type WeftSocket,
+} from './http/websocket.js'
 export type {
   JsonSchema,
   JsonSchemaConverter,
@@ -32,10 +39,3 @@ export type {
 export type { StandardSchemaV1 } from './schema/standard.js'
 export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
-export {
-  CloseCode,
-  DEFAULT_WEBSOCKET_LIMITS,
-  type WebSocketHandlers,
-  type WebSocketLimits,
-  type WeftSocket,
-} from './http/websocket.js'

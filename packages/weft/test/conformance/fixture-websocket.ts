@@ -16,7 +16,8 @@ export function addWebSocketRoutes(app: Weft<any>): void {
   app.ws('/ws/echo/:room', {
     upgrade(ctx): Echo | Response {
       if (ctx.query.refuse === 'response') return new Response('no thanks', { status: 401 })
-      if (ctx.query.refuse === 'error') throw new HttpError(403, 'Not in this room', { code: 'ROOM_FORBIDDEN' })
+      if (ctx.query.refuse === 'error')
+        throw new HttpError(403, 'Not in this room', { code: 'ROOM_FORBIDDEN' })
       ctx.header('x-upgrade', 'accepted')
       return { room: ctx.params.room, user: ctx.cookies.get('user') }
     },

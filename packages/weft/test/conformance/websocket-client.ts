@@ -38,7 +38,15 @@ export function openSocket(
       response.on('data', (chunk: Buffer) => {
         body += chunk
       })
-      response.on('end', () => reject(Object.assign(new Error(`refused ${response.statusCode}`), { status: response.statusCode, body, headers: response.headers })))
+      response.on('end', () =>
+        reject(
+          Object.assign(new Error(`refused ${response.statusCode}`), {
+            status: response.statusCode,
+            body,
+            headers: response.headers,
+          }),
+        ),
+      )
     })
     socket.on('error', reject)
     socket.on('upgrade', (response) => {

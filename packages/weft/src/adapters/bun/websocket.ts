@@ -1,6 +1,11 @@
 // WebSockets on Bun: `Bun.serve`'s own `websocket` handlers, one socket shape over them.
 import type { Weft } from '../../http/app.js'
-import { type AcceptedUpgrade, CloseCode, isUpgradeRequest, type WebSocketLimits } from '../../http/websocket.js'
+import {
+  type AcceptedUpgrade,
+  CloseCode,
+  isUpgradeRequest,
+  type WebSocketLimits,
+} from '../../http/websocket.js'
 import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
 

@@ -56,7 +56,8 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
     url: serverUrl(hostname, port),
     runtime: 'deno',
     // shutdown() stops accepting, lets in-flight requests finish and closes idle connections.
-    close: () => (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.shutdown())),
+    close: () =>
+      (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.shutdown())),
   })
 }
 

@@ -1,13 +1,18 @@
 // WebSockets on Deno: `Deno.upgradeWebSocket`, one socket shape over it.
 import type { Weft } from '../../http/app.js'
-import { type AcceptedUpgrade, CloseCode, isUpgradeRequest, type WebSocketLimits } from '../../http/websocket.js'
+import {
+  type AcceptedUpgrade,
+  CloseCode,
+  isUpgradeRequest,
+  type WebSocketLimits,
+} from '../../http/websocket.js'
 import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
 
 interface DenoUpgrade {
   upgradeWebSocket(
     request: Request,
-    options: { protocol?: string; idleTimeout?: number },
+    options: { idleTimeout?: number },
   ): { socket: WebSocket; response: Response }
 }
 
@@ -33,7 +38,7 @@ class DenoSocket implements TrackedSocket {
   }
 
   get protocol(): string {
-    return this.raw.protocol
+    return this.accepted.protocol ?? ''
   }
 
   get bufferedAmount(): number {
@@ -76,10 +81,12 @@ export function denoWebSockets(
     if (outcome.response) return outcome.response
     const { route, protocol } = outcome.upgrade
     const { socket: raw, response } = deno().upgradeWebSocket(request, {
-      protocol,
       idleTimeout: Math.max(1, Math.ceil((2 * route.limits.idleTimeout) / 1000)),
     })
     for (const [name, value] of outcome.headers) response.headers.append(name, value)
+    // Set here, not as upgradeWebSocket's `protocol`: Deno compares against the offered
+    // list split on ", " only, and refuses clients (like `ws`) that send "a,b".
+    if (protocol) response.headers.set('sec-websocket-protocol', protocol)
     open(new DenoSocket(raw, outcome.upgrade, address))
     return response
   }

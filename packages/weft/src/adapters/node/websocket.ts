@@ -1,11 +1,16 @@
 // WebSockets on Node: the `ws` package (an optional peer dependency, loaded only for an
 // app with WebSocket routes) on the server's `upgrade` event.
-import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { WebSocket, WebSocketServer } from 'ws'
 import type { Weft } from '../../http/app.js'
 import { statusTitle } from '../../http/errors.js'
-import { type AcceptedUpgrade, CloseCode, type WebSocketLimits, type WebSocketRoute } from '../../http/websocket.js'
+import {
+  type AcceptedUpgrade,
+  CloseCode,
+  type WebSocketLimits,
+  type WebSocketRoute,
+} from '../../http/websocket.js'
 import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
 
@@ -83,7 +88,8 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
         handleProtocols: (_offered, request) => (request as PendingUpgrade).weftProtocol ?? false,
       })
       wss.on('headers', (headers, request) => {
-        for (const [name, value] of (request as PendingUpgrade).weftHeaders ?? []) headers.push(`${name}: ${value}`)
+        for (const [name, value] of (request as PendingUpgrade).weftHeaders ?? [])
+          headers.push(`${name}: ${value}`)
       })
       servers.set(route, wss)
     }
@@ -124,16 +130,20 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
     })
     raw.on('message', (message: Buffer, isBinary: boolean) => {
       socket.alive = true
-      if (isBinary && !limits.binary) return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
+      if (isBinary && !limits.binary)
+        return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
       if (handlers.message) {
-        const value = isBinary ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength) : message.toString()
+        const value = isBinary
+          ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength)
+          : message.toString()
         sockets.call(socket, () => handlers.message!(socket, value))
       }
     })
     raw.on('error', () => {}) // the close event follows; a bad frame is not the process's problem
     raw.on('close', (code: number, reason: Buffer) => {
       unwatch()
-      if (sockets.remove(socket) && handlers.close) sockets.call(socket, () => handlers.close!(socket, code, reason.toString()))
+      if (sockets.remove(socket) && handlers.close)
+        sockets.call(socket, () => handlers.close!(socket, code, reason.toString()))
     })
     if (handlers.open) sockets.call(socket, () => handlers.open!(socket))
   }
@@ -177,7 +187,8 @@ async function refuse(duplex: Duplex, response: Response): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer())
   let head = `HTTP/1.1 ${response.status} ${statusTitle(response.status)}\r\n`
   response.headers.forEach((value, name) => {
-    if (name !== 'content-length' && name !== 'connection' && name !== 'set-cookie') head += `${name}: ${value}\r\n`
+    if (name !== 'content-length' && name !== 'connection' && name !== 'set-cookie')
+      head += `${name}: ${value}\r\n`
   })
   for (const cookie of response.headers.getSetCookie()) head += `set-cookie: ${cookie}\r\n`
   head += `content-length: ${body.length}\r\nconnection: close\r\n\r\n`

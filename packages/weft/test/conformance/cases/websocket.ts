@@ -39,7 +39,10 @@ export const websocket: Case[] = [
   [
     'upgrade(ctx) refuses with the Response it returns or the HttpError it throws',
     async (target) => {
-      assert.deepEqual(await refusal(target, '/ws/echo/a?refuse=response'), { status: 401, body: 'no thanks' })
+      assert.deepEqual(await refusal(target, '/ws/echo/a?refuse=response'), {
+        status: 401,
+        body: 'no thanks',
+      })
       const thrown = await refusal(target, '/ws/echo/a?refuse=error')
       assert.equal(thrown.status, 403)
       assert.equal(JSON.parse(thrown.body).code, 'ROOM_FORBIDDEN')
@@ -94,7 +97,9 @@ export const websocket: Case[] = [
       const ws = await openSocket(target, '/ws/echo/utf')
       await ws.next()
       ws.socket.send(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { binary: false })
-      assert.equal((await within(ws.closed, 5000, 'close')).code, 1007)
+      // Deno drops such a connection before Weft sees the frame: no close frame, 1006.
+      const expected = target.runtime === 'deno' ? 1006 : 1007
+      assert.equal((await within(ws.closed, 5000, 'close')).code, expected)
     },
   ],
   [
@@ -143,9 +148,13 @@ export const websocket: Case[] = [
       assert.equal(JSON.parse(third.body).code, 'WEFT_TOO_MANY_CONNECTIONS')
       first.socket.close()
       await first.closed
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      const again = await openSocket(target, '/ws/limited')
-      again.socket.close()
+      // The server may see the close a moment after the client does.
+      let again = await refusal(target, '/ws/limited')
+      for (let i = 0; i < 20 && again.status === 429; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        again = await refusal(target, '/ws/limited')
+      }
+      assert.equal(again.status, 101, 'a slot is free again once a socket closed')
       second.socket.close()
     },
   ],
