@@ -212,7 +212,10 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
   /** @internal Sends now when open, else keeps it for the reconnect (bounded). */
   sendFrame(frame: object): boolean {
     const text = JSON.stringify(frame)
-    if (this.state === 'open') return (this.write(text), true)
+    if (this.state === 'open') {
+      this.write(text)
+      return true
+    }
     if (this.state === 'closed' || this.outbox.length >= (this.options.sendBuffer ?? 100)) return false
     this.outbox.push(text)
     return true
@@ -240,7 +243,13 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
     socket.onmessage = (event: MessageEvent) => {
       if (this.socket !== socket) return
       this.lastHeard = Date.now()
-      this.receive(JSON.parse(String(event.data)) as ServerFrame)
+      let frame: ServerFrame
+      try {
+        frame = JSON.parse(String(event.data)) as ServerFrame
+      } catch {
+        return
+      }
+      this.receive(frame)
     }
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return
