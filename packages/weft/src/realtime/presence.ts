@@ -55,7 +55,7 @@ export class PresenceTracker {
     this.broker.subscribe(this.subject, (payload) => this.receive(payload))
     this.send({ o: this.instance, t: 'hello' })
     this.timer = setInterval(() => this.beat(), this.options.interval)
-    ;(this.timer as { unref?: () => void }).unref?.()
+    unrefTimer(this.timer)
   }
 
   stop(): void {
@@ -169,4 +169,11 @@ export class PresenceTracker {
     }
     for (const [channel, diff] of diffs) this.emit(channel, diff)
   }
+}
+
+/** A heartbeat must not keep the process alive: Node and Bun unref the timer, Deno by id. */
+function unrefTimer(timer: ReturnType<typeof setInterval>): void {
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer)
+    return void (timer as { unref(): void }).unref()
+  ;(globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(timer as unknown as number)
 }

@@ -1,5 +1,7 @@
 // The WebSocket routes of the conformance fixture: the same file on Node, Deno and Bun.
 import { HttpError, type Weft, type WeftSocket } from 'weftjs'
+import { realtime } from 'weftjs/realtime'
+import { z } from 'zod'
 
 interface Echo {
   room: string
@@ -12,7 +14,14 @@ function flood(socket: WeftSocket<unknown>): void {
   for (let i = 0; i < 4000 && socket.send(chunk); i++);
 }
 
+/** A realtime endpoint: channels with presence and validated client messages. */
+export const live = realtime({
+  logger: false,
+  authenticate: (_ctx, token) => (token ? { id: token } : null),
+}).channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
+
 export function addWebSocketRoutes(app: Weft<any>): void {
+  app.ws('/live', live)
   app.ws('/ws/echo/:room', {
     upgrade(ctx): Echo | Response {
       if (ctx.query.refuse === 'response') return new Response('no thanks', { status: 401 })

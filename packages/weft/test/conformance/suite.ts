@@ -7,6 +7,7 @@ import { cookies } from './cases/cookies.ts'
 import { errors } from './cases/errors.ts'
 import { hostile } from './cases/hostile.ts'
 import { middleware } from './cases/middleware.ts'
+import { realtimeCases } from './cases/realtime.ts'
 import { responses } from './cases/responses.ts'
 import { routing } from './cases/routing.ts'
 import { websocket } from './cases/websocket.ts'
@@ -23,6 +24,7 @@ const groups: [string, Case[]][] = [
   ['hostile input', hostile],
   ['cookies', cookies],
   ['WebSocket routes', websocket],
+  ['realtime channels', realtimeCases],
 ]
 
 /**
