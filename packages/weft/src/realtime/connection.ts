@@ -1,10 +1,13 @@
 // One client's connection: who it is, what it joined, and its socket. Kept small: an
 // idle connection's memory is a number the benchmarks watch.
 import type { WeftSocket } from '../http/websocket.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
 
 export interface Joined {
-  /** The presence ref of this connection in the channel, when the channel has presence. */
+  /** Whether the connection is tracked in the channel's presence. */
   presence: boolean
+  /** The schema of client messages, when the channel takes them. */
+  message: StandardSchemaV1 | undefined
 }
 
 export class Connection<User = unknown> {

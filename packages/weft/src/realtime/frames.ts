@@ -1,6 +1,7 @@
 // What the server does with each client frame (docs/protocol.md). Frames of one
 // connection are handled in order, even when one of them waits (authorize, validation).
 import { errorFields } from '../http/logger.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
 import { issuePath } from '../schema/validate.js'
 import type { ChannelRegistry } from './channels.js'
 import type { Connection } from './connection.js'
@@ -16,7 +17,7 @@ import {
 } from './protocol.js'
 import { scheduleRenewal } from './renewal.js'
 
-type Pending = Promise<void> | undefined
+type Pending = Promise<void> | undefined | void
 const queues = new WeakMap<Connection<any>, Promise<void>>()
 
 export class FrameHandler<User> {
@@ -106,7 +107,10 @@ export class FrameHandler<User> {
     }
     if (!conn.connected) return // closed while authorize ran
     if (conn.channels?.has(name)) this.live.leave(conn, name)
-    ;(conn.channels ??= new Map()).set(name, { presence: Boolean(presence) })
+    ;(conn.channels ??= new Map()).set(name, {
+      presence: Boolean(presence),
+      message: channel.options.message,
+    })
     if (presence) {
       const option = typeof presence === 'object' ? presence : {}
       const meta = { ...option.meta?.(conn, params), ref: conn.id }
@@ -118,32 +122,35 @@ export class FrameHandler<User> {
       conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
   }
 
-  private async publish(
-    conn: Connection<User>,
-    frame: Extract<ClientFrame, { msg: 'publish' }>,
-  ): Promise<void> {
+  /** Synchronous when the schema is (zod, valibot): a chat message costs no promise. */
+  private publish(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'publish' }>): Pending {
     const { id, channel: name } = frame
-    const about = { id, channel: name }
-    if (!conn.channels?.has(name)) {
-      return this.answer(
-        conn,
-        errorFrame(403, 'WEFT_FORBIDDEN', `Join "${name}" before sending to it`, about),
-      )
+    const joined = conn.channels?.get(name)
+    if (!joined) {
+      const detail = `Join "${name}" before sending to it`
+      return this.answer(conn, errorFrame(403, 'WEFT_FORBIDDEN', detail, { id, channel: name }))
     }
-    const schema = this.registry.match(name)?.channel.options.message
+    const schema = joined.message
     if (!schema) {
-      return this.answer(
-        conn,
-        errorFrame(403, 'WEFT_READ_ONLY_CHANNEL', `"${name}" takes no messages from clients`, about),
-      )
+      const detail = `"${name}" takes no messages from clients`
+      return this.answer(conn, errorFrame(403, 'WEFT_READ_ONLY_CHANNEL', detail, { id, channel: name }))
     }
-    const result = await schema['~standard'].validate(frame.data)
+    const result = schema['~standard'].validate(frame.data)
+    if (result instanceof Promise) return result.then((settled) => this.validated(conn, frame, settled))
+    this.validated(conn, frame, result)
+  }
+
+  private validated(
+    conn: Connection<User>,
+    { id, channel }: Extract<ClientFrame, { msg: 'publish' }>,
+    result: StandardSchemaV1.Result<unknown>,
+  ): void {
     if (result.issues) {
       const issues = result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }))
       const detail = "The message does not match the channel's schema"
-      return this.answer(conn, errorFrame(422, 'WEFT_INVALID_MESSAGE', detail, { ...about, issues }))
+      return this.answer(conn, errorFrame(422, 'WEFT_INVALID_MESSAGE', detail, { id, channel, issues }))
     }
-    await this.live.broadcast(name, result.value)
+    this.live.send(channel, JSON.stringify(result.value))
   }
 
   private async renew(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'auth' }>): Promise<void> {

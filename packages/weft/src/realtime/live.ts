@@ -123,6 +123,11 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   async broadcast(channel: string, data: unknown): Promise<void> {
     const json = JSON.stringify(data)
     if (json === undefined) throw new TypeError('WEFT_BAD_MESSAGE: broadcast data must be JSON-serialisable')
+    this.send(channel, json)
+  }
+
+  /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
+  send(channel: string, json: string): void {
     this.topics.get(channel)?.deliver(json)
     if (this.shared) this.broker.publish(this.subject(channel), `${this.instance} ${json}`)
   }
