@@ -151,7 +151,13 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
   server.on('upgrade', (incoming: PendingUpgrade, duplex: Duplex, head: Buffer) => {
     const address = incoming.socket.remoteAddress ?? ''
     duplex.on('error', () => duplex.destroy())
-    runUpgrade(app, toWebRequest(incoming), address, sockets).then(
+    let request: Request
+    try {
+      request = toWebRequest(incoming)
+    } catch {
+      return void refuse(duplex, new Response('Bad Request', { status: 400 }))
+    }
+    runUpgrade(app, request, address, sockets).then(
       async (outcome) => {
         if (outcome.response) return refuse(duplex, outcome.response)
         incoming.weftProtocol = outcome.upgrade.protocol
