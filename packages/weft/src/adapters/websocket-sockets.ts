@@ -18,9 +18,9 @@ export class OpenSockets {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Whether one more socket from `address` stays within `limit`, and no shutdown has begun. */
+  /** Whether one more socket from `address` stays within `limit`. */
   admits(address: string, limit: number): boolean {
-    return !this.closing && (this.perIp.get(address) ?? 0) < limit
+    return (this.perIp.get(address) ?? 0) < limit
   }
 
   add(socket: TrackedSocket): void {

@@ -28,11 +28,15 @@ export async function runUpgrade(
   ctx.injector?.end()
   const upgrade = takeUpgrade(ctx)
   if (!upgrade) return { response: toWebResponse(ctx.res, false) }
-  if (!sockets.admits(remoteAddress, upgrade.route.limits.connectionsPerIp)) {
-    const error = new HttpError(429, `Too many WebSocket connections from ${remoteAddress}`, {
-      code: 'WEFT_TOO_MANY_CONNECTIONS',
-    })
-    await app.answerError(ctx, error)
+  const refusal = sockets.closing
+    ? new HttpError(503, 'The server is shutting down', { code: 'WEFT_SHUTTING_DOWN' })
+    : sockets.admits(remoteAddress, upgrade.route.limits.connectionsPerIp)
+      ? null
+      : new HttpError(429, `Too many WebSocket connections from ${remoteAddress}`, {
+          code: 'WEFT_TOO_MANY_CONNECTIONS',
+        })
+  if (refusal) {
+    await app.answerError(ctx, refusal)
     return { response: toWebResponse(ctx.res, false) }
   }
   return { upgrade, headers: headerPairs(ctx.res.headers) }
