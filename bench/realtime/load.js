@@ -88,10 +88,12 @@ async function idle() {
   const sockets = await openAll(count, () => {})
   await sleep(2000)
   const after = await memory()
+  const per = (field) => (after[field] - before[field]) / 1024 / sockets.length
   console.log(
     JSON.stringify({
       connections: sockets.length,
-      kbPerConnection: (after.rss - before.rss) / 1024 / sockets.length,
+      kbPerConnection: per('rss'),
+      kbHeapPerConnection: per('heapUsed'),
       rss: after.rss,
     }),
   )

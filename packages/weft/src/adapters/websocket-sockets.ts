@@ -1,7 +1,12 @@
 // The open sockets of one server, whatever the runtime: the connections-per-IP count,
 // handler calls that cannot take the process down, and the 1001 close on shutdown.
 import type { Logger } from '../http/logger.js'
-import { CloseCode, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
+import {
+  CloseCode,
+  type WebSocketHandlers,
+  type WebSocketLimits,
+  type WeftSocket,
+} from '../http/websocket.js'
 
 /** What the registry needs of a runtime's socket. */
 export interface TrackedSocket extends WeftSocket<unknown> {
@@ -63,18 +68,31 @@ export class OpenSockets {
     }
   }
 
-  /** Calls a route handler; an error is logged and closes that socket with 1011, nothing else. */
-  call(socket: TrackedSocket, run: () => unknown): void {
-    const fail = (error: unknown) => {
-      this.logger.error({ err: String(error) }, 'websocket handler failed')
-      socket.close(CloseCode.serverError, 'server error')
-    }
+  /**
+   * Calls a route's `open`, `message` or `close` handler, as a method of its handlers object.
+   * An error is logged and closes that socket with 1011, nothing else. No closure per call:
+   * this runs for every message.
+   */
+  dispatch(
+    socket: TrackedSocket,
+    handlers: WebSocketHandlers<any, any>,
+    event: 'open' | 'message' | 'close',
+    first?: unknown,
+    second?: unknown,
+  ): void {
+    const handler = handlers[event] as ((...args: unknown[]) => unknown) | undefined
+    if (!handler) return
     try {
-      const result = run()
-      if (result instanceof Promise) result.catch(fail)
+      const result = handler.call(handlers, socket, first, second)
+      if (result instanceof Promise) result.catch((error) => this.fail(socket, error))
     } catch (error) {
-      fail(error)
+      this.fail(socket, error)
     }
+  }
+
+  private fail(socket: TrackedSocket, error: unknown): void {
+    this.logger.error({ err: String(error) }, 'websocket handler failed')
+    socket.close(CloseCode.serverError, 'server error')
   }
 }
 

@@ -104,8 +104,7 @@ export function bunWebSockets(app: Weft<any>, fetch: (request: Request) => Respo
         const socket = raw.data
         socket.raw = raw
         sockets.add(socket)
-        const { open } = socket.accepted.route.handlers
-        if (open) sockets.call(socket, () => open(socket))
+        sockets.dispatch(socket, socket.accepted.route.handlers, 'open')
       },
       message(raw: BunServerWebSocket, message: string | Uint8Array) {
         const socket = raw.data
@@ -114,12 +113,12 @@ export function bunWebSockets(app: Weft<any>, fetch: (request: Request) => Respo
           return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
         }
         if (sizeOf(message) > limits.maxMessage) return socket.close(CloseCode.tooBig, 'message too big')
-        if (handlers.message) sockets.call(socket, () => handlers.message!(socket, message))
+        sockets.dispatch(socket, handlers, 'message', message)
       },
       close(raw: BunServerWebSocket, code: number, reason: string) {
         const socket = raw.data
-        const { close } = socket.accepted.route.handlers
-        if (sockets.remove(socket) && close) sockets.call(socket, () => close(socket, code, reason))
+        if (sockets.remove(socket))
+          sockets.dispatch(socket, socket.accepted.route.handlers, 'close', code, reason)
       },
     },
     closeAll: () => sockets.closeAll(),

@@ -97,7 +97,7 @@ export function denoWebSockets(
     raw.binaryType = 'arraybuffer'
     raw.onopen = () => {
       sockets.add(socket)
-      if (handlers.open) sockets.call(socket, () => handlers.open!(socket))
+      sockets.dispatch(socket, handlers, 'open')
     }
     raw.onmessage = (event: MessageEvent) => {
       const message = typeof event.data === 'string' ? event.data : new Uint8Array(event.data as ArrayBuffer)
@@ -105,13 +105,11 @@ export function denoWebSockets(
         return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
       }
       if (sizeOf(message) > limits.maxMessage) return socket.close(CloseCode.tooBig, 'message too big')
-      if (handlers.message) sockets.call(socket, () => handlers.message!(socket, message))
+      sockets.dispatch(socket, handlers, 'message', message)
     }
     raw.onerror = () => {}
     raw.onclose = (event: CloseEvent) => {
-      if (sockets.remove(socket) && handlers.close) {
-        sockets.call(socket, () => handlers.close!(socket, event.code, event.reason))
-      }
+      if (sockets.remove(socket)) sockets.dispatch(socket, handlers, 'close', event.code, event.reason)
     }
   }
 

@@ -27,16 +27,27 @@ async function loadWs(): Promise<WsModule> {
   }
 }
 
+/** Where a `ws` socket keeps its NodeSocket, so its listeners need no closure. */
+const kSocket = Symbol('weft.socket')
+type TaggedWebSocket = WebSocket & { [kSocket]: NodeSocket }
+
 class NodeSocket implements TrackedSocket {
   /** Heard from since the last ping. */
   alive = true
+  /** The heartbeat set this socket is in. */
+  beat: Set<NodeSocket> | null = null
 
   constructor(
     readonly raw: WebSocket,
     readonly data: unknown,
     readonly remoteAddress: string,
-    readonly limits: WebSocketLimits,
+    readonly route: WebSocketRoute,
+    readonly registry: OpenSockets,
   ) {}
+
+  get limits(): WebSocketLimits {
+    return this.route.limits
+  }
 
   get bufferedAmount(): number {
     return this.raw.bufferedAmount
@@ -116,41 +127,27 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
       heartbeats.set(every, beat)
     }
     beat.sockets.add(socket)
-    return () => beat.sockets.delete(socket)
+    socket.beat = beat.sockets
   }
 
   const open = (accepted: AcceptedUpgrade, raw: WebSocket, address: string) => {
-    const { route, data } = accepted
-    const { handlers, limits } = route
-    const socket = new NodeSocket(raw, data, address, limits)
+    const socket = new NodeSocket(raw, accepted.data, address, accepted.route, sockets)
+    const tagged = raw as TaggedWebSocket
+    tagged[kSocket] = socket
     sockets.add(socket)
-    const unwatch = watch(socket)
-    raw.on('pong', () => {
-      socket.alive = true
-    })
-    raw.on('message', (message: Buffer, isBinary: boolean) => {
-      socket.alive = true
-      if (isBinary && !limits.binary)
-        return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
-      if (handlers.message) {
-        const value = isBinary
-          ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength)
-          : message.toString()
-        sockets.call(socket, () => handlers.message!(socket, value))
-      }
-    })
-    raw.on('error', () => {}) // the close event follows; a bad frame is not the process's problem
-    raw.on('close', (code: number, reason: Buffer) => {
-      unwatch()
-      if (sockets.remove(socket) && handlers.close)
-        sockets.call(socket, () => handlers.close!(socket, code, reason.toString()))
-    })
-    if (handlers.open) sockets.call(socket, () => handlers.open!(socket))
+    watch(socket)
+    tagged.on('pong', onPong as () => void)
+    tagged.on('message', onMessage as () => void)
+    tagged.on('error', ignore) // the close event follows; a bad frame is not the process's problem
+    tagged.on('close', onClose as () => void)
+    sockets.dispatch(socket, accepted.route.handlers, 'open')
   }
 
   server.on('upgrade', (incoming: PendingUpgrade, duplex: Duplex, head: Buffer) => {
     const address = incoming.socket.remoteAddress ?? ''
-    duplex.on('error', () => duplex.destroy())
+    // A function of its own, not a closure: it stays on the socket for its whole life and
+    // would keep this request (headers, head buffer) alive with it.
+    duplex.on('error', destroySelf)
     let request: Request
     try {
       request = toWebRequest(incoming)
@@ -177,6 +174,37 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
     await sockets.closeAll()
     for (const { timer } of heartbeats.values()) clearInterval(timer)
   }
+}
+
+// The listeners of every socket, shared: each finds its NodeSocket on `this`.
+
+function onPong(this: TaggedWebSocket): void {
+  this[kSocket].alive = true
+}
+
+function onMessage(this: TaggedWebSocket, message: Buffer, isBinary: boolean): void {
+  const socket = this[kSocket]
+  socket.alive = true
+  const { handlers, limits } = socket.route
+  if (isBinary && !limits.binary) return socket.close(CloseCode.unsupportedData, 'binary frames not accepted')
+  if (!handlers.message) return
+  const value = isBinary
+    ? new Uint8Array(message.buffer, message.byteOffset, message.byteLength)
+    : message.toString()
+  socket.registry.dispatch(socket, handlers, 'message', value)
+}
+
+function onClose(this: TaggedWebSocket, code: number, reason: Buffer): void {
+  const socket = this[kSocket]
+  socket.beat?.delete(socket)
+  if (socket.registry.remove(socket))
+    socket.registry.dispatch(socket, socket.route.handlers, 'close', code, reason.toString())
+}
+
+function ignore(): void {}
+
+function destroySelf(this: Duplex): void {
+  this.destroy()
 }
 
 /** The upgrade request as a Web Request: it has no body, so this is only its head. */
