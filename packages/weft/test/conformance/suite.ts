@@ -10,6 +10,7 @@ import { middleware } from './cases/middleware.ts'
 import { realtimeCases } from './cases/realtime.ts'
 import { responses } from './cases/responses.ts'
 import { routing } from './cases/routing.ts'
+import { security } from './cases/security.ts'
 import { websocket } from './cases/websocket.ts'
 import { type Case, get, rawRequest, statusOf } from './client.ts'
 import { type RunningServer, startServer } from './process.ts'
@@ -23,6 +24,7 @@ const groups: [string, Case[]][] = [
   ['errors and validation', errors],
   ['hostile input', hostile],
   ['cookies', cookies],
+  ['security', security],
   ['WebSocket routes', websocket],
   ['realtime channels', realtimeCases],
 ]
