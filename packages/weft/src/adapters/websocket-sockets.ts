@@ -23,22 +23,33 @@ export class OpenSockets {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Whether one more socket from `address` stays within `limit`. */
-  admits(address: string, limit: number): boolean {
-    return (this.perIp.get(address) ?? 0) < limit
+  /**
+   * Takes one of `address`'s `limit` slots, at the upgrade, before the socket opens: so
+   * upgrades racing each other cannot pass the limit together. False when none is free.
+   */
+  reserve(address: string, limit: number): boolean {
+    const count = this.perIp.get(address) ?? 0
+    if (count >= limit) return false
+    this.perIp.set(address, count + 1)
+    return true
   }
 
+  /** Gives a slot back: the socket closed, or the upgrade failed after `reserve`. */
+  release(address: string): void {
+    const count = (this.perIp.get(address) ?? 1) - 1
+    if (count <= 0) this.perIp.delete(address)
+    else this.perIp.set(address, count)
+  }
+
+  /** Tracks an open socket; its slot was reserved at the upgrade. */
   add(socket: TrackedSocket): void {
     this.open.add(socket)
-    this.perIp.set(socket.remoteAddress, (this.perIp.get(socket.remoteAddress) ?? 0) + 1)
   }
 
-  /** Forgets a socket; returns false if it was already forgotten. */
+  /** Forgets a socket and frees its slot; returns false if it was already forgotten. */
   remove(socket: TrackedSocket): boolean {
     if (!this.open.delete(socket)) return false
-    const count = (this.perIp.get(socket.remoteAddress) ?? 1) - 1
-    if (count === 0) this.perIp.delete(socket.remoteAddress)
-    else this.perIp.set(socket.remoteAddress, count)
+    this.release(socket.remoteAddress)
     if (this.open.size === 0) this.drained?.()
     return true
   }

@@ -14,7 +14,8 @@ export type UpgradeOutcome =
 /**
  * Runs an upgrade request through the app. A route that accepts it yields the upgrade and
  * the headers middleware set (cookies, say) for the 101 answer; anything else is the HTTP
- * answer to send instead. The connections-per-IP limit is checked last, against the route's.
+ * answer to send instead. The connections-per-IP limit is checked last, against the route's:
+ * an accepted upgrade holds a slot, which the adapter releases if the socket never opens.
  */
 export async function runUpgrade(
   app: Weft<any>,
@@ -30,7 +31,7 @@ export async function runUpgrade(
   if (!upgrade) return { response: toWebResponse(ctx.res, false) }
   const refusal = sockets.closing
     ? new HttpError(503, 'The server is shutting down', { code: 'WEFT_SHUTTING_DOWN' })
-    : sockets.admits(remoteAddress, upgrade.route.limits.connectionsPerIp)
+    : sockets.reserve(remoteAddress, upgrade.route.limits.connectionsPerIp)
       ? null
       : new HttpError(429, `Too many WebSocket connections from ${remoteAddress}`, {
           code: 'WEFT_TOO_MANY_CONNECTIONS',

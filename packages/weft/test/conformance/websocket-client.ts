@@ -68,6 +68,7 @@ export async function refusal(target: Target, path: string, options: WebSocket.C
   try {
     const opened = await openSocket(target, path, options)
     opened.socket.close()
+    await opened.closed
     return { status: 101, body: '' }
   } catch (error) {
     const { status, body } = error as { status?: number; body?: string }

@@ -73,6 +73,25 @@ describe('channels: join, messages, presence', () => {
     b.socket.close()
   })
 
+  test('a broadcast is serialised once, whatever the number of subscribers', async () => {
+    const clients = await Promise.all(
+      [1, 2, 3].map(() => rawClient(served.url, { protocols: ['weft.v1', 'weft.token.YQ'] })),
+    )
+    for (const client of clients) {
+      client.send({ msg: 'join', id: '1', channel: 'chat/once' })
+      await client.next('joined')
+    }
+    let serialised = 0
+    await live.broadcast('chat/once', { toJSON: () => ({ n: ++serialised }) })
+    const frames = await Promise.all(clients.map((client) => client.next('message')))
+    assert.equal(serialised, 1)
+    assert.deepEqual(
+      frames.map((frame) => frame.data),
+      [{ n: 1 }, { n: 1 }, { n: 1 }],
+    )
+    for (const client of clients) client.socket.close()
+  })
+
   test('an invalid message answers a 422 error frame listing the issues; the socket stays open', async () => {
     const client = await rawClient(served.url, { protocols: ['weft.v1', 'weft.token.YQ'] })
     client.send({ msg: 'join', id: '1', channel: 'chat/v' })

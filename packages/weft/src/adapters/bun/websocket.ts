@@ -85,6 +85,7 @@ export function bunWebSockets(app: Weft<any>, fetch: (request: Request) => Respo
       : outcome.headers
     const socket = new BunSocket(outcome.upgrade, address)
     if (server.upgrade(request, { data: socket, headers })) return undefined
+    sockets.release(address)
     return new Response('WebSocket upgrade failed', { status: 400 })
   }
 

@@ -23,6 +23,8 @@ export interface DenoServeInfo {
 const deno = (): DenoUpgrade => (globalThis as unknown as { Deno: DenoUpgrade }).Deno
 
 class DenoSocket implements TrackedSocket {
+  opened = false
+
   constructor(
     readonly raw: WebSocket,
     readonly accepted: AcceptedUpgrade,
@@ -80,9 +82,16 @@ export function denoWebSockets(
     const outcome = await runUpgrade(app, request, address, sockets)
     if (outcome.response) return outcome.response
     const { route, protocol } = outcome.upgrade
-    const { socket: raw, response } = deno().upgradeWebSocket(request, {
-      idleTimeout: Math.max(1, Math.ceil((2 * route.limits.idleTimeout) / 1000)),
-    })
+    let upgraded: { socket: WebSocket; response: Response }
+    try {
+      upgraded = deno().upgradeWebSocket(request, {
+        idleTimeout: Math.max(1, Math.ceil((2 * route.limits.idleTimeout) / 1000)),
+      })
+    } catch (error) {
+      sockets.release(address)
+      throw error
+    }
+    const { socket: raw, response } = upgraded
     for (const [name, value] of outcome.headers) response.headers.append(name, value)
     // Set here, not as upgradeWebSocket's `protocol`: Deno compares against the offered
     // list split on ", " only, and refuses clients (like `ws`) that send "a,b".
@@ -96,6 +105,7 @@ export function denoWebSockets(
     const { handlers, limits } = socket.accepted.route
     raw.binaryType = 'arraybuffer'
     raw.onopen = () => {
+      socket.opened = true
       sockets.add(socket)
       sockets.dispatch(socket, handlers, 'open')
     }
@@ -110,6 +120,7 @@ export function denoWebSockets(
     raw.onerror = () => {}
     raw.onclose = (event: CloseEvent) => {
       if (sockets.remove(socket)) sockets.dispatch(socket, handlers, 'close', event.code, event.reason)
+      else if (!socket.opened) sockets.release(socket.remoteAddress) // closed before it opened
     }
   }
 

@@ -159,9 +159,15 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
         if (outcome.response) return refuse(duplex, outcome.response)
         incoming.weftProtocol = outcome.upgrade.protocol
         incoming.weftHeaders = outcome.headers
-        serverFor(outcome.upgrade.route).handleUpgrade(incoming, duplex, head, (raw) =>
-          open(outcome.upgrade, raw, address),
-        )
+        // ws answers a bad handshake (key, version) itself and never calls back: the slot
+        // the upgrade holds goes back when the socket closes unopened.
+        const unopened = () => sockets.release(address)
+        if (duplex.destroyed) return unopened() // the client left while middleware ran
+        duplex.once('close', unopened)
+        serverFor(outcome.upgrade.route).handleUpgrade(incoming, duplex, head, (raw) => {
+          duplex.off('close', unopened)
+          open(outcome.upgrade, raw, address)
+        })
       },
       (error) => {
         app.logger.error({ err: String(error) }, 'websocket upgrade failed')

@@ -158,6 +158,26 @@ export const websocket: Case[] = [
       }
       assert.equal(again.status, 101, 'a slot is free again once a socket closed')
       second.socket.close()
+      await second.closed
+    },
+  ],
+  [
+    'upgrades racing each other cannot pass the connections-per-IP limit together',
+    async (target) => {
+      // Every earlier socket of this address must be gone on the server's side first.
+      for (let i = 0; i < 40 && (await refusal(target, '/ws/limited')).status !== 101; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const attempts = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => openSocket(target, '/ws/limited').catch((e) => e)),
+      )
+      const opened = attempts.filter((a) => !(a instanceof Error))
+      const refused = attempts.filter((a) => a instanceof Error).map((e) => (e as { status?: number }).status)
+      assert.equal(opened.length, 2)
+      assert.deepEqual(refused, [429, 429, 429])
+      for (const ws of opened) ws.socket.close()
+      await Promise.all(opened.map((ws) => ws.closed))
     },
   ],
   [
