@@ -1,3 +1,6 @@
+// The package entry: the core, and the Fetch adapter that gives every app `fetch` and `request`.
+import './adapters/fetch/install.js'
+
 export {
   type ErrorHandler,
   type Handler,
@@ -22,6 +25,7 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
+export type { InputLocation, ValidationIssue } from './http/validate.js'
 export {
   CloseCode,
   DEFAULT_WEBSOCKET_LIMITS,
@@ -29,13 +33,5 @@ export {
   type WebSocketLimits,
   type WeftSocket,
 } from './http/websocket.js'
-export type {
-  JsonSchema,
-  JsonSchemaConverter,
-  OpenApiDocument,
-  OpenApiOptions,
-  SchemaSide,
-} from './schema/openapi.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
-export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'

@@ -1,10 +1,10 @@
 // What every adapter does with a WebSocket upgrade request before its runtime takes the
 // socket: run it through the app (middleware, `upgrade(ctx)`), then admit it or refuse it.
 import type { Weft } from '../http/app.js'
-import { HttpError } from '../http/errors.js'
-import { FetchContext } from '../http/fetch-context.js'
+import { HttpError, toProblem } from '../http/errors.js'
 import { toWebResponse } from '../http/response.js'
 import { type AcceptedUpgrade, takeUpgrade } from '../http/websocket.js'
+import { FetchContext } from './fetch/context.js'
 import type { OpenSockets } from './websocket-sockets.js'
 
 export type UpgradeOutcome =
@@ -23,10 +23,14 @@ export async function runUpgrade(
   remoteAddress: string,
   sockets: OpenSockets,
 ): Promise<UpgradeOutcome> {
-  const ctx = new FetchContext(request, app.limits.bodySize)
-  await app.handle(ctx)
-  // The upgrade request's DI scope ends here; a socket is not a request.
-  ctx.injector?.end()
+  // The runtime (Node's parser, Deno, Bun) has bounded the head already.
+  const ctx = new FetchContext(request, app.limits.bodySize, NO_HEAD_CHECK)
+  try {
+    await app.handle(ctx)
+  } finally {
+    // The upgrade request's scope ends here; a socket is not a request.
+    ctx.finish()
+  }
   const upgrade = takeUpgrade(ctx)
   if (!upgrade) return { response: toWebResponse(ctx.res, false) }
   const refusal = sockets.closing
@@ -36,11 +40,18 @@ export async function runUpgrade(
       : new HttpError(429, `Too many WebSocket connections from ${remoteAddress}`, {
           code: 'WEFT_TOO_MANY_CONNECTIONS',
         })
-  if (refusal) {
-    await app.answerError(ctx, refusal)
-    return { response: toWebResponse(ctx.res, false) }
-  }
+  if (refusal) return { response: problemResponse(refusal) }
   return { upgrade, headers: headerPairs(ctx.res.headers) }
+}
+
+const NO_HEAD_CHECK = { count: false, size: false }
+
+/** A refusal decided after the app ran (the socket limits): a problem document of its own. */
+function problemResponse(error: HttpError): Response {
+  return new Response(JSON.stringify(toProblem(error, false)), {
+    status: error.status,
+    headers: { 'content-type': 'application/problem+json' },
+  })
 }
 
 function headerPairs(headers: Record<string, string | string[]>): [string, string][] {

@@ -307,7 +307,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         new RealtimeError({
           msg: 'error',
           status: 0,
-          code: `WEFT_CLOSED_${code}`,
+          code: 'WEFT_CONNECTION_CLOSED',
           title: `closed with ${code}`,
         }),
       )

@@ -1,7 +1,8 @@
 // Credentials that expire on a long-lived socket: the client is asked to renew before the
 // deadline (`reauth`), and a connection still holding an expired credential is closed 4001.
+
+import { FetchContext } from '../adapters/fetch/context.js'
 import type { Context } from '../http/context.js'
-import { FetchContext } from '../http/fetch-context.js'
 import type { Connection } from './connection.js'
 import { RealtimeCloseCode } from './protocol.js'
 
@@ -34,5 +35,5 @@ export function scheduleRenewal(conn: Connection<any>, renewBefore: number): voi
  */
 export function renewalContext(token: string): Context {
   const request = new Request('http://realtime.invalid/', { headers: { authorization: `Bearer ${token}` } })
-  return new FetchContext(request, 0)
+  return new FetchContext(request, 0, { count: false, size: false })
 }
