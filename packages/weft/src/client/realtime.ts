@@ -1,8 +1,8 @@
 // The realtime client: one WebSocket to a `weftjs/realtime` endpoint, channels typed from
 // the server's declarations, reconnects with jittered backoff and rejoins by itself.
 // Web APIs only: browsers, Node (give it `ws` on Node 20), Deno and Bun.
-import type { ChannelType } from '../realtime/live.js'
 import {
+  type ChannelType,
   type ErrorFrame,
   PROTOCOL_VERSION,
   type PresenceMeta,
@@ -11,7 +11,7 @@ import {
   type ServerFrame,
   SUBPROTOCOL,
   tokenProtocol,
-} from '../realtime/protocol.js'
+} from '../shared/realtime-protocol.js'
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 

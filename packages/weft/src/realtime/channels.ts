@@ -2,8 +2,8 @@
 // the channels this instance has subscribers for, each with its sequence numbers.
 import { Router } from '../http/router.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { messageFrame, messageHead } from '../shared/realtime-protocol.js'
 import type { Connection } from './connection.js'
-import { messageFrame, messageHead } from './protocol.js'
 
 /** Params of a channel pattern: `chat/:room` -> `{ room: string }`. */
 export type ChannelParams<Pattern extends string> = Pattern extends `${infer Head}/${infer Rest}`

@@ -3,10 +3,6 @@
 import { errorFields } from '../http/logger.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
 import { issuePath } from '../schema/validate.js'
-import type { ChannelRegistry } from './channels.js'
-import type { Connection } from './connection.js'
-import type { Live, RealtimeOptions } from './live.js'
-import type { PresenceTracker } from './presence.js'
 import {
   type ClientFrame,
   type ErrorFrame,
@@ -14,7 +10,11 @@ import {
   PROTOCOL_VERSION,
   parseClientFrame,
   RealtimeCloseCode,
-} from './protocol.js'
+} from '../shared/realtime-protocol.js'
+import type { ChannelRegistry } from './channels.js'
+import type { Connection } from './connection.js'
+import type { Live, RealtimeOptions } from './live.js'
+import type { PresenceTracker } from './presence.js'
 import { scheduleRenewal } from './renewal.js'
 
 type Pending = Promise<void> | undefined | void

@@ -6,13 +6,13 @@ import { HttpError } from '../http/errors.js'
 import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
 import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
 import { type Broker, brokerFromUrl, deferredBroker } from './brokers/broker.js'
 import { memoryBroker } from './brokers/memory.js'
 import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
-import { SUBPROTOCOL, tokenFromProtocols } from './protocol.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
 
 export interface RealtimeLimits extends WebSocketLimits {
@@ -46,12 +46,6 @@ export interface RealtimeOptions<User> {
   logger?: Logger | false
   /** Error frames carry messages of unexpected errors. Default false. */
   dev?: boolean
-}
-
-/** What a channel declaration tells the typed client. */
-export interface ChannelType<Send, Receive> {
-  send: Send
-  receive: Receive
 }
 
 type ChannelTypeOf<M> = M extends StandardSchemaV1

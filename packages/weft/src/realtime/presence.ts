@@ -3,8 +3,8 @@
 // whole state on a heartbeat). An instance not heard from within the timeout is presumed
 // dead and its entries leave everywhere, so presence heals after a crash or a netsplit.
 
+import type { PresenceMeta, PresenceState } from '../shared/realtime-protocol.js'
 import type { Broker } from './brokers/broker.js'
-import type { PresenceMeta, PresenceState } from './protocol.js'
 
 export interface PresenceDiff {
   joins: PresenceState

@@ -1,10 +1,8 @@
 // Credentials that expire on a long-lived socket: the client is asked to renew before the
 // deadline (`reauth`), and a connection still holding an expired credential is closed 4001.
-
-import { FetchContext } from '../adapters/fetch/context.js'
-import type { Context } from '../http/context.js'
+import { Context, type HeadMeasure } from '../http/context.js'
+import { RealtimeCloseCode } from '../shared/realtime-protocol.js'
 import type { Connection } from './connection.js'
-import { RealtimeCloseCode } from './protocol.js'
 
 /** setTimeout's ceiling (about 24.8 days); a later deadline is re-armed when this one fires. */
 const LONGEST_TIMER = 2 ** 31 - 1
@@ -34,6 +32,39 @@ export function scheduleRenewal(conn: Connection<any>, renewBefore: number): voi
  * with no cookies, carrying the token as a bearer `Authorization` header.
  */
 export function renewalContext(token: string): Context {
-  const request = new Request('http://realtime.invalid/', { headers: { authorization: `Bearer ${token}` } })
-  return new FetchContext(request, 0, { count: false, size: false })
+  return new RenewalContext(token)
+}
+
+/** A bodiless GET whose only header is the bearer token being renewed. */
+class RenewalContext extends Context {
+  private readonly headerMap: Record<string, string>
+
+  constructor(token: string) {
+    super('GET', '/', '', 0)
+    this.headerMap = { authorization: `Bearer ${token}` }
+  }
+
+  head(): HeadMeasure | null {
+    return null
+  }
+
+  get secure(): boolean {
+    return false
+  }
+
+  headerValue(name: string): string | undefined {
+    return this.headerMap[name]
+  }
+
+  protected allHeaders(): Record<string, string> {
+    return { ...this.headerMap }
+  }
+
+  protected async readBytes(): Promise<Uint8Array> {
+    return new Uint8Array()
+  }
+
+  protected toRequest(): Request {
+    return new Request('http://localhost/', { headers: this.headerMap })
+  }
 }

@@ -1,5 +1,6 @@
 // The realtime protocol, version 1 (docs/protocol.md): frames, codes and their encoding.
-// Pure: shared by the server (weftjs/realtime) and the client (weftjs/client).
+// Pure and importing nothing: shared by the server (weftjs/realtime) and the client
+// (weftjs/client), which must not depend on each other.
 
 export const PROTOCOL_VERSION = '1'
 /** The subprotocol a client offers and the server selects. */
@@ -14,6 +15,12 @@ export const RealtimeCloseCode = {
   connectFirst: 4002,
   slowConsumer: 4008,
 } as const
+
+/** What a channel declaration tells the typed client: what it may send, what it receives. */
+export interface ChannelType<Send, Receive> {
+  send: Send
+  receive: Receive
+}
 
 export interface PresenceMeta {
   /** The connection the entry belongs to. */
