@@ -38,3 +38,4 @@ export {
 } from './http/websocket.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
+export { checkPackages, MissingPackagesError, type PackageNeed } from './shared/peers.js'
