@@ -29,6 +29,13 @@ export type {
   RouteSchemas,
 } from './http/types.js'
 export type { InputLocation, ValidationIssue } from './http/validate.js'
+export {
+  CloseCode,
+  DEFAULT_WEBSOCKET_LIMITS,
+  type WebSocketHandlers,
+  type WebSocketLimits,
+  type WeftSocket,
+} from './http/websocket.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
 export { checkPackages, MissingPackagesError, type PackageNeed } from './shared/peers.js'

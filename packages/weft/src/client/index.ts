@@ -107,3 +107,15 @@ async function readProblem(response: Response): Promise<ProblemDocument> {
     return { type: 'about:blank', title: response.statusText, status: response.status, detail: text }
   }
 }
+
+export {
+  type ChannelName,
+  type ChannelsOf,
+  type ConnectionState,
+  RealtimeClient,
+  type RealtimeClientOptions,
+  RealtimeError,
+  type Room,
+  realtimeClient,
+  type WebSocketConstructor,
+} from './realtime.js'

@@ -20,6 +20,7 @@ import {
 } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
 import { unmatchedError } from './unmatched.js'
+import { upgradeHandler, type WebSocketHandlers, type WebSocketRoute } from './websocket.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
@@ -224,6 +225,27 @@ export class Weft<Routes extends RouteType = any> {
     this.compiled = null
     return this
   }
+
+  /**
+   * Adds a WebSocket route: the app's middleware and `upgrade(ctx)` run on the upgrade
+   * request, then the adapter of the runtime takes the socket over (docs/protocol.md).
+   * @example app.ws('/echo', { message: (socket, text) => socket.send(text) })
+   */
+  ws<Path extends string, Data = undefined>(
+    path: Path,
+    handlers: WebSocketHandlers<Data, Context<InputOf<Path>>>,
+  ): this {
+    const upgrade = upgradeHandler(handlers)
+    this.ownWebSockets.push(upgrade.route)
+    return this.on('GET', path, { hidden: true }, upgrade)
+  }
+
+  /** The WebSocket routes of this app and its mounts: adapters load their support only when there are some. */
+  webSocketRoutes(): WebSocketRoute[] {
+    return [...this.ownWebSockets, ...this.mounts.flatMap((mount) => mount.app.webSocketRoutes())]
+  }
+
+  private readonly ownWebSockets: WebSocketRoute[] = []
 
   /**
    * Adds middleware for every route of this app (and its sub-apps), or for the paths

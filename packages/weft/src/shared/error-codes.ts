@@ -223,6 +223,40 @@ export const ERROR_CODES = {
     status: null,
     meaning: 'A change-feed reader fell too far behind and was ended.',
   },
+  // WebSocket routes and weftjs/realtime (docs/realtime.md, docs/protocol.md)
+  WEFT_UPGRADE_REQUIRED: { status: 426, meaning: 'This path takes WebSocket connections only.' },
+  WEFT_ORIGIN_FORBIDDEN: {
+    status: 403,
+    meaning: 'A WebSocket upgrade from a browser origin the route does not allow.',
+  },
+  WEFT_TOO_MANY_CONNECTIONS: { status: 429, meaning: 'Past the WebSocket connections-per-IP limit.' },
+  WEFT_SHUTTING_DOWN: { status: 503, meaning: 'The server is shutting down and takes no new WebSockets.' },
+  WEFT_UNAUTHENTICATED: {
+    status: 401,
+    meaning: 'The realtime endpoint refused the credential (upgrade or renewal).',
+  },
+  WEFT_TOKEN_EXPIRED: { status: 401, meaning: 'The realtime credential has expired.' },
+  WEFT_BAD_FRAME: { status: 400, meaning: 'A realtime frame is not a JSON object of the protocol.' },
+  WEFT_UNKNOWN_FRAME: { status: 400, meaning: 'A realtime frame of a kind this server does not know.' },
+  WEFT_NO_SUCH_CHANNEL: { status: 404, meaning: 'No declared channel matches the name.' },
+  WEFT_READ_ONLY_CHANNEL: { status: 403, meaning: 'The channel takes no messages from clients.' },
+  WEFT_INVALID_MESSAGE: { status: 422, meaning: "A client message fails the channel's schema." },
+  WEFT_TOO_MANY_CHANNELS: { status: 429, meaning: 'Past the channels-per-connection limit.' },
+  WEFT_CONNECT_FAILED: {
+    status: null,
+    meaning: 'The realtime client could not open its WebSocket; it retries.',
+  },
+  WEFT_CONNECTION_CLOSED: {
+    status: null,
+    meaning: 'The realtime client was closed with a code retrying cannot fix.',
+  },
+  WEFT_MISSING_PEER: {
+    status: null,
+    meaning: 'An optional package the feature needs is not installed; the message names it.',
+  },
+  WEFT_BAD_BROKER: { status: null, meaning: 'A broker URL with a scheme that has no broker.' },
+  WEFT_BAD_CHANNEL: { status: null, meaning: 'A channel pattern starts with "/".' },
+  WEFT_BAD_MESSAGE: { status: null, meaning: 'live.broadcast() was given data JSON cannot serialise.' },
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -3,6 +3,9 @@
 // Started as a child process under each runtime; SIGTERM shuts it down gracefully.
 import { type Server, serve } from 'weftjs'
 import app from './fixture-app.ts'
+import { addWebSocketRoutes } from './fixture-websocket.ts'
+
+addWebSocketRoutes(app)
 
 let server: Server | undefined
 // Closes from inside: the in-flight requests finish, then the process ends by itself.

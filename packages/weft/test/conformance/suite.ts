@@ -7,11 +7,14 @@ import { cookies } from './cases/cookies.ts'
 import { errors } from './cases/errors.ts'
 import { hostile } from './cases/hostile.ts'
 import { middleware } from './cases/middleware.ts'
+import { realtimeCases } from './cases/realtime.ts'
 import { responses } from './cases/responses.ts'
 import { routing } from './cases/routing.ts'
 import { security } from './cases/security.ts'
+import { websocket } from './cases/websocket.ts'
 import { type Case, get, rawRequest, statusOf } from './client.ts'
 import { type RunningServer, startServer } from './process.ts'
+import { openSocket } from './websocket-client.ts'
 
 const groups: [string, Case[]][] = [
   ['routing', routing],
@@ -22,6 +25,8 @@ const groups: [string, Case[]][] = [
   ['hostile input', hostile],
   ['cookies', cookies],
   ['security', security],
+  ['WebSocket routes', websocket],
+  ['realtime channels', realtimeCases],
 ]
 
 /**
@@ -125,6 +130,30 @@ export function runConformance(name: Runtime['name']): void {
         assert.ok(Date.now() - finishedAt < 3000, 'the idle keep-alive socket did not hold the exit back')
       } finally {
         agent.destroy()
+        await server.stop()
+      }
+    })
+
+    test('close(): WebSockets get what was queued for them, then close with 1001', async () => {
+      const server = await startServer(runtime)
+      try {
+        const ws = await openSocket({ url: server.url, port: server.port, runtime: name }, '/ws/echo/end')
+        await ws.next()
+        const received: string[] = []
+        ws.socket.on('message', (data) => received.push(String(data)))
+        ws.socket.send('burst')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        await fetch(`${server.url}/__close`, { method: 'POST' })
+        const closed = await ws.closed
+        assert.equal(closed.code, 1001)
+        assert.equal(received.length, 200, 'every queued message arrived before the close')
+        assert.equal(received[199], 'burst 199')
+        const code = await Promise.race([
+          server.exited,
+          new Promise((resolve) => setTimeout(() => resolve('still running'), 8000)),
+        ])
+        assert.equal(code, 0, server.stderr())
+      } finally {
         await server.stop()
       }
     })

@@ -5,13 +5,15 @@ import { lastResortResponse } from '../last-resort.js'
 import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
+import { bunWebSockets } from './websocket.js'
 
 /** The part of the `Bun` global Weft uses; typed here so the core needs no Bun types. */
 interface BunNamespace {
   serve(options: {
     port: number
     hostname: string
-    fetch: (request: Request) => Response | Promise<Response>
+    fetch: (request: Request, server: any) => Response | undefined | Promise<Response | undefined>
+    websocket?: object
     error?: (error: Error) => Response | Promise<Response>
     idleTimeout?: number
     maxRequestBodySize?: number
@@ -42,10 +44,13 @@ export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Se
   const { limits } = app
   const hostname = options.hostname ?? '127.0.0.1'
   const check = headCheck(limits, BUN_HEAD)
+  const fetch = (request: Request) => dispatch(app, request, check)
+  const sockets = app.webSocketRoutes().length ? bunWebSockets(app, fetch) : null
   const server = bun().serve({
     port: options.port ?? 3000,
     hostname,
-    fetch: (request) => dispatch(app, request, check),
+    fetch: sockets?.fetch ?? fetch,
+    websocket: sockets?.websocket,
     error: (error) => {
       app.logger.error({ err: String(error) }, 'response failed')
       return lastResortResponse()
@@ -64,7 +69,7 @@ export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Se
     url: serverUrl(hostname, port),
     runtime: 'bun',
     // stop() without `true` stops accepting and lets in-flight requests finish.
-    close: () => (closing ??= server.stop()),
+    close: () => (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.stop())),
   })
 }
 

@@ -5,6 +5,7 @@ import { lastResortResponse } from '../last-resort.js'
 import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
+import { type DenoServeInfo, denoWebSockets } from './websocket.js'
 
 /** The part of the `Deno` namespace Weft uses; typed here so the core needs no Deno types. */
 interface DenoNamespace {
@@ -15,7 +16,7 @@ interface DenoNamespace {
       onListen?: (addr: { port: number; hostname: string }) => void
       onError?: (error: unknown) => Response | Promise<Response>
     },
-    handler: (request: Request) => Response | Promise<Response>,
+    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void>; finished: Promise<void> }
   addSignalListener(signal: string, listener: () => void): void
   removeSignalListener(signal: string, listener: () => void): void
@@ -36,6 +37,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
   const hostname = options.hostname ?? '127.0.0.1'
   const check = headCheck(app.limits, DENO_HEAD)
   const fetch = (request: Request) => dispatch(app, request, check)
+  const sockets = app.webSocketRoutes().length ? denoWebSockets(app, fetch) : null
   // Deno.serve listens synchronously and throws (AddrInUse, PermissionDenied) right away.
   const server = deno().serve(
     {
@@ -47,7 +49,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
         return lastResortResponse()
       },
     },
-    fetch,
+    sockets?.fetch ?? fetch,
   )
   let closing: Promise<void> | null = null
   const port = server.addr.port
@@ -56,7 +58,8 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
     url: serverUrl(hostname, port),
     runtime: 'deno',
     // shutdown() stops accepting, lets in-flight requests finish and closes idle connections.
-    close: () => (closing ??= server.shutdown()),
+    close: () =>
+      (closing ??= (sockets ? sockets.closeAll() : Promise.resolve()).then(() => server.shutdown())),
   })
 }
 

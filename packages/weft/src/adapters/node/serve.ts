@@ -8,10 +8,11 @@ import { PROBLEM_JSON } from '../last-resort.js'
 import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { NodeContext } from './context.js'
+import { attachWebSockets } from './websocket.js'
 import { writeResponse } from './write.js'
 
 /** Serves an app with `node:http`, every limit from `app.limits` set on the server. */
-export function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
+export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const { limits } = app
   const server = createServer(
     {
@@ -35,9 +36,11 @@ export function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<S
     })
   })
 
+  const closeSockets = app.webSocketRoutes().length ? await attachWebSockets(app, server) : null
   const close = async (): Promise<void> => {
     if (!server.listening) return
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    await closeSockets?.()
     // New requests on kept-alive sockets get `connection: close`; idle sockets go now.
     server.closeIdleConnections()
     if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve))

@@ -1,0 +1,36 @@
+// Raw Bun.serve websockets: the floor for Bun. A room is a topic; server.publish sends to
+// every subscriber. Same control routes as the others.
+const env = process.env
+const server = Bun.serve({
+  port: Number(env.PORT ?? 3000),
+  hostname: '127.0.0.1',
+  fetch(req, srv) {
+    const url = new URL(req.url)
+    if (url.pathname === '/ws')
+      return srv.upgrade(req, { data: { room: null } }) ? undefined : new Response('no', { status: 400 })
+    if (req.method === 'POST' && url.pathname === '/broadcast') {
+      srv.publish('bench', JSON.stringify({ stamp: url.searchParams.get('stamp') }))
+      return new Response(null, { status: 204 })
+    }
+    if (url.pathname === '/memory') {
+      Bun.gc(true)
+      const { rss, heapUsed } = process.memoryUsage()
+      return Response.json({ rss, heapUsed })
+    }
+    return new Response('not found', { status: 404 })
+  },
+  websocket: {
+    perMessageDeflate: false,
+    message(ws, message) {
+      const text = String(message)
+      if (ws.data.room === null && text.startsWith('join:')) {
+        ws.data.room = text.slice(5)
+        ws.subscribe(ws.data.room)
+        ws.send('joined')
+        return
+      }
+      if (ws.data.room !== null) server.publish(ws.data.room, text)
+    },
+  },
+})
+console.log(JSON.stringify({ port: server.port }))

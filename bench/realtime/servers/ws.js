@@ -1,0 +1,44 @@
+// Raw `ws` on node:http: the floor for Node. Rooms are a Set; a broadcast is a loop with
+// the message encoded once. Same control routes as the others.
+import { createServer } from 'node:http'
+import { WebSocketServer } from 'ws'
+
+const rooms = new Map()
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://x')
+  if (req.method === 'POST' && url.pathname === '/broadcast') {
+    send('bench', JSON.stringify({ stamp: url.searchParams.get('stamp') }))
+    return res.writeHead(204).end()
+  }
+  if (url.pathname === '/memory') {
+    globalThis.gc?.()
+    const { rss, heapUsed } = process.memoryUsage()
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss, heapUsed }))
+  }
+  res.writeHead(404).end()
+})
+const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false, clientTracking: false })
+
+function send(room, text) {
+  for (const socket of rooms.get(room) ?? []) socket.send(text)
+}
+
+wss.on('connection', (socket) => {
+  let room = null
+  socket.on('message', (data) => {
+    const text = String(data)
+    if (room === null && text.startsWith('join:')) {
+      room = text.slice(5)
+      if (!rooms.has(room)) rooms.set(room, new Set())
+      rooms.get(room).add(socket)
+      socket.send('joined')
+      return
+    }
+    if (room !== null) send(room, text)
+  })
+  socket.on('close', () => rooms.get(room)?.delete(socket))
+})
+
+server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: server.address().port }))
+})

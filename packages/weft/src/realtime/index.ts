@@ -1,0 +1,14 @@
+// weftjs/realtime: channels with presence over WebSockets, across instances through a broker.
+
+export {
+  type ErrorFrame,
+  type PresenceMeta,
+  type PresenceState,
+  RealtimeCloseCode,
+} from '../shared/realtime-protocol.js'
+export type { Broker } from './brokers/broker.js'
+export { MemoryHub, memoryBroker } from './brokers/memory.js'
+export type { ChannelOptions, ChannelParams, PresenceOption } from './channels.js'
+export type { Connection } from './connection.js'
+export { Live, type RealtimeLimits, type RealtimeOptions, realtime } from './live.js'
+export type { PresenceOptions } from './presence.js'

@@ -1,0 +1,259 @@
+// The realtime endpoint: `realtime()` returns it, `app.ws(path, live)` mounts it. It
+// authenticates the upgrade, speaks the protocol (docs/protocol.md) on each socket, and
+// joins channels to the broker so a broadcast reaches every instance.
+import type { Context } from '../http/context.js'
+import { HttpError } from '../http/errors.js'
+import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
+import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
+import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
+import { type Broker, brokerFromUrl, deferredBroker } from './brokers/broker.js'
+import { memoryBroker } from './brokers/memory.js'
+import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
+import { Connection } from './connection.js'
+import { FrameHandler } from './frames.js'
+import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
+import { renewalContext, scheduleRenewal } from './renewal.js'
+
+export interface RealtimeLimits extends WebSocketLimits {
+  /** Channels one connection may join. Default 100. */
+  channels: number
+}
+
+export interface RealtimeOptions<User> {
+  /** `redis://…`, `nats://…`, a Broker, or nothing for in-process (one instance). */
+  broker?: string | Broker
+  /**
+   * Who is connecting, from the upgrade request (cookies, headers) or the token the client
+   * sent (`Sec-WebSocket-Protocol` or `?token=`). null refuses the upgrade with 401.
+   * When a client renews its token on an open socket, `ctx` is a request carrying only
+   * that token. Without this option every connection is anonymous.
+   */
+  authenticate?(
+    ctx: Context,
+    token: string | undefined,
+  ): User | null | undefined | Promise<User | null | undefined>
+  /** When `user`'s credential lapses (ms since 1970). Default: a JWT-style `exp` (seconds) on the user. */
+  expiresAt?(user: User): number | undefined
+  /** How long before expiry the client is asked to renew (`reauth`). Default 30 s. */
+  renewBefore?: number
+  limits?: Partial<RealtimeLimits>
+  /** Allowed browser origins; default the app's own host (see app.ws). */
+  origins?: readonly string[] | '*'
+  presence?: Partial<PresenceOptions>
+  /** Prefix of broker subjects, so apps sharing a broker stay apart. Default 'weft'. */
+  namespace?: string
+  logger?: Logger | false
+  /** Error frames carry messages of unexpected errors. Default false. */
+  dev?: boolean
+}
+
+type ChannelTypeOf<M> = M extends StandardSchemaV1
+  ? ChannelType<StandardSchemaV1.InferInput<M>, StandardSchemaV1.InferOutput<M>>
+  : ChannelType<never, unknown>
+
+export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, User = unknown> {
+  /** Type-only: the channels declared in this chain, what `realtimeClient<typeof live>` reads. */
+  declare readonly '~channels': Channels
+  readonly limits: RealtimeLimits
+  readonly origins: readonly string[] | '*' | undefined
+  readonly logger: Logger
+  readonly instance = randomId()
+
+  private readonly registry = new ChannelRegistry<User>()
+  private readonly topics = new Map<string, Topic>()
+  private readonly broker: Broker
+  /** Whether other instances may be listening: false for the private in-process broker. */
+  private readonly shared: boolean
+  private readonly loading: Promise<unknown>
+  private readonly presence: PresenceTracker
+  private readonly frames: FrameHandler<User>
+  private readonly namespace: string
+  private connections = 0
+  private generations = 0
+
+  constructor(private readonly options: RealtimeOptions<User> = {}) {
+    this.limits = { ...DEFAULT_WEBSOCKET_LIMITS, channels: 100, ...options.limits }
+    this.origins = options.origins
+    this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger)
+    this.namespace = options.namespace ?? 'weft'
+    const { broker } = options
+    this.shared = broker !== undefined
+    if (typeof broker === 'string') {
+      const loading = brokerFromUrl(broker, { logger: this.logger })
+      this.loading = loading
+      this.broker = deferredBroker(loading)
+      loading.catch((error) =>
+        this.logger.error({ err: errorFields(error) }, 'realtime broker failed to load'),
+      )
+    } else {
+      this.broker = broker ?? memoryBroker()
+      this.loading = Promise.resolve()
+    }
+    this.presence = new PresenceTracker(
+      this.instance,
+      this.broker,
+      `${this.namespace}.presence`,
+      (channel, diff) => this.presenceChanged(channel, diff),
+      { interval: 5000, timeout: 15_000, ...options.presence },
+    )
+    this.presence.start()
+    this.frames = new FrameHandler(this, this.registry, this.presence, options)
+  }
+
+  /**
+   * Declares a channel clients may join: `chat/:room` gives `params.room` to `authorize`.
+   * Chain declarations (`realtime().channel(…).channel(…)`) for the typed client to see them.
+   */
+  channel<const Pattern extends string, Message extends StandardSchemaV1 | undefined = undefined>(
+    pattern: Pattern,
+    options: ChannelOptions<User, ChannelParams<Pattern>, Message> = {},
+  ): Live<Channels & { [K in Pattern]: ChannelTypeOf<Message> }, User> {
+    this.registry.declare(pattern, options)
+    return this as never
+  }
+
+  /** Sends `data` to every subscriber of `channel` on every instance. Serialised once. */
+  async broadcast(channel: string, data: unknown): Promise<void> {
+    const json = JSON.stringify(data)
+    if (json === undefined) throw new TypeError('WEFT_BAD_MESSAGE: broadcast data must be JSON-serialisable')
+    this.send(channel, json)
+  }
+
+  /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
+  send(channel: string, json: string): void {
+    this.topics.get(channel)?.deliver(json)
+    if (this.shared) this.broker.publish(this.subject(channel), `${this.instance} ${json}`)
+  }
+
+  /** Resolves once the broker's driver is loaded; rejects naming the package when it is missing. */
+  async ready(): Promise<void> {
+    await this.loading
+  }
+
+  /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
+  async shutdown(): Promise<void> {
+    this.presence.stop()
+    await this.broker.close()
+  }
+
+  // The WebSocket handlers app.ws() calls. Arrow functions: adapters may call them unbound.
+
+  upgrade = async (ctx: Context<any>): Promise<Connection<User>> => {
+    await this.ready()
+    const offered = (ctx.headerValue('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim())
+    const query = ctx.query as Record<string, unknown>
+    const token = tokenFromProtocols(offered) ?? (typeof query.token === 'string' ? query.token : undefined)
+    let user = undefined as User
+    if (this.options.authenticate) {
+      const found = await this.options.authenticate(ctx, token)
+      if (found === null || found === undefined) {
+        throw new HttpError(401, 'Authentication required', { code: 'WEFT_UNAUTHENTICATED' })
+      }
+      user = found
+    }
+    const expiresAt = this.expiryOf(user)
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      throw new HttpError(401, 'The token has expired', { code: 'WEFT_TOKEN_EXPIRED' })
+    }
+    return new Connection(`${this.instance}.${++this.connections}`, user, expiresAt)
+  }
+
+  protocol = (offered: string[]): string | undefined =>
+    offered.includes(SUBPROTOCOL) ? SUBPROTOCOL : undefined
+
+  open = (socket: WeftSocket<Connection<User>>): void => {
+    const conn = socket.data
+    conn.socket = socket
+    scheduleRenewal(conn, this.options.renewBefore ?? 30_000)
+  }
+
+  message = (socket: WeftSocket<Connection<User>>, message: string | Uint8Array): void => {
+    this.frames.receive(
+      socket.data,
+      typeof message === 'string' ? message : new TextDecoder().decode(message),
+    )
+  }
+
+  close = (socket: WeftSocket<Connection<User>>): void => {
+    const conn = socket.data
+    clearTimeout(conn.renewal)
+    conn.connected = false
+    for (const name of conn.channels?.keys() ?? []) this.leave(conn, name)
+  }
+
+  /** When `user`'s credential lapses, by the option or a JWT-style `exp`. */
+  expiryOf(user: User): number | undefined {
+    if (this.options.expiresAt) return this.options.expiresAt(user)
+    const exp = (user as { exp?: unknown } | undefined)?.exp
+    return typeof exp === 'number' ? exp * 1000 : undefined
+  }
+
+  /** A request-like context for `authenticate` when a client renews its token. */
+  renewalContext(token: string): Context {
+    return renewalContext(token)
+  }
+
+  /** Adds a connection to a channel's local subscribers, creating the topic on first use. */
+  subscribe(conn: Connection<User>, name: string): Topic {
+    let topic = this.topics.get(name)
+    if (!topic) {
+      topic = new Topic(name, `${this.instance}.${++this.generations}`)
+      this.topics.set(name, topic)
+      if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
+    }
+    topic.subscribers.add(conn)
+    return topic
+  }
+
+  /** Removes a connection from a channel; the last one out drops the topic. */
+  leave(conn: Connection<User>, name: string): void {
+    const joined = conn.channels?.get(name)
+    if (!joined) return
+    conn.channels!.delete(name)
+    const topic = this.topics.get(name)
+    topic?.subscribers.delete(conn)
+    if (joined.presence) this.presence.untrack(name, conn.id)
+    if (topic && topic.subscribers.size === 0) {
+      this.topics.delete(name)
+      if (this.shared) this.broker.unsubscribe(this.subject(name))
+    }
+  }
+
+  topic(name: string): Topic | undefined {
+    return this.topics.get(name)
+  }
+
+  private fromBroker(name: string, payload: string): void {
+    const space = payload.indexOf(' ')
+    if (payload.slice(0, space) === this.instance) return
+    this.topics.get(name)?.deliver(payload.slice(space + 1))
+  }
+
+  private presenceChanged(channel: string, diff: PresenceDiff): void {
+    this.topics.get(channel)?.send(JSON.stringify({ msg: 'presence', channel, ...diff }))
+  }
+
+  private subject(channel: string): string {
+    // NATS splits subjects on dots; channel names may hold them.
+    return `${this.namespace}.ch.${channel.replaceAll('.', '%2E')}`
+  }
+}
+
+/**
+ * The realtime endpoint: channels with presence, broadcasts across instances.
+ * @example
+ * const live = realtime({ authenticate: (ctx) => ctx.state.user ?? null })
+ *   .channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
+ * app.ws('/live', live)
+ */
+export function realtime<User = unknown>(options?: RealtimeOptions<User>): Live<{}, User> {
+  return new Live(options)
+}
+
+const silent: Logger = { error() {}, warn() {}, info() {} }
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6))
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')
+}

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict'
+import type { Case } from '../client.ts'
+import { openSocket, refusal } from '../websocket-client.ts'
+
+const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)),
+  ])
+
+export const websocket: Case[] = [
+  [
+    'an upgrade runs the middleware and upgrade(ctx): params, cookies and headers reach the socket',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/lobby', { headers: { cookie: 'user=ada' } })
+      assert.equal(ws.headers['x-powered-by'], 'weft', 'app middleware ran on the upgrade request')
+      assert.equal(ws.headers['x-upgrade'], 'accepted')
+      assert.deepEqual(JSON.parse(await ws.next()), { hello: 'lobby', protocol: '' })
+      ws.socket.send('hi')
+      assert.deepEqual(JSON.parse(await ws.next()), {
+        room: 'lobby',
+        user: 'ada',
+        text: 'hi',
+        buffered: 'number',
+      })
+      ws.socket.close(1000)
+      assert.equal((await ws.closed).code, 1000)
+    },
+  ],
+  [
+    'the first offered subprotocol is selected',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/p', { protocols: ['weft.v1', 'other'] })
+      assert.equal(ws.socket.protocol, 'weft.v1')
+      assert.deepEqual(JSON.parse(await ws.next()), { hello: 'p', protocol: 'weft.v1' })
+      ws.socket.close()
+    },
+  ],
+  [
+    'upgrade(ctx) refuses with the Response it returns or the HttpError it throws',
+    async (target) => {
+      assert.deepEqual(await refusal(target, '/ws/echo/a?refuse=response'), {
+        status: 401,
+        body: 'no thanks',
+      })
+      const thrown = await refusal(target, '/ws/echo/a?refuse=error')
+      assert.equal(thrown.status, 403)
+      assert.equal(JSON.parse(thrown.body).code, 'ROOM_FORBIDDEN')
+    },
+  ],
+  [
+    'a plain GET on a WebSocket path answers 426, and unknown paths 404',
+    async (target) => {
+      const res = await fetch(`${target.url}/ws/echo/a`)
+      assert.equal(res.status, 426)
+      assert.equal((await res.json()).code, 'WEFT_UPGRADE_REQUIRED')
+      assert.equal((await refusal(target, '/ws/nowhere')).status, 404)
+    },
+  ],
+  [
+    'the origin is checked: a foreign browser origin is refused 403, the own host and listed origins pass',
+    async (target) => {
+      const host = new URL(target.url).host
+      const foreign = await refusal(target, '/ws/echo/a', { origin: 'https://evil.example' })
+      assert.equal(foreign.status, 403)
+      assert.equal(JSON.parse(foreign.body).code, 'WEFT_ORIGIN_FORBIDDEN')
+      assert.equal((await refusal(target, '/ws/echo/a', { origin: `http://${host}` })).status, 101)
+      assert.equal((await refusal(target, '/ws/partners', { origin: 'https://partner.example' })).status, 101)
+      assert.equal((await refusal(target, '/ws/partners', { origin: `http://${host}` })).status, 403)
+    },
+  ],
+  [
+    'a message past 1 MiB closes with 1009',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/big')
+      await ws.next()
+      ws.socket.send('a'.repeat(1024 * 1024 + 1))
+      assert.equal((await within(ws.closed, 5000, 'close')).code, 1009)
+    },
+  ],
+  [
+    'binary frames close with 1003 unless the route asks for them',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/bin')
+      await ws.next()
+      ws.socket.send(Buffer.from([1, 2, 3]))
+      assert.equal((await within(ws.closed, 5000, 'close')).code, 1003)
+      const binary = await openSocket(target, '/ws/binary')
+      binary.socket.send(Buffer.from([1, 2, 3]))
+      assert.equal(await binary.next(), 'binary:010203')
+      binary.socket.close()
+    },
+  ],
+  [
+    'invalid UTF-8 in a text frame closes with 1007',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/utf')
+      await ws.next()
+      ws.socket.send(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { binary: false })
+      // Deno drops such a connection before Weft sees the frame: no close frame, 1006.
+      const expected = target.runtime === 'deno' ? 1006 : 1007
+      assert.equal((await within(ws.closed, 5000, 'close')).code, expected)
+    },
+  ],
+  [
+    'a consumer that stops reading is closed with 4008 once its send buffer passes 1 MiB',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/slow')
+      await ws.next()
+      const raw = (ws.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket
+      raw.pause()
+      ws.socket.send('flood')
+      // The server floods synchronously; a short pause is enough for its buffer to pass the
+      // limit, and a long one lets Bun give up on the close handshake (1006).
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      raw.resume()
+      assert.equal((await within(ws.closed, 10_000, 'close')).code, 4008)
+    },
+  ],
+  [
+    'a dead peer (no pongs) is dropped after the idle timeout',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/idle', { autoPong: false })
+      assert.equal(await ws.next(), 'ready')
+      const started = Date.now()
+      await within(ws.closed, 15_000, 'drop of the silent peer')
+      assert.ok(Date.now() - started < 15_000)
+    },
+  ],
+  [
+    'a peer that answers pings stays connected past the idle timeout',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/idle')
+      assert.equal(await ws.next(), 'ready')
+      const state = await Promise.race([
+        ws.closed.then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('open'), 3500)),
+      ])
+      assert.equal(state, 'open')
+      ws.socket.close()
+    },
+  ],
+  [
+    'connections per IP are limited: past the limit the upgrade is answered 429',
+    async (target) => {
+      const first = await openSocket(target, '/ws/limited')
+      const second = await openSocket(target, '/ws/limited')
+      const third = await refusal(target, '/ws/limited')
+      assert.equal(third.status, 429)
+      assert.equal(JSON.parse(third.body).code, 'WEFT_TOO_MANY_CONNECTIONS')
+      first.socket.close()
+      await first.closed
+      // The server may see the close a moment after the client does.
+      let again = await refusal(target, '/ws/limited')
+      for (let i = 0; i < 20 && again.status === 429; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        again = await refusal(target, '/ws/limited')
+      }
+      assert.equal(again.status, 101, 'a slot is free again once a socket closed')
+      second.socket.close()
+      await second.closed
+    },
+  ],
+  [
+    'upgrades racing each other cannot pass the connections-per-IP limit together',
+    async (target) => {
+      // Every earlier socket of this address must be gone on the server's side first.
+      for (let i = 0; i < 40 && (await refusal(target, '/ws/limited')).status !== 101; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const attempts = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => openSocket(target, '/ws/limited').catch((e) => e)),
+      )
+      const opened = attempts.filter((a) => !(a instanceof Error))
+      const refused = attempts.filter((a) => a instanceof Error).map((e) => (e as { status?: number }).status)
+      assert.equal(opened.length, 2)
+      assert.deepEqual(refused, [429, 429, 429])
+      for (const ws of opened) ws.socket.close()
+      await Promise.all(opened.map((ws) => ws.closed))
+    },
+  ],
+  [
+    'the server closes with the code and reason it chose',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/bye')
+      await ws.next()
+      ws.socket.send('close-me')
+      assert.deepEqual(await within(ws.closed, 5000, 'close'), { code: 4100, reason: 'asked to' })
+    },
+  ],
+]

@@ -1,0 +1,54 @@
+// The WebSocket routes of the conformance fixture: the same file on Node, Deno and Bun.
+import { HttpError, type Weft, type WeftSocket } from 'weftjs'
+import { realtime } from 'weftjs/realtime'
+import { z } from 'zod'
+
+interface Echo {
+  room: string
+  user: string | undefined
+}
+
+/** Sends 64 KiB frames until the send buffer limit closes the socket (a slow consumer). */
+function flood(socket: WeftSocket<unknown>): void {
+  const chunk = 'x'.repeat(64 * 1024)
+  for (let i = 0; i < 4000 && socket.send(chunk); i++);
+}
+
+/** A realtime endpoint: channels with presence and validated client messages. */
+export const live = realtime({
+  logger: false,
+  authenticate: (_ctx, token) => (token ? { id: token } : null),
+}).channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
+
+export function addWebSocketRoutes(app: Weft<any>): void {
+  app.ws('/live', live)
+  app.ws('/ws/echo/:room', {
+    upgrade(ctx): Echo | Response {
+      if (ctx.query.refuse === 'response') return new Response('no thanks', { status: 401 })
+      if (ctx.query.refuse === 'error')
+        throw new HttpError(403, 'Not in this room', { code: 'ROOM_FORBIDDEN' })
+      ctx.header('x-upgrade', 'accepted')
+      return { room: ctx.params.room, user: ctx.cookies.get('user') }
+    },
+    open(socket) {
+      socket.send(JSON.stringify({ hello: socket.data.room, protocol: socket.protocol }))
+    },
+    message(socket, message) {
+      const text = String(message)
+      if (text === 'flood') return flood(socket)
+      if (text === 'burst') {
+        for (let i = 0; i < 200; i++) socket.send(`burst ${i}`)
+        return
+      }
+      if (text === 'close-me') return socket.close(4100, 'asked to')
+      socket.send(JSON.stringify({ ...socket.data, text, buffered: typeof socket.bufferedAmount }))
+    },
+  })
+  app.ws('/ws/binary', {
+    limits: { binary: true },
+    message: (socket, message) => socket.send(message),
+  })
+  app.ws('/ws/idle', { limits: { idleTimeout: 1000 }, open: (socket) => socket.send('ready') })
+  app.ws('/ws/limited', { limits: { connectionsPerIp: 2 }, open: (socket) => socket.send('ready') })
+  app.ws('/ws/partners', { origins: ['https://partner.example'], open: (socket) => socket.send('ready') })
+}

@@ -1,0 +1,20 @@
+// Run with hide-peers.mjs by missing-peers.test.ts: prints the error each missing optional
+// peer produces, one JSON line.
+import { serve, weft } from 'weftjs'
+import { realtime } from 'weftjs/realtime'
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'no error',
+    (error: Error) => error.message,
+  )
+const app = weft({ logger: false })
+app.ws('/live', { open: () => {} })
+console.log(
+  JSON.stringify({
+    ws: await failure(serve(app, { port: 0 })),
+    redis: await failure(realtime({ logger: false, broker: 'redis://127.0.0.1:1' }).ready()),
+    nats: await failure(realtime({ logger: false, broker: 'nats://127.0.0.1:1' }).ready()),
+    unknown: await failure(realtime({ logger: false, broker: 'kafka://127.0.0.1:1' }).ready()),
+  }),
+)
