@@ -12,6 +12,8 @@ const app = weft({
 })
 
 app.get('/ok', () => 'ok')
+// A socket that greets, then stays open until the server drains.
+app.ws('/ws', { open: (socket) => socket.send('hello') })
 app.get('/keys', (ctx) => ({ count: Object.keys(ctx.query).length }))
 app.get('/users/:id', (ctx) => ({ id: ctx.params.id }))
 app.get('/files/*', (ctx) => ({ rest: ctx.params['*'] }))

@@ -1,9 +1,11 @@
 // SIGTERM under load, on every runtime: no request the server accepted is lost, new
 // connections are refused, the process exits 0 within the shutdown timeout (5 s in
-// battery-main.ts), and one held past the timeout makes it exit 1 at the timeout.
+// battery-main.ts), open WebSockets are closed with 1001, and one request held past the
+// timeout makes it exit 1 at the timeout.
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { describe, test } from 'node:test'
+import { openSocket } from '../conformance/websocket-client.ts'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
 import { startBatteryServer } from './battery.ts'
 
@@ -101,8 +103,24 @@ for (const runtime of findRuntimes()) {
       }
     })
 
-    // WebSocket clients get close code 1001 (going away) on drain: this test belongs here
-    // and comes with the realtime layer (src/realtime), which owns the WebSocket server.
-    test('open WebSockets are closed with 1001 on SIGTERM', { todo: 'comes with the realtime layer' })
+    test('open WebSockets are closed with 1001 on SIGTERM, and the process exits 0 in time', async () => {
+      const server = await startBatteryServer(runtime)
+      try {
+        const sockets = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            openSocket({ url: server.url, port: server.port, runtime: runtime.name }, '/ws'),
+          ),
+        )
+        for (const opened of sockets) assert.equal(await opened.next(), 'hello')
+        const signalledAt = Date.now()
+        server.child.kill('SIGTERM')
+        for (const opened of sockets) assert.equal((await opened.closed).code, 1001)
+        assert.equal(await server.exited, 0, server.stderr())
+        const took = Date.now() - signalledAt
+        assert.ok(took < SHUTDOWN_TIMEOUT, `exit took ${took} ms`)
+      } finally {
+        await server.stop()
+      }
+    })
   })
 }
