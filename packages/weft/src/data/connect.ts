@@ -1,5 +1,7 @@
 // Picks a store by URL scheme and loads it with a dynamic import, so an application
-// pays only for the driver it uses (and bundlers do not pull the others in).
+// pays only for the driver it uses. The stores' own modules are literal imports, so a
+// bundle of the app (`weft build`) holds them; each store loads its driver package by a
+// variable specifier, so no driver is bundled unless it is used.
 
 import { Db } from './db.js'
 import { DataError } from './errors.js'
@@ -7,11 +9,11 @@ import type { Store, StoreFactory } from './store.js'
 
 type StoreKind = Store['kind']
 
-const modules: Record<StoreKind, string> = {
-  memory: './stores/memory.js',
-  sqlite: './stores/sqlite.js',
-  postgres: './stores/postgres.js',
-  mongodb: './stores/mongodb.js',
+const modules: Record<StoreKind, () => Promise<{ createStore?: StoreFactory }>> = {
+  memory: () => import('./stores/memory.js'),
+  sqlite: () => import('./stores/sqlite.js'),
+  postgres: () => import('./stores/postgres.js'),
+  mongodb: () => import('./stores/mongodb.js'),
 }
 
 const schemes: Record<string, StoreKind> = {
@@ -49,9 +51,7 @@ export async function connect(url: URL | string = 'sqlite:./data/app.db'): Promi
 }
 
 async function loadFactory(kind: StoreKind): Promise<StoreFactory> {
-  // A variable specifier keeps TypeScript and bundlers from resolving every store.
-  const specifier = modules[kind]
-  const loaded = (await import(specifier)) as { createStore?: StoreFactory }
+  const loaded = await modules[kind]()
   if (typeof loaded.createStore !== 'function') {
     throw new DataError('WEFT_DATA_BAD_STORE', `The ${kind} store module does not export createStore.`)
   }
