@@ -5,11 +5,17 @@ import { apiFiles } from './api.js'
 import type { Files, TemplateName, TemplateOptions } from './options.js'
 import { projectFiles } from './project-files.js'
 
-/** The subpaths each template imports beyond the core, data and di. */
-const NEEDS: Record<TemplateName, string[]> = {
-  api: [],
-  fullstack: ['./views', './static', './secure-headers'],
-  realtime: ['./realtime'],
+interface Template {
+  /** Subpaths it imports beyond the core, data and di. */
+  needs: string[]
+  /** Its own files; null while the template is not written yet. */
+  files: ((options: TemplateOptions) => Files) | null
+}
+
+const TEMPLATES: Record<TemplateName, Template> = {
+  api: { needs: [], files: apiFiles },
+  fullstack: { needs: ['./views', './static', './secure-headers'], files: null },
+  realtime: { needs: ['./realtime'], files: null },
 }
 
 /** The subpaths the installed weftjs exports, read from its own package.json. */
@@ -23,15 +29,15 @@ export function ownVersion(): string {
 }
 
 export function templateFiles(options: TemplateOptions): Files {
-  const missing = NEEDS[options.template].filter((subpath) => !options.subpaths.has(subpath))
-  if (missing.length > 0) {
+  const template = TEMPLATES[options.template]
+  const missing = template.needs.filter((subpath) => !options.subpaths.has(subpath))
+  if (!template.files || missing.length > 0) {
+    const needs = template.needs.map((s) => `weftjs/${s.slice(2)}`).join(', ')
     throw new CliError(
-      `the ${options.template} template is not yet available in weftjs ${ownVersion()}: it needs ${missing
-        .map((s) => `weftjs/${s.slice(2)}`)
-        .join(', ')}`,
+      `the ${options.template} template is not yet available in weftjs ${ownVersion()} (it builds on ${needs})`,
       'use `--template api` for now, or a newer weftjs: npx weftjs@latest new <dir>',
       EXIT.usage,
     )
   }
-  return { ...projectFiles(options), ...apiFiles(options) }
+  return { ...projectFiles(options), ...template.files(options) }
 }

@@ -104,19 +104,17 @@ function tsconfig(options: TemplateOptions) {
   }
 }
 
+/** Written as Biome formats it: the linter checks its own configuration too. */
 function biomeJson(): string {
-  return `${JSON.stringify(
-    {
-      $schema: `https://biomejs.dev/schemas/${VERSIONS.biome}/schema.json`,
-      files: {
-        includes: ['**', '!**/*.json', '!**/*.md', '!**/dist', '!**/node_modules', '!**/.weft', '!**/data'],
-      },
-      formatter: { indentStyle: 'space', indentWidth: 2, lineWidth: 110 },
-      javascript: { formatter: { quoteStyle: 'single', semicolons: 'asNeeded' } },
-    },
-    null,
-    2,
-  )}\n`
+  return `{
+  "$schema": "https://biomejs.dev/schemas/${VERSIONS.biome}/schema.json",
+  "files": {
+    "includes": ["**", "!**/*.json", "!**/*.md", "!**/dist", "!**/node_modules", "!**/.weft", "!**/data"]
+  },
+  "formatter": { "indentStyle": "space", "indentWidth": 2, "lineWidth": 110 },
+  "javascript": { "formatter": { "quoteStyle": "single", "semicolons": "asNeeded" } }
+}
+`
 }
 
 function readme(options: TemplateOptions): string {
