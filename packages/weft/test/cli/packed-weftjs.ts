@@ -11,8 +11,15 @@ import { ensureNode24 } from '../runtimes/runtimes.mjs'
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const repoRoot = join(packageDir, '../..')
 
-/** Builds and packs weftjs; returns the tarball's path. */
+let packed: string | undefined
+
+/** Builds and packs weftjs, once per test file; returns the tarball's path. */
 export function packWeftjs(): string {
+  packed ??= buildAndPack()
+  return packed
+}
+
+function buildAndPack(): string {
   const stage = mkdtempSync(join(tmpdir(), 'weft-stage-'))
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'))
   delete pkg.scripts
