@@ -77,6 +77,20 @@ describe('weft on the command line', () => {
     assert.match(start.output, /there is no build in dist\/\nnext: run `weft build` first/)
   })
 
+  test('a SQLite app made on a Node without node:sqlite gets better-sqlite3, allowed to build', () => {
+    assert.equal(weft(scratch, 'new', 'sqlite-app', '--no-install').status, 0)
+    const pkg = JSON.parse(readFileSync(join(scratch, 'sqlite-app/package.json'), 'utf8'))
+    const [major, minor] = process.versions.node.split('.').map(Number)
+    if (major > 22 || (major === 22 && minor >= 5)) {
+      assert.equal(pkg.engines.node, '>=22.5')
+      assert.equal(pkg.dependencies['better-sqlite3'], undefined)
+    } else {
+      assert.equal(pkg.engines.node, '>=20')
+      assert.ok(pkg.dependencies['better-sqlite3'])
+      assert.deepEqual(pkg.allowScripts, { 'better-sqlite3': true })
+    }
+  })
+
   test('a build error is shown with its file and line, exit 1', () => {
     const app = join(scratch, 'broken')
     assert.equal(weft(scratch, 'new', 'broken', '--no-install').status, 0)

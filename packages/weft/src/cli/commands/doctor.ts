@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { bold, CliError, green, log, red } from '../output.js'
 import { type Project, readProject } from '../project.js'
+import { hasNodeSqlite } from '../templates/project-files.js'
 
 export const doctorHelp = `Usage: weft doctor
 
@@ -93,11 +94,6 @@ function resolverIn(dir: string): (name: string) => boolean {
       return existsSync(join(dir, 'node_modules', name))
     }
   }
-}
-
-function hasNodeSqlite(): boolean {
-  const [major, minor] = process.versions.node.split('.').map(Number)
-  return major > 22 || (major === 22 && minor >= 5)
 }
 
 function databaseUrl(dir: string): string | undefined {

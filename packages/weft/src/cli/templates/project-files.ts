@@ -11,6 +11,7 @@ const VERSIONS = {
   typesNode: '^20.19.43',
   biome: '2.6.8',
   pg: '^8.23.1',
+  betterSqlite3: '^12.6.2',
   mongodb: '^7.9.0',
 }
 
@@ -57,6 +58,10 @@ function packageJson(options: TemplateOptions) {
   const dependencies: Record<string, string> = { weftjs: options.weftjs, zod: VERSIONS.zod }
   if (options.db === 'postgres') dependencies.pg = VERSIONS.pg
   if (options.db === 'mongodb') dependencies.mongodb = VERSIONS.mongodb
+  // SQLite is built into Node from 22.5 (node:sqlite); an app made on an older Node gets
+  // better-sqlite3, whose install script (it builds the native addon) npm must be allowed to run.
+  const addon = node && options.db === 'sqlite' && !hasNodeSqlite()
+  if (addon) dependencies['better-sqlite3'] = VERSIONS.betterSqlite3
   const devDependencies: Record<string, string> = {
     '@types/node': VERSIONS.typesNode,
     esbuild: VERSIONS.esbuild,
@@ -69,8 +74,7 @@ function packageJson(options: TemplateOptions) {
     version: '0.1.0',
     private: true,
     type: 'module',
-    // SQLite is built into Node from 22.5 (node:sqlite); older Node needs better-sqlite3.
-    ...(node ? { engines: { node: options.db === 'sqlite' ? '>=22.5' : '>=20' } } : {}),
+    ...(node ? { engines: { node: options.db === 'sqlite' && !addon ? '>=22.5' : '>=20' } } : {}),
     scripts: {
       dev: 'weft dev',
       build: 'weft build',
@@ -82,7 +86,14 @@ function packageJson(options: TemplateOptions) {
     weft: { runtime: options.runtime, entry: 'src/main.ts', app: 'src/app.ts' },
     dependencies,
     devDependencies: sorted(devDependencies),
+    ...(addon ? { allowScripts: { 'better-sqlite3': true } } : {}),
   }
+}
+
+/** Whether the Node running `weft new` has node:sqlite. */
+export function hasNodeSqlite(): boolean {
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  return major > 22 || (major === 22 && minor >= 5)
 }
 
 function tsconfig(options: TemplateOptions) {
