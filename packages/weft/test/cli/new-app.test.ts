@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -95,10 +95,42 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     assert.match(postgres.output, /next: npm install pg/)
   })
 
-  test('weft build bundles the server; weft start serves it with production defaults over a real socket', async () => {
+  test('weft build bundles the server and client/*.ts into hashed files with a manifest', () => {
+    // Top-level files are entries; modules in subfolders are code they share.
+    mkdirSync(join(app, 'client/lib'), { recursive: true })
+    writeFileSync(
+      join(app, 'client/lib/shared.ts'),
+      "export const hello = (name: string) => 'hello ' + name\n",
+    )
+    writeFileSync(
+      join(app, 'client/main.ts'),
+      "import { hello } from './lib/shared.ts'\ndocument.title = hello('main')\n",
+    )
+    writeFileSync(
+      join(app, 'client/admin.ts'),
+      "import { hello } from './lib/shared.ts'\ndocument.title = hello('admin')\n",
+    )
     const built = weft('build')
     assert.equal(built.status, 0, built.output)
     assert.match(built.output, /dist\/server\.js\s+[\d.]+ kB/)
+    const manifest = JSON.parse(readFileSync(join(app, 'dist/client/manifest.json'), 'utf8'))
+    assert.deepEqual(Object.keys(manifest).sort(), ['client/admin.ts', 'client/main.ts'])
+    for (const file of Object.values(manifest) as string[]) {
+      assert.match(file, /^(main|admin)-[A-Z0-9]{8}\.js$/)
+      assert.match(built.output, new RegExp(`dist/client/${file.replace('.', '\\.')}`))
+      assert.ok(existsSync(join(app, 'dist/client', file)))
+    }
+    // The code both entries import is one shared chunk.
+    const main = readFileSync(join(app, 'dist/client', manifest['client/main.ts']), 'utf8')
+    const chunk = /from"\.\/(chunk-[A-Z0-9]+\.js)"/.exec(main)?.[1]
+    assert.ok(chunk, main)
+    assert.match(readFileSync(join(app, 'dist/client', chunk), 'utf8'), /hello /)
+    rmSync(join(app, 'client'), { recursive: true })
+  })
+
+  test('weft start serves the build with production defaults over a real socket', async () => {
+    const built = weft('build')
+    assert.equal(built.status, 0, built.output)
     const port = await freePort()
     const server = new Background(app, { ...env, PORT: String(port) }, join(app, 'node_modules/.bin/weft'), [
       'start',
