@@ -65,10 +65,16 @@ function background(command, args, cwd, extraEnv = {}) {
     // The whole process group: npm, nest and tsx start children of their own.
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
+        const signalGroup = (signal) => {
+          try {
+            process.kill(-child.pid, signal)
+          } catch {} // the group has already gone
+        }
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', resolve)
-        process.kill(-child.pid, 'SIGTERM')
-        setTimeout(() => child.exitCode === null && process.kill(-child.pid, 'SIGKILL'), 5000).unref()
+        signalGroup('SIGTERM')
+        // npm start and nest leave grandchildren behind a SIGTERM now and then.
+        setTimeout(() => signalGroup('SIGKILL'), 5000).unref()
       }),
   }
 }

@@ -7,16 +7,31 @@ export type DataErrorCode =
   | 'WEFT_DATA_BAD_QUERY'
   | 'WEFT_DATA_BAD_OPERATOR'
   | 'WEFT_DATA_BAD_UPDATE'
+  | 'WEFT_DATA_BAD_REGEX'
+  | 'WEFT_DATA_OPERATOR_INJECTION'
+  | 'WEFT_DATA_QUERY_TOO_LARGE'
   | 'WEFT_DATA_BAD_URL'
   | 'WEFT_DATA_MISSING_DRIVER'
   | 'WEFT_DATA_CLOSED'
   | (string & {})
 
-/** The HTTP status a data error answers with when it reaches a Weft route unhandled. */
+/**
+ * The HTTP status a data error answers with when it reaches a Weft route unhandled. A
+ * malformed or refused filter, update or document is the client's: in a web app it is
+ * almost always built from the request (`find(body.filter)`, `?$where=1`), and TypeScript
+ * already catches most that code writes. Store failures stay 500.
+ */
 const CLIENT_STATUS: Record<string, number> = {
   WEFT_DATA_DUPLICATE_KEY: 409,
   WEFT_DATA_VALIDATION: 422,
   WEFT_DATA_OPERATOR_INJECTION: 400,
+  WEFT_DATA_BAD_QUERY: 400,
+  WEFT_DATA_BAD_OPERATOR: 400,
+  WEFT_DATA_BAD_UPDATE: 400,
+  WEFT_DATA_BAD_REGEX: 400,
+  WEFT_DATA_QUERY_TOO_LARGE: 400,
+  WEFT_DATA_BAD_FIELD: 400,
+  WEFT_DATA_BAD_ID: 400,
 }
 
 export class DataError extends Error {

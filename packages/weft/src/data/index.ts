@@ -23,7 +23,14 @@ export {
   type ValidationIssue,
 } from './errors.js'
 export { isObjectId, objectId, objectIdDate } from './objectid.js'
-export { untrusted } from './query/index.js'
+export {
+  isUntrusted,
+  MAX_FILTER_DEPTH,
+  MAX_OPERATOR_LIST,
+  MAX_REGEX_LENGTH,
+  MAX_REGEX_REPEAT,
+  untrusted,
+} from './query/index.js'
 export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 export type {
   ChangeEvent,

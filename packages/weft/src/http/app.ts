@@ -249,9 +249,10 @@ export class Weft<Routes extends RouteType = any> {
   handle(ctx: Context<any>): void | Promise<void> {
     const compiled = this.compiled ?? this.compile()
     if (this.container) ctx.injector = this.container.enter(ctx)
+    ctx.bodyDepth = this.limits.bodyDepth
     let route: CompiledRoute | undefined
     try {
-      const path = checkPath(ctx.path)
+      const path = checkPath(ctx.path, ctx.method)
       const match = compiled.router.find(ctx.method, path)
       if (match) {
         route = match.value
@@ -327,6 +328,11 @@ export class Weft<Routes extends RouteType = any> {
     const status = error instanceof HttpError ? error.status : (clientErrorStatus(error) ?? 500)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
+    else
+      this.logger.debug?.(
+        { status, code: (error as { code?: unknown }).code, path: ctx.path },
+        'client error',
+      )
     if (this.errorHandler) {
       try {
         const result = this.errorHandler(error, ctx)

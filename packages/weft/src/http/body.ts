@@ -76,7 +76,7 @@ export function bodyKind(contentType: string | null | undefined): BodyKind | nul
 export function checkCharset(contentType: string): void {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)
   if (match && !/^utf-?8$/i.test(match[1])) {
-    throw new HttpError(415, `Unsupported charset "${match[1]}"; send UTF-8`, {
+    throw new HttpError(415, `Unsupported charset ${excerpt(match[1])}; send UTF-8`, {
       code: 'WEFT_UNSUPPORTED_CHARSET',
     })
   }
@@ -93,53 +93,100 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /** Parses a body by its kind; a body that cannot be parsed answers 400. */
-export function parseBytes(bytes: Uint8Array, kind: BodyKind): unknown {
+export function parseBytes(bytes: Uint8Array, kind: BodyKind, maxDepth = DEFAULT_JSON_DEPTH): unknown {
   if (kind === 'bytes') return bytes
   const text = decodeUtf8(bytes)
   if (kind === 'text') return text
   if (kind === 'form') return parseFormText(text)
-  return parseJson(text)
+  return parseJson(text, maxDepth)
 }
 
+/** How deep a JSON body may nest (objects and arrays) unless `limits.bodyDepth` says otherwise. */
+export const DEFAULT_JSON_DEPTH = 256
+
 /**
- * JSON.parse, refusing `__proto__` keys and `constructor.prototype`: harmless as parsed,
- * they poison any object the value is later merged into.
+ * JSON.parse, then one check of the value before any code sees it: nesting past
+ * `maxDepth` answers 400, `__proto__` keys and `constructor.prototype` are refused
+ * (harmless as parsed, they poison any object the value is later merged into), and a
+ * value holding a key that starts with `$` is marked `untrusted()`, so `weftjs/data`
+ * refuses it as a query operator.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, maxDepth = DEFAULT_JSON_DEPTH): unknown {
+  // A text shorter than the limit cannot nest past it; a longer one is measured before
+  // parsing, so no runtime's parser is handed a stack-breaking document.
+  if (text.length > maxDepth && nestingExceeds(text, maxDepth)) throw tooDeep(maxDepth)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new HttpError(400, `Malformed JSON: ${(error as Error).message}`, { code: 'WEFT_MALFORMED_JSON' })
+    throw new HttpError(400, `Malformed JSON: ${bounded((error as Error).message)}`, {
+      code: 'WEFT_MALFORMED_JSON',
+    })
   }
-  // The scan only runs when a suspicious key could be present (escapes included).
-  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u'))
-    assertNoPoison(value)
-  // Only a key with "$" can be a query operator: without one there is nothing to mark.
-  return text.includes('$') ? untrusted(value) : value
+  // JSON spells "$" only as itself or as a \u escape, and the poison keys likewise: a
+  // text holding none of them has nothing to refuse or mark, and skips the walk.
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (text.includes('$') || text.includes('\\u') || text.includes('__proto__') || text.includes('constructor'))
+  ) {
+    if (inspect(value)) untrusted(value)
+  }
+  return value
 }
 
-function assertNoPoison(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return
-  if (Array.isArray(value)) {
-    for (const item of value) assertNoPoison(item)
-    return
+function tooDeep(maxDepth: number): HttpError {
+  return new HttpError(400, `The JSON body nests deeper than ${maxDepth} levels`, {
+    code: 'WEFT_BODY_TOO_DEEP',
+    limit: maxDepth,
+  })
+}
+
+/** Whether brackets outside strings nest past `maxDepth`: one pass, no allocation. */
+function nestingExceeds(text: string, maxDepth: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92)
+        i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > maxDepth) return true
+    } else if (c === 125 || c === 93) depth--
   }
-  for (const key of Object.keys(value)) {
-    const member = (value as Record<string, unknown>)[key]
-    const poisoned =
-      key === '__proto__' ||
-      (key === 'constructor' &&
-        typeof member === 'object' &&
-        member !== null &&
-        Object.hasOwn(member, 'prototype'))
-    if (poisoned) {
-      throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, {
-        code: 'WEFT_PROTOTYPE_POLLUTION',
-      })
+  return false
+}
+
+/**
+ * Refuses prototype-poisoning keys; true when some key starts with "$". Walks with its
+ * own stack: the depth was bounded before parsing, but recursion is not needed anyway.
+ */
+function inspect(root: object): boolean {
+  let dollar = false
+  const pending: object[] = [root]
+  while (pending.length > 0) {
+    const value = pending.pop() as Record<string, unknown>
+    for (const key of Object.keys(value)) {
+      const member = value[key]
+      if (key.charCodeAt(0) === 36) dollar = true
+      else if (
+        key === '__proto__' ||
+        (key === 'constructor' &&
+          typeof member === 'object' &&
+          member !== null &&
+          Object.hasOwn(member, 'prototype'))
+      ) {
+        throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, {
+          code: 'WEFT_PROTOTYPE_POLLUTION',
+        })
+      }
+      if (typeof member === 'object' && member !== null) pending.push(member)
     }
-    assertNoPoison(member)
   }
+  return dollar
 }
 
 /**
@@ -165,6 +212,10 @@ export function parseFormText(text: string): Record<string, string | string[]> {
     }
     start = end + 1
   }
+  // Only a "$" key can be read as a query operator: such a form (or query) is marked.
+  for (const key in result) {
+    if (key.charCodeAt(0) === 36) return untrusted(result)
+  }
   return result
 }
 
@@ -174,6 +225,25 @@ function decodeComponent(text: string): string {
   try {
     return decodeURIComponent(plain)
   } catch {
-    throw new HttpError(400, `Malformed percent-encoding in "${text}"`, { code: 'WEFT_BAD_ENCODING' })
+    throw new HttpError(400, `Malformed percent-encoding in ${excerpt(text)}`, { code: 'WEFT_BAD_ENCODING' })
   }
+}
+
+/**
+ * At most 32 characters of client input, quoted and escaped: enough to find the
+ * mistake, too little to reflect a payload back.
+ */
+export function excerpt(text: string): string {
+  return `"${escapeCut(text, 32)}"`
+}
+
+/** A runtime's message about the input, cut short and escaped: parsers quote what they choke on. */
+function bounded(message: string): string {
+  return escapeCut(message, 120)
+}
+
+/** The first `max` characters, anything outside printable ASCII (and quotes, angle brackets) as \u escapes. */
+function escapeCut(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max)}...` : text
+  return cut.replace(/[^\x20-\x7e]|["\\<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }

@@ -1,14 +1,12 @@
 import type { Key, RequestInjector } from '../di/seam.js'
-import { bodyKind, checkCharset, parseBytes, parseFormText } from './body.js'
+import { untrusted } from '../schema/untrusted.js'
+import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, excerpt, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
+import { checkHeader } from './header-check.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
 import type { BodyKind, Input } from './types.js'
-
-/** Header values may not hold CR, LF or NUL: that is how responses get split. */
-const UNSAFE_HEADER_VALUE = /[\r\n\0]/
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
  * Everything a middleware or handler gets: the request, typed from the route, and the
@@ -25,6 +23,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   readonly res = new ResponseState()
   /** Largest body `parseBody()` reads; the route's limit, else the app's. */
   bodyLimit: number
+  /** Deepest nesting `parseBody()` accepts in JSON; the app's `limits.bodyDepth`. */
+  bodyDepth = DEFAULT_JSON_DEPTH
   /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
   injector: RequestInjector | undefined = undefined
 
@@ -88,7 +88,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
 
   /** Request headers as an object with lower-case names (or the `headers` schema's output). */
   get headers(): I['headers'] {
-    return (this.headerValues ??= this.allHeaders() as I['headers'])
+    return (this.headerValues ??= markDollarKeys(this.allHeaders()) as I['headers'])
   }
 
   set headers(value: I['headers']) {
@@ -117,14 +117,14 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     ))
   }
 
-  /** Sets a response header; CR/LF in a value is refused (500) so no header can be injected. */
+  /**
+   * Sets a response header. A name that is not a token, or a value that is not an
+   * RFC 9110 field-value (CR, LF, NUL, other controls, characters above U+00FF), is
+   * refused with a 500 (`WEFT_HEADER_INJECTION`), so no header can be injected.
+   */
   header(name: string, value: string | number, options: { append?: boolean } = {}): this {
     const text = String(value)
-    if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(text)) {
-      throw new HttpError(500, `Refused to send header "${name}": its name or value is not allowed`, {
-        code: 'WEFT_HEADER_INJECTION',
-      })
-    }
+    checkHeader(name, text)
     const key = name.toLowerCase()
     const headers = this.res.headers
     if (options.append || key === 'set-cookie') {
@@ -189,8 +189,14 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     }
     if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
     if (kind !== 'bytes') checkCharset(contentType!)
-    return (this.body = parseBytes(await this.bytes(), kind) as I['body'])
+    return (this.body = parseBytes(await this.bytes(), kind, this.bodyDepth) as I['body'])
   }
+}
+
+/** Header names may start with "$": such an object is marked, as query strings and forms are. */
+function markDollarKeys<T extends object>(value: T): T {
+  for (const key in value) if (key.charCodeAt(0) === 36) return untrusted(value)
+  return value
 }
 
 function streamOf(bytes: Promise<Uint8Array>): ReadableStream<Uint8Array> {
@@ -206,7 +212,7 @@ function unsupportedType(contentType: string | undefined, accepts?: readonly Bod
   const expected = accepts?.join(', ') ?? 'a known content type'
   return new HttpError(
     415,
-    `Unsupported content type "${contentType ?? '(none)'}"; this route takes ${expected}`,
+    `Unsupported content type ${contentType ? excerpt(contentType) : '(none)'}; this route takes ${expected}`,
     {
       code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
     },

@@ -38,20 +38,25 @@ export function statusTitle(status: number): string {
 }
 
 /**
- * An error that answers with its status and an `application/problem+json` body.
+ * An error that answers with its status and an `application/problem+json` body. A 4xx
+ * message is the answer's `detail`; a 5xx message is shown only in development or with
+ * `expose: true`, as it may describe the server's insides.
  * @example throw new HttpError(404, 'No such user', { code: 'USER_NOT_FOUND' })
+ * @example throw new HttpError(503, 'Down for maintenance', {}, { expose: true })
  */
 export class HttpError extends Error {
   readonly status: number
   readonly extras: ProblemExtras
   /** Headers sent with the answer, such as `Allow` on a 405. */
   readonly headers: Record<string, string>
+  /** Whether the message is sent to the client: always for 4xx, opt-in for 5xx. */
+  readonly expose: boolean
 
   constructor(
     status: number,
     message?: string,
     extras: ProblemExtras = {},
-    init: { headers?: Record<string, string>; cause?: unknown } = {},
+    init: { headers?: Record<string, string>; cause?: unknown; expose?: boolean } = {},
   ) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`WEFT_BAD_STATUS: HttpError takes a 4xx or 5xx status, got ${status}`)
@@ -61,6 +66,7 @@ export class HttpError extends Error {
     this.status = status
     this.extras = extras
     this.headers = init.headers ?? {}
+    this.expose = init.expose ?? status < 500
   }
 
   get code(): string | undefined {
@@ -77,9 +83,9 @@ export interface ProblemDocument {
 }
 
 /**
- * The problem document for any thrown value. Only HttpErrors say what went wrong in
- * production: anything else is a bug whose message may hold secrets, so it is hidden
- * unless `expose` (development) is on.
+ * The problem document for any thrown value. In production only 4xx HttpErrors (and 5xx
+ * ones made with `expose: true`) say what went wrong: anything else may describe the
+ * server's insides, so its message is hidden unless `expose` (development) is on.
  */
 export function toProblem(error: unknown, expose: boolean): ProblemDocument {
   if (error instanceof HttpError) {
@@ -88,9 +94,9 @@ export function toProblem(error: unknown, expose: boolean): ProblemDocument {
       type: type ?? 'about:blank',
       title: title ?? statusTitle(error.status),
       status: error.status,
-      detail: error.message,
       ...rest,
     }
+    if (error.expose || expose) problem.detail = error.message
     if (expose && error.status >= 500 && error.stack) problem.stack = error.stack.split('\n')
     return problem
   }

@@ -12,6 +12,13 @@ export interface Limits {
   headersTimeout: number
   /** Milliseconds an idle keep-alive connection stays open. Default 5 s. */
   keepAliveTimeout: number
+  /** Deepest nesting of objects and arrays in a JSON body; deeper answers 400. Default 256. */
+  bodyDepth: number
+  /**
+   * Milliseconds a response may wait for a client that stops reading before the
+   * connection is closed and the body's stream released. Default 30 s. Node only.
+   */
+  sendTimeout: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -21,4 +28,6 @@ export const DEFAULT_LIMITS: Limits = {
   requestTimeout: 30_000,
   headersTimeout: 10_000,
   keepAliveTimeout: 5_000,
+  bodyDepth: 256,
+  sendTimeout: 30_000,
 }

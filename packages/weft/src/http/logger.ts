@@ -3,6 +3,8 @@ export interface Logger {
   error(fields: object, message?: string): void
   warn(fields: object, message?: string): void
   info(fields: object, message?: string): void
+  /** Client errors (4xx) go here when the logger has it, as pino does; the default has not. */
+  debug?(fields: object, message?: string): void
 }
 
 /** One JSON line per entry on stderr; enough until an app brings pino. */

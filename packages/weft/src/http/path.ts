@@ -19,8 +19,16 @@ export function joinPath(prefix: string, path: string): string {
   return path === '/' ? prefix : `${prefix}${path}`
 }
 
-/** Refuses a path whose percent-encoding is broken: 400, as the router cannot judge it. */
-export function checkPath(path: string): string {
+/**
+ * Refuses, with 400, a request target that is not a path (`GET *users/1`, `GET *`: only
+ * `OPTIONS *` may be asterisk-form) and a path whose percent-encoding is broken.
+ */
+export function checkPath(path: string, method: string): string {
+  if (path.charCodeAt(0) !== 47 && !(path === '*' && method === 'OPTIONS')) {
+    throw new HttpError(400, 'The request target must be a path starting with "/"', {
+      code: 'WEFT_BAD_REQUEST_TARGET',
+    })
+  }
   if (path.includes('%')) {
     try {
       decodeURIComponent(path)

@@ -1,5 +1,6 @@
 import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
-import { issuePath, validateInput } from '../schema/validate.js'
+import { isUntrusted, untrusted } from '../schema/untrusted.js'
+import { type InputLocation, issuePath, validateInput } from '../schema/validate.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
@@ -18,7 +19,8 @@ export interface CompiledRoute {
 /** How a route reports a handler's error: turns it into the error response in place. */
 export type ErrorResponder = (ctx: Context<any>, error: unknown) => void | Promise<void>
 
-const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json', 'form']
+/** A body schema takes JSON; a route asks for forms with `accepts: ['form']` (or both). */
+const DEFAULT_ACCEPTS: readonly BodyKind[] = ['json']
 const resolvedNext: Next = () => Promise.resolve()
 
 /**
@@ -101,8 +103,17 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => Promi
   const accepts = options.accepts ?? DEFAULT_ACCEPTS
   return async (ctx) => {
     if (params) ctx.params = await validateInput(params, ctx.params, 'params')
-    if (query) ctx.query = await validateInput(query, ctx.query, 'query')
-    if (headers) ctx.headers = await validateInput(headers, ctx.headers, 'headers')
-    if (body) ctx.body = await validateInput(body, await ctx.parseBody(accepts), 'body')
+    if (query) ctx.query = await validateMarked(query, ctx.query, 'query')
+    if (headers) ctx.headers = await validateMarked(headers, ctx.headers, 'headers')
+    if (body) ctx.body = await validateMarked(body, await ctx.parseBody(accepts), 'body')
   }
+}
+
+/**
+ * A schema's output is a new object: when the input was marked untrusted (it held a "$"
+ * key), so is the output, or a schema that lets objects through would launder them.
+ */
+async function validateMarked(schema: StandardSchemaV1, value: unknown, location: InputLocation) {
+  const output = await validateInput(schema, value, location)
+  return isUntrusted(value) ? untrusted(output) : output
 }

@@ -30,9 +30,12 @@ export const ANY_METHOD = '*'
 export class Router<T> {
   private readonly root = new Node<T>()
   private readonly statics = new Map<string, Map<string, T>>()
+  /** Every method some route answers: what `OPTIONS *` lists. */
+  private readonly methods = new Set<string>()
 
   add(method: string, path: string, value: T): void {
     const pattern = normalizePath(path)
+    this.methods.add(method)
     if (!pattern.includes(':') && !pattern.includes('*')) {
       let byMethod = this.statics.get(pattern)
       if (!byMethod) this.statics.set(pattern, (byMethod = new Map()))
@@ -44,6 +47,8 @@ export class Router<T> {
 
   /** The route for a method and a raw (still percent-encoded) path, or null. */
   find(method: string, path: string): RouteMatch<T> | null {
+    // `*` (OPTIONS *) and anything else not starting with "/" is no route's path.
+    if (path.charCodeAt(0) !== 47) return null
     const normal = normalizePath(path)
     const byMethod = this.statics.get(normal)
     if (byMethod) {
@@ -60,6 +65,7 @@ export class Router<T> {
 
   /** The methods some route answers for this path: what a 405's `Allow` lists. */
   allowed(path: string): string[] {
+    if (path === '*') return [...this.methods]
     const methods = new Set<string>()
     collect(this.root, normalizePath(path), 1, methods)
     return [...methods]

@@ -36,7 +36,11 @@ export interface RouteSchemas {
 export interface RouteOptions extends RouteSchemas {
   /** Largest request body this route reads, in bytes; overrides the app's limit. */
   bodyLimit?: number
-  /** Media types the route accepts for its body; default JSON and urlencoded forms when it has a body schema. */
+  /**
+   * Body types the route's body schema accepts; any other content type answers 415.
+   * Default `['json']`: a route takes urlencoded forms only when it asks, with
+   * `accepts: ['form']` or `accepts: ['json', 'form']`.
+   */
   accepts?: BodyKind[]
   /** OpenAPI: a one-line summary. */
   summary?: string

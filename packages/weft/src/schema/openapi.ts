@@ -292,7 +292,7 @@ class OperationBuilder {
 
   private requestBody(options: RouteOptions, name: string, at: string): Record<string, unknown> {
     const schema = options.body ? this.schema(options.body, 'input', name, at) : {}
-    const accepts = options.accepts ?? (['json', 'form'] as BodyKind[])
+    const accepts = options.accepts ?? (['json'] as BodyKind[])
     const content: Record<string, unknown> = {}
     for (const kind of accepts) content[MEDIA_TYPES[kind]] = { schema }
     return { required: Boolean(options.body), content }
@@ -336,7 +336,7 @@ class OperationBuilder {
         limit: 1048576,
       })
       problem(415, 'The request body has a media type or charset this route does not take.', {
-        detail: 'Unsupported content type "text/xml"; this route takes json, form',
+        detail: 'Unsupported content type "text/xml"; this route takes json',
         code: 'WEFT_UNSUPPORTED_MEDIA_TYPE',
       })
     }

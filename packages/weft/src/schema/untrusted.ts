@@ -6,11 +6,17 @@
 const marks: WeakSet<object> = ((globalThis as Record<symbol, unknown>)[Symbol.for('weft.untrusted')] ??=
   new WeakSet<object>()) as WeakSet<object>
 
-/** Marks a value (deeply) as user input. Returns it. */
+/**
+ * Marks a value, and every object inside it, as user input. Returns it. The walk uses
+ * its own stack rather than recursion, so no nesting depth can overflow the call stack.
+ */
 export function untrusted<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !marks.has(value)) {
-    marks.add(value)
-    for (const item of Object.values(value)) untrusted(item)
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const item = pending.pop()
+    if (typeof item !== 'object' || item === null || marks.has(item)) continue
+    marks.add(item)
+    for (const member of Object.values(item)) if (typeof member === 'object') pending.push(member)
   }
   return value
 }

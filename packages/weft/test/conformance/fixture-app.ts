@@ -193,6 +193,34 @@ app.get('/keys', (ctx) => ({
 }))
 app.get('/ok', () => 'ok')
 
+// Security: header values, 5xx messages, cookie attributes, forms only where asked
+app.get('/s/header', (ctx) => {
+  ctx.cookies.set('kept', '1')
+  ctx.header('x-v', String(ctx.query.v))
+  return 'sent'
+})
+app.get('/s/secret', () => {
+  throw new HttpError(500, 'db at 10.0.0.7 refused the password')
+})
+app.get('/s/exposed', () => {
+  throw new HttpError(503, 'Back at noon', { code: 'MAINTENANCE' }, { expose: true })
+})
+app.get('/s/cookie/:kind', (ctx) => {
+  const kind = ctx.params.kind
+  if (kind === 'none') ctx.cookies.set('tracker', '1', { sameSite: 'None' })
+  else if (kind === 'none-secure') ctx.cookies.set('tracker', '1', { sameSite: 'None', secure: true })
+  else if (kind === 'host') ctx.cookies.set('__Host-id', '1', { secure: true, path: '/app' })
+  else if (kind === 'secure-prefix') ctx.cookies.set('__Secure-id', '1')
+  else if (kind === 'path') ctx.cookies.set('id', '1', { path: 'no-slash' })
+  else if (kind === 'domain') ctx.cookies.set('id', '1', { domain: 'exa mple.com' })
+  return 'set'
+})
+const Note = z.object({ title: z.string() })
+app.post('/s/notes', { body: Note }, (ctx) => ctx.json({ title: ctx.body.title }, 201))
+app.post('/s/notes-form', { body: Note, accepts: ['json', 'form'] }, (ctx) =>
+  ctx.json({ title: ctx.body.title }, 201),
+)
+
 // Cookies
 app.get('/c/read', (ctx) => ({ theme: ctx.cookies.get('theme') ?? null, all: ctx.cookies.all() }))
 app.get('/c/login', (ctx) => {

@@ -9,6 +9,7 @@ import { hostile } from './cases/hostile.ts'
 import { middleware } from './cases/middleware.ts'
 import { responses } from './cases/responses.ts'
 import { routing } from './cases/routing.ts'
+import { security } from './cases/security.ts'
 import { type Case, get, rawRequest, statusOf } from './client.ts'
 import { type RunningServer, startServer } from './process.ts'
 
@@ -20,6 +21,7 @@ const groups: [string, Case[]][] = [
   ['errors and validation', errors],
   ['hostile input', hostile],
   ['cookies', cookies],
+  ['security', security],
 ]
 
 /**

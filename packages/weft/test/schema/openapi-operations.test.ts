@@ -36,13 +36,15 @@ describe('OpenAPI operations', () => {
     assert.ok(paths['/users'])
   })
 
-  test('a body is offered as JSON and urlencoded by default, or as the route accepts', () => {
+  test('a body is offered as JSON by default, or as the route accepts', () => {
     const body = z.object({ name: z.string() })
     const app = weft()
       .post('/a', { body }, () => '')
       .post('/b', { body: z.string(), accepts: ['text'] }, () => '')
+      .post('/c', { body, accepts: ['json', 'form'] }, () => '')
     const paths = ops(app)
-    assert.deepEqual(Object.keys(paths['/a'].post.requestBody.content), [
+    assert.deepEqual(Object.keys(paths['/a'].post.requestBody.content), ['application/json'])
+    assert.deepEqual(Object.keys(paths['/c'].post.requestBody.content), [
       'application/json',
       'application/x-www-form-urlencoded',
     ])

@@ -11,7 +11,7 @@ export class NodeContext extends Context {
     readonly outgoing: ServerResponse,
     bodyLimit: number,
   ) {
-    const url = incoming.url ?? '/'
+    const url = originForm(incoming.url ?? '/')
     const queryStart = url.indexOf('?')
     super(
       incoming.method ?? 'GET',
@@ -106,4 +106,15 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
 function limitedStream(incoming: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
   checkDeclaredLength(incoming.headers['content-length'], limit)
   return limitStream(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, limit)
+}
+
+/**
+ * A proxy-style absolute-form target (`GET http://host/path`) as its path, which RFC
+ * 9112 asks servers to accept; anything else not starting with "/" stays as sent, for
+ * the app to refuse.
+ */
+function originForm(target: string): string {
+  if (target.charCodeAt(0) === 47 || !/^https?:\/\//i.test(target)) return target
+  const pathStart = target.indexOf('/', target.indexOf('//') + 2)
+  return pathStart === -1 ? '/' : target.slice(pathStart)
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Weft } from '../../http/app.js'
 import { HttpError } from '../../http/errors.js'
+import { isFieldValue } from '../../http/header-check.js'
 import type { ServeOptions, Server } from '../../serve.js'
 import { NodeContext } from './context.js'
 import { writeResponse } from './write.js'
@@ -80,7 +81,7 @@ function finish(app: Weft<any>, ctx: NodeContext, head: boolean): void {
     // An answer sent before the body was read (a 413, say) closes the connection, or
     // Node would read the whole rest of the upload to reuse it.
     if (!ctx.incoming.complete && declaresBody(ctx.incoming)) ctx.res.headers.connection = 'close'
-    const pending = writeResponse(ctx.res, ctx.outgoing, head)
+    const pending = writeResponse(ctx.res, ctx.outgoing, head, app.limits.sendTimeout)
     if (pending) pending.catch((error) => fail(app, ctx, error))
   } catch (error) {
     fail(app, ctx, error)
@@ -92,13 +93,30 @@ function declaresBody(incoming: IncomingMessage): boolean {
   return (length !== undefined && length !== '0') || incoming.headers['transfer-encoding'] !== undefined
 }
 
-/** The last resort: the response could not be written; log, answer 500 if still possible. */
+/**
+ * The last resort: the response could not be written (Node refused a header a middleware
+ * put straight into `ctx.res.headers`, say); log, answer 500 if still possible, keeping
+ * the cookies already set.
+ */
 function fail(app: Weft<any>, ctx: NodeContext, error: unknown): void {
   app.logger.error({ err: String(error), method: ctx.method, path: ctx.path }, 'response failed')
   const out = ctx.outgoing
-  if (out.headersSent) out.destroy()
-  else
-    out
-      .writeHead(500, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }))
+  if (out.headersSent) return void out.destroy()
+  const code = (error as { code?: unknown }).code
+  const badHeader = code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN'
+  const cookies = [ctx.res.headers['set-cookie'] ?? []].flat().filter(isFieldValue)
+  for (const name of out.getHeaderNames()) out.removeHeader(name)
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: badHeader ? 'WEFT_HEADER_INJECTION' : 'WEFT_RESPONSE_FAILED',
+  })
+  // The reason phrase too: writeHead keeps the one the failed call set ("OK").
+  out.writeHead(500, 'Internal Server Error', {
+    'content-type': 'application/problem+json',
+    'content-length': String(body.length),
+    ...(cookies.length > 0 && { 'set-cookie': cookies }),
+  })
+  out.end(body)
 }

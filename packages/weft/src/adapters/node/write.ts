@@ -2,9 +2,18 @@ import type { ServerResponse } from 'node:http'
 import type { ResponseState } from '../../http/response.js'
 import { finalStatus, isBodiless } from '../../http/response.js'
 
-/** Writes the response state straight to `node:http`: no Web Response on this path. */
-export function writeResponse(res: ResponseState, out: ServerResponse, head: boolean): void | Promise<void> {
-  if (res.response) return writeWebResponse(res, out, head)
+/**
+ * Writes the response state straight to `node:http`: no Web Response on this path.
+ * `sendTimeout` bounds how long a client may leave written bytes unread: past it the
+ * socket is closed and a streamed body's source cancelled.
+ */
+export function writeResponse(
+  res: ResponseState,
+  out: ServerResponse,
+  head: boolean,
+  sendTimeout: number,
+): void | Promise<void> {
+  if (res.response) return writeWebResponse(res, out, head, sendTimeout)
   const status = finalStatus(res)
   const headers = res.headers
   const body = res.body
@@ -18,7 +27,11 @@ export function writeResponse(res: ResponseState, out: ServerResponse, head: boo
     headers['content-length'] = String(length)
     out.writeHead(status, headers)
     if (head || body === null) out.end()
-    else out.end(body)
+    else {
+      out.end(body)
+      // A body larger than the socket buffer waits on the client to read it.
+      if (!out.writableFinished) closeIfUnsent(out, sendTimeout)
+    }
     return
   }
   out.writeHead(status, headers)
@@ -26,10 +39,15 @@ export function writeResponse(res: ResponseState, out: ServerResponse, head: boo
     out.end()
     return body.cancel()
   }
-  return pipeStream(body, out)
+  return pipeStream(body, out, sendTimeout)
 }
 
-async function writeWebResponse(res: ResponseState, out: ServerResponse, head: boolean): Promise<void> {
+async function writeWebResponse(
+  res: ResponseState,
+  out: ServerResponse,
+  head: boolean,
+  sendTimeout: number,
+): Promise<void> {
   const response = res.response!
   const headers: Record<string, string | string[]> = { ...res.headers }
   for (const [name, value] of response.headers) {
@@ -44,7 +62,7 @@ async function writeWebResponse(res: ResponseState, out: ServerResponse, head: b
     await response.body?.cancel()
     return
   }
-  await pipeStream(response.body, out)
+  await pipeStream(response.body, out, sendTimeout)
 }
 
 function toArray(value: string | string[] | undefined): string[] {
@@ -53,9 +71,14 @@ function toArray(value: string | string[] | undefined): string[] {
 
 /**
  * Streams a body with backpressure: waits for 'drain' whenever the socket buffer is
- * full, and cancels the source when the client goes away.
+ * full, and cancels the source when the client goes away or stops reading for
+ * `sendTimeout` ms (the socket is closed then too).
  */
-async function pipeStream(stream: ReadableStream<Uint8Array>, out: ServerResponse): Promise<void> {
+async function pipeStream(
+  stream: ReadableStream<Uint8Array>,
+  out: ServerResponse,
+  sendTimeout: number,
+): Promise<void> {
   const reader = stream.getReader()
   let closed = false
   const onClose = () => {
@@ -67,9 +90,16 @@ async function pipeStream(stream: ReadableStream<Uint8Array>, out: ServerRespons
     for (;;) {
       const { done, value } = await reader.read()
       if (done || closed) break
-      if (!out.write(value)) await waitForDrain(out)
+      if (!out.write(value) && !(await drained(out, sendTimeout))) {
+        onClose()
+        out.destroy()
+        break
+      }
     }
-    out.end()
+    if (!closed) {
+      out.end()
+      if (!out.writableFinished) closeIfUnsent(out, sendTimeout)
+    }
   } catch (error) {
     out.destroy(error as Error)
   } finally {
@@ -77,14 +107,26 @@ async function pipeStream(stream: ReadableStream<Uint8Array>, out: ServerRespons
   }
 }
 
-function waitForDrain(out: ServerResponse): Promise<void> {
+/** True once the socket drains (or closes); false when `timeout` ms pass first. */
+function drained(out: ServerResponse, timeout: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done)
-      out.off('close', done)
-      resolve()
+    const done = (value: boolean) => {
+      clearTimeout(timer)
+      out.off('drain', onDrain)
+      out.off('close', onDrain)
+      resolve(value)
     }
-    out.on('drain', done)
-    out.on('close', done)
+    const onDrain = () => done(true)
+    const timer = setTimeout(() => done(false), timeout)
+    out.on('drain', onDrain)
+    out.on('close', onDrain)
   })
+}
+
+/** Closes the connection unless the last buffered bytes are flushed within `timeout` ms. */
+function closeIfUnsent(out: ServerResponse, timeout: number): void {
+  const timer = setTimeout(() => out.destroy(), timeout)
+  const clear = () => clearTimeout(timer)
+  out.once('finish', clear)
+  out.once('close', clear)
 }

@@ -5,11 +5,15 @@ export { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.j
 export { compileFilter, isOperatorObject, type Predicate } from './match.js'
 export { getPath, splitPath, valuesAtPath } from './paths.js'
 export { compileProjection } from './project.js'
+export { MAX_REGEX_LENGTH, MAX_REGEX_REPEAT } from './regex.js'
 export { type Comparator, compileSort } from './sort.js'
 export { type ApplyUpdateOptions, applyUpdate, isOperatorUpdate, upsertDocument } from './update.js'
 export {
   containsDollarKey,
   type FilterCheckOptions,
+  isUntrusted,
+  MAX_FILTER_DEPTH,
+  MAX_OPERATOR_LIST,
   untrusted,
   validateFilter,
   validateUpdate,

@@ -8,6 +8,7 @@ import type { Filter } from '../store.js'
 import { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.js'
 import { refuseOperator } from './operators.js'
 import { someAtPath, splitPath } from './paths.js'
+import { linearPattern, type TextPattern } from './regex.js'
 import { typeMatches } from './types.js'
 
 export type Predicate = (doc: unknown) => boolean
@@ -147,8 +148,26 @@ function rangeTest(op: string, bound: unknown): ValueTest {
 
 function inTest(op: string, list: unknown): ValueTest {
   if (!Array.isArray(list)) throw new QueryError(`${op} needs an array, e.g. { ${op}: ['a', 'b'] }.`)
-  const tests = list.map((item) => (item instanceof RegExp ? regexTest(item) : equalsTest(item)))
-  return (value) => tests.some((test) => test(value))
+  // Strings, numbers and booleans equal only their own kind: one Set lookup answers for
+  // them, so a long list costs a document no more than a short one.
+  const scalars = new Set<unknown>()
+  const tests: ValueTest[] = []
+  for (const item of list) {
+    if (isScalar(item)) scalars.add(item)
+    else tests.push(item instanceof RegExp ? regexTest(item) : equalsTest(item))
+  }
+  const rest = (value: unknown) => tests.some((test) => test(value))
+  if (scalars.size === 0) return rest
+  const scalarTests = [...scalars].map(equalsTest)
+  return (value) =>
+    isScalar(value)
+      ? scalars.has(value) || rest(value)
+      : scalarTests.some((test) => test(value)) || rest(value)
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  const type = typeof value
+  return type === 'string' || type === 'boolean' || (type === 'number' && !Number.isNaN(value))
 }
 
 function typeTest(arg: unknown): ValueTest {
@@ -157,17 +176,21 @@ function typeTest(arg: unknown): ValueTest {
   return (value) => value !== undefined && wanted.some((type) => typeMatches(value, type))
 }
 
-function regexTest(regex: RegExp): ValueTest {
+function regexTest(regex: TextPattern): ValueTest {
   return (value) => {
     if (value instanceof RegExp) return value.source === regex.source && value.flags === regex.flags
     if (typeof value !== 'string') return false
-    regex.lastIndex = 0
+    if (regex instanceof RegExp) regex.lastIndex = 0
     return regex.test(value)
   }
 }
 
 /** `$regex` + `$options` -> RegExp. MongoDB's `x` flag (ignore whitespace) is applied by hand. */
-export function toRegex(pattern: unknown, options: unknown): RegExp {
+/**
+ * The pattern of a `$regex`: a RegExp from code runs natively; a string (which may
+ * come from a request) is bounded to linear time (see regex.ts).
+ */
+export function toRegex(pattern: unknown, options: unknown): TextPattern {
   if (options !== undefined && typeof options !== 'string')
     throw new QueryError('$options must be a string, e.g. "i".')
   const flags = typeof options === 'string' ? options : ''
@@ -181,9 +204,10 @@ export function toRegex(pattern: unknown, options: unknown): RegExp {
   } else if (typeof pattern === 'string') source = pattern
   else throw new QueryError('$regex must be a string or a RegExp, e.g. { $regex: "^ab", $options: "i" }.')
   if (flags.includes('x')) source = source.replace(/(\\.)|\s+|#[^\n]*/g, (_, escaped) => escaped ?? '')
-  const all = new Set([...baseFlags, ...flags.replace('x', '')])
+  const all = [...new Set([...baseFlags, ...flags.replace('x', '')])].sort().join('')
+  if (typeof pattern === 'string') return linearPattern(source, all)
   try {
-    return new RegExp(source, [...all].join(''))
+    return new RegExp(source, all)
   } catch (error) {
     throw new QueryError(`$regex "${source}" is not a valid regular expression: ${(error as Error).message}`)
   }

@@ -16,7 +16,12 @@ import { isPlainObject } from './compare.js'
 import { compileFilter, isOperatorObject } from './match.js'
 import { queryOperators, refuseOperator, updateOperators } from './operators.js'
 
-export { untrusted }
+export { isUntrusted, untrusted }
+
+/** Deepest nesting of a filter or update ($and/$or/$not/$elemMatch levels and nested values). */
+export const MAX_FILTER_DEPTH = 100
+/** Most items in one operator list ($in, $nin, $all, $and, $or, $nor, $pullAll, $each). */
+export const MAX_OPERATOR_LIST = 10_000
 
 export interface FilterCheckOptions {
   /** Accept operator objects in value positions and from untrusted input. Off by default. */
@@ -32,21 +37,25 @@ function injection(where: string): never {
   )
 }
 
-/** Throws unless `filter` is a well-formed filter that is safe under the injection rule. */
+/**
+ * Throws unless `filter` is a well-formed filter that is safe under the injection rule
+ * and within the size limits (MAX_FILTER_DEPTH, MAX_OPERATOR_LIST).
+ */
 export function validateFilter(filter: Filter, options: FilterCheckOptions = {}): void {
   // Compiling checks the operands of operators ($regex, $size, ...); a filter of plain
   // equalities has none, and skipping the compile saves every such find a third of its check.
-  if (checkFilter(filter, options.allowOperators === true)) compileFilter(filter)
+  if (checkFilter(filter, options.allowOperators === true, 0)) compileFilter(filter)
 }
 
 /** True when the filter holds an operator anywhere (at the top or in a condition). */
-function checkFilter(filter: Filter, allow: boolean): boolean {
+function checkFilter(filter: Filter, allow: boolean, depth: number): boolean {
   if (!isPlainObject(filter)) throw new QueryError('A filter must be an object, e.g. { done: false }.')
+  checkDepth(depth)
   let operators = false
   for (const key of Object.keys(filter)) {
     const value = filter[key]
     if (!key.startsWith('$')) {
-      if (checkCondition(key, value, allow)) operators = true
+      if (checkCondition(key, value, allow, depth + 1)) operators = true
       continue
     }
     operators = true
@@ -54,50 +63,90 @@ function checkFilter(filter: Filter, allow: boolean): boolean {
       refuseOperator(key, 'at the top level of a filter')
     }
     if (!allow && isUntrusted(filter)) injection(`at ${key}`)
-    if (Array.isArray(value)) for (const part of value) checkFilter(part as Filter, allow)
+    if (Array.isArray(value)) {
+      checkListLength(key, value)
+      for (const part of value) checkFilter(part as Filter, allow, depth + 1)
+    }
   }
   return operators
 }
 
 /** True when the condition is an operator object. */
-function checkCondition(path: string, value: unknown, allow: boolean): boolean {
+function checkCondition(path: string, value: unknown, allow: boolean, depth: number): boolean {
+  checkDepth(depth)
   if (!isOperatorObject(value)) {
-    checkPlainValue(path, value, allow)
+    checkPlainValue(path, value, allow, depth)
     return false
   }
   if (!allow && isUntrusted(value)) injection(`at "${path}"`)
   for (const op of Object.keys(value)) {
     if (!queryOperators.has(op)) refuseOperator(op, `in the condition on "${path}"`)
-    checkOperand(path, op, value[op], allow)
+    checkOperand(path, op, value[op], allow, depth + 1)
   }
   return true
 }
 
-function checkOperand(path: string, op: string, operand: unknown, allow: boolean): void {
+function checkOperand(path: string, op: string, operand: unknown, allow: boolean, depth: number): void {
   if (op === '$not' || op === '$elemMatch') {
-    if (isOperatorObject(operand)) checkCondition(path, operand, allow)
-    else if (op === '$elemMatch' && isPlainObject(operand)) checkFilter(operand, allow)
+    if (isOperatorObject(operand)) checkCondition(path, operand, allow, depth)
+    else if (op === '$elemMatch' && isPlainObject(operand)) checkFilter(operand, allow, depth)
   } else if (op === '$in' || op === '$nin' || op === '$all') {
-    if (Array.isArray(operand)) for (const item of operand) checkListItem(path, op, item, allow)
-  } else checkPlainValue(`${path}.${op}`, operand, allow)
+    if (!Array.isArray(operand)) return
+    checkListLength(op, operand)
+    for (const item of operand) checkListItem(path, op, item, allow, depth)
+  } else checkPlainValue(`${path}.${op}`, operand, allow, depth)
 }
 
-function checkListItem(path: string, op: string, item: unknown, allow: boolean): void {
+function checkListItem(path: string, op: string, item: unknown, allow: boolean, depth: number): void {
   if (op === '$all' && isPlainObject(item) && '$elemMatch' in item)
-    checkOperand(path, '$elemMatch', item.$elemMatch, allow)
-  else checkPlainValue(`${path}.${op}`, item, allow)
+    checkOperand(path, '$elemMatch', item.$elemMatch, allow, depth + 1)
+  else checkPlainValue(`${path}.${op}`, item, allow, depth)
 }
 
 /** A value position: no object with a `$` key anywhere inside, unless allowed. */
-function checkPlainValue(where: string, value: unknown, allow: boolean): void {
-  if (allow || !containsDollarKey(value)) return
-  injection(`in the value at "${where}"`)
+function checkPlainValue(where: string, value: unknown, allow: boolean, depth: number): void {
+  if (typeof value !== 'object' || value === null) return
+  // Walked even when operators are allowed: the depth limit holds for every filter.
+  if (containsDollarKey(value, MAX_FILTER_DEPTH - depth) && !allow) injection(`in the value at "${where}"`)
 }
 
-export function containsDollarKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(containsDollarKey)
-  if (!isPlainObject(value)) return false
-  return Object.keys(value).some((key) => key.startsWith('$') || containsDollarKey(value[key]))
+/**
+ * Whether a `$` key sits anywhere inside `value`. Walks with its own stack, so a value
+ * nested 10,000 deep (from `ctx.req.json()`, say) cannot overflow the call stack; past
+ * `maxDepth` levels it throws WEFT_DATA_QUERY_TOO_LARGE.
+ */
+export function containsDollarKey(value: unknown, maxDepth = MAX_FILTER_DEPTH): boolean {
+  const pending: [unknown, number][] = [[value, 0]]
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!
+    if (typeof item !== 'object' || item === null) continue
+    if (depth > maxDepth) throw tooLarge(`nests deeper than ${MAX_FILTER_DEPTH} levels`)
+    if (Array.isArray(item)) {
+      for (const member of item) pending.push([member, depth + 1])
+    } else if (isPlainObject(item)) {
+      for (const key of Object.keys(item)) {
+        if (key.startsWith('$')) return true
+        pending.push([item[key], depth + 1])
+      }
+    }
+  }
+  return false
+}
+
+function checkDepth(depth: number): void {
+  if (depth > MAX_FILTER_DEPTH) throw tooLarge(`nests deeper than ${MAX_FILTER_DEPTH} levels`)
+}
+
+function checkListLength(op: string, list: unknown[]): void {
+  if (list.length > MAX_OPERATOR_LIST)
+    throw tooLarge(`has ${list.length} items in ${op}, more than the ${MAX_OPERATOR_LIST} allowed`)
+}
+
+function tooLarge(what: string): QueryError {
+  return new QueryError(
+    `The filter or update ${what}. Split the query, or look the values up another way.`,
+    'WEFT_DATA_QUERY_TOO_LARGE',
+  )
 }
 
 /** Throws unless `update` uses only known update operators and writes no `$` field names. */
@@ -109,6 +158,11 @@ export function validateUpdate(update: UpdateSpec, options: FilterCheckOptions =
     if (!updateOperators.has(op)) refuseOperator(op, 'in an update')
     const fields = update[op]
     if (!isPlainObject(fields)) continue
+    for (const path of Object.keys(fields)) {
+      const value = fields[path]
+      const list = isPlainObject(value) && Array.isArray(value.$each) ? value.$each : value
+      if (Array.isArray(list)) checkListLength(op, list)
+    }
     for (const path of Object.keys(fields))
       checkWrittenValue(op, path, fields[path], options.allowOperators === true)
   }
@@ -116,8 +170,8 @@ export function validateUpdate(update: UpdateSpec, options: FilterCheckOptions =
 
 function checkWrittenValue(op: string, path: string, value: unknown, allow: boolean): void {
   if (op === '$pull') {
-    if (isOperatorObject(value)) checkCondition(path, value, allow)
-    else if (isPlainObject(value)) checkFilter(value, allow)
+    if (isOperatorObject(value)) checkCondition(path, value, allow, 1)
+    else if (isPlainObject(value)) checkFilter(value, allow, 1)
     return
   }
   const written =

@@ -61,7 +61,25 @@ export interface Pushdown {
 export function pushdown(filter: Filter, dialect: SqlDialect, mode: 'superset' | 'scalar'): Pushdown {
   const state: Pushdown = { where: '', params: [], exact: true, paths: [], pins: new Map() }
   state.where = translate(filter, dialect, mode, state, true) ?? '1=1'
+  // SQLite refuses expressions nested past 1,000 levels (a chain of ORs nests), and both
+  // drivers refuse tens of thousands of parameters: a clause that large is not pushed.
+  if (state.params.length > MAX_PUSHED_PARAMS || countJoins(state.where) > MAX_PUSHED_JOINS)
+    return { where: '1=1', params: [], exact: false, paths: [], pins: new Map() }
   return state
+}
+
+/** Above this many alternatives an `$in` or `$or` is left to JavaScript (see `pushdown`). */
+const MAX_PUSHED_ALTERNATIVES = 200
+const MAX_PUSHED_JOINS = 600
+const MAX_PUSHED_PARAMS = 20_000
+
+/** How many AND/OR a clause holds: a bound on how deep the SQL parser nests it. */
+function countJoins(where: string): number {
+  let count = 0
+  for (let i = where.indexOf(' O'); i !== -1; i = where.indexOf(' O', i + 2))
+    if (where.startsWith(' OR ', i)) count++
+  for (let i = where.indexOf(' AND '); i !== -1; i = where.indexOf(' AND ', i + 5)) count++
+  return count
 }
 
 const SAFE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -119,6 +137,10 @@ function translate(
 // nothing about the documents of another branch, so they are dropped. Parameters of a
 // dropped OR are taken back.
 function translateOr(branches: Filter[], dialect: SqlDialect, mode: 'superset' | 'scalar', state: Pushdown) {
+  if (branches.length > MAX_PUSHED_ALTERNATIVES) {
+    state.exact = false
+    return null
+  }
   const paramCount = state.params.length
   const inner: Pushdown = { ...state, pins: new Map() }
   const parts = branches.map((branch) => translate(branch, dialect, mode, inner, false))
@@ -219,7 +241,7 @@ function operatorCondition(
     case '$eq':
       return equalsCondition(segments, arg, dialect, state)
     case '$in': {
-      if (!Array.isArray(arg) || arg.length === 0) return null
+      if (!Array.isArray(arg) || arg.length === 0 || arg.length > MAX_PUSHED_ALTERNATIVES) return null
       const paramCount = state.params.length
       const parts = arg.map((item) => equalsCondition(segments, item, dialect, state))
       if (!parts.includes(null)) return `(${parts.join(' OR ')})`
