@@ -5,7 +5,7 @@ import { build, buildHelp } from './commands/build.js'
 import { check, checkHelp } from './commands/check.js'
 import { dev, devHelp } from './commands/dev.js'
 import { doctor, doctorHelp } from './commands/doctor.js'
-import { create, newHelp } from './commands/new.js'
+import { create, type NewFlags, newHelp } from './commands/new.js'
 import { openapi, openapiHelp } from './commands/openapi.js'
 import { routes, routesHelp } from './commands/routes.js'
 import { start, startHelp } from './commands/start.js'
@@ -35,7 +35,7 @@ const COMMANDS: Record<string, Command> = {
       'no-install': { type: 'boolean' },
       weftjs: { type: 'string' },
     },
-    run: (p, f) => create(p, { ...f, install: !f['no-install'] } as never),
+    run: (p, f) => create(p, { ...(f as NewFlags), install: !f['no-install'] }),
   },
   dev: {
     summary: 'run the app, restart on change',

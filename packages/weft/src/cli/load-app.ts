@@ -1,6 +1,6 @@
 // `weft routes`, `weft openapi` and `weft doctor` read the app without serving it: its
 // app file is compiled by esbuild (packages stay in node_modules) and imported.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Weft } from '../http/app.js'
@@ -35,9 +35,14 @@ export async function loadApp(project: Project, appFile = project.app): Promise<
   } catch (error) {
     throw buildFailure(esbuild, error)
   }
-  const loaded = await import(pathToFileURL(outfile).href)
+  let loaded: { default?: unknown }
+  try {
+    loaded = await import(pathToFileURL(outfile).href)
+  } finally {
+    rmSync(outfile, { force: true })
+  }
   const exported = typeof loaded.default === 'function' ? await loaded.default() : loaded.default
-  if (!exported || typeof exported.routeList !== 'function') {
+  if (typeof exported?.routeList !== 'function') {
     throw new CliError(
       `${appFile} has no app as its default export`,
       'end the file with `export default app` (the app from weft()), or pass --app <file>',
