@@ -3,10 +3,11 @@
 import { holdBenchLock } from './http/report.js'
 import { runHttp } from './http/run.js'
 import { runRouter } from './router/run.js'
+import { runStartup } from './startup/run.js'
 
 holdBenchLock()
 const argv = process.argv.slice(2)
-const suites = { http: runHttp, router: runRouter }
+const suites = { http: runHttp, router: runRouter, startup: runStartup }
 const chosen = argv.filter((arg) => !arg.startsWith('--'))
 for (const name of chosen.length ? chosen : Object.keys(suites)) {
   if (!suites[name])

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { type Server, serve } from 'weftjs'
+import { connect, DataUnavailableError, Db, type Store } from 'weftjs/data'
 import { createApp } from '../src/app.ts'
+import { DB } from '../src/modules/database.ts'
 
 describe('taskboard example over a real socket, on the embedded SQLite store', () => {
   let server: Server
@@ -81,9 +83,48 @@ describe('taskboard example over a real socket, on the embedded SQLite store', (
     assert.equal(res.headers.get('cache-control'), 'no-store')
   })
 
+  test('liveness and readiness probes: /healthz and /readyz', async () => {
+    const live = await fetch(`${server.url}/healthz`)
+    assert.equal(live.status, 200)
+    assert.deepEqual(await live.json(), { status: 'ok' })
+    const ready = await fetch(`${server.url}/readyz`)
+    assert.equal(ready.status, 200)
+    const body = await ready.json()
+    assert.equal(body.status, 'ready')
+    assert.equal(body.database.kind, 'sqlite')
+  })
+
   test('the home page is HTML', async () => {
     const res = await fetch(server.url)
     assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8')
     assert.match(await res.text(), /<h1>Taskboard<\/h1>/)
+  })
+})
+
+describe('taskboard whose database cannot answer', () => {
+  test('/readyz answers 503 while /healthz and pages that need no database still answer', async () => {
+    // A store that works but whose server is unreachable for now: the probe must say so,
+    // and the process must keep serving.
+    const memory = (await connect('memory:')).store
+    const unreachable: Store = {
+      kind: 'postgres',
+      collection: (name) => memory.collection(name),
+      transaction: (fn) => memory.transaction(fn),
+      close: () => memory.close(),
+      ping: () => Promise.reject(new DataUnavailableError('The database is unreachable.')),
+    }
+    const server = await serve(createApp('memory:', [[DB, new Db(unreachable)]]), { port: 0 })
+    try {
+      const ready = await fetch(`${server.url}/readyz`)
+      assert.equal(ready.status, 503)
+      assert.equal(ready.headers.get('retry-after'), '1')
+      const body = await ready.json()
+      assert.equal(body.status, 'unavailable')
+      assert.equal(body.database.error, 'WEFT_DATA_UNAVAILABLE')
+      assert.equal((await fetch(`${server.url}/healthz`)).status, 200)
+      assert.equal((await fetch(server.url)).status, 200)
+    } finally {
+      await server.close()
+    }
   })
 })

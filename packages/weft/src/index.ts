@@ -1,3 +1,6 @@
+// The package entry: the core, and the Fetch adapter that gives every app `fetch` and `request`.
+import './adapters/fetch/install.js'
+
 export {
   type ErrorHandler,
   type Handler,
@@ -22,13 +25,6 @@ export type {
   RouteOptions,
   RouteSchemas,
 } from './http/types.js'
-export type {
-  JsonSchema,
-  JsonSchemaConverter,
-  OpenApiDocument,
-  OpenApiOptions,
-  SchemaSide,
-} from './schema/openapi.js'
+export type { InputLocation, ValidationIssue } from './http/validate.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
-export type { InputLocation, ValidationIssue } from './schema/validate.js'
 export { type ServeOptions, type Server, serve } from './serve.js'

@@ -1,30 +1,8 @@
+import type { Runtime, ServeOptions, Server } from './adapters/server.js'
 import type { Weft } from './http/app.js'
 import type { Logger } from './http/logger.js'
 
-export interface ServeOptions {
-  /** Default 3000; 0 picks a free port. */
-  port?: number
-  /** Default 127.0.0.1: nothing is exposed beyond this machine unless asked. */
-  hostname?: string
-  /**
-   * On SIGTERM or SIGINT: stop accepting, let in-flight requests finish, then exit the
-   * process. Off by default: a library must not decide when its host process ends.
-   * @example serve(app, { port: 8080, shutdownOnSignal: true })
-   */
-  shutdownOnSignal?: boolean
-  /** Milliseconds a signal-triggered shutdown waits for in-flight requests before exiting anyway. Default 10 s. */
-  shutdownTimeout?: number
-}
-
-export type Runtime = 'node' | 'deno' | 'bun'
-
-export interface Server {
-  port: number
-  url: string
-  runtime: Runtime
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
-  close(): Promise<void>
-}
+export type { Runtime, ServeOptions, Server } from './adapters/server.js'
 
 /**
  * Serves an app on the runtime it runs on. Each adapter is imported only when used, so
@@ -55,8 +33,7 @@ interface Adapter {
 }
 
 async function loadAdapter(runtime: Runtime): Promise<Adapter> {
-  // Literal specifiers on purpose: bundlers and Deno's module graph can see each adapter,
-  // yet none is evaluated unless its runtime is the one running.
+  // Literal specifiers: the dynamic-import policy, explained once in data/connect.ts.
   if (runtime === 'deno') {
     const { serveDeno, onShutdownSignal } = await import('./adapters/deno/index.js')
     return { serve: serveDeno, onShutdownSignal }

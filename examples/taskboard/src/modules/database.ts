@@ -24,5 +24,23 @@ export function databaseModule(url: string) {
       { provide: CLOSER, useFactory: (db: Db) => new DbCloser(db), inject: [DB] },
     ],
     exports: [DB],
+    // Probes for Kubernetes and load balancers. Liveness: the process serves (never the
+    // database: restarting the app would not bring it back). Readiness: the database
+    // answers, so traffic goes elsewhere while it does not.
+    routes: (r) => {
+      r.get('/healthz', () => ({ status: 'ok' }))
+      r.get('/readyz', async (ctx) => {
+        const { ok, kind, latencyMs, changeFeed, error } = await ctx.get(DB).health()
+        ctx.header('cache-control', 'no-store')
+        if (!ok) ctx.header('retry-after', '1')
+        return ctx.json(
+          {
+            status: ok ? 'ready' : 'unavailable',
+            database: { kind, latencyMs, changeFeed, error: error?.code },
+          },
+          ok ? 200 : 503,
+        )
+      })
+    },
   })
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../http/logger.js'
-import type { Server } from '../serve.js'
+import type { Server } from './server.js'
 
 export type ShutdownSignal = 'SIGTERM' | 'SIGINT'
 

@@ -84,10 +84,19 @@ export class Collection<T = Doc, TInput = T> {
     this.#checkFilter(filter, options)
     const { allowOperators: _allow, ...findOptions } = options
     checkFindOptions(findOptions)
-    return new Cursor((final) => {
-      checkFindOptions(final)
-      return this.#store.find(filter, final) as AsyncIterable<WithId<T>>
-    }, findOptions)
+    return new Cursor(
+      (final) => {
+        checkFindOptions(final)
+        return this.#store.find(filter, final) as AsyncIterable<WithId<T>>
+      },
+      findOptions,
+      (final) => {
+        checkFindOptions(final)
+        if (!this.#store.explain)
+          throw new DataError('WEFT_DATA_NO_EXPLAIN', `The store of "${this.name}" cannot explain queries.`)
+        return this.#store.explain(filter, final)
+      },
+    )
   }
 
   async countDocuments(filter: Filter = {}, options: FilterOptions = {}): Promise<number> {

@@ -1,7 +1,5 @@
 // Picks a store by URL scheme and loads it with a dynamic import, so an application
-// pays only for the driver it uses. The stores' own modules are literal imports, so a
-// bundle of the app (`weft build`) holds them; each store loads its driver package by a
-// variable specifier, so no driver is bundled unless it is used.
+// evaluates only the store it uses (and each store loads its driver package on first use).
 
 import { Db } from './db.js'
 import { DataError } from './errors.js'
@@ -9,6 +7,12 @@ import type { Store, StoreFactory } from './store.js'
 
 type StoreKind = Store['kind']
 
+/**
+ * Weft's one dynamic-import policy (docs/architecture.md): a module Weft ships is imported
+ * with a literal specifier, so esbuild bundles it and Deno's module graph resolves it, yet it
+ * is evaluated only when chosen; an optional peer package (pg, mongodb, better-sqlite3) is
+ * imported through a variable in its store, so a bundler leaves it out instead of failing.
+ */
 const modules: Record<StoreKind, () => Promise<{ createStore?: StoreFactory }>> = {
   memory: () => import('./stores/memory.js'),
   sqlite: () => import('./stores/sqlite.js'),

@@ -2,16 +2,31 @@
 // options can be chained on before the query reaches the store.
 
 import { DataError } from './errors.js'
-import type { FindOptions, SortSpec } from './store.js'
+import type { Explanation, FindOptions, SortSpec } from './store.js'
 
 export class Cursor<T> implements AsyncIterable<T> {
   readonly #run: (options: FindOptions) => AsyncIterable<T>
+  readonly #explain: ((options: FindOptions) => Promise<Explanation>) | undefined
   readonly #options: FindOptions
   #started = false
 
-  constructor(run: (options: FindOptions) => AsyncIterable<T>, options: FindOptions) {
+  constructor(
+    run: (options: FindOptions) => AsyncIterable<T>,
+    options: FindOptions,
+    explain?: (options: FindOptions) => Promise<Explanation>,
+  ) {
     this.#run = run
     this.#options = { ...options }
+    this.#explain = explain
+  }
+
+  /**
+   * How this find would run, without running it: the SQL, how much of the query the
+   * database answers, the indexes it uses and whether it reads the whole collection.
+   */
+  explain(): Promise<Explanation> {
+    if (!this.#explain) throw new DataError('WEFT_DATA_NO_EXPLAIN', 'This cursor cannot explain its query.')
+    return this.#explain({ ...this.#options })
   }
 
   /** `find({}).sort({ createdAt: -1 })` — same as the `sort` option. */

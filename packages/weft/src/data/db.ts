@@ -4,7 +4,7 @@
 import { Collection } from './collection.js'
 import { DataError } from './errors.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
-import type { Store } from './store.js'
+import type { Store, StoreHealth } from './store.js'
 
 export class Db {
   readonly #store: Store
@@ -37,6 +37,29 @@ export class Db {
   transaction<T>(fn: () => Promise<T>): Promise<T> {
     this.#open()
     return this.#store.transaction(fn)
+  }
+
+  /**
+   * Asks the database for a round trip, bounded by the store's timeouts; never throws.
+   * `ok` is what a readiness probe wants; the rest says why not.
+   */
+  async health(): Promise<StoreHealth> {
+    const started = performance.now()
+    const health: StoreHealth = { ok: true, kind: this.kind, latencyMs: 0 }
+    try {
+      this.#open()
+      await this.#store.ping()
+    } catch (error) {
+      const { code, message } = error as { code?: unknown; message?: unknown }
+      health.ok = false
+      health.error = {
+        code: typeof code === 'string' && code.startsWith('WEFT_') ? code : 'WEFT_DATA_UNAVAILABLE',
+        message: typeof message === 'string' ? message : String(error),
+      }
+    }
+    health.latencyMs = Math.round((performance.now() - started) * 10) / 10
+    if (this.#store.changeFeed) health.changeFeed = this.#store.changeFeed
+    return health
   }
 
   async close(): Promise<void> {

@@ -13,13 +13,18 @@ export type DataErrorCode =
   | 'WEFT_DATA_BAD_URL'
   | 'WEFT_DATA_MISSING_DRIVER'
   | 'WEFT_DATA_CLOSED'
+  | 'WEFT_DATA_UNAVAILABLE'
+  | 'WEFT_DATA_BUSY'
+  | 'WEFT_DATA_READ_ONLY'
+  | 'WEFT_DATA_DISK_FULL'
   | (string & {})
 
 /**
  * The HTTP status a data error answers with when it reaches a Weft route unhandled. A
  * malformed or refused filter, update or document is the client's: in a web app it is
  * almost always built from the request (`find(body.filter)`, `?$where=1`), and TypeScript
- * already catches most that code writes. Store failures stay 500.
+ * already catches most that code writes. A database that cannot answer now is 503 (with
+ * Retry-After); other store failures stay 500.
  */
 const CLIENT_STATUS: Record<string, number> = {
   WEFT_DATA_DUPLICATE_KEY: 409,
@@ -32,11 +37,19 @@ const CLIENT_STATUS: Record<string, number> = {
   WEFT_DATA_QUERY_TOO_LARGE: 400,
   WEFT_DATA_BAD_FIELD: 400,
   WEFT_DATA_BAD_ID: 400,
+  // The database cannot answer now; the same request may succeed later (Retry-After).
+  WEFT_DATA_UNAVAILABLE: 503,
+  WEFT_DATA_BUSY: 503,
+  WEFT_DATA_READ_ONLY: 503,
+  WEFT_DATA_DISK_FULL: 503,
 }
 
 export class DataError extends Error {
   readonly code: DataErrorCode
-  /** Set for errors the client caused (409, 422, 400); others are server errors (500). */
+  /**
+   * Set for errors the client caused (409, 422, 400) and for a database that cannot answer
+   * now (503); others are server errors (500).
+   */
   readonly status: number | undefined
 
   constructor(code: DataErrorCode, message: string) {
@@ -82,6 +95,28 @@ export class ValidationError extends DataError {
     )
     this.name = 'ValidationError'
     this.issues = issues
+  }
+}
+
+/**
+ * The database cannot answer now: unreachable, restarting, too slow (a timeout), locked
+ * by another writer, read-only or out of disk. `retryAfter` (seconds) says when trying
+ * again makes sense; `headers` carries it as `Retry-After` for HTTP. A write that fails
+ * this way did not happen, unless the connection broke while it committed (then it may
+ * have): retry writes that are safe to repeat (by `_id`, `$set`).
+ */
+export class DataUnavailableError extends DataError {
+  readonly retryAfter: number
+  readonly headers: Record<string, string>
+  /** Its message names no host or driver detail: an HTTP answer may show it. */
+  readonly expose = true
+
+  constructor(message: string, options: { code?: DataErrorCode; retryAfter?: number; cause?: unknown } = {}) {
+    super(options.code ?? 'WEFT_DATA_UNAVAILABLE', message)
+    this.name = 'DataUnavailableError'
+    this.retryAfter = options.retryAfter ?? 1
+    this.headers = { 'retry-after': String(this.retryAfter) }
+    if (options.cause !== undefined) Object.defineProperty(this, 'cause', { value: options.cause })
   }
 }
 

@@ -16,6 +16,7 @@ export { Db } from './db.js'
 export {
   DataError,
   type DataErrorCode,
+  DataUnavailableError,
   DuplicateKeyError,
   QueryError,
   UpdateError,
@@ -35,6 +36,7 @@ export type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 export type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -44,6 +46,7 @@ export type {
   StoreCollection,
   StoredDocument,
   StoreFactory,
+  StoreHealth,
   UpdateOptions,
   UpdateResult,
   UpdateSpec,

@@ -79,6 +79,30 @@ export interface StoreCollection {
   createIndex(spec: IndexSpec): Promise<string>
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
+  /** How `find(filter, options)` would run (see `Explanation`); stores without it say little. */
+  explain?(filter: Filter, options: FindOptions): Promise<Explanation>
+}
+
+/** What `cursor.explain()` answers: how a find runs, to see why it is slow. */
+export interface Explanation {
+  store: Store['kind']
+  /**
+   * How much of the query the database answers: 'all' (filter, sort, skip and limit in
+   * SQL, or natively in MongoDB), 'partial sort' (SQL sorts by the keys it can, JavaScript
+   * orders the ties), 'filter' (SQL narrows the candidates, JavaScript does the rest),
+   * 'none' (the memory store: JavaScript, with its indexes).
+   */
+  pushdown: 'all' | 'partial sort' | 'filter' | 'none'
+  /** The first statement the find runs, with its parameters (SQL stores). */
+  sql?: string
+  params?: unknown[]
+  /** Indexes the database says it uses. */
+  indexes: string[]
+  /** True when the database reads every row of the collection. */
+  fullScan: boolean
+  /** The database's own plan: EXPLAIN QUERY PLAN lines, EXPLAIN (FORMAT JSON), MongoDB's queryPlanner. */
+  detail?: unknown
+  note?: string
 }
 
 export interface Store {
@@ -86,7 +110,24 @@ export interface Store {
   collection(name: string): StoreCollection
   /** memory runs fn under a lock with rollback by snapshot; sqlite/postgres use real transactions. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  /** A round trip to the database, bounded by the store's timeouts; throws when it cannot answer. */
+  ping(): Promise<void>
+  /** The change feed's own connection, for stores that keep one (PostgreSQL). */
+  readonly changeFeed?: 'listening' | 'reconnecting' | 'closed'
   close(): Promise<void>
+}
+
+/** What `db.health()` answers: for a readiness probe, a status page, a log line. */
+export interface StoreHealth {
+  /** The database answered a trivial query just now. */
+  ok: boolean
+  kind: Store['kind']
+  /** How long the check took, in milliseconds. */
+  latencyMs: number
+  /** Why not, when `ok` is false (a `DataError` code and message). */
+  error?: { code: string; message: string }
+  /** PostgreSQL: whether the change feed is connected ('listening') or catching up on its own ('reconnecting'). */
+  changeFeed?: 'listening' | 'reconnecting' | 'closed'
 }
 
 export type StoreFactory = (url: URL | string) => Promise<Store>

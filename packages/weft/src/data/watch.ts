@@ -27,7 +27,10 @@ export function eventMatcher(filter: Filter | undefined) {
 /** One subscriber's feed: push() from the store, `for await` in the consumer. */
 export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
   readonly #buffer: ChangeEvent[] = []
-  readonly #waiting: ((result: IteratorResult<ChangeEvent>) => void)[] = []
+  readonly #waiting: {
+    resolve: (result: IteratorResult<ChangeEvent>) => void
+    reject: (error: Error) => void
+  }[] = []
   readonly #limit: number
   readonly #matches: (event: ChangeEvent, before?: StoredDocument) => boolean
   readonly #onClose: (() => void) | undefined
@@ -44,7 +47,7 @@ export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
   push(event: ChangeEvent, before?: StoredDocument): void {
     if (this.#closed || !this.#matches(event, before)) return
     const waiter = this.#waiting.shift()
-    if (waiter) waiter({ value: event, done: false })
+    if (waiter) waiter.resolve({ value: event, done: false })
     else if (this.#buffer.length >= this.#limit) this.#overflow()
     else this.#buffer.push(event)
   }
@@ -58,7 +61,7 @@ export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
       return Promise.reject(failure)
     }
     if (this.#closed) return Promise.resolve({ value: undefined, done: true })
-    return new Promise((resolve) => this.#waiting.push(resolve))
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }))
   }
 
   /** Stops the feed: pending and future next() calls resolve as done. */
@@ -72,20 +75,30 @@ export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
     return this
   }
 
-  #overflow(): void {
+  /** Ends the feed with `error`: the consumer's next() rejects with it, once. */
+  fail(error: Error): void {
+    if (this.#closed) return
     this.#buffer.length = 0
-    this.#failure = new DataError(
-      'WEFT_DATA_WATCH_OVERFLOW',
-      `A change feed fell more than ${this.#limit} events behind and was stopped. ` +
-        'Consume events faster (do slow work outside the loop), or re-read and watch again.',
-    )
+    const waiter = this.#waiting.shift()
+    if (waiter) waiter.reject(error)
+    else this.#failure = error
     this.#close()
+  }
+
+  #overflow(): void {
+    this.fail(
+      new DataError(
+        'WEFT_DATA_WATCH_OVERFLOW',
+        `A change feed fell more than ${this.#limit} events behind and was stopped. ` +
+          'Consume events faster (do slow work outside the loop), or re-read and watch again.',
+      ),
+    )
   }
 
   #close(): void {
     if (this.#closed) return
     this.#closed = true
-    for (const waiter of this.#waiting.splice(0)) waiter({ value: undefined, done: true })
+    for (const waiter of this.#waiting.splice(0)) waiter.resolve({ value: undefined, done: true })
     this.#onClose?.()
   }
 }
@@ -110,5 +123,10 @@ export class WatchHub {
 
   close(): void {
     for (const queue of [...this.#queues]) void queue.return()
+  }
+
+  /** Ends every feed with `error` (their consumers should re-read and watch again). */
+  fail(error: Error): void {
+    for (const queue of [...this.#queues]) queue.fail(error)
   }
 }

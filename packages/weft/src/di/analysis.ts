@@ -3,9 +3,8 @@
 // mistakes before anything is built. Dependencies found by `inject()` in constructors are
 // checked as the singletons are built, right after.
 import { DiError, formatChain } from './errors.js'
-import type { Graph } from './graph.js'
-import type { Binding } from './provider.js'
 import { keyName } from './token.js'
+import type { Binding, Graph } from './types.js'
 
 /** Lifetimes, longest first: a provider may depend only on ones at least as long. */
 const LIFETIME = { singleton: 2, request: 1, transient: 0 } as const

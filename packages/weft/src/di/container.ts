@@ -2,32 +2,34 @@
 // order, runs lifecycle hooks, and hands each request its scope.
 import type { Logger } from '../http/logger.js'
 import { checkDeclared } from './analysis.js'
-import { contextBinding } from './context-token.js'
 import { DiError } from './errors.js'
-import { buildGraph, type Graph, type Owned } from './graph.js'
+import { buildGraph } from './graph.js'
 import { destroyAll, initAll } from './lifecycle.js'
 import type { Module } from './module.js'
-import { type Binding, State } from './provider.js'
 import { RequestScope } from './request-scope.js'
-import { injectDependency, resolveBinding, resolveKey, resolvePart } from './resolver.js'
+import { resolveBinding, resolveKey } from './resolver.js'
 import { mountModules } from './routes.js'
-import type { AppContainer, Bootstrap, Key } from './seam.js'
 import { keyName } from './token.js'
+import {
+  type Binding,
+  type Bootstrap,
+  type Graph,
+  type Key,
+  type Owned,
+  type ScopeHook,
+  State,
+} from './types.js'
 
 type Status = 'created' | 'starting' | 'ready' | 'failed' | 'closed'
 
 /** What `weft({ modules })` calls: the graph is checked and routes mounted right away. */
 export const bootstrap: Bootstrap = (app, modules, overrides) => {
-  const graph = buildGraph(modules as readonly Module[], overrides, {
-    dependency: injectDependency,
-    part: resolvePart,
-    context: contextBinding,
-  })
+  const graph = buildGraph(modules as readonly Module[], overrides)
   mountModules(app, graph.nodes)
   return new Container(graph, app.logger)
 }
 
-export class Container implements AppContainer {
+export class Container implements ScopeHook {
   private status: Status = 'created'
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null

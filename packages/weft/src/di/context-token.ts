@@ -1,8 +1,7 @@
 import type { Context } from '../http/context.js'
-import type { Graph } from './graph.js'
-import { type Binding, State } from './provider.js'
 import { currentRequestContext } from './resolver.js'
 import { Token } from './token.js'
+import { type Binding, type Graph, State } from './types.js'
 
 /**
  * The current request's Context, for request-scoped providers: the counterpart of

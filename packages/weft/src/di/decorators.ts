@@ -3,7 +3,8 @@
 // `@controller` (which runs after them) collects what its prototype's methods carry.
 import type { RouteOptions } from '../http/types.js'
 import { DiError } from './errors.js'
-import { type Injectable, type Scope, setClassScope } from './provider.js'
+import { setClassScope } from './provider.js'
+import type { Injectable, Scope } from './types.js'
 
 export interface ControllerRoute {
   method: string

@@ -7,7 +7,6 @@ export type DiErrorCode =
   | 'WEFT_DI_CYCLE'
   | 'WEFT_DI_SCOPE'
   | 'WEFT_DI_NO_CONTEXT'
-  | 'WEFT_DI_NO_MODULES'
   | 'WEFT_DI_NOT_READY'
   | 'WEFT_DI_ASYNC_NOT_READY'
   | 'WEFT_DI_ASYNC_FACTORY'

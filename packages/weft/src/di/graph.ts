@@ -1,75 +1,34 @@
 // The module tree of one app: which providers each module owns, exports and can see.
 // Built once per app from the (reusable, immutable) module definitions.
 
-import { CONTEXT } from './context-token.js'
+import { CONTEXT, contextBinding } from './context-token.js'
 import { DiError } from './errors.js'
 import type { Module } from './module.js'
-import { type Binding, isMulti, multiBinding, providerKey, toBinding } from './provider.js'
-import { BOOTSTRAP, type Key, type Override } from './seam.js'
+import { isMulti, multiBinding, providerKey, toBinding } from './provider.js'
+import { injectDependency, resolvePart } from './resolver.js'
 import { keyName } from './token.js'
+import {
+  type Binding,
+  BOOTSTRAP,
+  type Graph,
+  type Key,
+  type ModuleNode,
+  type Override,
+  type View,
+} from './types.js'
 
-/** What one module (or the app itself) can resolve, each key to its binding. */
-export interface View {
-  /** The module's name, or "the app" for the root. */
-  readonly name: string
-  readonly bindings: Map<Key<any>, Binding>
-  readonly graph: Graph
-}
-
-export interface ModuleNode {
-  readonly name: string
-  readonly module: Module
-  readonly graph: Graph
-  readonly imports: ModuleNode[]
-  readonly own: Map<Key<any>, Binding>
-  exports: Map<Key<any>, Binding> | null
-  view: View
-}
-
-/** An instance the container made and so must dispose: app-level or per request. */
-export interface Owned {
-  readonly binding: Binding
-  readonly value: unknown
-}
-
-export interface Graph {
-  /** Every module once, imports before their importers: the order singletons start in. */
-  readonly nodes: ModuleNode[]
-  root: View
-  /** Which modules provide a key, for the "provided by X but not visible" message. */
-  readonly providedBy: Map<Key<any>, ModuleNode[]>
-  /** App-level instances in the order they were built: `onInit` order, reversed for `onDestroy`. */
-  readonly started: Owned[]
-  readonly resolvers: Resolvers
-  /** The request-scoped binding of CONTEXT, seen by every module. */
-  context: Binding | null
-}
-
-/** How bindings reach the resolver without importing it (which imports this file). */
-export interface Resolvers {
-  dependency(key: Key<any>): unknown
-  part(binding: Binding): unknown
-  /** The binding every view gets for CONTEXT. */
-  context(graph: Graph): Binding
-}
-
-export function buildGraph(
-  modules: readonly Module[],
-  overrides: readonly Override[],
-  resolvers: Resolvers,
-): Graph {
+export function buildGraph(modules: readonly Module[], overrides: readonly Override[]): Graph {
   const graph: Graph = {
     nodes: [],
     root: null as unknown as View,
     providedBy: new Map(),
     started: [],
-    resolvers,
     context: null,
   }
   const top = modules.map((m) => addNode(graph, m, new Map()))
   for (const override of overrides) applyOverride(graph, override)
   const globals = graph.nodes.filter((n) => n.module.options.global)
-  graph.context = resolvers.context(graph)
+  graph.context = contextBinding(graph)
   for (const node of graph.nodes) node.view = viewOf(node, globals)
   const root = new Map<Key<any>, Binding>([[CONTEXT, graph.context]])
   for (const g of globals) mergeAll(root, exportsOf(g, new Set()))
@@ -103,12 +62,12 @@ function addNode(graph: Graph, module: Module, seen: Map<Module, ModuleNode>): M
   // Registered before its imports are walked, so an import cycle ends here instead of looping.
   seen.set(module, node)
   for (const imported of module.options.imports ?? []) node.imports.push(addNode(graph, imported, seen))
-  addBindings(node, graph.resolvers)
+  addBindings(node)
   graph.nodes.push(node)
   return node
 }
 
-function addBindings(node: ModuleNode, resolvers: Resolvers): void {
+function addBindings(node: ModuleNode): void {
   const { providers = [], controllers = [] } = node.module.options
   const byKey = new Map<Key<any>, typeof providers>()
   for (const provider of [...providers, ...controllers]) {
@@ -123,10 +82,10 @@ function addBindings(node: ModuleNode, resolvers: Resolvers): void {
         `Module "${node.name}" provides "${keyName(key)}" both with and without multi: true; use one or the other`,
       )
     }
-    const bindings = list.map((p) => toBinding(p, node, resolvers.dependency))
+    const bindings = list.map((p) => toBinding(p, node, injectDependency))
     // As in NestJS and Angular, a later provider of the same key replaces an earlier one.
     const binding = multi.length
-      ? multiBinding(key, node, bindings, resolvers.part)
+      ? multiBinding(key, node, bindings, resolvePart)
       : bindings[bindings.length - 1]
     node.own.set(key, binding)
     node.graph.providedBy.set(key, [...(node.graph.providedBy.get(key) ?? []), node])
@@ -202,7 +161,7 @@ function merge(into: Map<Key<any>, Binding>, key: Key<any>, binding: Binding): v
   const existing = into.get(key)
   if (existing && existing !== binding && existing.parts && binding.parts) {
     const parts = [...existing.parts, ...binding.parts.filter((p) => !existing.parts!.includes(p))]
-    into.set(key, multiBinding(key, existing.owner, parts, existing.owner.graph.resolvers.part))
+    into.set(key, multiBinding(key, existing.owner, parts, resolvePart))
     return
   }
   into.set(key, binding)

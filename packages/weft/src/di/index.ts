@@ -15,15 +15,17 @@ export {
 export { DiError, type DiErrorCode } from './errors.js'
 export type { OnDestroy, OnInit } from './lifecycle.js'
 export { type Module, type ModuleOptions, module } from './module.js'
+export { type InjectOptions, inject } from './resolver.js'
+export { Token, token } from './token.js'
 export type {
+  Class,
   ClassProvider,
   ExistingProvider,
   FactoryProvider,
   Injectable,
+  Key,
+  Override,
   Provider,
   Scope,
   ValueProvider,
-} from './provider.js'
-export { type InjectOptions, inject } from './resolver.js'
-export type { Class, Key, Override } from './seam.js'
-export { Token, token } from './token.js'
+} from './types.js'

@@ -2,7 +2,7 @@
 // finish building first, so build order is that order); `onDestroy` in reverse.
 import type { Logger } from '../http/logger.js'
 import { DiError } from './errors.js'
-import type { Owned } from './graph.js'
+import type { Owned } from './types.js'
 
 /** Implement to run (async) work after construction, before the server takes traffic. */
 export interface OnInit {

@@ -2,8 +2,8 @@ import type { Weft } from '../http/app.js'
 import type { Middleware } from '../http/compose.js'
 import type { Context } from '../http/context.js'
 import { bootstrap } from './container.js'
-import type { Injectable, Provider } from './provider.js'
-import { BOOTSTRAP, type Key, type ModuleLike } from './seam.js'
+import type { Injectable, Provider } from './types.js'
+import { BOOTSTRAP, type Key, type ModuleLike } from './types.js'
 
 export interface ModuleOptions {
   /** Names the module in error messages; defaults to its prefix or its first provider. */

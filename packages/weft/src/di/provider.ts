@@ -1,65 +1,15 @@
-// Providers as users write them, and the Binding each becomes inside the container.
+// How the providers users write (types.ts) become Bindings inside the container.
 import { DiError } from './errors.js'
-import type { ModuleNode } from './graph.js'
-import type { Key } from './seam.js'
 import { isKey, keyName } from './token.js'
-
-/** singleton: one per app (default); request: one per request; transient: one per injection. */
-export type Scope = 'singleton' | 'request' | 'transient'
-
-/** A class the container can build: no constructor parameters, it calls `inject()` instead. */
-export type Injectable<T = unknown> = new () => T
-
-interface Multi {
-  /** Contributes one entry to an array: every `multi` provider of the key is collected. */
-  multi?: boolean
-}
-export interface ClassProvider<T = any> extends Multi {
-  provide: Key<T>
-  useClass: Injectable<T>
-  scope?: Scope
-}
-export interface ValueProvider<T = any> extends Multi {
-  provide: Key<T>
-  useValue: T
-}
-export interface FactoryProvider<T = any> extends Multi {
-  provide: Key<T>
-  /** Called with the values of `inject`; may also call `inject()` itself. Async only for singletons. */
-  useFactory: (...deps: any[]) => T | Promise<T>
-  inject?: readonly Key<any>[]
-  scope?: Scope
-}
-export interface ExistingProvider<T = any> extends Multi {
-  provide: Key<T>
-  /** An alias: resolves to whatever provides this key. */
-  useExisting: Key<T>
-}
-
-export type Provider = Injectable<any> | ClassProvider | ValueProvider | FactoryProvider | ExistingProvider
-
-/** Where a singleton is in its life: a plain number, compared on every `ctx.get()`. */
-export const State = { Unbuilt: 0, Building: 1, Pending: 2, Built: 3 } as const
-export type State = (typeof State)[keyof typeof State]
-
-/** A provider inside the container: how to build it, and (for singletons) its value. */
-export interface Binding {
-  readonly key: Key<any>
-  readonly name: string
-  readonly owner: ModuleNode
-  scope: Scope
-  /** Builds a new value; the resolver runs it inside an injection context. */
-  build: () => unknown
-  /** Keys declared up front (a factory's `inject`), checked for cycles before anything is built. */
-  readonly deps: readonly Key<any>[]
-  /** Whether the container owns the value and so runs its lifecycle hooks. */
-  owned: boolean
-  /** For a multi key: the bindings whose values make up the array. */
-  parts: Binding[] | null
-  state: State
-  value: unknown
-  pending: Promise<void> | null
-}
+import {
+  type Binding,
+  type Injectable,
+  type Key,
+  type ModuleNode,
+  type Provider,
+  type Scope,
+  State,
+} from './types.js'
 
 const classScopes = new WeakMap<Function, Scope>()
 

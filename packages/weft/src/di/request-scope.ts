@@ -1,8 +1,6 @@
 import type { Container } from './container.js'
-import type { Owned, View } from './graph.js'
-import { State } from './provider.js'
-import { type RequestStore, resolveKey } from './resolver.js'
-import type { Key, RequestInjector } from './seam.js'
+import { resolveKey } from './resolver.js'
+import { type Key, type Owned, type RequestInjector, type RequestStore, State, type View } from './types.js'
 
 /**
  * One request's injector: what `ctx.get()` calls. Request-scoped instances are made on

@@ -1,30 +1,9 @@
 // Resolution: finds a key's binding in a module's view and builds it in its scope, with
 // an injection context set while it is built, so `inject()` knows who is asking.
 import { DiError, formatChain } from './errors.js'
-import type { Owned, View } from './graph.js'
-import { type Binding, State } from './provider.js'
-import type { Key } from './seam.js'
+import { buildingFrame, whileBuilding } from './injection-context.js'
 import { keyName } from './token.js'
-
-/** Who is being built, in which module, for which request: one link of the chain. */
-export interface Frame {
-  /** null for the first link: `ctx.get()`, `app.get()` or the start-up. */
-  readonly binding: Binding | null
-  readonly view: View
-  /** Where this request's instances live; null outside a request (and for singletons). */
-  readonly request: RequestStore | null
-  readonly parent: Frame | null
-}
-
-/** A request's instances, and everything owned it built, in order, for disposal. */
-export interface RequestStore {
-  readonly instances: Map<Binding, unknown>
-  readonly owned: Owned[]
-  /** The request's Context, for `inject(CONTEXT)`. */
-  readonly ctx: object
-}
-
-let current: Frame | null = null
+import { type Binding, type Frame, type Key, type RequestStore, State } from './types.js'
 
 export interface InjectOptions {
   /** Resolve to undefined when no provider is visible, instead of failing. */
@@ -39,7 +18,7 @@ export interface InjectOptions {
 export function inject<T>(key: Key<T>, options?: InjectOptions & { optional?: false }): T
 export function inject<T>(key: Key<T>, options: InjectOptions & { optional: true }): T | undefined
 export function inject<T>(key: Key<T>, options?: InjectOptions): T | undefined {
-  const frame = current
+  const frame = buildingFrame()
   if (frame === null) {
     const name = keyName(key)
     throw new DiError(
@@ -57,12 +36,12 @@ export function injectDependency(key: Key<any>): unknown {
 
 /** The Context of the request a request-scoped provider is being built for. */
 export function currentRequestContext(): unknown {
-  return current!.request!.ctx
+  return buildingFrame()!.request!.ctx
 }
 
 /** Builds one entry of a multi key inside the current context. */
 export function resolvePart(binding: Binding): unknown {
-  return resolveBinding(current!, binding)
+  return resolveBinding(buildingFrame()!, binding)
 }
 
 export function resolveKey(frame: Frame, key: Key<any>, optional: boolean): unknown {
@@ -148,13 +127,7 @@ function buildOwned(frame: Frame, binding: Binding, request: RequestStore | null
 
 /** Runs a binding's build with the injection context pointing at it. */
 function run(frame: Frame, binding: Binding, request: RequestStore | null): unknown {
-  const previous = current
-  current = { binding, view: binding.owner.view, request, parent: frame }
-  try {
-    return binding.build()
-  } finally {
-    current = previous
-  }
+  return whileBuilding({ binding, view: binding.owner.view, request, parent: frame }, binding.build)
 }
 
 function inChain(frame: Frame | null, binding: Binding): boolean {

@@ -2,39 +2,31 @@
 // middleware, and resolving `ctx.get()` through the module's own view.
 import { Weft } from '../http/app.js'
 import type { Context } from '../http/context.js'
-import type { AnyHandler } from '../http/route.js'
+import { joinPath } from '../http/path.js'
 import { controllerSpec } from './decorators.js'
 import { DiError } from './errors.js'
-import type { ModuleNode, View } from './graph.js'
 import { RequestScope } from './request-scope.js'
+import type { ModuleNode } from './types.js'
 
 /**
- * The `r` a module's `routes` receives: an app like any other, except that every
- * handler and middleware given to it first points `ctx.get()` at the module's view.
+ * The `r` a module's `routes` receives: a sub-app like any other, whose first middleware
+ * points `ctx.get()` at the module's view for its routes and middleware, and points it back
+ * on the way out, so app middleware after `await next()` resolves from the app again.
  */
-export class ModuleRouter extends Weft {
-  constructor(private readonly moduleView: () => View) {
-    super({ logger: false })
-  }
-
-  override on(method: string | string[], path: string, ...rest: unknown[]): this {
-    const args = rest.map((item) => (typeof item === 'function' ? this.enter(item as AnyHandler) : item))
-    return (Weft.prototype.on as (...all: unknown[]) => this).call(this, method, path, ...args)
-  }
-
-  override use(first: any, second?: any): this {
-    if (typeof first === 'function') return super.use(this.enter(first))
-    return super.use(first, typeof second === 'function' ? this.enter(second) : second)
-  }
-
-  private enter(fn: AnyHandler): AnyHandler {
-    const view = this.moduleView
-    return (ctx, next) => {
-      const injector = ctx.injector
-      if (injector instanceof RequestScope) injector.view = view()
-      return fn(ctx, next)
+function moduleRouter(node: ModuleNode): Weft {
+  const router = new Weft({ logger: false })
+  router.use(async (ctx, next) => {
+    const scope = ctx.scope
+    if (!(scope instanceof RequestScope)) return next()
+    const previous = scope.view
+    scope.view = node.view
+    try {
+      await next()
+    } finally {
+      scope.view = previous
     }
-  }
+  })
+  return router
 }
 
 /** Mounts each module that has routes, controllers or middleware, once, at its prefix. */
@@ -42,7 +34,7 @@ export function mountModules(app: Weft, nodes: readonly ModuleNode[]): void {
   for (const node of nodes) {
     const { routes, controllers = [], middleware = [], prefix = '/' } = node.module.options
     if (!routes && controllers.length === 0) continue
-    const router = new ModuleRouter(() => node.view)
+    const router = moduleRouter(node)
     for (const m of middleware) router.use(m)
     for (const controller of controllers) addController(router, node, controller)
     routes?.(router)
@@ -50,7 +42,7 @@ export function mountModules(app: Weft, nodes: readonly ModuleNode[]): void {
   }
 }
 
-function addController(router: ModuleRouter, node: ModuleNode, controller: Function): void {
+function addController(router: Weft, node: ModuleNode, controller: Function): void {
   const spec = controllerSpec(controller)
   if (!spec) {
     throw new DiError(
@@ -66,10 +58,4 @@ function addController(router: ModuleRouter, node: ModuleNode, controller: Funct
     if (r.options) router.on(r.method, path, r.options, handler)
     else router.on(r.method, path, handler)
   }
-}
-
-function joinPath(prefix: string, path: string): string {
-  const head = prefix === '/' ? '' : prefix.replace(/\/$/, '')
-  const tail = path === '/' ? '' : path
-  return `${head}${tail}` || '/'
 }

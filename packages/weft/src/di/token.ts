@@ -1,4 +1,4 @@
-import type { Key } from './seam.js'
+import type { Key } from './types.js'
 
 /**
  * A key for a provider that is not a class: a config object, an interface, a function.

@@ -1,26 +1,28 @@
-import { type AppContainer, BOOTSTRAP, type Key, type ModuleLike, type Override } from '../di/seam.js'
-import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from '../schema/openapi.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { clientErrorStatus, HttpError, toProblem } from './errors.js'
-import { FetchContext } from './fetch-context.js'
-import { DEFAULT_LIMITS, type Limits } from './limits.js'
+import { errorHeaders, errorStatus, toProblem } from './errors.js'
+import { DEFAULT_LIMITS, headLimitError, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
-import { setBody, setResult, toWebResponse } from './response.js'
+import { setBody, setResult } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
 import { ANY_METHOD, Router } from './router.js'
+import { BOOTSTRAP, type Key, type ModuleLike, type Override, type ScopeHook } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
-import { answerUnmatched } from './unmatched.js'
+import { unmatchedError } from './unmatched.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
   limits?: Partial<Limits>
   /** pino or anything of its shape; `false` logs nothing. Default: JSON lines on stderr. */
   logger?: Logger | false
-  /** Error answers carry messages and stacks. Default: on unless NODE_ENV is 'production'. */
+  /**
+   * Development: error answers carry messages and stacks, responses are checked against
+   * their schemas. Default: off, unless NODE_ENV is 'development' (asked for explicitly:
+   * an app started without NODE_ENV, as in most containers and on Deno and Bun, hides them).
+   */
   dev?: boolean
   /** Check answers against routes' `response` schemas. Default: on in development only. */
   validateResponses?: boolean
@@ -106,15 +108,21 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
-  /** The modules' container (weftjs/di), or null for an app without modules. */
-  private readonly container: AppContainer | null
-  private compiled: { router: Router<CompiledRoute>; notFound: (ctx: Context<any>) => Promise<void> } | null =
-    null
+  /** The per-request scope hook (weftjs/di plugs in here), or null for an app without modules. */
+  private readonly scopeHook: ScopeHook | null
+  /** False until the scope hook has started: the first requests wait for it, once. */
+  private started: boolean
+  private compiled: {
+    router: Router<CompiledRoute>
+    notFound: (ctx: Context<any>, allowed: string[]) => void | Promise<void>
+  } | null = null
+  /** Where a miss leaves the methods the path allows; reused, as `find` runs synchronously. */
+  private readonly missed = new Set<string>()
 
   constructor(options: WeftOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger)
-    this.dev = options.dev ?? !isProduction()
+    this.dev = options.dev ?? isDevelopment()
     this.validateResponses = options.validateResponses ?? this.dev
     const on =
       (method: string) =>
@@ -133,26 +141,43 @@ export class Weft<Routes extends RouteType = any> {
     this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
     this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
     const modules = options.modules ?? []
-    this.container = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
+    this.scopeHook = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
+    this.started = this.scopeHook === null
+    for (const extend of extensions) extend(this)
   }
 
-  /** Resolves once the modules have started (singletons built, `onInit` run); `serve()` awaits it. */
+  /**
+   * Adds members to every app made from now on. The package entry ('weftjs') gives each
+   * app the Fetch adapter's `fetch` and `request` this way: runtimes look for `fetch` as
+   * an own property of a default export, and the core knows only `handle(ctx)`.
+   */
+  static extend(extension: (app: Weft<any>) => void): void {
+    extensions.push(extension)
+  }
+
+  /**
+   * Resolves once the modules have started (singletons built, `onInit` run). `serve()`
+   * awaits it; under `export default app` the first request does.
+   */
   ready(): Promise<void> {
-    return this.container ? this.container.ready() : Promise.resolve()
+    if (!this.scopeHook) return Promise.resolve()
+    return this.scopeHook.ready().then(() => {
+      this.started = true
+    })
   }
 
   /** Runs the modules' `onDestroy` hooks in reverse start order; `server.close()` calls it. */
   close(): Promise<void> {
-    return this.container ? this.container.close() : Promise.resolve()
+    return this.scopeHook ? this.scopeHook.close() : Promise.resolve()
   }
 
   private resolve<T>(key: Key<T>): T {
-    if (!this.container) {
+    if (!this.scopeHook) {
       throw new Error(
-        'WEFT_DI_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
+        'WEFT_NO_MODULES: app.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
-    return this.container.get(key)
+    return this.scopeHook.get(key)
   }
 
   /**
@@ -216,67 +241,65 @@ export class Weft<Routes extends RouteType = any> {
     return this
   }
 
-  /** Answers a Web Request: what `export default app`, `deno serve` and Bun call. */
-  fetch = (request: Request): Promise<Response> => {
-    const response = this.dispatch(request)
-    return response instanceof Promise ? response : Promise.resolve(response)
-  }
-
   /**
-   * Answers a Web Request, synchronously when the route ran synchronously: Deno.serve and
-   * Bun.serve take a Response as it is, which saves such a request a promise and a tick.
+   * Where Bun's default-export server (`bun app.ts` with `export default app`) listens:
+   * 127.0.0.1 unless set. `serve()` takes its own `hostname` option; `deno serve`, its `--host`.
    */
-  dispatch(request: Request): Response | Promise<Response> {
-    const ctx = new FetchContext(request, this.limits.bodySize)
-    const head = request.method === 'HEAD'
-    const pending = this.handle(ctx)
-    return pending ? pending.then(() => respond(ctx, head)) : respond(ctx, head)
-  }
+  declare hostname: string
+
+  /** Answers a Web Request: what `export default app`, `deno serve` and Bun call (adapters/fetch). */
+  declare readonly fetch: (request: Request) => Promise<Response>
 
   /**
-   * Sends a request through the app in-process, no socket: for tests.
+   * Sends a request through the app in-process, no socket: for tests (adapters/fetch).
    * @example const res = await app.request('/users/1')
    */
-  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const request = input instanceof Request ? input : new Request(new URL(input, 'http://localhost'), init)
-    return this.container ? this.ready().then(() => this.fetch(request)) : this.fetch(request)
-  }
+  declare request: (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
   /**
-   * Runs the request in `ctx` through the matching route and leaves the response in
-   * `ctx.res`. Adapters call it; it never throws or rejects.
+   * The request lifecycle, from "request arrived" to "response decided": waits for
+   * start-up (the first requests only), enters the request's scope, checks the head
+   * limits, routes, runs the route's chain and answers any error, leaving the answer in
+   * `ctx.res`. Adapters translate the request in before and the response out after (then
+   * call `ctx.finish()`); it never throws or rejects. Synchronous when the route is.
    */
   handle(ctx: Context<any>): void | Promise<void> {
+    if (!this.started) {
+      return this.ready().then(
+        () => this.handle(ctx),
+        (error) => this.answerError(ctx, error),
+      )
+    }
     const compiled = this.compiled ?? this.compile()
-    if (this.container) ctx.injector = this.container.enter(ctx)
+    if (this.scopeHook) ctx.scope = this.scopeHook.enter(ctx)
     ctx.bodyDepth = this.limits.bodyDepth
-    let route: CompiledRoute | undefined
+    let route: CompiledRoute
     try {
-      const path = checkPath(ctx.path, ctx.method)
-      const match = compiled.router.find(ctx.method, path)
-      if (match) {
-        route = match.value
-        ctx.params = decodeParams(match.params)
-        ctx.bodyLimit = route.bodyLimit
+      const head = ctx.head()
+      if (head) {
+        const refused = headLimitError(head, this.limits)
+        if (refused) return this.answerError(ctx, refused)
       }
+      const path = checkPath(ctx.path, ctx.method)
+      const missed = this.missed
+      if (missed.size > 0) missed.clear()
+      const match = compiled.router.find(ctx.method, path, missed)
+      if (!match) return compiled.notFound(ctx, [...missed])
+      route = match.value
+      ctx.params = decodeParams(match.params)
+      ctx.bodyLimit = route.bodyLimit
     } catch (error) {
       return this.answerError(ctx, error)
     }
-    const pending = route ? route.run(ctx) : compiled.notFound(ctx)
-    if (pending) return pending.catch((error) => this.answerError(ctx, error))
-  }
-
-  /** Every route with its full path and options, sub-apps included: what OpenAPI and `weft routes` read. */
-  routeList(): RouteInfo[] {
-    return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
+    return route.run(ctx)
   }
 
   /**
-   * The OpenAPI 3.1 document for every route not marked `hidden` (see docs/openapi.md).
-   * @example app.get('/openapi.json', () => app.openapi({ info: { title: 'Tasks', version: '1.0.0' } }))
+   * Every route with its full path and options, sub-apps included: what OpenAPI
+   * (`app.openapi()`, added by weftjs/docs) and `weft routes` read.
    */
-  openapi(options: OpenApiOptions): OpenApiDocument {
-    return buildOpenApi(this.routeList(), options)
+  routeList(): RouteInfo[] {
+    return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
   }
 
   private compile(): NonNullable<Weft['compiled']> {
@@ -292,16 +315,16 @@ export class Weft<Routes extends RouteType = any> {
         compileRoute(middleware, handler, route.options, bodyLimit, onError, this.validateResponses),
       )
     }
-    const chain = compose(this.middleware.map(scopedAtRuntime))
     // Like a handler's error, the 404 becomes a response in place, for middleware to see.
-    const unmatched = (ctx: Context<any>) => {
-      try {
-        answerUnmatched(ctx, router)
-      } catch (error) {
-        return this.answerError(ctx, error)
-      }
+    const unmatched = (ctx: Context<any>, allowed: string[]) => {
+      const error = unmatchedError(ctx, allowed)
+      if (error) return this.answerError(ctx, error)
     }
-    const notFound = (ctx: Context<any>) => chain(ctx, unmatched)
+    const chain = this.middleware.length > 0 ? compose(this.middleware.map(scopedAtRuntime)) : null
+    const notFound = chain
+      ? (ctx: Context<any>, allowed: string[]) =>
+          chain(ctx, (c) => unmatched(c, allowed)).catch((error) => this.answerError(ctx, error))
+      : unmatched
     this.compiled = { router, notFound }
     return this.compiled
   }
@@ -322,10 +345,10 @@ export class Weft<Routes extends RouteType = any> {
     return routes
   }
 
-  /** Answers with the error response for `error`; adapters use it for errors found before routing. */
-  answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
+  /** Answers with the error response for `error`: the app's onError, else problem+json. */
+  private answerError(ctx: Context<any>, error: unknown): void | Promise<void> {
     ctx.error = error
-    const status = error instanceof HttpError ? error.status : (clientErrorStatus(error) ?? 500)
+    const status = errorStatus(error)
     if (status >= 500)
       this.logger.error({ err: errorFields(error), method: ctx.method, path: ctx.path }, 'request failed')
     else
@@ -353,25 +376,21 @@ export class Weft<Routes extends RouteType = any> {
   private writeProblem(ctx: Context<any>, error: unknown): void {
     const problem = toProblem(error, this.dev)
     const headers = ctx.res.headers
-    delete headers['content-type']
-    delete headers['content-length']
-    if (error instanceof HttpError)
-      for (const name in error.headers) headers[name.toLowerCase()] = error.headers[name]
+    // Deleting a key sends the record to V8's slow dictionary mode: only when it is there.
+    if (headers['content-type'] !== undefined) delete headers['content-type']
+    if (headers['content-length'] !== undefined) delete headers['content-length']
+    const extra = errorHeaders(error)
+    for (const name in extra) headers[name.toLowerCase()] = extra[name]
     ctx.res.status = problem.status
     setBody(ctx.res, JSON.stringify(problem), 'application/problem+json')
   }
 }
 
+const extensions: ((app: Weft<any>) => void)[] = []
+
 /** Creates an app. */
 export function weft(options?: WeftOptions): Weft<never> {
   return new Weft(options)
-}
-
-/** The Web Response for `ctx`; the request's DI scope (weftjs/di) ends once it is built. */
-function respond(ctx: Context<any>, head: boolean): Response {
-  const response = toWebResponse(ctx.res, head)
-  ctx.injector?.end()
-  return response
 }
 
 function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {
@@ -380,13 +399,13 @@ function scopedAtRuntime(entry: MiddlewareEntry): AnyHandler {
   return (ctx, next) => (coversPath(prefix, ctx.path) ? middleware(ctx, next) : next())
 }
 
-function isProduction(): boolean {
+function isDevelopment(): boolean {
   try {
     return (
-      (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'production'
+      (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.NODE_ENV === 'development'
     )
   } catch {
     // Deno without --allow-env throws here: assume production, the safer side.
-    return true
+    return false
   }
 }

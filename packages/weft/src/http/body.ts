@@ -1,4 +1,4 @@
-import { untrusted } from '../schema/untrusted.js'
+import { untrusted } from '../shared/untrusted.js'
 import { HttpError } from './errors.js'
 import type { BodyKind } from './types.js'
 

@@ -1,12 +1,17 @@
-import type { Key, RequestInjector } from '../di/seam.js'
-import { untrusted } from '../schema/untrusted.js'
+import { untrusted } from '../shared/untrusted.js'
 import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, excerpt, parseBytes, parseFormText } from './body.js'
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { checkHeader } from './header-check.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
+import type { Key, RequestScope } from './scope.js'
 import type { BodyKind, Input } from './types.js'
+
+export interface HeadMeasure {
+  count: number
+  size: number
+}
 
 /**
  * Everything a middleware or handler gets: the request, typed from the route, and the
@@ -25,8 +30,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   bodyLimit: number
   /** Deepest nesting `parseBody()` accepts in JSON; the app's `limits.bodyDepth`. */
   bodyDepth = DEFAULT_JSON_DEPTH
-  /** Set by an app with modules (weftjs/di): what `ctx.get()` resolves from. */
-  injector: RequestInjector | undefined = undefined
+  /** This request's scope, entered by the app's scope hook (weftjs/di): what `ctx.get()` resolves from. */
+  scope: RequestScope | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
@@ -51,13 +56,25 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
    * request-scoped one. @example const users = ctx.get(UserService)
    */
   get<T>(key: Key<T>): T {
-    if (this.injector === undefined) {
+    if (this.scope === undefined) {
       throw new Error(
-        'WEFT_DI_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
+        'WEFT_NO_MODULES: ctx.get(X) resolves providers of modules; create the app with weft({ modules })',
       )
     }
-    return this.injector.get(key)
+    return this.scope.get(key)
   }
+
+  /** Adapters call it once, when the response is sent or the client has gone: ends the request's scope. */
+  finish(): void {
+    this.scope?.end()
+  }
+
+  /**
+   * The request head as far as this adapter measures it, for the app's head limits: the
+   * header count and the head's size in bytes (0 for a bound the runtime enforces itself).
+   * null when the runtime enforces both.
+   */
+  abstract head(): HeadMeasure | null
 
   /** Whether the request came over TLS; decides the Secure cookie default. */
   abstract get secure(): boolean
@@ -179,17 +196,23 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
    * Reads and parses the body by its content type: JSON, urlencoded form, text or bytes.
    * `accepts` narrows the types taken; any other answers 415.
    */
-  async parseBody(accepts?: readonly BodyKind[]): Promise<I['body']> {
-    const contentType = this.headerValue('content-type')
-    const kind = bodyKind(contentType)
-    if (kind === null) {
-      const bytes = await this.bytes()
-      if (bytes.byteLength > 0) throw unsupportedType(contentType, accepts)
-      return (this.body = undefined as I['body'])
+  parseBody(accepts?: readonly BodyKind[]): Promise<I['body']> {
+    // Not an async function: it would add a promise and ticks to every validated request.
+    try {
+      const contentType = this.headerValue('content-type')
+      const kind = bodyKind(contentType)
+      if (kind === null) {
+        return this.bytes().then((bytes) => {
+          if (bytes.byteLength > 0) throw unsupportedType(contentType, accepts)
+          return (this.body = undefined as I['body'])
+        })
+      }
+      if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
+      if (kind !== 'bytes') checkCharset(contentType!)
+      return this.bytes().then((bytes) => (this.body = parseBytes(bytes, kind, this.bodyDepth) as I['body']))
+    } catch (error) {
+      return Promise.reject(error)
     }
-    if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
-    if (kind !== 'bytes') checkCharset(contentType!)
-    return (this.body = parseBytes(await this.bytes(), kind, this.bodyDepth) as I['body'])
   }
 }
 

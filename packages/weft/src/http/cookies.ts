@@ -1,4 +1,4 @@
-import { isUntrusted, untrusted } from '../schema/untrusted.js'
+import { isUntrusted, untrusted } from '../shared/untrusted.js'
 import { HttpError } from './errors.js'
 
 export interface CookieOptions {

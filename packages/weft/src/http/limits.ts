@@ -1,3 +1,6 @@
+import type { HeadMeasure } from './context.js'
+import { HttpError } from './errors.js'
+
 /** Every limit is on by default; `weft({ limits })` changes any of them. */
 export interface Limits {
   /** Largest request body read, in bytes. Default 1 MiB; a route's `bodyLimit` overrides it. */
@@ -30,4 +33,22 @@ export const DEFAULT_LIMITS: Limits = {
   keepAliveTimeout: 5_000,
   bodyDepth: 256,
   sendTimeout: 30_000,
+}
+
+/**
+ * The 431 for a request head past the limits, else null. Adapters measure what their
+ * runtime does not bound by itself (a size of 0 is one the runtime enforces).
+ */
+export function headLimitError(head: HeadMeasure, limits: Limits): HttpError | null {
+  if (head.count > limits.headerCount) {
+    return new HttpError(431, `More than ${limits.headerCount} request headers`, {
+      code: 'WEFT_TOO_MANY_HEADERS',
+    })
+  }
+  if (head.size > limits.headerSize) {
+    return new HttpError(431, `The request head is larger than ${limits.headerSize} bytes`, {
+      code: 'WEFT_HEADERS_TOO_LARGE',
+    })
+  }
+  return null
 }

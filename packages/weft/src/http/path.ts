@@ -14,9 +14,11 @@ export function coversPath(prefix: string | null, path: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`)
 }
 
+/** A prefix and a path as one path: `/users/` + `/:id` is `/users/:id`, `/users` + `/` is `/users`. */
 export function joinPath(prefix: string, path: string): string {
-  if (!prefix || prefix === '/') return path
-  return path === '/' ? prefix : `${prefix}${path}`
+  const head = normalizePath(prefix)
+  if (head === '/') return path
+  return path === '/' ? head : `${head}${path}`
 }
 
 /**

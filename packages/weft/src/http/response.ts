@@ -24,7 +24,7 @@ const TEXT = 'text/plain; charset=utf-8'
 const JSON_TYPE = 'application/json; charset=utf-8'
 const BYTES = 'application/octet-stream'
 
-/** Serialises a handler's return value into the response state, as DESIGN.md lists. */
+/** Serialises a handler's return value: object -> JSON, string -> text, bytes or stream -> octet-stream, Response as is, undefined -> 204. */
 export function setResult(res: ResponseState, value: unknown): void {
   if (value === undefined || value === res) return
   if (typeof value === 'string') return setBody(res, value, TEXT)

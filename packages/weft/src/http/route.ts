@@ -1,17 +1,19 @@
 import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
-import { isUntrusted, untrusted } from '../schema/untrusted.js'
-import { type InputLocation, issuePath, validateInput } from '../schema/validate.js'
+import { runSchema, type SchemaResult, summarise } from '../schema/validate.js'
+import { isUntrusted, untrusted } from '../shared/untrusted.js'
 import { compose, type Middleware, type Next } from './compose.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
 import { setResult } from './response.js'
 import type { BodyKind, RouteOptions } from './types.js'
+import { validateInput } from './validate.js'
 
 /** A handler or middleware as the app stores it, before types are erased. */
 export type AnyHandler = Middleware<Context<any>>
 
 /** A route ready to serve: its whole chain in one function, sync when nothing awaits. */
 export interface CompiledRoute {
+  /** Runs the chain and leaves the answer (or the error's) in `ctx.res`; never throws or rejects. */
   run(ctx: Context<any>): void | Promise<void>
   bodyLimit: number
 }
@@ -38,12 +40,17 @@ export function compileRoute(
 ): CompiledRoute {
   const validate = compileValidation(options)
   const checkResponse = checkResponses && options.response ? compileResponseCheck(options.response) : null
+  // Every step answers its own errors (onError), so a compiled route never rejects and the
+  // app adds no promise of its own around it. Each await costs a promise and a microtask:
+  // a synchronous route pays none, an async one as few as its own awaits need.
   const terminal = (ctx: Context<any>): void | Promise<void> => {
     try {
-      if (validate)
-        return validate(ctx)
-          .then(() => callHandler(ctx))
-          .catch((error) => onError(ctx, error))
+      const validated = validate?.(ctx)
+      if (validated)
+        return validated.then(
+          () => callSafely(ctx),
+          (error) => onError(ctx, error),
+        )
       return callHandler(ctx)
     } catch (error) {
       return onError(ctx, error)
@@ -52,19 +59,36 @@ export function compileRoute(
   const store = (ctx: Context<any>, value: unknown): void | Promise<void> => {
     if (!checkResponse) return setResult(ctx.res, value)
     const checked = checkResponse(ctx, value)
-    if (checked) return checked.then(() => setResult(ctx.res, value))
+    if (checked) return checked.then(() => setResult(ctx.res, value)).catch((error) => onError(ctx, error))
     setResult(ctx.res, value)
+  }
+  const storeSafely = (ctx: Context<any>, value: unknown): void | Promise<void> => {
+    try {
+      return store(ctx, value)
+    } catch (error) {
+      return onError(ctx, error)
+    }
   }
   const callHandler = (ctx: Context<any>): void | Promise<void> => {
     const result = handler(ctx, resolvedNext)
     if (result instanceof Promise) {
-      return result.then((value) => store(ctx, value)).catch((error) => onError(ctx, error))
+      return result.then(
+        (value) => storeSafely(ctx, value),
+        (error) => onError(ctx, error),
+      )
     }
     return store(ctx, result)
   }
+  const callSafely = (ctx: Context<any>): void | Promise<void> => {
+    try {
+      return callHandler(ctx)
+    } catch (error) {
+      return onError(ctx, error)
+    }
+  }
   if (middleware.length === 0) return { run: terminal, bodyLimit }
   const chain = compose(middleware)
-  return { run: (ctx) => chain(ctx, terminal), bodyLimit }
+  return { run: (ctx) => chain(ctx, terminal).catch((error) => onError(ctx, error)), bodyLimit }
 }
 
 /**
@@ -80,40 +104,64 @@ function compileResponseCheck(
     const schema = byStatus[status]
     if (!schema || value instanceof Response) return
     const data = value === ctx.res ? ctx.res.data : value
-    const result = schema['~standard'].validate(data)
+    const result = runSchema(schema, data)
     if (result instanceof Promise) return result.then((settled) => assertResponse(settled, status))
     assertResponse(result, status)
   }
 }
 
-function assertResponse(result: StandardSchemaV1.Result<unknown>, status: number): void {
+function assertResponse(result: SchemaResult, status: number): void {
   if (!result.issues) return
-  const errors = result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message }))
-  const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
+  const summary = summarise(result.issues)
   throw new HttpError(500, `The handler's ${status} answer does not match its response schema: ${summary}`, {
     code: 'WEFT_RESPONSE_VALIDATION',
-    errors,
+    errors: result.issues,
   })
 }
 
-/** The route's schemas as one async step, or null when it has none. */
-function compileValidation(options: RouteOptions): ((ctx: Context<any>) => Promise<void>) | null {
+/**
+ * The route's schemas as one step, or null when it has none. Synchronous while the schemas
+ * are (params, query, headers); only reading the body, or an async schema, costs a promise.
+ */
+function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void | Promise<void>) | null {
   const { params, query, headers, body } = options
   if (!params && !query && !headers && !body) return null
   const accepts = options.accepts ?? DEFAULT_ACCEPTS
-  return async (ctx) => {
-    if (params) ctx.params = await validateInput(params, ctx.params, 'params')
-    if (query) ctx.query = await validateMarked(query, ctx.query, 'query')
-    if (headers) ctx.headers = await validateMarked(headers, ctx.headers, 'headers')
-    if (body) ctx.body = await validateMarked(body, await ctx.parseBody(accepts), 'body')
+  const readBody = body
+    ? (ctx: Context<any>) =>
+        ctx.parseBody(accepts).then((raw) =>
+          settle(validateInput(body, raw, 'body'), (value) => {
+            ctx.body = keepMark(raw, value)
+          }),
+        )
+    : null
+  return (ctx) => {
+    const steps: (void | Promise<void>)[] = []
+    if (params) steps.push(settle(validateInput(params, ctx.params, 'params'), (v) => (ctx.params = v)))
+    if (query) {
+      const input = ctx.query
+      steps.push(settle(validateInput(query, input, 'query'), (v) => (ctx.query = keepMark(input, v))))
+    }
+    if (headers) {
+      const input = ctx.headers
+      steps.push(settle(validateInput(headers, input, 'headers'), (v) => (ctx.headers = keepMark(input, v))))
+    }
+    const pending = steps.filter((step) => step instanceof Promise)
+    if (pending.length === 0) return readBody?.(ctx)
+    return Promise.all(pending).then(() => readBody?.(ctx))
   }
+}
+
+/** Hands a value that may still be coming to `use`, without a tick when it is already here. */
+function settle(value: unknown, use: (value: any) => unknown): void | Promise<void> {
+  if (value instanceof Promise) return value.then((settled) => void use(settled))
+  use(value)
 }
 
 /**
  * A schema's output is a new object: when the input was marked untrusted (it held a "$"
  * key), so is the output, or a schema that lets objects through would launder them.
  */
-async function validateMarked(schema: StandardSchemaV1, value: unknown, location: InputLocation) {
-  const output = await validateInput(schema, value, location)
-  return isUntrusted(value) ? untrusted(output) : output
+function keepMark<T>(input: unknown, output: T): T {
+  return isUntrusted(input) ? untrusted(output) : output
 }

@@ -45,10 +45,18 @@ export class Router<T> {
     this.insert(method, pattern, value)
   }
 
-  /** The route for a method and a raw (still percent-encoded) path, or null. */
-  find(method: string, path: string): RouteMatch<T> | null {
-    // `*` (OPTIONS *) and anything else not starting with "/" is no route's path.
-    if (path.charCodeAt(0) !== 47) return null
+  /**
+   * The route for a method and a raw (still percent-encoded) path, or null. On a miss,
+   * `allowed` (when given) receives the methods other routes answer on this path, found in
+   * the same walk: a 404 or 405 costs one pass over the tree, not two.
+   */
+  find(method: string, path: string, allowed?: Set<string>): RouteMatch<T> | null {
+    // `*` (OPTIONS *) and anything else not starting with "/" is no route's path; `*`
+    // allows every method some route answers.
+    if (path.charCodeAt(0) !== 47) {
+      if (path === '*' && allowed) for (const name of this.methods) allowed.add(name)
+      return null
+    }
     const normal = normalizePath(path)
     const byMethod = this.statics.get(normal)
     if (byMethod) {
@@ -56,19 +64,11 @@ export class Router<T> {
       if (value !== undefined) return { value, params: {} }
     }
     const values: string[] = []
-    const leaf = walk(this.root, normal, 1, values, method)
+    const leaf = walk(this.root, normal, 1, values, method, allowed)
     if (!leaf) return null
     const params: Record<string, string> = {}
     for (let i = 0; i < leaf.names.length; i++) params[leaf.names[i]] = values[i]
     return { value: leaf.value, params }
-  }
-
-  /** The methods some route answers for this path: what a 405's `Allow` lists. */
-  allowed(path: string): string[] {
-    if (path === '*') return [...this.methods]
-    const methods = new Set<string>()
-    collect(this.root, normalizePath(path), 1, methods)
-    return [...methods]
   }
 
   private insert(method: string, pattern: string, value: T): void {
@@ -102,12 +102,18 @@ export class Router<T> {
   }
 }
 
+/**
+ * Finds the leaf for `method`, preferring static over param over wildcard and backtracking.
+ * A failed walk has visited every branch that matches the path, so the methods of the leaves
+ * it passed over are exactly what the path allows (collected only when `allowed` is given).
+ */
 function walk<T>(
   node: Node<T>,
   path: string,
   start: number,
   values: string[],
   method: string,
+  allowed: Set<string> | undefined,
 ): Leaf<T> | null {
   if (start >= path.length) {
     const leaf = node.leaves && pickMethod(node.leaves, method)
@@ -115,6 +121,10 @@ function walk<T>(
     // `/files/*` also answers `/files`, with an empty wildcard.
     const wild = node.wildcard && pickMethod(node.wildcard, method)
     if (wild) values.push('')
+    else if (allowed) {
+      if (node.leaves) for (const name of node.leaves.keys()) allowed.add(name)
+      if (node.wildcard) for (const name of node.wildcard.keys()) allowed.add(name)
+    }
     return wild ?? null
   }
   let end = path.indexOf('/', start)
@@ -122,12 +132,12 @@ function walk<T>(
   const segment = path.slice(start, end)
   const child = node.statics?.get(segment)
   if (child) {
-    const leaf = walk(child, path, end + 1, values, method)
+    const leaf = walk(child, path, end + 1, values, method, allowed)
     if (leaf) return leaf
   }
   if (node.param && segment !== '') {
     values.push(segment)
-    const leaf = walk(node.param, path, end + 1, values, method)
+    const leaf = walk(node.param, path, end + 1, values, method, allowed)
     if (leaf) return leaf
     values.pop()
   }
@@ -136,21 +146,8 @@ function walk<T>(
     values.push(path.slice(start))
     return wild
   }
+  if (allowed && node.wildcard) for (const name of node.wildcard.keys()) allowed.add(name)
   return null
-}
-
-function collect<T>(node: Node<T>, path: string, start: number, methods: Set<string>): void {
-  if (node.wildcard) for (const method of node.wildcard.keys()) methods.add(method)
-  if (start >= path.length) {
-    if (node.leaves) for (const method of node.leaves.keys()) methods.add(method)
-    return
-  }
-  let end = path.indexOf('/', start)
-  if (end === -1) end = path.length
-  const segment = path.slice(start, end)
-  const child = node.statics?.get(segment)
-  if (child) collect(child, path, end + 1, methods)
-  if (node.param && segment !== '') collect(node.param, path, end + 1, methods)
 }
 
 function pickMethod<V>(byMethod: Map<string, V>, method: string): V | undefined {

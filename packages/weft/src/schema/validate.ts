@@ -1,42 +1,35 @@
-import { HttpError } from '../http/errors.js'
 import type { StandardSchemaV1 } from './standard.js'
 
-/** Where a validated value came from; named in each listed issue. */
-export type InputLocation = 'params' | 'query' | 'body' | 'headers'
-
-export interface ValidationIssue {
-  in: InputLocation
+/** One problem a schema found: where (`items.0.title`, '' for the value itself) and what. */
+export interface SchemaIssue {
   path: string
   message: string
 }
 
+/** A schema's verdict: the output value, or every issue it found. */
+export type SchemaResult = { value: unknown; issues?: undefined } | { issues: SchemaIssue[] }
+
 /**
- * Runs a Standard Schema and returns its output, or throws a 422 listing every issue.
- * Stays synchronous when the schema is, so routes without async schemas pay no tick.
+ * Runs a Standard Schema. Stays synchronous when the schema is, so routes without async
+ * schemas pay no tick. What a failure answers is the caller's business (http/ makes a 422).
  */
-export function validateInput(
-  schema: StandardSchemaV1,
-  value: unknown,
-  location: InputLocation,
-): unknown | Promise<unknown> {
+export function runSchema(schema: StandardSchemaV1, value: unknown): SchemaResult | Promise<SchemaResult> {
   const result = schema['~standard'].validate(value)
-  if (result instanceof Promise) return result.then((settled) => unwrap(settled, location))
-  return unwrap(result, location)
+  return result instanceof Promise ? result.then(toResult) : toResult(result)
 }
 
-function unwrap(result: StandardSchemaV1.Result<unknown>, location: InputLocation): unknown {
-  if (!result.issues) return result.value
-  const errors = result.issues.map((issue) => ({
-    in: location,
-    path: issuePath(issue),
-    message: issue.message,
-  }))
-  const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
-  throw new HttpError(422, `Invalid ${location}: ${summary}`, { code: 'WEFT_VALIDATION', errors })
+function toResult(result: StandardSchemaV1.Result<unknown>): SchemaResult {
+  if (!result.issues) return { value: result.value }
+  return { issues: result.issues.map((issue) => ({ path: issuePath(issue), message: issue.message })) }
 }
 
 /** `items.0.title` for a nested issue; '' for the value itself. */
 export function issuePath(issue: StandardSchemaV1.Issue): string {
   if (!issue.path) return ''
   return issue.path.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.')
+}
+
+/** The issues in one line: `name: Required; age: Too small`. */
+export function summarise(issues: readonly SchemaIssue[]): string {
+  return issues.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')
 }

@@ -40,6 +40,11 @@ export function statusOf(raw: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ?? 0)
 }
 
+/** The JSON body of a raw answer with a content-length body (a problem document). */
+export function problemOf(raw: string): Record<string, unknown> {
+  return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))
+}
+
 /** Streams chunked data until the server answers; returns the status and how much was sent. */
 export function uploadUntilAnswered(target: Target, path: string, chunkSize: number, maxChunks: number) {
   return new Promise<{ status: number; sent: number }>((resolve, reject) => {

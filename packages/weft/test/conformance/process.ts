@@ -34,11 +34,23 @@ export function startServer(
   runtime: Runtime,
   script = 'main.ts',
   timeoutMs = 30_000,
+  /** Changes to the environment; undefined removes a variable (NODE_ENV is 'production' unless changed). */
+  envChanges: Record<string, string | undefined> = {},
 ): Promise<RunningServer> {
   const [command, args] = commandFor(runtime, script)
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    NODE_ENV: 'production',
+    NO_COLOR: '1',
+  }
+  for (const [name, value] of Object.entries(envChanges)) {
+    if (value === undefined) delete env[name]
+    else env[name] = value
+  }
   const child = spawn(command, args, {
     cwd: packageDir,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', NO_COLOR: '1' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

@@ -77,6 +77,37 @@ export function runConformance(name: Runtime['name']): void {
     })
   })
 
+  describe(`production unless development is asked for, on ${runtime.label}`, () => {
+    test('no NODE_ENV: an unexpected throw answers the bare problem document', async () => {
+      const server = await startServer(runtime, 'di-main.ts', 30_000, { NODE_ENV: undefined })
+      try {
+        const res = await fetch(`${server.url}/crash`)
+        assert.equal(res.status, 500)
+        const text = await res.text()
+        assert.doesNotMatch(text, /hunter2|stack/)
+        assert.deepEqual(JSON.parse(text), {
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          code: 'WEFT_INTERNAL',
+        })
+      } finally {
+        await server.stop()
+      }
+    })
+
+    test('NODE_ENV=development: the answer carries the message and the stack', async () => {
+      const server = await startServer(runtime, 'di-main.ts', 30_000, { NODE_ENV: 'development' })
+      try {
+        const problem = await (await fetch(`${server.url}/crash`)).json()
+        assert.equal(problem.detail, 'database password is hunter2')
+        assert.ok(Array.isArray(problem.stack))
+      } finally {
+        await server.stop()
+      }
+    })
+  })
+
   describe(`graceful shutdown on ${runtime.label}`, () => {
     test('SIGTERM: in-flight requests finish, idle keep-alive sockets close, new ones are refused, exit 0', async () => {
       const server = await startServer(runtime)

@@ -5,8 +5,15 @@ import assert from 'node:assert/strict'
 import { connect } from 'weftjs/data'
 import { readLines, spawnScript } from './run-child.ts'
 
-/** Returns the number of acknowledged writes checked. */
-export async function killAndCheck(url: string, acksBeforeKill = 400): Promise<number> {
+/**
+ * Returns the number of acknowledged writes checked. `afterKill` runs between the kill
+ * and the check (to crash and restart the database server too).
+ */
+export async function killAndCheck(
+  url: string,
+  acksBeforeKill = 400,
+  afterKill?: () => Promise<void>,
+): Promise<number> {
   const child = spawnScript('./durability-child.ts', [url])
   const acked: number[] = []
   const exited = readLines(child, (line) => {
@@ -18,6 +25,7 @@ export async function killAndCheck(url: string, acksBeforeKill = 400): Promise<n
   const code = await exited
   assert.equal(code, null, 'the child was killed, not exited')
   assert.ok(acked.length >= acksBeforeKill, `only ${acked.length} acknowledged writes before the child ended`)
+  await afterKill?.()
 
   const db = await connect(url)
   try {

@@ -4,6 +4,7 @@
 // MongoDB tests only where MONGODB_URL is set.
 
 import assert from 'node:assert/strict'
+import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { connect } from 'weftjs/data'
 import { runDifferential } from './differential.ts'
@@ -45,3 +46,40 @@ test('MongoDB: watch() is a change stream', async (t) => {
     await db.close()
   }
 })
+
+// Needs no server: nothing listens on the port, which is the point.
+test('MongoDB unreachable: connect() fails fast with WEFT_DATA_UNAVAILABLE, not after 30 s', async () => {
+  const port = await closedPort()
+  const started = Date.now()
+  await assert.rejects(
+    connect(`mongodb://127.0.0.1:${port}/weft?serverSelectionTimeoutMS=500`),
+    (error: any) => {
+      assert.equal(error.code, 'WEFT_DATA_UNAVAILABLE')
+      assert.equal(error.status, 503)
+      assert.equal(error.headers['retry-after'], '1')
+      return true
+    },
+  )
+  assert.ok(Date.now() - started < 5000, `connect() took ${Date.now() - started} ms`)
+})
+
+test('MongoDB: db.health() answers ok with the round trip time', async (t) => {
+  if (!url) return skipLoudly(t)
+  const db = await connect(url)
+  try {
+    const health = await db.health()
+    assert.equal(health.ok, true)
+    assert.equal(health.kind, 'mongodb')
+  } finally {
+    await db.close()
+  }
+})
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { connect } from 'weftjs/data'
 import { postgresDialect } from '../../src/data/stores/postgres-dialect.ts'
-import { exactQuery, planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
+import { exactQuery, planFind, rowCheckedQuery, supersetPlan } from '../../src/data/stores/sql-find.ts'
 import { runIndexedDifferential } from './indexed-differential.ts'
 import { postgresEnv } from './postgres-env.ts'
 
@@ -51,7 +51,13 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
       /"users\.profile\.city_1"/,
     )
 
-    const range = planFind({ age: { $gte: 30, $lt: 40 } }, { sort: { age: -1 }, limit: 5 }, postgresDialect)
+    const target = { table: 'users', arrayIndexed: new Set(['age']) }
+    const range = planFind(
+      { age: { $gte: 30, $lt: 40 } },
+      { sort: { age: -1 }, limit: 5 },
+      postgresDialect,
+      target,
+    )
     assert.equal(range.kind, 'exact')
     if (range.kind !== 'exact') return
     const { orderBy } = exactQuery(range, postgresDialect, 'seq')
@@ -60,10 +66,26 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
     // A plain backward index scan: no sort step, even to keep ties in insertion order.
     assert.match(ranged, /Index Scan Backward using "users\.age_1"/)
     assert.doesNotMatch(ranged, /Sort/)
-    assert.match(
-      await plan(`SELECT 1 FROM users WHERE ${range.arrayProbe} LIMIT 1`, []),
-      /users\.\$array\.age/,
-    )
+    const check = (found: typeof range, params: unknown[] = []) =>
+      plan(`SELECT ${found.arrayCheck!(params)}`, params)
+    // An indexed path: the array check is a lookup in its partial index.
+    assert.match(await check(range), /users\.\$array\.age/)
+    // An unindexed path beside it: checked only on the rows the index selects, never a table scan.
+    const more = planFind({ age: 31, score: { $gt: 5 } }, { limit: 5 }, postgresDialect, target)
+    assert.equal(more.kind, 'exact')
+    if (more.kind !== 'exact') return
+    const checked = await check(more)
+    assert.match(checked, /users\.age_1/)
+    assert.doesNotMatch(checked, /Seq Scan/)
+    // Without a limit every candidate is read anyway: the check rides along, row by row,
+    // on the same index.
+    const all = planFind({ age: 31, score: { $gt: 5 } }, {}, postgresDialect, target)
+    assert.ok(all.kind === 'exact' && all.rowCheck)
+    const rowParams: unknown[] = []
+    const rowSql = rowCheckedQuery(all, postgresDialect, 'users', 'seq', 'seq AS r, body', rowParams)
+    const rowChecked = await plan(rowSql, rowParams)
+    assert.match(rowChecked, /users\.age_1/)
+    assert.doesNotMatch(rowChecked, /Seq Scan/)
   } finally {
     await env.drop()
   }

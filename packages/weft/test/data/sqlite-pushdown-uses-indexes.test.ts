@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { connect } from 'weftjs/data'
-import { exactQuery, planFind, supersetPlan } from '../../src/data/stores/sql-find.ts'
+import { exactQuery, planFind, rowCheckedQuery, supersetPlan } from '../../src/data/stores/sql-find.ts'
 import { sqliteDialect } from '../../src/data/stores/sqlite-dialect.ts'
 import { runIndexedDifferential } from './indexed-differential.ts'
 
@@ -50,7 +50,13 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
     const city = supersetPlan({ 'profile.city': 'c3' }, sqliteDialect)
     assert.match(plan(`SELECT doc FROM "users" WHERE ${city.where}`, city.params), /users\.profile\.city_1/)
 
-    const range = planFind({ age: { $gte: 30, $lt: 40 } }, { sort: { age: -1 }, limit: 5 }, sqliteDialect)
+    const target = { table: '"users"', arrayIndexed: new Set(['age']) }
+    const range = planFind(
+      { age: { $gte: 30, $lt: 40 } },
+      { sort: { age: -1 }, limit: 5 },
+      sqliteDialect,
+      target,
+    )
     assert.equal(range.kind, 'exact')
     if (range.kind !== 'exact') return
     const { orderBy } = exactQuery(range, sqliteDialect, 'rowid')
@@ -61,7 +67,26 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
     // A plain backward index scan: no sort step, even to keep ties in insertion order.
     assert.match(ranged, /USING INDEX "?users\.age_1/)
     assert.doesNotMatch(ranged, /TEMP B-TREE/)
-    assert.match(plan(`SELECT 1 FROM "users" WHERE ${range.arrayProbe} LIMIT 1`, []), /users\.\$array\.age/)
+    const check = (found: typeof range, params: unknown[] = []) =>
+      plan(`SELECT ${found.arrayCheck!(params)}`, params)
+    // An indexed path: the array check is a lookup in its partial index.
+    assert.match(check(range), /users\.\$array\.age/)
+    // An unindexed path beside it: checked only on the rows the index selects, never a table scan.
+    const more = planFind({ age: 31, score: { $gt: 5 } }, { limit: 5 }, sqliteDialect, target)
+    assert.equal(more.kind, 'exact')
+    if (more.kind !== 'exact') return
+    const checked = check(more)
+    assert.match(checked, /users\.age_1/)
+    assert.doesNotMatch(checked, /SCAN users(?! USING)/)
+    // Without a limit every candidate is read anyway: the check rides along, row by row,
+    // on the same index.
+    const all = planFind({ age: 31, score: { $gt: 5 } }, {}, sqliteDialect, target)
+    assert.ok(all.kind === 'exact' && all.rowCheck)
+    const rowParams: unknown[] = []
+    const rowSql = rowCheckedQuery(all, sqliteDialect, '"users"', 'rowid', 'rowid AS r, doc', rowParams)
+    const rowChecked = plan(rowSql, rowParams)
+    assert.match(rowChecked, /users\.age_1/)
+    assert.doesNotMatch(rowChecked, /SCAN users(?! USING)/)
     raw.close()
   } finally {
     rmSync(dir, { recursive: true, force: true })

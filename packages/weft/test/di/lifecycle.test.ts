@@ -42,6 +42,8 @@ describe('lifecycle', () => {
   test('server.close() runs onDestroy in reverse order after in-flight requests finish', async () => {
     const events: string[] = []
     let release!: () => void
+    let entered!: () => void
+    const handlerEntered = new Promise<void>((resolve) => (entered = resolve))
     class Database {
       onDestroy() {
         events.push('database destroyed')
@@ -61,7 +63,9 @@ describe('lifecycle', () => {
           providers: [Database, Jobs],
           routes: (r) =>
             r.get('/slow', async () => {
-              await new Promise<void>((resolve) => (release = resolve))
+              const released = new Promise<void>((resolve) => (release = resolve))
+              entered()
+              await released
               events.push('request finished')
               return 'done'
             }),
@@ -70,7 +74,7 @@ describe('lifecycle', () => {
     })
     const server = await serve(app, { port: 0 })
     const inFlight = fetch(`${server.url}/slow`).then((res) => res.text())
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await handlerEntered
     const closing = server.close()
     release()
     assert.equal(await inFlight, 'done')

@@ -105,4 +105,35 @@ describe('routes in modules', () => {
     )
     assert.equal(await (await app.request('/shared')).text(), 'shared')
   })
+
+  test("app middleware after await next() resolves from the app's view, not the module's that ran", async () => {
+    const Greeting = token<string>('Greeting')
+    // The app's module and the one it imports each provide their own Greeting.
+    const inner = module({
+      name: 'inner',
+      prefix: '/inner',
+      providers: [{ provide: Greeting, useValue: 'from the module' }],
+      routes: (r) => r.get('/', (ctx) => ctx.get(Greeting)),
+    })
+    const root = module({
+      name: 'root',
+      imports: [inner],
+      providers: [{ provide: Greeting, useValue: 'from the app' }],
+    })
+    const app = weft({ logger: false, modules: [root] })
+    app.use(async (ctx, next) => {
+      ctx.header('x-before', ctx.get(Greeting))
+      await next()
+      ctx.header('x-after', ctx.get(Greeting))
+    })
+    const server = await serve(app, { port: 0 })
+    try {
+      const res = await fetch(`${server.url}/inner`)
+      assert.equal(await res.text(), 'from the module')
+      assert.equal(res.headers.get('x-before'), 'from the app')
+      assert.equal(res.headers.get('x-after'), 'from the app')
+    } finally {
+      await server.close()
+    }
+  })
 })

@@ -161,10 +161,10 @@ describe('providers', () => {
   test('app.get(X) without modules, and ctx.get(X), say how to add modules', async () => {
     class Service {}
     const app = weft({ logger: false, dev: true })
-    assert.throws(() => app.get(Service), /WEFT_DI_NO_MODULES/)
+    assert.throws(() => app.get(Service), /WEFT_NO_MODULES/)
     app.get('/x', (ctx) => ctx.get(Service))
     const res = await app.request('/x')
     assert.equal(res.status, 500)
-    assert.match((await res.json()).detail, /WEFT_DI_NO_MODULES/)
+    assert.match((await res.json()).detail, /WEFT_NO_MODULES/)
   })
 })

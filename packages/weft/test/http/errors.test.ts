@@ -23,7 +23,12 @@ describe('errors are RFC 9457 problem documents', () => {
       assert.equal(res.status, 500)
       const text = await res.text()
       assert.doesNotMatch(text, /hunter2|stack/)
-      assert.deepEqual(JSON.parse(text), { type: 'about:blank', title: 'Internal Server Error', status: 500 })
+      assert.deepEqual(JSON.parse(text), {
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        code: 'WEFT_INTERNAL',
+      })
     })
     assert.equal(entries.length, 1)
     assert.equal(entries[0].level, 'error')
@@ -40,15 +45,68 @@ describe('errors are RFC 9457 problem documents', () => {
     assert.ok(Array.isArray(problem.stack))
   })
 
-  test('NODE_ENV=production is the default switch', async () => {
+  test('development is on only when asked for: NODE_ENV=development or dev: true', () => {
     const previous = process.env.NODE_ENV
-    process.env.NODE_ENV = 'production'
     try {
+      delete process.env.NODE_ENV
+      assert.equal(weft().dev, false, 'no NODE_ENV is production')
+      process.env.NODE_ENV = 'test'
       assert.equal(weft().dev, false)
+      process.env.NODE_ENV = 'production'
+      assert.equal(weft().dev, false)
+      assert.equal(weft({ dev: true }).dev, true)
+      process.env.NODE_ENV = 'development'
+      assert.equal(weft().dev, true)
+      assert.equal(weft({ dev: false }).dev, false)
     } finally {
-      process.env.NODE_ENV = previous
+      if (previous === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = previous
     }
-    assert.equal(weft().dev, previous !== 'production')
+  })
+
+  test('every error answer has a stable code: the one given, else the default of its status', async () => {
+    const app = weft({ logger: false })
+    app.get('/plain/:status', (ctx) => {
+      throw new HttpError(Number(ctx.params.status), 'no such thing')
+    })
+    app.get('/own', () => {
+      throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
+    })
+    app.get('/foreign', () => {
+      throw Object.assign(new Error('taken'), { status: 409 })
+    })
+    const codeOf = async (path: string) => (await (await app.request(path)).json()).code
+    assert.equal(await codeOf('/plain/404'), 'WEFT_NOT_FOUND')
+    assert.equal(await codeOf('/plain/401'), 'WEFT_UNAUTHORIZED')
+    assert.equal(await codeOf('/plain/503'), 'WEFT_UNAVAILABLE')
+    assert.equal(await codeOf('/plain/418'), 'WEFT_CLIENT_ERROR')
+    assert.equal(await codeOf('/plain/599'), 'WEFT_SERVER_ERROR')
+    assert.equal(await codeOf('/own'), 'USER_NOT_FOUND')
+    assert.equal(await codeOf('/foreign'), 'WEFT_CONFLICT')
+    assert.equal(await codeOf('/nowhere'), 'WEFT_NOT_FOUND')
+    assert.equal(new HttpError(400).code, 'WEFT_BAD_REQUEST')
+  })
+
+  test('an error carrying a registered WEFT_* code answers with the status the registry gives it', async () => {
+    const app = weft({ logger: false })
+    app.get('/', () => {
+      throw Object.assign(new Error('secret detail'), { code: 'WEFT_DI_NOT_READY' })
+    })
+    const res = await app.request('/')
+    assert.equal(res.status, 503)
+    const problem = await res.json()
+    assert.equal(problem.code, 'WEFT_DI_NOT_READY')
+    assert.equal(problem.detail, undefined, 'a server error hides its message in production')
+  })
+
+  test("a server error's own code (an SQLSTATE, ECONNREFUSED) stays inside: the answer says WEFT_INTERNAL", async () => {
+    const app = weft({ logger: false })
+    app.get('/', () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' })
+    })
+    const problem = await (await app.request('/')).json()
+    assert.equal(problem.code, 'WEFT_INTERNAL')
+    assert.doesNotMatch(JSON.stringify(problem), /ECONNREFUSED|10\.0\.0\.5/)
   })
 
   test('4xx errors are not logged as failures', async () => {

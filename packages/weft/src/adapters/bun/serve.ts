@@ -1,7 +1,8 @@
 import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
-import type { ServeOptions, Server } from '../../serve.js'
-import { fetchHandler, internalError } from '../fetch-handler.js'
+import { dispatch, headCheck } from '../fetch/index.js'
+import { lastResortResponse } from '../last-resort.js'
+import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
@@ -40,13 +41,14 @@ const MAX_IDLE_SECONDS = 255
 export function serveBun(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const { limits } = app
   const hostname = options.hostname ?? '127.0.0.1'
+  const check = headCheck(limits, BUN_HEAD)
   const server = bun().serve({
     port: options.port ?? 3000,
     hostname,
-    fetch: fetchHandler(app, BUN_HEAD),
+    fetch: (request) => dispatch(app, request, check),
     error: (error) => {
       app.logger.error({ err: String(error) }, 'response failed')
-      return internalError()
+      return lastResortResponse()
     },
     idleTimeout: Math.min(MAX_IDLE_SECONDS, Math.max(1, Math.ceil(limits.requestTimeout / 1000))),
     // Bun answers a bare 413 past this before Weft sees the request; keep it at or above

@@ -1,7 +1,8 @@
 import type { Weft } from '../../http/app.js'
 import type { Logger } from '../../http/logger.js'
-import type { ServeOptions, Server } from '../../serve.js'
-import { fetchHandler, internalError } from '../fetch-handler.js'
+import { dispatch, headCheck } from '../fetch/index.js'
+import { lastResortResponse } from '../last-resort.js'
+import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { shutdownOnSignal } from '../shutdown.js'
 
@@ -33,7 +34,8 @@ const DENO_HEAD = { headerCount: 128, headerSize: 64 * 1024 }
  */
 export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<Server> {
   const hostname = options.hostname ?? '127.0.0.1'
-  const fetch = fetchHandler(app, DENO_HEAD)
+  const check = headCheck(app.limits, DENO_HEAD)
+  const fetch = (request: Request) => dispatch(app, request, check)
   // Deno.serve listens synchronously and throws (AddrInUse, PermissionDenied) right away.
   const server = deno().serve(
     {
@@ -42,7 +44,7 @@ export function serveDeno(app: Weft<any>, options: ServeOptions = {}): Promise<S
       onListen: () => {},
       onError: (error) => {
         app.logger.error({ err: String(error) }, 'response failed')
-        return internalError()
+        return lastResortResponse()
       },
     },
     fetch,

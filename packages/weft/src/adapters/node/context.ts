@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import { bodyTooLarge, checkDeclaredLength, concatBytes, limitStream } from '../../http/body.js'
-import { Context } from '../../http/context.js'
+import { Context, type HeadMeasure } from '../../http/context.js'
 
 /** The context for a `node:http` request: nothing of it is copied until asked for. */
 export class NodeContext extends Context {
@@ -23,6 +23,11 @@ export class NodeContext extends Context {
 
   get secure(): boolean {
     return (this.incoming.socket as TLSSocket).encrypted === true
+  }
+
+  /** Node bounds the head's size itself (`maxHeaderSize`); the count is read off the raw list. */
+  head(): HeadMeasure {
+    return { count: this.incoming.rawHeaders.length / 2, size: 0 }
   }
 
   headerValue(name: string): string | undefined {

@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Weft } from '../../http/app.js'
-import { HttpError } from '../../http/errors.js'
 import { isFieldValue } from '../../http/header-check.js'
-import type { ServeOptions, Server } from '../../serve.js'
+import type { ErrorCode } from '../../shared/error-codes.js'
+import { PROBLEM_JSON } from '../last-resort.js'
+import type { ServeOptions, Server } from '../server.js'
+import { serverUrl } from '../server-url.js'
 import { NodeContext } from './context.js'
 import { writeResponse } from './write.js'
 
@@ -22,6 +25,7 @@ export function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<S
     },
     (incoming, outgoing) => handleNode(app, incoming, outgoing),
   )
+  server.on('clientError', answerClientError)
   let inFlight = 0
   let onIdle: (() => void) | null = null
   server.on('request', (_incoming, outgoing: ServerResponse) => {
@@ -43,31 +47,26 @@ export function serveNode(app: Weft<any>, options: ServeOptions = {}): Promise<S
 
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 3000, options.hostname ?? '127.0.0.1', () => {
+    const hostname = options.hostname ?? '127.0.0.1'
+    server.listen(options.port ?? 3000, hostname, () => {
       server.off('error', reject)
       const { port } = server.address() as AddressInfo
-      const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'
-      resolve({
-        port,
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        close,
-        runtime: 'node',
-      })
+      resolve({ port, url: serverUrl(hostname, port), close, runtime: 'node' })
     })
   })
 }
 
+/**
+ * The Node adapter: translates the request in (a lazy NodeContext), runs the app's one
+ * lifecycle (`app.handle`), writes the response out. A WebSocket upgrade never comes
+ * here: Node emits it as the server's 'upgrade' event (adapters/node/websocket.ts).
+ */
 function handleNode(app: Weft<any>, incoming: IncomingMessage, outgoing: ServerResponse): void {
   const ctx = new NodeContext(incoming, outgoing, app.limits.bodySize)
   const head = incoming.method === 'HEAD'
-  if (incoming.rawHeaders.length > app.limits.headerCount * 2) {
-    ctx.error = new HttpError(431, `More than ${app.limits.headerCount} request headers`, {
-      code: 'WEFT_TOO_MANY_HEADERS',
-    })
-  }
-  const pending = ctx.error ? app.answerError(ctx, ctx.error) : app.handle(ctx)
-  // A request's DI scope (weftjs/di) ends once its response is sent or the client leaves.
-  if (ctx.injector) outgoing.once('close', () => ctx.injector!.end())
+  const pending = app.handle(ctx)
+  // The request's scope ends once its response is sent or the client leaves.
+  if (ctx.scope) outgoing.once('close', () => ctx.finish())
   if (pending)
     pending.then(
       () => finish(app, ctx, head),
@@ -114,9 +113,33 @@ function fail(app: Weft<any>, ctx: NodeContext, error: unknown): void {
   })
   // The reason phrase too: writeHead keeps the one the failed call set ("OK").
   out.writeHead(500, 'Internal Server Error', {
-    'content-type': 'application/problem+json',
+    'content-type': PROBLEM_JSON,
     'content-length': String(body.length),
     ...(cookies.length > 0 && { 'set-cookie': cookies }),
   })
   out.end(body)
+}
+
+/** What Node itself answers for a request it cannot parse, by its error code; anything else is a 400. */
+const CLIENT_ERRORS: Record<string, [number, string, ErrorCode]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'WEFT_HEADERS_TOO_LARGE'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Content Too Large', 'WEFT_BODY_TOO_LARGE'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'WEFT_REQUEST_TIMEOUT'],
+}
+
+/**
+ * Node answers requests it cannot parse (a head past `maxHeaderSize`, a timeout) before
+ * any request exists, with a bare status line. This answers them as Node would, but with
+ * the problem document every other error has.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage
+  if (socket.writable && !inFlight?.headersSent) {
+    const [status, title, code] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'WEFT_BAD_REQUEST']
+    const body = JSON.stringify({ type: 'about:blank', title, status, code })
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: ${PROBLEM_JSON}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }

@@ -9,7 +9,7 @@
 // with a `$` key. And input marked with `untrusted()` may never supply operators at all:
 // `find({ password: untrusted(body).password })` cannot become `{ $ne: null }`.
 
-import { isUntrusted, untrusted } from '../../schema/untrusted.js'
+import { isUntrusted, untrusted } from '../../shared/untrusted.js'
 import { QueryError } from '../errors.js'
 import type { Filter, UpdateSpec } from '../store.js'
 import { isPlainObject } from './compare.js'

@@ -4,10 +4,9 @@
 // `_id` or an indexed path read candidates from the indexes (see memory-lookup.ts).
 
 import { lazyResults } from '../cursor.js'
-import { DuplicateKeyError, UpdateError } from '../errors.js'
+import { DuplicateKeyError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import {
-  applyUpdate,
   type Comparator,
   cloneValue,
   compileFilter,
@@ -21,6 +20,7 @@ import {
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -33,6 +33,7 @@ import type {
 import { WatchHub } from '../watch.js'
 import { FieldIndex, type Ids, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
 import { type LookupSource, lookupFilter, rangeOf } from './memory-lookup.js'
+import { type DocumentChange, immutableId, type Limit, StoreWrites } from './writes.js'
 
 export interface MemoryState {
   docs: Map<string, StoredDocument>
@@ -48,7 +49,7 @@ function idKey(id: DocId): string {
   return `${typeof id}:${id}`
 }
 
-export class MemoryCollection implements StoreCollection {
+export class MemoryCollection extends StoreWrites implements StoreCollection {
   readonly name: string
   readonly #host: Host
   #docs = new Map<string, StoredDocument>()
@@ -69,6 +70,7 @@ export class MemoryCollection implements StoreCollection {
   }
 
   constructor(name: string, host: Host) {
+    super()
     this.name = name
     this.#host = host
   }
@@ -110,6 +112,18 @@ export class MemoryCollection implements StoreCollection {
       const project = compileProjection(options.projection)
       return this.#select(filter, options).map((doc) => project(cloneValue(doc)) as StoredDocument)
     })
+  }
+
+  /** JavaScript over every document, or over the candidates the indexes give. */
+  async explain(filter: Filter): Promise<Explanation> {
+    const candidates = lookupFilter(filter, this.#lookups)
+    return {
+      store: 'memory',
+      pushdown: 'none',
+      indexes: [],
+      fullScan: candidates === null,
+      detail: { candidates: candidates?.size ?? this.#docs.size, documents: this.#docs.size },
+    }
   }
 
   #select(filter: Filter, options: FindOptions): StoredDocument[] {
@@ -239,36 +253,21 @@ export class MemoryCollection implements StoreCollection {
     return values
   }
 
-  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, update, options, true)
-  }
-
-  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, update, options, false)
-  }
-
-  async replaceOne(
-    filter: Filter,
-    doc: Omit<StoredDocument, '_id'> & { _id?: DocId },
-    options: UpdateOptions,
-  ): Promise<UpdateResult> {
-    return this.#update(filter, doc, options, true)
-  }
-
   // Computes and validates every new document first, then checks unique indexes, then
   // writes: a failure at any step leaves the collection unchanged.
-  async #update(
+  protected async update(
     filter: Filter,
-    update: UpdateSpec,
     options: UpdateOptions,
-    one: boolean,
+    limit: Limit,
+    change: DocumentChange,
+    spec: UpdateSpec,
   ): Promise<UpdateResult> {
     await this.#host.gate()
-    const matched = this.#select(filter, one ? { limit: 1 } : {})
-    if (matched.length === 0) return options.upsert ? this.#upsert(filter, update, options) : noMatch()
+    const matched = this.#select(filter, limit ? { limit } : {})
+    if (matched.length === 0) return options.upsert ? this.#upsert(filter, spec, options) : noMatch()
     const changes: { before: StoredDocument; after: StoredDocument }[] = []
     for (const before of matched) {
-      let after = nextDocument(before, update)
+      let after = change(before)
       if (options.validate) after = await options.validate(after)
       if (!valuesEqual(before._id, after._id)) throw immutableId()
       if (!valuesEqual(before, after)) changes.push({ before, after })
@@ -310,17 +309,9 @@ export class MemoryCollection implements StoreCollection {
     this.#docs.set(owner, after)
   }
 
-  deleteOne(filter: Filter): Promise<number> {
-    return this.#delete(filter, true)
-  }
-
-  deleteMany(filter: Filter): Promise<number> {
-    return this.#delete(filter, false)
-  }
-
-  async #delete(filter: Filter, one: boolean): Promise<number> {
+  protected async delete(filter: Filter, limit: Limit): Promise<number> {
     await this.#host.gate()
-    const matched = this.#select(filter, one ? { limit: 1 } : {})
+    const matched = this.#select(filter, limit ? { limit } : {})
     for (const doc of matched) {
       const owner = idKey(doc._id)
       for (const index of this.#unique.values()) index.remove(doc, owner)
@@ -427,19 +418,6 @@ function firstSorted<T>(items: T[], compare: (a: T, b: T) => number, count: numb
     if (best.length > count) best.pop()
   }
   return best
-}
-
-function nextDocument(before: StoredDocument, update: UpdateSpec): StoredDocument {
-  if (Object.keys(update).some((key) => key.startsWith('$'))) return applyUpdate(before, update)
-  if (update._id !== undefined && !valuesEqual(update._id, before._id)) throw immutableId()
-  const { _id: _ignored, ...rest } = cloneValue(update)
-  return { _id: before._id, ...rest }
-}
-
-function immutableId(): UpdateError {
-  return new UpdateError(
-    'The _id of a document cannot change (it is immutable). Insert a new document and delete the old one instead.',
-  )
 }
 
 function noMatch(): UpdateResult {

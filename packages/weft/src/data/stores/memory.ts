@@ -66,6 +66,9 @@ export class MemoryStore implements Store {
     }
   }
 
+  /** Always there: it lives in this process. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     for (const collection of this.#collections.values()) collection.closeFeeds()
     this.#collections.clear()

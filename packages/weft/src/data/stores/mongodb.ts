@@ -11,6 +11,7 @@ import { applyUpdate, isOperatorUpdate, upsertDocument } from '../query/index.js
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -23,12 +24,27 @@ import type {
   UpdateSpec,
 } from '../store.js'
 import { WatchQueue } from '../watch.js'
+import { mongoFailure, translatingCollection } from './mongodb-errors.js'
 
-/** `mongodb://host:27017/app` or `mongodb+srv://...`; the database is the URL's path. */
+/**
+ * `mongodb://host:27017/app` or `mongodb+srv://...`; the database is the URL's path.
+ * Unless the URL sets them, a server must be found within 3 s (`serverSelectionTimeoutMS`,
+ * the driver's default is 30 s) and connect within 3 s (`connectTimeoutMS`), so requests
+ * fail fast with WEFT_DATA_UNAVAILABLE while MongoDB is unreachable.
+ */
 export const createStore: StoreFactory = async (url) => {
   const driver = await loadDriver()
-  const client = new driver.MongoClient(String(url))
-  await client.connect()
+  const text = String(url)
+  const defaults: Record<string, number> = {}
+  if (!/[?&]serverSelectionTimeoutMS=/i.test(text)) defaults.serverSelectionTimeoutMS = 3000
+  if (!/[?&]connectTimeoutMS=/i.test(text)) defaults.connectTimeoutMS = 3000
+  const client = new driver.MongoClient(text, defaults)
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.close().catch(() => undefined)
+    throw mongoFailure(error)
+  }
   return new MongoStore(client)
 }
 
@@ -56,7 +72,15 @@ class MongoStore implements Store {
   }
 
   collection(name: string): StoreCollection {
-    return new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore())
+    return translatingCollection(
+      new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
+    )
+  }
+
+  async ping(): Promise<void> {
+    await this.#db.command({ ping: 1 }).catch((error: unknown) => {
+      throw mongoFailure(error)
+    })
   }
 
   /** A driver session transaction; operations inside `fn` join it. Retries as the driver does. */
@@ -69,6 +93,8 @@ class MongoStore implements Store {
         result = await this.#sessions.run(session, fn)
       })
       return result
+    } catch (error) {
+      throw mongoFailure(error)
     } finally {
       await session.endSession()
     }
@@ -115,6 +141,28 @@ class MongoCollection implements StoreCollection {
       session: this.#session(),
     })
     for await (const doc of cursor) yield fromBson(doc) as StoredDocument
+  }
+
+  /** MongoDB's own queryPlanner: the winning plan's stages and indexes. */
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    const cursor = this.#native.find(filter, {
+      sort: options.sort,
+      skip: options.skip,
+      limit: options.limit,
+      projection: options.projection,
+    })
+    const detail = await cursor.explain('queryPlanner')
+    const indexes = new Set<string>()
+    let fullScan = false
+    const walk = (stage: Record<string, any> | undefined) => {
+      if (!stage) return
+      if (stage.indexName) indexes.add(stage.indexName)
+      if (stage.stage === 'COLLSCAN') fullScan = true
+      walk(stage.inputStage)
+      for (const child of stage.inputStages ?? []) walk(child)
+    }
+    walk(detail.queryPlanner?.winningPlan?.queryPlan ?? detail.queryPlanner?.winningPlan)
+    return { store: 'mongodb', pushdown: 'all', indexes: [...indexes], fullScan, detail }
   }
 
   count(filter: Filter): Promise<number> {
@@ -173,7 +221,9 @@ class MongoCollection implements StoreCollection {
       const event = toChangeEvent(this.#name, change)
       if (event) queue.push(event)
     })
-    stream.on('error', () => void queue.return())
+    // The driver resumes a change stream by itself after a failover; an error here means
+    // it could not, and the watcher is told so (re-read, then watch again).
+    stream.on('error', (error: unknown) => queue.fail(mongoFailure(error) as Error))
     return queue
   }
 

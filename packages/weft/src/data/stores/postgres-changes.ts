@@ -1,126 +1,65 @@
-// The PostgreSQL change feed: every write sends `pg_notify` in its own statement, so a
-// change is announced only if it commits, and every process LISTENing on the store's
-// channel sees it, whichever connection made it. NOTIFY payloads are capped at 8000
-// bytes, so a large document is left out and fetched by id here instead.
+// The PostgreSQL change feed, as SQL. Every write logs its change in the schema's
+// `$changes` table and sends `pg_notify`, both in the write's own statement: a change is
+// logged and announced only if it commits, and every process LISTENing on the store's
+// channel sees it, whichever connection made it. The log's `seq` numbers the changes, so
+// a listener that lost its connection re-reads what it missed instead of hoping (see
+// postgres-listener.ts). NOTIFY payloads are capped at 8000 bytes, so a large document
+// is left out of the notification and fetched by id instead.
 
-import type { ChangeEvent, DocId, StoredDocument } from '../store.js'
-import { decodeDoc, decodeId } from './json-codec.js'
+import type { ChangeEvent } from '../store.js'
+import { quote } from './postgres-collection.js'
 
 /** Documents bigger than this (as JSON text) travel by id only. */
 export const NOTIFY_DOC_LIMIT = 7000
 
-/** SQL for the payload of a change, from a `RETURNING _id, body` row named `w`. */
-export function notifyPayload(collectionParam: string, type: ChangeEvent['type']): string {
-  const doc = `CASE WHEN octet_length(w.body) <= ${NOTIFY_DOC_LIMIT} THEN w.body::json END`
-  const field = type === 'delete' ? 'before' : 'doc'
-  return `json_build_object('c', ${collectionParam}::text, 't', '${type}', 'id', w._id, '${field}', ${doc})::text`
-}
-
-interface Payload {
-  c: string
-  t: ChangeEvent['type']
-  id?: string
-  /** A batch insert announces its ids only, in chunks that fit a payload. */
-  ids?: string[]
-  doc?: object | null
-  before?: object | null
+/** The log table's name: `$` cannot start a collection name, so it never clashes with one. */
+export function changesTable(schema: string): string {
+  return `${quote(schema)}.${quote('$changes')}`
 }
 
 /**
- * SQL announcing the rows of a batch insert (`RETURNING seq, _id` named `w`) by id: one
- * notification per ~6000 bytes of ids, instead of one per document (a NOTIFY per row
- * costs a batch insert about 40%).
+ * One row per change (a batch insert: per chunk of ids). `before` holds a deleted
+ * document, so a filtered watcher catching up still sees the delete of what it watched.
  */
-export function notifyIds(channelParam: string, collectionParam: string): string {
+export function changesTableSql(schema: string): string {
   return (
-    `, n AS (SELECT seq, _id, sum(octet_length(_id) * 2 + 4) OVER (ORDER BY seq) / 6000 AS chunk FROM w) ` +
-    `SELECT pg_notify(${channelParam}, json_build_object('c', ${collectionParam}::text, 't', 'insert', ` +
-    "'ids', json_agg(_id ORDER BY seq))::text) FROM n GROUP BY chunk"
+    `CREATE TABLE IF NOT EXISTS ${changesTable(schema)} ` +
+    '(seq BIGSERIAL PRIMARY KEY, c TEXT NOT NULL, t TEXT NOT NULL, ids TEXT[] NOT NULL, before TEXT)'
   )
 }
 
-export interface ChangeSink {
-  /** Publishes to the collection's watchers; false when nobody watches it. */
-  publish(collection: string, event: ChangeEvent, before?: StoredDocument): void
-  watching(collection: string): boolean
-  /** Documents by `_id` column value (missing ones are gone since). */
-  fetch(collection: string, keys: string[]): Promise<Map<string, StoredDocument>>
+/**
+ * SQL that logs and announces each row of a write's `RETURNING _id, body` named `w`:
+ * append it to `WITH w AS (...)`. `log` is `changesTable(schema)`.
+ */
+export function logAndNotify(
+  log: string,
+  channelParam: string,
+  collectionParam: string,
+  type: ChangeEvent['type'],
+): string {
+  const doc = `CASE WHEN octet_length(w.body) <= ${NOTIFY_DOC_LIMIT} THEN w.body::json END`
+  const field = type === 'delete' ? 'before' : 'doc'
+  const before = type === 'delete' ? 'w.body' : 'NULL'
+  return (
+    `, l AS (INSERT INTO ${log} (c, t, ids, before) SELECT ${collectionParam}::text, '${type}', ARRAY[w._id], ${before} FROM w ` +
+    'RETURNING seq, ids[1] AS id) ' +
+    `SELECT pg_notify(${channelParam}, json_build_object('c', ${collectionParam}::text, 't', '${type}', ` +
+    `'seq', l.seq, 'id', w._id, '${field}', ${doc})::text) FROM w JOIN l ON l.id = w._id ORDER BY l.seq`
+  )
 }
 
 /**
- * Keeps one dedicated connection LISTENing and turns notifications into change events,
- * in the order they were committed (fetches are chained so a slow one cannot reorder).
+ * SQL that logs and announces the rows of a batch insert (`RETURNING seq, _id` named
+ * `w`) by id: one log row and notification per ~6000 bytes of ids, instead of one per
+ * document (a NOTIFY per row costs a batch insert about 40%).
  */
-export class ChangeListener {
-  readonly #connect: () => Promise<any>
-  readonly #channel: string
-  readonly #sink: ChangeSink
-  #client: any = null
-  #chain: Promise<void> = Promise.resolve()
-  #closed = false
-
-  constructor(connect: () => Promise<any>, channel: string, sink: ChangeSink) {
-    this.#connect = connect
-    this.#channel = channel
-    this.#sink = sink
-  }
-
-  async start(): Promise<void> {
-    const client = await this.#connect()
-    client.on('notification', (message: { channel: string; payload?: string }) => {
-      if (message.channel === this.#channel && message.payload) this.#receive(message.payload)
-    })
-    // A dropped listening connection is replaced; changes made meanwhile are missed,
-    // as with any LISTEN-based feed.
-    client.on('error', () => this.#reconnect(client))
-    client.on('end', () => this.#reconnect(client))
-    await client.query(`LISTEN ${quote(this.#channel)}`)
-    this.#client = client
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true
-    await this.#chain
-    await this.#client?.end().catch(() => undefined)
-  }
-
-  #reconnect(client: any): void {
-    if (this.#closed || this.#client !== client) return
-    this.#client = null
-    setTimeout(() => {
-      if (!this.#closed) this.start().catch(() => this.#reconnect(client))
-    }, 500).unref?.()
-  }
-
-  #receive(text: string): void {
-    const payload = JSON.parse(text) as Payload
-    if (!this.#sink.watching(payload.c)) return
-    this.#chain = this.#chain.then(() => this.#deliver(payload)).catch(() => undefined)
-  }
-
-  async #deliver(payload: Payload): Promise<void> {
-    if (payload.ids) return this.#deliverBatch(payload.c, payload.ids)
-    const key = payload.id!
-    const id: DocId = decodeId(key)
-    if (payload.t === 'delete') {
-      const before = payload.before ? decodeDoc(payload.before) : undefined
-      this.#sink.publish(payload.c, { type: 'delete', collection: payload.c, id }, before)
-      return
-    }
-    const doc = payload.doc ? decodeDoc(payload.doc) : (await this.#sink.fetch(payload.c, [key])).get(key)
-    // Fetched late, a large document may already be gone; there is nothing to show then.
-    if (doc) this.#sink.publish(payload.c, { type: payload.t, collection: payload.c, id, doc })
-  }
-
-  async #deliverBatch(collection: string, keys: string[]): Promise<void> {
-    const docs = await this.#sink.fetch(collection, keys)
-    for (const key of keys) {
-      const doc = docs.get(key)
-      if (doc) this.#sink.publish(collection, { type: 'insert', collection, id: decodeId(key), doc })
-    }
-  }
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
+export function logAndNotifyIds(log: string, channelParam: string, collectionParam: string): string {
+  return (
+    `, n AS (SELECT seq, _id, sum(octet_length(_id) * 2 + 4) OVER (ORDER BY seq) / 6000 AS chunk FROM w), ` +
+    `l AS (INSERT INTO ${log} (c, t, ids) SELECT ${collectionParam}::text, 'insert', array_agg(_id ORDER BY seq) ` +
+    'FROM n GROUP BY chunk ORDER BY chunk RETURNING seq, ids) ' +
+    `SELECT pg_notify(${channelParam}, json_build_object('c', ${collectionParam}::text, 't', 'insert', ` +
+    "'seq', l.seq, 'ids', l.ids)::text) FROM l ORDER BY l.seq"
+  )
 }

@@ -1,15 +1,15 @@
-// One collection of the PostgreSQL store: finds through the SQL pushdown (exact plans
-// straight from SQL with the array probe in the same statement, superset plans finished
-// in JavaScript), optimistic or locked read-modify-write updates, and a pg_notify in the
-// statement of every write.
+// One collection of the PostgreSQL store: writes (optimistic or locked read-modify-write
+// updates, a change logged and announced in the statement of every write), table and
+// indexes. Reads are in postgres-reads.ts.
 
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { applyUpdate, compileProjection, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
+  Explanation,
   Filter,
   FindOptions,
   IndexSpec,
@@ -21,25 +21,12 @@ import type {
 } from '../store.js'
 import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
-import { notifyIds, notifyPayload } from './postgres-changes.js'
+import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
 import { pgPath, postgresDialect } from './postgres-dialect.js'
-import {
-  addIndexDirection,
-  type ExactPlan,
-  exactQuery,
-  indexDirection,
-  keyColumns,
-  type OrderedRow,
-  orderTies,
-  pinnedId,
-  planFind,
-  rowKeys,
-  selectInMemory,
-  supersetPlan,
-  tieBoundary,
-} from './sql-find.js'
-import { indexName, indexPaths } from './sql-indexes.js'
+import { PostgresReads, type Row } from './postgres-reads.js'
+import { arrayIndexName, indexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
+import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
@@ -62,17 +49,6 @@ export function ignoreRace(error: { code?: string }): void {
   if (error.code !== '23505' && error.code !== '42P07' && error.code !== '42P06') throw error
 }
 
-type ReplaceDoc = Omit<StoredDocument, '_id'> & { _id?: DocId }
-interface Row {
-  key: string
-  version: string
-  /** Insertion order (the seq column). */
-  order: number
-  doc: StoredDocument
-}
-
-// `ord`, not `seq`: an output column named seq would capture ORDER BY seq and defeat the index.
-const COLUMNS = 'seq::float8 AS ord, _id AS key, xmin::text AS version, body'
 interface Change {
   before: Row
   after: StoredDocument
@@ -81,22 +57,26 @@ interface Change {
 /** Thrown inside an optimistic update when the row changed under it; the update retries. */
 class Conflict extends Error {}
 
-export class PostgresCollection implements StoreCollection {
+export class PostgresCollection extends StoreWrites implements StoreCollection {
   readonly hub = new WatchHub()
   readonly #store: PostgresHost
   readonly #name: string
   readonly #table: string
+  /** The schema's change log (see postgres-changes.ts). */
+  readonly #log: string
   #ready: Promise<void> | null = null
-  /** Index directions per leading path, read from the catalog (null: read it again). */
-  #directions: Map<string, Set<1 | -1>> | null = null
+  readonly #reads: PostgresReads
   /** Paths of the indexes made here, to name the fields in a DuplicateKeyError. */
   readonly #indexPaths = new Map<string, string[]>()
 
   constructor(store: PostgresHost, name: string) {
+    super()
     if (name === '' || name.includes('\0')) throw new QueryError(`"${name}" cannot be a collection name.`)
     this.#store = store
     this.#name = name
     this.#table = `${quote(store.schema)}.${quote(name)}`
+    this.#log = changesTable(store.schema)
+    this.#reads = new PostgresReads(store, name, this.#table)
   }
 
   async insertMany(docs: StoredDocument[]): Promise<void> {
@@ -110,31 +90,22 @@ export class PostgresCollection implements StoreCollection {
     // One document travels in its notification; a batch is announced by ids.
     const sql =
       docs.length === 1
-        ? `${insert}RETURNING _id, body) SELECT pg_notify($4, ${notifyPayload('$5', 'insert')}) FROM w`
-        : `${insert}RETURNING seq, _id)${notifyIds('$4', '$5')}`
+        ? `${insert}RETURNING _id, body)${logAndNotify(this.#log, '$4', '$5', 'insert')}`
+        : `${insert}RETURNING seq, _id)${logAndNotifyIds(this.#log, '$4', '$5')}`
     await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
   }
 
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
     return lazyResults(async () => {
       await this.#ensureTable()
-      const rows = await this.#select(filter, options, this.#store.db, '')
+      const rows = await this.#reads.select(filter, options, this.#store.db, '')
       return rows.map((row) => row.doc)
     })
   }
 
   async count(filter: Filter): Promise<number> {
     await this.#ensureTable()
-    const plan = planFind(filter, {}, postgresDialect)
-    const db = this.#store.db
-    if (plan.kind === 'exact' && !(await this.#hasArrays(plan.arrayProbe, db))) {
-      const result = await db.query(
-        `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
-        plan.params,
-      )
-      return result.rows[0].n
-    }
-    return (await this.#select(filter, {}, db, '')).length
+    return this.#reads.count(filter)
   }
 
   async distinct(field: string, filter: Filter): Promise<unknown[]> {
@@ -148,32 +119,11 @@ export class PostgresCollection implements StoreCollection {
     return values
   }
 
-  updateOne(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, options, 1, (doc) => applyUpdate(doc, update), update)
-  }
-
-  updateMany(filter: Filter, update: UpdateSpec, options: UpdateOptions): Promise<UpdateResult> {
-    return this.#update(filter, options, 0, (doc) => applyUpdate(doc, update), update)
-  }
-
-  replaceOne(filter: Filter, doc: ReplaceDoc, options: UpdateOptions): Promise<UpdateResult> {
-    const { _id: _ignored, ...fields } = doc
-    return this.#update(filter, options, 1, (old) => ({ _id: old._id, ...fields }) as StoredDocument, doc)
-  }
-
-  deleteOne(filter: Filter): Promise<number> {
-    return this.#delete(filter, 1)
-  }
-
-  deleteMany(filter: Filter): Promise<number> {
-    return this.#delete(filter, 0)
-  }
-
   async createIndex(spec: IndexSpec): Promise<string> {
     await this.#ensureTable()
     const name = indexName(spec)
     const paths = indexPaths(spec)
-    this.#directions = null
+    this.#reads.forgetIndexes()
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     this.#indexPaths.set(name, paths)
     const columns = paths.map((path, i) => {
@@ -193,7 +143,7 @@ export class PostgresCollection implements StoreCollection {
       for (let i = 0; i < segments.length; i++) {
         const step = segments.slice(0, i + 1)
         const test = arraySteps(step, postgresDialect)[i]
-        const stepName = quote(this.#indexName(`$array.${step.join('.')}`))
+        const stepName = quote(arrayIndexName(this.#name, step.join('.')))
         const sql = `CREATE INDEX IF NOT EXISTS ${stepName} ON ${this.#table} ((jsonb_typeof(doc #> ${pgPath(step)}))) WHERE ${test}`
         await this.#run(sql, []).catch(ignoreRace)
       }
@@ -203,6 +153,11 @@ export class PostgresCollection implements StoreCollection {
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    await this.#ensureTable()
+    return this.#reads.explain(filter, options)
   }
 
   /** Documents by `_id` column value, for notifications that carry ids only. */
@@ -238,99 +193,11 @@ export class PostgresCollection implements StoreCollection {
     }
   }
 
-  /** Matching rows in order, with their row version (xmin) for optimistic writes. */
-  async #select(
-    filter: Filter,
-    options: FindOptions,
-    db: Queryable,
-    lock: '' | ' FOR UPDATE',
-  ): Promise<Row[]> {
-    const id = options.skip ? null : pinnedId(filter)
-    if (id !== null && !options.projection) {
-      // By primary key (an update by _id): no plan, no probe, no ORDER BY.
-      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE _id = $1${lock}`
-      return decodeRows((await db.query(sql, [id])).rows)
-    }
-    const plan = planFind(filter, options, postgresDialect)
-    let rows = plan.kind === 'exact' ? await this.#selectExact(plan, db, lock) : null
-    if (rows === null) {
-      const superset = supersetPlan(filter, postgresDialect)
-      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${superset.where} ORDER BY seq${lock}`
-      const all = decodeRows((await db.query(sql, superset.params)).rows)
-      rows = selectInMemory(all, (row) => row.doc, filter, options)
-    }
-    if (!options.projection) return rows
-    const shape = compileProjection(options.projection)
-    return rows.map((row) => ({ ...row, doc: shape(row.doc) as StoredDocument }))
-  }
-
-  /**
-   * The exact plan, or null when the array probe finds a row. Without a lock the probe
-   * rides along in the same statement (one round trip): the LATERAL query only runs
-   * when no array was found, and `orderTies` restores the order either way.
-   */
-  async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
-    const query = exactQuery(
-      plan,
-      postgresDialect,
-      'seq',
-      indexDirection(plan, await this.#indexDirections()),
-    )
-    const params = plan.params
-    const page = pageClause(query.limit, query.offset)
-    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
-    let rows: RawRow[]
-    if (plan.arrayProbe === null || lock) {
-      if (await this.#hasArrays(plan.arrayProbe, db)) return null
-      rows = rawRows((await db.query(`${select} ORDER BY ${query.orderBy}${page}${lock}`, params)).rows, plan)
-    } else {
-      const sql =
-        `WITH probe AS (SELECT EXISTS (SELECT 1 FROM ${this.#table} WHERE ${plan.arrayProbe}) AS arrays) ` +
-        `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${query.orderBy}${page}) q ` +
-        'ON NOT probe.arrays'
-      const result = (await db.query(sql, params)).rows
-      if (result[0]?.arrays) return null
-      rows = rawRows(
-        result.filter((row) => row.key !== null),
-        plan,
-      )
-    }
-    const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
-    if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
-    const more = [...plan.params]
-    const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
-    more.push(edge.count)
-    const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
-    const boundary = rawRows((await db.query(sql, more)).rows, plan)
-    return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
-  }
-
-  async #indexDirections(): Promise<Map<string, Set<1 | -1>>> {
-    if (this.#directions) return this.#directions
-    const directions = new Map<string, Set<1 | -1>>()
-    const sql = 'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
-    for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
-      addIndexDirection(
-        directions,
-        /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
-        ',',
-      )
-    }
-    this.#directions = directions
-    return directions
-  }
-
-  async #hasArrays(probe: string | null, db: Queryable): Promise<boolean> {
-    if (probe === null) return false
-    const result = await db.query(`SELECT 1 FROM ${this.#table} WHERE ${probe} LIMIT 1`)
-    return result.rows.length > 0
-  }
-
-  async #update(
+  protected async update(
     filter: Filter,
     options: UpdateOptions,
-    limit: 0 | 1,
-    change: (doc: StoredDocument) => StoredDocument,
+    limit: Limit,
+    change: DocumentChange,
     spec: UpdateSpec,
   ): Promise<UpdateResult> {
     await this.#ensureTable()
@@ -359,7 +226,7 @@ export class PostgresCollection implements StoreCollection {
     db: Queryable,
     lock: '' | ' FOR UPDATE',
   ): Promise<UpdateResult> {
-    const rows = await this.#select(filter, limit ? { limit } : {}, db, lock)
+    const rows = await this.#reads.select(filter, limit ? { limit } : {}, db, lock)
     if (rows.length === 0 && options.upsert) return this.#upsert(filter, spec, options, db)
     const changes: Change[] = []
     for (const before of rows) {
@@ -370,8 +237,8 @@ export class PostgresCollection implements StoreCollection {
     }
     const sql =
       `WITH w AS (UPDATE ${this.#table} SET doc = coalesce($6, $1)::jsonb, body = $1 ` +
-      'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body) ' +
-      `SELECT pg_notify($4, ${notifyPayload('$5', 'update')}) FROM w`
+      'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body)' +
+      logAndNotify(this.#log, '$4', '$5', 'update')
     for (const { before, after } of changes) {
       const body = encodeDoc(after)
       const params = [body, before.key, before.version, this.#store.channel, this.#name, jsonbSafe(body)]
@@ -392,7 +259,7 @@ export class PostgresCollection implements StoreCollection {
     if (options.validate) doc = await options.validate(doc)
     const sql =
       `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) VALUES ($1, coalesce($5, $2)::jsonb, $2) ` +
-      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'insert')}) FROM w`
+      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'insert')}`
     const body = encodeDoc(doc)
     await this.#run(sql, [encodeId(doc._id), body, this.#store.channel, this.#name, jsonbSafe(body)], db)
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
@@ -400,14 +267,14 @@ export class PostgresCollection implements StoreCollection {
 
   // Deletes the rows it matched, as they were when read: a row changed meanwhile stays,
   // and deleteOne looks again.
-  async #delete(filter: Filter, limit: 0 | 1): Promise<number> {
+  protected async delete(filter: Filter, limit: Limit): Promise<number> {
     await this.#ensureTable()
     const db = this.#store.db
     const sql =
       `WITH w AS (DELETE FROM ${this.#table} WHERE (_id, xmin::text) IN (SELECT * FROM unnest($1::text[], $2::text[])) ` +
-      `RETURNING _id, body) SELECT pg_notify($3, ${notifyPayload('$4', 'delete')}) FROM w`
+      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'delete')}`
     for (;;) {
-      const rows = await this.#select(filter, limit ? { limit } : {}, db, '')
+      const rows = await this.#reads.select(filter, limit ? { limit } : {}, db, '')
       if (rows.length === 0) return 0
       const params = [
         rows.map((row) => row.key),
@@ -434,37 +301,6 @@ export class PostgresCollection implements StoreCollection {
     const key = paths?.length === 1 ? { [paths[0]]: parseKey(value) } : { value: parseKey(value) }
     return new DuplicateKeyError(name, key)
   }
-}
-
-interface RawRow extends OrderedRow {
-  key: string
-  version: string
-  body: string
-}
-
-// LIMIT and OFFSET go into the SQL text as integers: as parameters of a prepared
-// statement they hide the limit from the generic plan, which then ran 3x slower.
-function pageClause(limit: number | null, offset: number): string {
-  const int = (n: number) => (Number.isSafeInteger(n) && n >= 0 ? n : 0)
-  return `${limit === null ? '' : ` LIMIT ${int(limit)}`}${offset > 0 ? ` OFFSET ${int(offset)}` : ''}`
-}
-
-function rawRows(rows: Record<string, any>[], plan: ExactPlan): RawRow[] {
-  return rows.map((row) => ({
-    key: row.key,
-    version: row.version,
-    order: row.ord,
-    keys: rowKeys(row, plan),
-    body: row.body,
-  }))
-}
-
-function decodeRow(row: { key: string; version: string; order?: number; ord?: number; body: string }): Row {
-  return { key: row.key, version: row.version, order: row.order ?? row.ord ?? 0, doc: decodeDoc(row.body) }
-}
-
-function decodeRows(rows: { ord: number; key: string; version: string; body: string }[]): Row[] {
-  return rows.map(decodeRow)
 }
 
 /**

@@ -49,4 +49,7 @@ export const postgresDialect: SqlDialect = {
   isArray(segments) {
     return `jsonb_typeof(${this.value(segments)}) = 'array'`
   },
+  notNumber(segments) {
+    return `jsonb_typeof(${this.value(segments)}) IS DISTINCT FROM 'number'`
+  },
 }

@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { DataError } from '../errors.js'
 import type { Store, StoreCollection, StoreFactory } from '../store.js'
-import { ChangeListener } from './postgres-changes.js'
+import { changesTableSql } from './postgres-changes.js'
 import {
   ignoreRace,
   PostgresCollection,
@@ -19,33 +19,79 @@ import {
   type Queryable,
   quote,
 } from './postgres-collection.js'
+import { postgresFailure } from './postgres-errors.js'
+import { ChangeListener } from './postgres-listener.js'
 
-/** `postgres://user@host:5432/db?schema=app` (schema defaults to `public`). */
+/**
+ * `postgres://user@host:5432/db?schema=app&connectTimeout=3000&statementTimeout=5000`:
+ * schema defaults to `public`; the timeouts (milliseconds) bound how long a request waits
+ * for a connection and for a statement, so an unreachable or stuck database answers
+ * `WEFT_DATA_UNAVAILABLE` in bounded time instead of hanging.
+ */
 export const createStore: StoreFactory = async (url) => {
-  const { connectionString, schema } = parsePostgresUrl(String(url))
+  const options = parsePostgresUrl(String(url))
   const pg = await loadPg()
-  const pool = new pg.Pool({ connectionString })
-  const store = new PostgresStore(pool, schema, () => connectClient(pg, connectionString))
+  const pool = new pg.Pool(clientConfig(options))
+  const store = new PostgresStore(pool, options.schema, () => connectClient(pg, clientConfig(options)))
   try {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`).catch(ignoreRace)
+    await store.db.query(`CREATE SCHEMA IF NOT EXISTS ${quote(options.schema)}`).catch(ignoreRace)
+    await store.db.query(changesTableSql(options.schema)).catch(ignoreRace)
     await store.listener.start()
   } catch (error) {
-    await pool.end()
+    await store.close()
     throw error
   }
   return store
 }
 
-function parsePostgresUrl(url: string): { connectionString: string; schema: string } {
+interface PostgresOptions {
+  connectionString: string
+  schema: string
+  connectTimeout: number
+  statementTimeout: number
+}
+
+function parsePostgresUrl(url: string): PostgresOptions {
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
     throw new DataError('WEFT_DATA_BAD_URL', `"${url}" is not a URL. Use postgres://user@host:5432/database.`)
   }
-  const schema = parsed.searchParams.get('schema') ?? 'public'
-  parsed.searchParams.delete('schema')
-  return { connectionString: parsed.toString(), schema }
+  const take = (name: string) => {
+    const value = parsed.searchParams.get(name)
+    parsed.searchParams.delete(name)
+    return value
+  }
+  const schema = take('schema') ?? 'public'
+  const connectTimeout = milliseconds(take('connectTimeout'), 3000, 'connectTimeout')
+  const statementTimeout = milliseconds(take('statementTimeout'), 5000, 'statementTimeout')
+  return { connectionString: parsed.toString(), schema, connectTimeout, statementTimeout }
+}
+
+function milliseconds(text: string | null, fallback: number, name: string): number {
+  if (text === null) return fallback
+  const value = Number(text)
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new DataError(
+      'WEFT_DATA_BAD_URL',
+      `${name}=${text} is not a number of milliseconds (0 turns it off).`,
+    )
+  }
+  return value
+}
+
+function clientConfig(options: PostgresOptions) {
+  return {
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectTimeout,
+    // The server cancels a statement that runs too long; the client gives up a little
+    // later still when no answer comes at all (a network cut, a frozen server).
+    statement_timeout: options.statementTimeout || undefined,
+    query_timeout: options.statementTimeout ? options.statementTimeout + 2000 : undefined,
+    // Notices a dead peer on idle connections, the LISTEN one above all.
+    keepAlive: true,
+  }
 }
 
 async function loadPg(): Promise<any> {
@@ -61,9 +107,16 @@ async function loadPg(): Promise<any> {
   }
 }
 
-async function connectClient(pg: any, connectionString: string): Promise<any> {
-  const client = new pg.Client({ connectionString })
-  await client.connect()
+async function connectClient(pg: any, config: object): Promise<any> {
+  const client = new pg.Client(config)
+  // The listener attaches its own handlers once connected; until then a late error of a
+  // failed attempt must not go unhandled.
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+  } catch (error) {
+    throw postgresFailure(error)
+  }
   return client
 }
 
@@ -86,9 +139,21 @@ function prepared(target: Queryable): Queryable {
   }
 }
 
+/** Queries whose failures say "database unavailable" in Weft's words (see postgres-errors.ts). */
+function translating(target: Queryable): Queryable {
+  return {
+    query: (sql, params) =>
+      target.query(sql, params).catch((error: unknown) => {
+        throw postgresFailure(error)
+      }),
+  }
+}
+
 class PostgresStore implements Store, PostgresHost {
   readonly kind = 'postgres' as const
-  readonly pool: any
+  /** The pool, its errors translated; `#pool` is the pg.Pool itself. */
+  readonly pool: Queryable
+  readonly #pool: any
   readonly schema: string
   readonly channel: string
   readonly listener: ChangeListener
@@ -96,13 +161,21 @@ class PostgresStore implements Store, PostgresHost {
   readonly #context = new AsyncLocalStorage<Queryable>()
 
   constructor(pool: any, schema: string, connect: () => Promise<any>) {
-    this.pool = pool
+    // An idle pooled connection that the server closes (a restart, a failover) emits
+    // 'error'; the pool drops it and opens a new one when needed. Unhandled, that event
+    // would end the process.
+    pool.on('error', () => undefined)
+    this.#pool = pool
+    this.pool = translating(pool)
     this.schema = schema
     this.channel = `weft:${schema}`
-    this.listener = new ChangeListener(connect, this.channel, {
+    this.listener = new ChangeListener(connect, schema, this.channel, {
       watching: (name) => (this.#collections.get(name)?.hub.size ?? 0) > 0,
       publish: (name, event, before) => this.#collections.get(name)?.hub.publish(event, before),
       fetch: (name, keys) => (this.collection(name) as PostgresCollection).fetch(keys),
+      fail: (error) => {
+        for (const collection of this.#collections.values()) collection.hub.fail(error)
+      },
     })
   }
 
@@ -117,7 +190,15 @@ class PostgresStore implements Store, PostgresHost {
 
   /** The transaction's client inside `transaction(fn)`, else the pool; statements prepared. */
   get db(): Queryable {
-    return prepared(this.#context.getStore() ?? this.pool)
+    return translating(prepared(this.#context.getStore() ?? this.#pool))
+  }
+
+  get changeFeed() {
+    return this.listener.state
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1')
   }
 
   get inTransaction(): boolean {
@@ -127,23 +208,32 @@ class PostgresStore implements Store, PostgresHost {
   /** BEGIN ... COMMIT on one pooled client; every operation inside `fn` runs on it. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn()
-    const client = await this.pool.connect()
+    const client = await this.#pool.connect().catch((error: unknown) => {
+      throw postgresFailure(error)
+    })
+    // While checked out the pool does not listen: a connection lost between statements
+    // must not become an unhandled 'error' event.
+    let broken: unknown
+    const onError = (error: unknown) => (broken = error)
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const result = await this.#context.run(client, fn)
       await client.query('COMMIT')
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
+      await client.query('ROLLBACK').catch((failure: unknown) => (broken ??= failure))
+      throw postgresFailure(error)
     } finally {
-      client.release()
+      client.removeListener('error', onError)
+      // A broken connection goes back with its error, so the pool closes it.
+      client.release(broken)
     }
   }
 
   async close(): Promise<void> {
     for (const collection of this.#collections.values()) collection.hub.close()
     await this.listener.close()
-    await this.pool.end()
+    await this.#pool.end()
   }
 }

@@ -3,7 +3,7 @@
 // shared query engine does the rest in JavaScript. Both give the memory store's answer.
 
 import { compileFilter, compileProjection, compileSort, isPlainObject } from '../query/index.js'
-import type { Filter, FindOptions, StoredDocument } from '../store.js'
+import type { Filter, FindOptions, SortSpec, StoredDocument } from '../store.js'
 import { encodeId } from './json-codec.js'
 import {
   arraySteps,
@@ -20,10 +20,28 @@ export interface ExactPlan {
   where: string
   params: unknown[]
   sortKeys: SortKey[]
+  /**
+   * Null when `sortKeys` is the whole order. Else the whole sort: SQL orders by
+   * `sortKeys` only, and the store finishes with `finishPartialSort`.
+   */
+  partialSort: SortSpec | null
   limit: number | null
   offset: number
-  /** SQL condition true for a row with an array on a path the plan relies on; null: none. */
-  arrayProbe: string | null
+  /**
+   * Adds its parameters to `params` and returns a SQL condition, true when a row that
+   * could match holds an array on a path the plan relies on (the plan is then not exact);
+   * null when the plan relies on no path.
+   */
+  arrayCheck: ((params: unknown[]) => string) | null
+  /**
+   * Set instead of `arrayCheck` when every candidate is read anyway: one statement reads
+   * the rows the filter's superset selects (`candidates`, parameters added to `params`)
+   * with `bad` (an array, or a non-number sort key: the plan is not exact). With a limit,
+   * `bad` is the first sort key, so a bad row comes first. If a row read is bad, the
+   * store answers in JavaScript; else no candidate is (the superset then selects exactly
+   * the matches), and the rows are the answer.
+   */
+  rowCheck: { bad: string; candidates: (params: unknown[]) => string } | null
 }
 
 export interface SupersetPlan {
@@ -32,46 +50,145 @@ export interface SupersetPlan {
   params: unknown[]
 }
 
+/** Where the plan runs: the table, and the path steps (`a`, `a.b`) that have an array index. */
+export interface PlanTarget {
+  table: string
+  arrayIndexed: ReadonlySet<string>
+}
+
 /**
- * The exact plan when SQL can answer on its own (the caller first runs `arrayProbe`
- * and falls back to `supersetPlan` if it finds a row), else the superset plan.
+ * The exact plan when SQL can answer on its own (the caller first checks `arrayCheck`
+ * and falls back to `supersetPlan` if it is true), else the superset plan.
  */
 export function planFind(
   filter: Filter,
   options: FindOptions,
   dialect: SqlDialect,
+  target: PlanTarget,
 ): ExactPlan | SupersetPlan {
   const scalar = pushdown(filter, dialect, 'scalar')
-  const sortKeys = scalar.exact ? sqlSortKeys(options.sort, scalar.pins) : null
-  if (sortKeys === null) return supersetPlan(filter, dialect)
+  const order = scalar.exact ? sqlSortKeys(options.sort, scalar.pins, Boolean(options.limit)) : null
+  if (order === null) return supersetPlan(filter, dialect)
   return {
     kind: 'exact',
     where: scalar.where,
     params: scalar.params,
-    sortKeys,
+    sortKeys: order.keys,
+    partialSort: order.complete ? null : options.sort!,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    arrayProbe: arrayProbe(probePaths(scalar, options.sort), dialect),
+    ...checks(filter, probePaths(scalar, order), order.numeric, Boolean(options.limit), dialect, target),
   }
 }
 
-// The probe's SQL per dialect and list of paths, kept: the same few paths come back on
-// every query, and building the text cost more than a third of planning.
-const probes = new WeakMap<SqlDialect, Map<string, string | null>>()
-
-function arrayProbe(paths: string[], dialect: SqlDialect): string | null {
-  let known = probes.get(dialect)
-  if (!known) probes.set(dialect, (known = new Map()))
-  const key = paths.join('\n')
-  let probe = known.get(key)
-  if (probe === undefined) {
-    const steps = new Set<string>()
-    for (const path of paths) for (const step of arraySteps(sqlPath(path)!, dialect)) steps.add(step)
-    probe = steps.size > 0 ? [...steps].join(' OR ') : null
-    if (known.size >= 1000) known.clear()
-    known.set(key, probe)
+/**
+ * How the plan checks its assumptions. Row by row (`rowCheck`) when every candidate must
+ * be read anyway — a sort key not pinned by the filter, or no limit — and some path has
+ * no array index; else `arrayCheck` (a lookup in the array indexes, or a scan of the
+ * candidates that stops at the first array, beside a query that may stop early).
+ */
+function checks(
+  filter: Filter,
+  paths: string[],
+  numeric: string[],
+  limited: boolean,
+  dialect: SqlDialect,
+  target: PlanTarget,
+): Pick<ExactPlan, 'arrayCheck' | 'rowCheck'> {
+  const unindexed = paths.some((path) =>
+    sqlPath(path)!.some((_, i, segments) => !target.arrayIndexed.has(segments.slice(0, i + 1).join('.'))),
+  )
+  if (numeric.length === 0 && (limited || !unindexed)) {
+    return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
   }
-  return probe
+  const tests = new Set<string>()
+  for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
+  for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
+  const bad = `CASE WHEN ${[...tests].join(' OR ')} THEN 1 ELSE 0 END`
+  return {
+    arrayCheck: null,
+    rowCheck: { bad, candidates: (params) => pushdown(filter, dialect, 'superset', params).where },
+  }
+}
+
+/** `count(*)` of the candidates as `n`, and whether any is bad, for a plan with `rowCheck`. */
+export function rowCheckedCount(plan: ExactPlan, table: string, params: unknown[]): string {
+  const check = plan.rowCheck!
+  return `SELECT count(*) AS n, max(${check.bad}) AS bad FROM ${table} WHERE ${check.candidates(params)}`
+}
+
+/**
+ * The statement for a plan with `rowCheck`: candidates with `bad` first, then SQL's sort
+ * keys, then insertion order; `skip + limit` rows, or for a partial sort every row ranked
+ * within them (so the rows tying with the last one all come, for `finishPartialSort`).
+ * Selects the store's `columns` (with the insertion order as `r`), the key columns and `bad`.
+ */
+export function rowCheckedQuery(
+  plan: ExactPlan,
+  dialect: SqlDialect,
+  table: string,
+  insertionOrder: string,
+  columns: string,
+  params: unknown[],
+): string {
+  const check = plan.rowCheck!
+  const where = check.candidates(params)
+  const keys = plan.sortKeys.map(
+    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
+  )
+  columns = `${columns}${keyColumns(plan, dialect)}, ${check.bad} AS bad`
+  if (plan.limit === null) {
+    const order = [...keys, `${insertionOrder} ASC`].join(', ')
+    // No OFFSET: every candidate must be read to be checked; the store skips.
+    return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}`
+  }
+  const order = [`${check.bad} DESC`, ...keys].join(', ')
+  const window = plan.offset + plan.limit
+  if (!plan.partialSort) {
+    return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}, ${insertionOrder} ASC LIMIT ${window}`
+  }
+  return (
+    `SELECT * FROM (SELECT ${columns}, rank() OVER (ORDER BY ${order}) AS rk FROM ${table} WHERE ${where}) ranked ` +
+    `WHERE rk <= ${window} ORDER BY rk, r`
+  )
+}
+
+/**
+ * Is there an array where the exact plan assumes none? A step with an array index is
+ * asked of the whole table (the partial index holds only such rows, so that is a lookup).
+ * The other steps are asked only of the rows the filter's superset selects — every row
+ * that could match, or that the scalar form could wrongly match, is among them — so the
+ * check costs what the query costs, not what the table holds.
+ */
+function arrayCheck(
+  filter: Filter,
+  paths: string[],
+  dialect: SqlDialect,
+  target: PlanTarget,
+): ((params: unknown[]) => string) | null {
+  const indexed: string[] = []
+  const others: string[] = []
+  const seen = new Set<string>()
+  for (const path of paths) {
+    const segments = sqlPath(path)!
+    const tests = arraySteps(segments, dialect)
+    tests.forEach((test, i) => {
+      const step = segments.slice(0, i + 1).join('.')
+      if (seen.has(step)) return
+      seen.add(step)
+      ;(target.arrayIndexed.has(step) ? indexed : others).push(test)
+    })
+  }
+  if (indexed.length === 0 && others.length === 0) return null
+  return (params) => {
+    const parts: string[] = []
+    if (indexed.length > 0) parts.push(`EXISTS (SELECT 1 FROM ${target.table} WHERE ${indexed.join(' OR ')})`)
+    if (others.length > 0) {
+      const candidates = pushdown(filter, dialect, 'superset', params).where
+      parts.push(`EXISTS (SELECT 1 FROM ${target.table} WHERE (${candidates}) AND (${others.join(' OR ')}))`)
+    }
+    return parts.join(' OR ')
+  }
 }
 
 export function supersetPlan(filter: Filter, dialect: SqlDialect): SupersetPlan {
@@ -208,6 +325,42 @@ export function orderTies<R extends OrderedRow>(
 
 function sameKey(a: number[], b: number[]): boolean {
   return a.every((value, i) => value === b[i])
+}
+
+/**
+ * ORDER BY and the row count for an exact plan with a partial sort: SQL orders by the
+ * keys it can (then insertion order) and reads `skip + limit` rows; `finishPartialSort`
+ * does the rest.
+ */
+export function partialQuery(plan: ExactPlan, dialect: SqlDialect, insertionOrder: string) {
+  const terms = plan.sortKeys.map(
+    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
+  )
+  return { orderBy: [...terms, `${insertionOrder} ASC`].join(', '), window: plan.offset + plan.limit! }
+}
+
+/**
+ * For a partial sort: when the first `window` rows in SQL's order fill the window, the
+ * rows tying with the last one on SQL's keys compete for the last places by the keys SQL
+ * left out. Returns those key values (the store then reads every row having them, and
+ * passes them to `finishPartialSort`), or null.
+ */
+export function partialBoundary(rows: OrderedRow[], plan: ExactPlan): number[] | null {
+  return rows.length > 0 && rows.length >= plan.offset + plan.limit! ? rows[rows.length - 1].keys : null
+}
+
+/** The whole sort (ties in insertion order), skip and limit, over SQL's rows and the boundary group. */
+export function finishPartialSort<R extends OrderedRow>(
+  rows: R[],
+  plan: ExactPlan,
+  docOf: (row: R) => StoredDocument,
+  boundary: { values: number[]; rows: R[] } | null,
+): R[] {
+  if (boundary) rows = rows.filter((row) => !sameKey(row.keys, boundary.values)).concat(boundary.rows)
+  rows.sort((a, b) => a.order - b.order)
+  const compare = compileSort(plan.partialSort!)
+  rows.sort((a, b) => compare(docOf(a), docOf(b)))
+  return rows.slice(plan.offset, plan.offset + plan.limit!)
 }
 
 /** The JavaScript half of a superset plan: exact filter, sort, skip, limit, projection. */

@@ -40,3 +40,22 @@ export function uniqueKey(paths: string[], doc: StoredDocument): Record<string, 
   for (const path of paths) key[path] = getPath(doc, splitPath(path)) ?? null
   return key
 }
+
+/** What a collection's indexes offer the planner, read from the database's catalog. */
+export interface IndexCatalog {
+  /** Sort directions per leading path (see `indexDirection` in sql-find.ts). */
+  directions: Map<string, Set<1 | -1>>
+  /** Path steps (`a`, `a.b`) with a partial index of the rows holding an array there. */
+  arrayIndexed: Set<string>
+}
+
+/** The partial index that finds the rows holding an array at `step` (`a.b`). */
+export function arrayIndexName(collection: string, step: string): string {
+  return `${collection}.$array.${step}`
+}
+
+/** The step an index made by `arrayIndexName` covers, or null for any other index. */
+export function arrayIndexStep(collection: string, index: string): string | null {
+  const prefix = `${collection}.$array.`
+  return index.startsWith(prefix) ? index.slice(prefix.length) : null
+}

@@ -30,6 +30,8 @@ export interface SqlDialect {
   range(segments: string[], lower: Bound | null, upper: Bound | null, params: unknown[]): string | null
   /** True when the value at the path is an array. */
   isArray(segments: string[]): string
+  /** True when the value at the path is anything but a number (missing included). */
+  notNumber(segments: string[]): string
 }
 
 export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte'
@@ -57,9 +59,15 @@ export interface Pushdown {
 /**
  * `mode: 'superset'` always answers correctly; `mode: 'scalar'` leaves out the array
  * alternatives and is only right once the store has checked that `paths` hold no arrays.
+ * Parameters are appended to `params` (numbered after those already there).
  */
-export function pushdown(filter: Filter, dialect: SqlDialect, mode: 'superset' | 'scalar'): Pushdown {
-  const state: Pushdown = { where: '', params: [], exact: true, paths: [], pins: new Map() }
+export function pushdown(
+  filter: Filter,
+  dialect: SqlDialect,
+  mode: 'superset' | 'scalar',
+  params: unknown[] = [],
+): Pushdown {
+  const state: Pushdown = { where: '', params, exact: true, paths: [], pins: new Map() }
   state.where = translate(filter, dialect, mode, state, true) ?? '1=1'
   // SQLite refuses expressions nested past 1,000 levels (a chain of ORs nests), and both
   // drivers refuse tens of thousands of parameters: a clause that large is not pushed.
@@ -308,29 +316,52 @@ export interface SortKey {
   direction: 1 | -1
 }
 
+/** How much of a sort SQL can do. */
+export interface SqlSort {
+  keys: SortKey[]
+  /** Paths of `keys` that hold numbers only if the store checks so (the filter does not pin them). */
+  numeric: string[]
+  /** False when keys after `keys` remain: SQL orders by `keys`, JavaScript finishes the order. */
+  complete: boolean
+}
+
 /**
  * The keys SQL can sort by for `sort` when the filter makes it exact: keys pinned to one
- * value drop out, keys pinned to numbers stay; anything else (mixed types, strings whose
- * byte order differs from JavaScript's) returns null and the store sorts in JavaScript.
+ * value drop out, keys pinned to numbers stay. With a limit, other keys of plain paths
+ * stay too on the condition, checked by the store, that every candidate holds a number
+ * there (numbers order alike in SQL and MongoDB); a key after that (strings, whose byte
+ * order differs from JavaScript's, or `_id`) ends the SQL part, and JavaScript orders the
+ * rows that tie on it. Null when SQL cannot sort at all: the store sorts in JavaScript.
  */
 export function sqlSortKeys(
   sort: SortSpec | undefined,
   pins: Map<string, 'number' | 'single'>,
-): SortKey[] | null {
-  const keys: SortKey[] = []
+  limited: boolean,
+): SqlSort | null {
+  const order: SqlSort = { keys: [], numeric: [], complete: true }
   for (const [path, direction] of Object.entries(sort ?? {})) {
     const pin = pins.get(path)
     const segments = sqlPath(path)
     if (pin === 'single') continue
-    if (pin !== 'number' || !segments) return null
-    keys.push({ segments, direction: direction === -1 ? -1 : 1 })
+    if (segments && pin === 'number') {
+      order.keys.push({ segments, direction: direction === -1 ? -1 : 1 })
+      continue
+    }
+    if (!limited) return null
+    if (!segments || path === '_id') {
+      if (order.keys.length === 0) return null
+      order.complete = false
+      return order
+    }
+    order.keys.push({ segments, direction: direction === -1 ? -1 : 1 })
+    order.numeric.push(path)
   }
-  return keys
+  return order
 }
 
 /** Every path (and path step) the exact form needs free of arrays, for the probe query. */
-export function probePaths(pushed: Pushdown, sort: SortSpec | undefined): string[] {
+export function probePaths(pushed: Pushdown, order: SqlSort): string[] {
   const paths = new Set(pushed.paths)
-  for (const path of Object.keys(sort ?? {})) if (pushed.pins.get(path) !== 'single') paths.add(path)
+  for (const key of order.keys) paths.add(key.segments.join('.'))
   return [...paths]
 }

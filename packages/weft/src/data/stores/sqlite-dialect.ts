@@ -66,4 +66,5 @@ export const sqliteDialect: SqlDialect = {
     return `(${parts.join(' AND ')})`
   },
   isArray: (segments) => `json_type(doc, ${jsonPath(segments)}) = 'array'`,
+  notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
 }

@@ -4,6 +4,7 @@
 // never loads a binding it does not use, and a missing one names the package to install.
 
 import { DataError } from '../errors.js'
+import { sqliteFailure } from './sqlite-errors.js'
 
 export type Row = Record<string, unknown>
 
@@ -93,14 +94,27 @@ function wrap(
   const cache = new Map<string, SqliteStatement>()
   return {
     driver,
-    exec: (sql) => db.exec(sql),
+    exec: (sql) => translated(() => db.exec(sql)),
     statement(sql) {
       let cached = cache.get(sql)
       if (!cached) {
-        const stmt = db.prepare(sql)
+        const stmt = translated(() => db.prepare(sql))
+        // try/catch inline, not a wrapper closure: these two are the hot path.
         cached = {
-          run: (params) => runStatement(stmt, params.map(toSqlite)),
-          all: (params) => stmt.all(...params.map(toSqlite)),
+          run(params) {
+            try {
+              return runStatement(stmt, params.map(toSqlite))
+            } catch (error) {
+              throw sqliteFailure(error)
+            }
+          },
+          all(params) {
+            try {
+              return stmt.all(...params.map(toSqlite))
+            } catch (error) {
+              throw sqliteFailure(error)
+            }
+          },
         }
         // Pages with ever new LIMIT/OFFSET values make new SQL texts: keep the cache bounded.
         if (cache.size >= 500) cache.clear()
@@ -109,6 +123,15 @@ function wrap(
       return cached
     },
     close: () => db.close(),
+  }
+}
+
+/** Runs a binding call; a busy, read-only or full database throws a DataUnavailableError. */
+function translated<T>(call: () => T): T {
+  try {
+    return call()
+  } catch (error) {
+    throw sqliteFailure(error)
   }
 }
 

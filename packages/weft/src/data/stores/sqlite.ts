@@ -118,7 +118,7 @@ class SqliteStore implements Store, SqliteHost {
       for (const publish of state.events) publish()
       return result
     } catch (error) {
-      this.#control('ROLLBACK')
+      this.#rollback('ROLLBACK')
       this.#active = null
       for (const name of state.created) this.#collections.get(name)?.forgetTable()
       throw error
@@ -155,8 +155,8 @@ class SqliteStore implements Store, SqliteHost {
         this.#control('RELEASE weft_write')
         return result
       } catch (error) {
-        this.#control('ROLLBACK TO weft_write')
-        this.#control('RELEASE weft_write')
+        this.#rollback('ROLLBACK TO weft_write')
+        this.#rollback('RELEASE weft_write')
         throw error
       }
     }
@@ -168,7 +168,7 @@ class SqliteStore implements Store, SqliteHost {
       for (const publish of events) publish()
       return result
     } catch (error) {
-      this.#control('ROLLBACK')
+      this.#rollback('ROLLBACK')
       throw error
     }
   }
@@ -190,6 +190,22 @@ class SqliteStore implements Store, SqliteHost {
   // every write.
   #control(sql: string): void {
     this.db.statement(sql).run([])
+  }
+
+  // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR,
+  // SQLITE_BUSY): then there is nothing left to roll back, and the first error is the one to report.
+  #rollback(sql: string): void {
+    try {
+      this.#control(sql)
+    } catch (error) {
+      if (!/no transaction is active|no such savepoint/.test(String(error))) throw error
+    }
+  }
+
+  /** A round trip through the binding (it is in this process: this checks the store is open). */
+  async ping(): Promise<void> {
+    this.#checkOpen()
+    this.db.statement('SELECT 1').all([])
   }
 
   #checkOpen(): void {

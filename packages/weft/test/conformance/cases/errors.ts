@@ -35,6 +35,7 @@ export const errors: Case[] = [
           type: 'about:blank',
           title: 'Internal Server Error',
           status: 500,
+          code: 'WEFT_INTERNAL',
         })
       }
     },

@@ -1,7 +1,17 @@
+import './install.js'
 import type { RouteInfo, Weft } from '../http/app.js'
 import type { Context } from '../http/context.js'
 import { HttpError } from '../http/errors.js'
-import type { JsonSchemaConverter, OpenApiOptions } from '../schema/openapi.js'
+import type { JsonSchemaConverter, OpenApiOptions } from './document.js'
+
+export type {
+  JsonSchema,
+  JsonSchemaConverter,
+  OpenApiDocument,
+  OpenApiOptions,
+  SchemaSide,
+} from './document.js'
+
 import type { StandardSchemaV1 } from '../schema/standard.js'
 import { type Asset, SwaggerAssets } from './assets.js'
 import { docsPage, docsPolicy, INIT_SCRIPT } from './page.js'

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test'
 import * as v from 'valibot'
 import { type Weft, weft } from 'weftjs'
 import { z } from 'zod'
+import 'weftjs/docs'
 import { info } from './openapi-fixture.ts'
 
 const ops = (app: Weft<any>, options = {}) => app.openapi({ info, ...options }).paths as any
@@ -209,12 +210,36 @@ describe('OpenAPI operations', () => {
 })
 
 describe('OpenAPI errors that say what to do', () => {
-  test('a valibot schema without a converter names @valibot/to-json-schema', () => {
-    const app = weft().post('/v', { body: v.object({ a: v.string() }) }, () => '')
-    assert.throws(
-      () => app.openapi({ info }),
+  test('a schema without JSON Schema is documented as open, with one warning naming the way out', (t) => {
+    const warnings: string[] = []
+    t.mock.method(console, 'warn', (message: string) => warnings.push(message))
+    const body = v.object({ a: v.string() })
+    const app = weft().post('/v', { body }, () => '')
+    const schemaOf = (doc: ReturnType<typeof app.openapi>) =>
+      (doc.paths['/v'] as any).post.requestBody.content['application/json'].schema
+    const first = app.openapi({ info })
+    assert.equal(Object.keys(schemaOf(first)).join(), 'description')
+    assert.match(schemaOf(first).description, /Unconstrained/)
+    app.openapi({ info })
+    assert.equal(warnings.length, 1, 'warned once, not on every build')
+    assert.match(
+      warnings[0],
       /WEFT_OPENAPI_NO_JSON_SCHEMA: the valibot schema of POST \/v .*@valibot\/to-json-schema/,
     )
+  })
+
+  test('a hand-written Standard Schema (no JSON Schema at all) does not refuse the document', (t) => {
+    t.mock.method(console, 'warn', () => {})
+    const handWritten = {
+      '~standard': {
+        version: 1 as const,
+        vendor: 'handmade',
+        validate: (value: unknown) => ({ value }),
+      },
+    }
+    const app = weft().get('/h', { query: handWritten }, () => 'ok')
+    const doc = app.openapi({ info })
+    assert.ok(doc.paths['/h'], 'the route is documented')
   })
 
   test('a schema JSON Schema cannot express names the route', () => {

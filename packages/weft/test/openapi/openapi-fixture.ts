@@ -1,7 +1,9 @@
 import { toJsonSchema } from '@valibot/to-json-schema'
 import { type } from 'arktype'
 import * as v from 'valibot'
-import { type JsonSchemaConverter, weft } from 'weftjs'
+import { weft } from 'weftjs'
+import 'weftjs/docs'
+import type { JsonSchemaConverter } from 'weftjs/docs'
 import { z } from 'zod'
 
 /** Converts valibot schemas, which carry no JSON Schema of their own. */

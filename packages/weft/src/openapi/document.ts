@@ -1,5 +1,6 @@
 import { statusTitle } from '../http/errors.js'
 import type { BodyKind, RouteOptions } from '../http/types.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
 import {
   type JsonSchema,
   type JsonSchemaConverter,
@@ -7,7 +8,7 @@ import {
   type SchemaSide,
   toJsonSchema,
 } from './json-schema.js'
-import type { StandardSchemaV1 } from './standard.js'
+import { deriveOperationId, pascal, pathParams, toTemplate } from './paths.js'
 
 export type { JsonSchema, JsonSchemaConverter, SchemaSide } from './json-schema.js'
 
@@ -110,56 +111,6 @@ export function buildOpenApi(routes: RouteDescription[], options: OpenApiOptions
   return document
 }
 
-/** `/users/:id` -> `/users/{id}`; `/files/*path` -> `/files/{path}`; a bare `*` becomes `{wildcard}`. */
-export function toTemplate(path: string): string {
-  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
-  return trimmed
-    .split('/')
-    .map((segment) => {
-      if (segment.startsWith(':')) return `{${segment.slice(1)}}`
-      if (segment.startsWith('*')) return `{${wildcardName(segment)}}`
-      return segment
-    })
-    .join('/')
-}
-
-/** Path parameter names in order, as the OpenAPI template names them. */
-function pathParams(path: string): { name: string; wildcard: boolean; key: string }[] {
-  return path
-    .split('/')
-    .filter((segment) => segment.startsWith(':') || segment.startsWith('*'))
-    .map((segment) =>
-      segment.startsWith(':')
-        ? { name: segment.slice(1), wildcard: false, key: segment.slice(1) }
-        : { name: wildcardName(segment), wildcard: true, key: segment.slice(1) || '*' },
-    )
-}
-
-function wildcardName(segment: string): string {
-  return segment.slice(1) || 'wildcard'
-}
-
-/** `GET /users/:id/posts` -> `getUsersByIdPosts`; `GET /` -> `getRoot`. */
-export function deriveOperationId(method: string, path: string): string {
-  const parts = path
-    .split('/')
-    .filter(Boolean)
-    .map((segment) => {
-      if (segment.startsWith(':')) return `By${pascal(segment.slice(1))}`
-      if (segment.startsWith('*')) return `By${pascal(wildcardName(segment))}`
-      return pascal(segment)
-    })
-  return method.toLowerCase() + (parts.join('') || 'Root')
-}
-
-function pascal(text: string): string {
-  return text
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('')
-}
-
 class OperationBuilder {
   readonly tagsUsed: string[] = []
   private readonly operationIds = new Set<string>()
@@ -217,13 +168,11 @@ class OperationBuilder {
       )
     }
     if (!converted) {
-      const hint =
-        vendor === 'valibot'
-          ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weftjs/docs does this by itself)"
-          : 'pass openapi({ jsonSchema: (schema) => ... }) returning its JSON Schema'
-      throw new Error(
-        `WEFT_OPENAPI_NO_JSON_SCHEMA: the ${vendor} schema of ${at} (${name}) has no JSON Schema; ${hint}`,
-      )
+      // A hand-written validator is still a valid route: document it as open, not refuse the document.
+      warnOnce(schema, vendor, at, name)
+      return {
+        description: `Unconstrained here: the ${vendor} schema of ${at} carries no JSON Schema, so the document cannot describe it.`,
+      }
     }
     return this.components.embed(converted, name)
   }
@@ -431,4 +380,19 @@ function addProblemSchemas(components: SchemaComponents): void {
       },
     ],
   }
+}
+
+const warned = new WeakSet<object>()
+
+/** Says once per schema that it is documented as open, and how to describe it. */
+function warnOnce(schema: StandardSchemaV1, vendor: string, at: string, name: string): void {
+  if (warned.has(schema)) return
+  warned.add(schema)
+  const hint =
+    vendor === 'valibot'
+      ? "valibot schemas carry no JSON Schema: npm install @valibot/to-json-schema, then openapi({ jsonSchema: (schema) => toJsonSchema(schema as any, { target: 'draft-2020-12' }) }) (weftjs/docs does this by itself)"
+      : 'pass openapi({ jsonSchema: (schema) => ... }) returning its JSON Schema'
+  console.warn(
+    `WEFT_OPENAPI_NO_JSON_SCHEMA: the ${vendor} schema of ${at} (${name}) has no JSON Schema and is documented as open ({}); ${hint}`,
+  )
 }

@@ -1,4 +1,4 @@
-import type { StandardSchemaV1 } from './standard.js'
+import type { StandardSchemaV1 } from '../schema/standard.js'
 
 /** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) as a plain object. */
 export type JsonSchema = Record<string, unknown>

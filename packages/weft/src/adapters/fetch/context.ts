@@ -1,11 +1,18 @@
-import { checkDeclaredLength, limitStream, readStream } from './body.js'
-import { Context } from './context.js'
+import { checkDeclaredLength, limitStream, readStream } from '../../http/body.js'
+import { Context, type HeadMeasure } from '../../http/context.js'
+
+/** Which head bounds Weft measures itself, because the runtime's own are looser. */
+export interface HeadCheck {
+  count: boolean
+  size: boolean
+}
 
 /** The context for a Web Request: `app.fetch()`, Deno and Bun. */
 export class FetchContext extends Context {
   constructor(
     readonly request: Request,
     bodyLimit: number,
+    private readonly check: HeadCheck,
   ) {
     const url = request.url
     // The path starts after "scheme://host"; slicing beats parsing a URL per request.
@@ -17,6 +24,25 @@ export class FetchContext extends Context {
 
   get secure(): boolean {
     return this.request.url.startsWith('https:')
+  }
+
+  /**
+   * Counting headers means walking `request.headers`, which cost Deno about a fifth of its
+   * throughput on a small answer: only the bounds the runtime leaves open are measured.
+   */
+  head(): HeadMeasure | null {
+    const { count, size } = this.check
+    if (!count && !size) return null
+    const headers = this.request.headers
+    // Bun counts headers without iterating; elsewhere one pass counts and sizes at once.
+    const fastCount = (headers as { count?: number }).count
+    if (fastCount !== undefined && !size) return { count: fastCount, size: 0 }
+    const measure = { count: 0, size: size ? this.request.url.length + this.method.length : 0 }
+    for (const [name, value] of headers) {
+      measure.count++
+      if (size) measure.size += name.length + value.length + 4
+    }
+    return measure
   }
 
   headerValue(name: string): string | undefined {

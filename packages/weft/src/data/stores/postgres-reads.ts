@@ -1,0 +1,281 @@
+// The read side of a PostgreSQL collection: finds through the SQL pushdown (exact plans
+// straight from SQL with their array check in the same statement, superset plans finished
+// in JavaScript), counts, and explain(). Writes (postgres-collection.ts) read through
+// `select`, with a row lock inside transactions.
+
+import { compileProjection } from '../query/index.js'
+import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
+import { decodeDoc } from './json-codec.js'
+import type { PostgresHost, Queryable } from './postgres-collection.js'
+import { postgresDialect } from './postgres-dialect.js'
+import { explainFind } from './sql-explain.js'
+import {
+  addIndexDirection,
+  type ExactPlan,
+  exactQuery,
+  finishPartialSort,
+  indexDirection,
+  keyColumns,
+  type OrderedRow,
+  orderTies,
+  type PlanTarget,
+  partialBoundary,
+  partialQuery,
+  pinnedId,
+  planFind,
+  rowCheckedCount,
+  rowCheckedQuery,
+  rowKeys,
+  selectInMemory,
+  supersetPlan,
+  tieBoundary,
+} from './sql-find.js'
+import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
+
+/** A row read for a write: its key, row version (xmin), insertion order and document. */
+export interface Row {
+  key: string
+  version: string
+  /** Insertion order (the seq column). */
+  order: number
+  doc: StoredDocument
+}
+
+// `ord`, not `seq`: an output column named seq would capture ORDER BY seq and defeat the index.
+const COLUMNS = 'seq::float8 AS ord, _id AS key, xmin::text AS version, body'
+
+export class PostgresReads {
+  readonly #store: PostgresHost
+  readonly #name: string
+  readonly #table: string
+  /** What the indexes offer the planner, read from the catalog (null: read it again). */
+  #indexes: IndexCatalog | null = null
+
+  constructor(store: PostgresHost, name: string, table: string) {
+    this.#store = store
+    this.#name = name
+    this.#table = table
+  }
+
+  /** After createIndex: read the catalog again. */
+  forgetIndexes(): void {
+    this.#indexes = null
+  }
+
+  async count(filter: Filter): Promise<number> {
+    const plan = planFind(filter, {}, postgresDialect, await this.#target())
+    const db = this.#store.db
+    if (plan.kind === 'exact' && plan.rowCheck) {
+      const params: unknown[] = []
+      const [row] = (await db.query(rowCheckedCount(plan, this.#table, params), params)).rows
+      if (!row.bad) return Number(row.n)
+    } else if (plan.kind === 'exact' && !(await this.#hasArrays(plan, db))) {
+      const result = await db.query(
+        `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
+        plan.params,
+      )
+      return result.rows[0].n
+    }
+    return (await this.select(filter, {}, db, '')).length
+  }
+
+  async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
+    const catalog = await this.#catalog()
+    const layout = { dialect: postgresDialect, target: await this.#target(), directions: catalog.directions }
+    const found = explainFind(filter, options, { ...layout, insertionOrder: 'seq', body: 'body' })
+    const result = await this.#store.db.query(`EXPLAIN (FORMAT JSON) ${found.sql}`, found.params)
+    const detail = result.rows[0]['QUERY PLAN']
+    const indexes = new Set<string>()
+    let fullScan = false
+    const walk = (node: Record<string, any>) => {
+      if (node['Index Name']) indexes.add(node['Index Name'])
+      if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === this.#name) fullScan = true
+      for (const child of node.Plans ?? []) walk(child)
+    }
+    walk(detail[0].Plan)
+    return { store: 'postgres', ...found, indexes: [...indexes], fullScan, detail }
+  }
+
+  /** Matching rows in order, with their row version (xmin) for optimistic writes. */
+  async select(
+    filter: Filter,
+    options: FindOptions,
+    db: Queryable,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<Row[]> {
+    const id = options.skip ? null : pinnedId(filter)
+    if (id !== null && !options.projection) {
+      // By primary key (an update by _id): no plan, no probe, no ORDER BY.
+      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE _id = $1${lock}`
+      return decodeRows((await db.query(sql, [id])).rows)
+    }
+    const plan = planFind(filter, options, postgresDialect, await this.#target())
+    let rows = plan.kind === 'exact' ? await this.#selectExact(plan, db, lock) : null
+    if (rows === null) {
+      const superset = supersetPlan(filter, postgresDialect)
+      const sql = `SELECT ${COLUMNS} FROM ${this.#table} WHERE ${superset.where} ORDER BY seq${lock}`
+      const all = decodeRows((await db.query(sql, superset.params)).rows)
+      rows = selectInMemory(all, (row) => row.doc, filter, options)
+    }
+    if (!options.projection) return rows
+    const shape = compileProjection(options.projection)
+    return rows.map((row) => ({ ...row, doc: shape(row.doc) as StoredDocument }))
+  }
+
+  /**
+   * The exact plan, or null when the array check finds a row. Without a lock the check
+   * rides along in the same statement (one round trip): the LATERAL query only runs
+   * when no array was found, and `orderTies` restores the order either way.
+   */
+  async #selectExact(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    if (plan.rowCheck) return lock ? null : this.#selectRowChecked(plan, db)
+    if (plan.partialSort) return this.#selectPartial(plan, db, lock)
+    const query = exactQuery(
+      plan,
+      postgresDialect,
+      'seq',
+      indexDirection(plan, (await this.#catalog()).directions),
+    )
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const rows = await this.#firstRows(
+      plan,
+      db,
+      lock,
+      select,
+      query.orderBy,
+      pageClause(query.limit, query.offset),
+    )
+    if (rows === null) return null
+    const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
+    if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
+    const more = [...plan.params]
+    const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
+    more.push(edge.count)
+    const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
+    const boundary = rawRows((await db.query(sql, more)).rows, plan)
+    return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
+  }
+
+  /** The plan's rows in SQL's order, with the array check; null when it found an array. */
+  async #firstRows(
+    plan: ExactPlan,
+    db: Queryable,
+    lock: '' | ' FOR UPDATE',
+    select: string,
+    orderBy: string,
+    page: string,
+  ): Promise<RawRow[] | null> {
+    const params = [...plan.params]
+    if (plan.arrayCheck === null || lock) {
+      if (await this.#hasArrays(plan, db)) return null
+      return rawRows((await db.query(`${select} ORDER BY ${orderBy}${page}${lock}`, params)).rows, plan)
+    }
+    const sql =
+      `WITH probe AS (SELECT ${plan.arrayCheck(params)} AS arrays) ` +
+      `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${orderBy}${page}) q ` +
+      'ON NOT probe.arrays'
+    const result = (await db.query(sql, params)).rows
+    if (result[0]?.arrays) return null
+    return rawRows(
+      result.filter((row) => row.key !== null),
+      plan,
+    )
+  }
+
+  /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
+  async #selectRowChecked(plan: ExactPlan, db: Queryable): Promise<Row[] | null> {
+    const params: unknown[] = []
+    const columns = 'seq::float8 AS r, _id AS key, xmin::text AS version, body'
+    const result = (
+      await db.query(rowCheckedQuery(plan, postgresDialect, this.#table, 'seq', columns, params), params)
+    ).rows
+    if (result.some((row) => row.bad)) return null
+    const rows = result.map((row) => ({ ...rawRows([row], plan)[0], order: row.r }))
+    if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
+    const decoded = new Map<RawRow, Row>()
+    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
+    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, null).map(rowOf)
+  }
+
+  /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
+  async #selectPartial(plan: ExactPlan, db: Queryable, lock: '' | ' FOR UPDATE'): Promise<Row[] | null> {
+    const { orderBy, window } = partialQuery(plan, postgresDialect, 'seq')
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
+    if (rows === null) return null
+    const values = partialBoundary(rows, plan)
+    let boundary = null
+    if (values) {
+      const more = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, values[i], more))
+      boundary = {
+        values,
+        rows: rawRows((await db.query(`${select} AND ${equal.join(' AND ')}${lock}`, more)).rows, plan),
+      }
+    }
+    const decoded = new Map<RawRow, Row>()
+    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
+    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, boundary).map(rowOf)
+  }
+
+  /** What the indexes offer the planner, read from the catalog once: sort directions, array indexes. */
+  async #catalog(): Promise<IndexCatalog> {
+    if (this.#indexes) return this.#indexes
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const sql = 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
+    for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
+      const arrayStep = arrayIndexStep(this.#name, row.indexname)
+      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
+      else
+        addIndexDirection(
+          catalog.directions,
+          /btree \(\(\(doc #> '\{([^}]*)\}'::text\[\]\)\)( DESC)?/.exec(row.indexdef),
+          ',',
+        )
+    }
+    this.#indexes = catalog
+    return catalog
+  }
+
+  async #target(): Promise<PlanTarget> {
+    return { table: this.#table, arrayIndexed: (await this.#catalog()).arrayIndexed }
+  }
+
+  async #hasArrays(plan: ExactPlan, db: Queryable): Promise<boolean> {
+    if (plan.arrayCheck === null) return false
+    const params: unknown[] = []
+    const result = await db.query(`SELECT ${plan.arrayCheck(params)} AS found`, params)
+    return result.rows[0].found
+  }
+}
+
+interface RawRow extends OrderedRow {
+  key: string
+  version: string
+  body: string
+}
+
+// LIMIT and OFFSET go into the SQL text as integers: as parameters of a prepared
+// statement they hide the limit from the generic plan, which then ran 3x slower.
+function pageClause(limit: number | null, offset: number): string {
+  const int = (n: number) => (Number.isSafeInteger(n) && n >= 0 ? n : 0)
+  return `${limit === null ? '' : ` LIMIT ${int(limit)}`}${offset > 0 ? ` OFFSET ${int(offset)}` : ''}`
+}
+
+function rawRows(rows: Record<string, any>[], plan: ExactPlan): RawRow[] {
+  return rows.map((row) => ({
+    key: row.key,
+    version: row.version,
+    order: row.ord,
+    keys: rowKeys(row, plan),
+    body: row.body,
+  }))
+}
+
+function decodeRow(row: { key: string; version: string; order?: number; ord?: number; body: string }): Row {
+  return { key: row.key, version: row.version, order: row.order ?? row.ord ?? 0, doc: decodeDoc(row.body) }
+}
+
+function decodeRows(rows: { ord: number; key: string; version: string; body: string }[]): Row[] {
+  return rows.map(decodeRow)
+}

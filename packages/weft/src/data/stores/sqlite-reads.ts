@@ -1,0 +1,251 @@
+// The read side of a SQLite collection: finds through the SQL pushdown (exact plans
+// straight from SQL, superset plans finished in JavaScript), counts and explain(). All
+// synchronous: the caller has waited for the store (see `#ready` in sqlite-collection.ts).
+
+import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
+import { decodeDoc } from './json-codec.js'
+import { explainFind } from './sql-explain.js'
+import {
+  addIndexDirection,
+  type ExactPlan,
+  exactQuery,
+  finishInMemory,
+  finishPartialSort,
+  indexDirection,
+  keyColumns,
+  type OrderedRow,
+  orderTies,
+  type PlanTarget,
+  partialBoundary,
+  partialQuery,
+  planFind,
+  project,
+  rowCheckedCount,
+  rowCheckedQuery,
+  rowKeys,
+  supersetPlan,
+  tieBoundary,
+} from './sql-find.js'
+import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
+import { sqliteDialect } from './sqlite-dialect.js'
+import type { Row, SqliteConnection } from './sqlite-driver.js'
+
+interface SqliteRow extends OrderedRow {
+  body?: string
+  /** Decoded once, when JavaScript must look inside (a partial sort). */
+  doc?: StoredDocument
+}
+
+export class SqliteReads {
+  readonly #host: { readonly db: SqliteConnection }
+  readonly #name: string
+  readonly #table: string
+  /** What the indexes offer the planner, read from the schema (null: read it again). */
+  #indexes: IndexCatalog | null = null
+
+  constructor(host: { readonly db: SqliteConnection }, name: string, table: string) {
+    this.#host = host
+    this.#name = name
+    this.#table = table
+  }
+
+  /** After createIndex: read the schema again. */
+  forgetIndexes(): void {
+    this.#indexes = null
+  }
+
+  get #db(): SqliteConnection {
+    return this.#host.db
+  }
+
+  count(filter: Filter): number {
+    const plan = planFind(filter, {}, sqliteDialect, this.#target())
+    if (plan.kind === 'exact' && plan.rowCheck) {
+      const params: unknown[] = []
+      const [row] = this.#db.statement(rowCheckedCount(plan, this.#table, params)).all(params)
+      if (!row.bad) return Number(row.n)
+    } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
+      const row = this.#db
+        .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
+        .all(plan.params)
+      return Number(row[0].n)
+    }
+    return this.find(filter, {}).length
+  }
+
+  explain(filter: Filter, options: FindOptions): Explanation {
+    const layout = { dialect: sqliteDialect, target: this.#target(), directions: this.#catalog().directions }
+    const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' })
+    const detail = this.#db
+      .statement(`EXPLAIN QUERY PLAN ${found.sql}`)
+      .all(found.params ?? [])
+      .map((row) => String(row.detail))
+    const indexes = new Set<string>()
+    for (const line of detail) {
+      const index = /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1]
+      if (index) indexes.add(index.replaceAll('"', ''))
+    }
+    const table = this.#name.replaceAll('"', '""')
+    const fullScan = detail.some((line) => line === `SCAN ${table}` || line === `SCAN "${table}"`)
+    return { store: 'sqlite', ...found, indexes: [...indexes], fullScan, detail }
+  }
+
+  /** The documents `find` answers, now (the caller waited for the store to be ready). */
+  find(filter: Filter, options: FindOptions): StoredDocument[] {
+    const plan = planFind(filter, options, sqliteDialect, this.#target())
+    const exact = plan.kind === 'exact' ? this.#findExact(plan) : null
+    if (exact) return project(exact, options)
+    const superset = supersetPlan(filter, sqliteDialect)
+    const sql = `SELECT doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`
+    const docs = this.#db
+      .statement(sql)
+      .all(superset.params)
+      .map((row) => decodeDoc(row.doc as string))
+    return finishInMemory(docs, filter, options)
+  }
+
+  /** The exact plan's documents, or null when the array check found an array. */
+  #findExact(plan: ExactPlan): StoredDocument[] | null {
+    if (plan.rowCheck) return this.#findRowChecked(plan)
+    if (plan.partialSort) return this.#findPartial(plan)
+    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
+    const page = pageClause(query.limit, query.offset)
+    // The array check rides in the WHERE clause as uncorrelated EXISTS, which SQLite runs
+    // once per statement (free, where a UNION ALL in front of the query doubled its cost
+    // and a column cost more with every row). Rows back mean no array; no rows ask the
+    // check on its own.
+    const params = [...plan.params]
+    const where =
+      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
+    if (!query.reversedTies) {
+      // SQL's order is the final one (keys, then rowid): no key columns to read back.
+      const sql = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
+      const rows = this.#db.statement(sql).all(params)
+      if (rows.length === 0) return this.#hasArrays(plan) ? null : []
+      const docs = new Array<StoredDocument>(rows.length)
+      for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
+      return docs
+    }
+    // Reversed ties: the first pass reads keys and rowids only (from the index); the
+    // documents are read once the rows that stay are known.
+    const keys = keyColumns(plan, sqliteDialect)
+    const rows = this.#readRows(
+      `SELECT rowid AS r${keys} FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`,
+      params,
+      plan,
+    )
+    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
+    const from = `${keys} FROM ${this.#table} WHERE ${plan.where}`
+    const edge = tieBoundary(rows, query.limit)
+    let boundary = null
+    if (edge) {
+      const params = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, edge.values[i], params))
+      const sql = `SELECT rowid AS r, doc${from} AND ${equal.join(' AND ')} ORDER BY rowid${pageClause(edge.count, 0)}`
+      boundary = { values: edge.values, rows: this.#readRows(sql, params, plan) }
+    }
+    const kept = orderTies(rows, plan, query, boundary)
+    const missing = kept.filter((row) => row.body === undefined).map((row) => row.order)
+    if (missing.length > 0) {
+      const sql = `SELECT rowid AS r, doc FROM ${this.#table} WHERE rowid IN (${missing.map(() => '?').join(', ')})`
+      const bodies = new Map(
+        this.#db
+          .statement(sql)
+          .all(missing)
+          .map((row) => [row.r as number, row.doc as string]),
+      )
+      for (const row of kept) row.body ??= bodies.get(row.order)
+    }
+    return kept.map((row) => decodeDoc(row.body!))
+  }
+
+  /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
+  #findRowChecked(plan: ExactPlan): StoredDocument[] | null {
+    const params: unknown[] = []
+    const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
+    const raw = this.#db.statement(sql).all(params)
+    if (raw.some((row) => row.bad)) return null
+    const rows = toSqliteRows(raw, plan)
+    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
+    if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
+    return finishPartialSort(rows, plan, docOf, null).map(docOf)
+  }
+
+  /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
+  #findPartial(plan: ExactPlan): StoredDocument[] | null {
+    const params = [...plan.params]
+    const where =
+      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
+    const { orderBy, window } = partialQuery(plan, sqliteDialect, 'rowid')
+    const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
+    const rows = this.#readRows(
+      `${from} WHERE ${where} ORDER BY ${orderBy}${pageClause(window, 0)}`,
+      params,
+      plan,
+    )
+    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
+    const values = partialBoundary(rows, plan)
+    let boundary = null
+    if (values) {
+      const more = [...plan.params]
+      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], more))
+      boundary = {
+        values,
+        rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, more, plan),
+      }
+    }
+    const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
+    return finishPartialSort(rows, plan, docOf, boundary).map(docOf)
+  }
+
+  #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
+    return toSqliteRows(this.#db.statement(sql).all(params), plan)
+  }
+
+  /** What the indexes offer, read from the catalog once: sort directions, array indexes. */
+  #catalog(): IndexCatalog {
+    if (this.#indexes) return this.#indexes
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const sql =
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    for (const row of this.#db.statement(sql).all([this.#name])) {
+      const arrayStep = arrayIndexStep(this.#name, String(row.name))
+      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
+      else
+        addIndexDirection(
+          catalog.directions,
+          /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)),
+          '.',
+        )
+    }
+    this.#indexes = catalog
+    return catalog
+  }
+
+  #target(): PlanTarget {
+    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed }
+  }
+
+  #hasArrays(plan: ExactPlan): boolean {
+    if (plan.arrayCheck === null) return false
+    const params: unknown[] = []
+    const sql = `SELECT ${plan.arrayCheck(params)} AS found`
+    return Boolean(this.#db.statement(sql).all(params)[0].found)
+  }
+}
+
+function toSqliteRows(rows: Row[], plan: ExactPlan): SqliteRow[] {
+  const out = new Array<SqliteRow>(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]
+    out[i] = { order: row.r as number, keys: rowKeys(row, plan), body: row.doc as string | undefined }
+  }
+  return out
+}
+
+// LIMIT and OFFSET go into the SQL text as integers: bound as parameters they cost SQLite
+// several microseconds per query (better-sqlite3 binds numbers as REAL).
+function pageClause(limit: number | null, offset: number): string {
+  const int = (n: number) => (Number.isSafeInteger(n) && n >= 0 ? n : 0)
+  return `${limit === null ? (offset > 0 ? ' LIMIT -1' : '') : ` LIMIT ${int(limit)}`}${offset > 0 ? ` OFFSET ${int(offset)}` : ''}`
+}

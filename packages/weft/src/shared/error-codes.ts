@@ -1,0 +1,165 @@
+// Every WEFT_* code, in one place: the status it answers with over HTTP (null for errors
+// that never reach a client: a bad route table, a module graph that cannot start) and what
+// it means. docs/errors.md lists the same table for users; a test keeps the two, and every
+// code used in the source, in step. This file imports nothing, so every layer may use it.
+
+interface CodeInfo {
+  /** The HTTP status of the answer; null when the error is thrown to the developer instead. */
+  readonly status: number | null
+  /** One line for the docs: what happened. */
+  readonly meaning: string
+}
+
+export const ERROR_CODES = {
+  // Answers to requests: the default code of each status a framework answer uses.
+  WEFT_BAD_REQUEST: { status: 400, meaning: 'The request is malformed.' },
+  WEFT_UNAUTHORIZED: { status: 401, meaning: 'The request needs valid credentials.' },
+  WEFT_PAYMENT_REQUIRED: { status: 402, meaning: 'Payment is required.' },
+  WEFT_FORBIDDEN: { status: 403, meaning: 'The credentials do not allow this.' },
+  WEFT_NOT_FOUND: { status: 404, meaning: 'No route (or resource) answers this path.' },
+  WEFT_METHOD_NOT_ALLOWED: { status: 405, meaning: 'The path exists but not for this method; see Allow.' },
+  WEFT_NOT_ACCEPTABLE: { status: 406, meaning: 'No representation matches the Accept headers.' },
+  WEFT_REQUEST_TIMEOUT: { status: 408, meaning: 'The request did not arrive in time.' },
+  WEFT_CONFLICT: { status: 409, meaning: 'The request conflicts with the current state.' },
+  WEFT_GONE: { status: 410, meaning: 'The resource is gone for good.' },
+  WEFT_LENGTH_REQUIRED: { status: 411, meaning: 'The request needs a Content-Length.' },
+  WEFT_PRECONDITION_FAILED: { status: 412, meaning: 'A conditional header did not hold.' },
+  WEFT_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is past the body limit.' },
+  WEFT_URI_TOO_LONG: { status: 414, meaning: 'The request target is too long.' },
+  WEFT_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The route does not take this content type.' },
+  WEFT_RANGE_NOT_SATISFIABLE: { status: 416, meaning: 'The requested range is outside the resource.' },
+  WEFT_UNPROCESSABLE: { status: 422, meaning: 'The request is well-formed but cannot be processed.' },
+  WEFT_TOO_MANY_REQUESTS: { status: 429, meaning: 'Too many requests; slow down.' },
+  WEFT_HEADERS_TOO_LARGE: { status: 431, meaning: 'The request head is past the header size limit.' },
+  WEFT_TOO_MANY_HEADERS: {
+    status: 431,
+    meaning: 'The request has more headers than the header count limit.',
+  },
+  WEFT_CLIENT_ERROR: { status: 400, meaning: 'A client error whose status has no code of its own.' },
+  WEFT_INTERNAL: { status: 500, meaning: 'An unexpected error; details only in development.' },
+  WEFT_NOT_IMPLEMENTED: { status: 501, meaning: 'The server does not support this.' },
+  WEFT_BAD_GATEWAY: { status: 502, meaning: 'An upstream server answered badly.' },
+  WEFT_UNAVAILABLE: { status: 503, meaning: 'The service cannot answer now; retry later.' },
+  WEFT_GATEWAY_TIMEOUT: { status: 504, meaning: 'An upstream server did not answer in time.' },
+  WEFT_SERVER_ERROR: { status: 500, meaning: 'A server error whose status has no code of its own.' },
+
+  // Request input
+  WEFT_BAD_PATH: { status: 400, meaning: 'The request path has malformed percent-encoding.' },
+  WEFT_BAD_ENCODING: { status: 400, meaning: 'The body or query is not valid UTF-8 or percent-encoding.' },
+  WEFT_MALFORMED_JSON: { status: 400, meaning: 'The JSON body does not parse.' },
+  WEFT_PROTOTYPE_POLLUTION: {
+    status: 400,
+    meaning: 'The body holds __proto__ or constructor.prototype keys.',
+  },
+  WEFT_UNSUPPORTED_CHARSET: { status: 415, meaning: 'The body declares a charset other than UTF-8.' },
+  WEFT_BAD_REQUEST_TARGET: { status: 400, meaning: 'The request target is not a path starting with "/".' },
+  WEFT_BODY_TOO_DEEP: { status: 400, meaning: 'The JSON body nests deeper than limits.bodyDepth.' },
+  WEFT_VALIDATION: { status: 422, meaning: 'Params, query, headers or body fail the route schema.' },
+  WEFT_CLIENT_ABORTED: { status: 400, meaning: 'The client closed the connection before the body arrived.' },
+
+  // Answers the application got wrong
+  WEFT_RESPONSE_VALIDATION: { status: 500, meaning: "The handler's answer fails its response schema." },
+  WEFT_HEADER_INJECTION: { status: 500, meaning: 'A response header name or value holds CR, LF or NUL.' },
+  WEFT_RESPONSE_FAILED: {
+    status: 500,
+    meaning: 'The response could not be written (a header Node refused, say).',
+  },
+  WEFT_NEXT_TWICE: { status: 500, meaning: 'A middleware called next() more than once.' },
+  WEFT_DI_NOT_READY: {
+    status: 503,
+    meaning: 'A provider was asked for before the modules started, or after close.',
+  },
+
+  // Thrown to the developer while the app is set up
+  WEFT_BAD_ROUTE: { status: null, meaning: 'A route has no handler, a bad path or a bad parameter name.' },
+  WEFT_DUPLICATE_ROUTE: { status: null, meaning: 'The same method and path are registered twice.' },
+  WEFT_BAD_MIDDLEWARE: { status: null, meaning: 'use() was given something other than a function.' },
+  WEFT_BAD_MOUNT: { status: null, meaning: 'An app was mounted on itself.' },
+  WEFT_BAD_STATUS: { status: null, meaning: 'A status outside 100-999 (HttpError: outside 400-599).' },
+  WEFT_BAD_COOKIE: { status: null, meaning: 'A cookie name or value cannot be sent.' },
+  WEFT_NO_MODULES: { status: null, meaning: 'get(X) was called on an app or context without modules.' },
+  WEFT_SHUTDOWN_TIMEOUT: { status: null, meaning: 'Graceful shutdown waited longer than its timeout.' },
+  WEFT_OPENAPI_INFO: { status: null, meaning: 'openapi() or apiDocs() lacks info.title or info.version.' },
+  WEFT_OPENAPI_SCHEMA: { status: null, meaning: 'A schema cannot be turned into JSON Schema.' },
+  WEFT_OPENAPI_NO_JSON_SCHEMA: {
+    status: null,
+    meaning: 'Warning: a schema carries no JSON Schema; the document shows it as open ({}).',
+  },
+  WEFT_DOCS_BAD_PATH: { status: null, meaning: 'An apiDocs() path does not start with "/".' },
+  WEFT_DOCS_MISSING_PACKAGE: { status: null, meaning: 'The docs page needs the swagger-ui-dist package.' },
+  WEFT_CLIENT_MISSING_PARAM: { status: null, meaning: 'The typed client was not given a path parameter.' },
+
+  // weftjs/di: the module graph
+  WEFT_DI_MISSING_PROVIDER: { status: null, meaning: 'No module provides the key asked for.' },
+  WEFT_DI_NOT_VISIBLE: { status: null, meaning: 'A module provides the key but the asker cannot see it.' },
+  WEFT_DI_CYCLE: { status: null, meaning: 'Providers depend on each other in a loop.' },
+  WEFT_DI_SCOPE: { status: null, meaning: 'A longer-lived provider depends on a shorter-lived one.' },
+  WEFT_DI_NO_CONTEXT: { status: null, meaning: 'inject() was called outside a provider being built.' },
+  WEFT_DI_ASYNC_NOT_READY: { status: null, meaning: 'An async singleton was asked for before it started.' },
+  WEFT_DI_ASYNC_FACTORY: { status: null, meaning: 'A request-scoped or transient factory is async.' },
+  WEFT_DI_BAD_PROVIDER: {
+    status: null,
+    meaning: 'Something in providers or imports is not a provider or module.',
+  },
+  WEFT_DI_BAD_EXPORT: { status: null, meaning: 'A module exports what it neither provides nor imports.' },
+  WEFT_DI_BAD_OVERRIDE: { status: null, meaning: 'An override names a key no module provides.' },
+  WEFT_DI_BAD_CONTROLLER: {
+    status: null,
+    meaning: 'A controller lacks @controller() or decorates a non-method.',
+  },
+  WEFT_DI_INIT_FAILED: { status: null, meaning: "A provider's onInit() failed, so the app did not start." },
+  WEFT_DI_DUPLICATE_PROVIDER: { status: null, meaning: 'A key is provided twice where only one may be.' },
+
+  // weftjs/data (its errors carry their own status: data/ depends on nothing of HTTP)
+  WEFT_DATA_DUPLICATE_KEY: { status: 409, meaning: 'A write would repeat a key of a unique index.' },
+  WEFT_DATA_VALIDATION: { status: 422, meaning: "A write does not satisfy the collection's schema." },
+  WEFT_DATA_OPERATOR_INJECTION: { status: 400, meaning: 'Request input tried to supply a query operator.' },
+  WEFT_DATA_BAD_QUERY: { status: 400, meaning: 'A filter is malformed.' },
+  WEFT_DATA_BAD_OPERATOR: { status: 400, meaning: 'A query or update operator is unknown or misused.' },
+  WEFT_DATA_BAD_UPDATE: { status: 400, meaning: 'An update document is malformed.' },
+  WEFT_DATA_BAD_ID: { status: 400, meaning: 'A document _id has a type the store cannot hold.' },
+  WEFT_DATA_BAD_FIELD: { status: 400, meaning: 'A field name cannot be stored.' },
+  WEFT_DATA_BAD_COLLECTION: { status: null, meaning: 'A collection name cannot be used.' },
+  WEFT_DATA_BAD_REGEX: { status: 400, meaning: 'A $regex is malformed or could backtrack without bound.' },
+  WEFT_DATA_QUERY_TOO_LARGE: { status: 400, meaning: 'A filter or update is past the depth or size limits.' },
+  WEFT_DATA_UNAVAILABLE: {
+    status: 503,
+    meaning: 'The database cannot answer now (down, restarting, a timeout); retry.',
+  },
+  WEFT_DATA_BUSY: { status: 503, meaning: 'The database is locked by another writer; retry.' },
+  WEFT_DATA_READ_ONLY: { status: 503, meaning: 'The database is read-only; writes cannot succeed now.' },
+  WEFT_DATA_DISK_FULL: { status: 503, meaning: "The database's disk is full; writes cannot succeed now." },
+  WEFT_DATA_NO_EXPLAIN: {
+    status: null,
+    meaning: 'explain() was asked of a store or cursor that cannot explain.',
+  },
+  WEFT_DATA_BAD_URL: { status: null, meaning: 'connect() was given a URL it cannot use.' },
+  WEFT_DATA_BAD_STORE: { status: null, meaning: 'A store module does not export createStore.' },
+  WEFT_DATA_MISSING_DRIVER: { status: null, meaning: 'The database driver package is not installed.' },
+  WEFT_DATA_CLOSED: { status: null, meaning: 'The database or store was used after close().' },
+  WEFT_DATA_CURSOR_STARTED: { status: null, meaning: 'sort, skip or limit was set after iteration began.' },
+  WEFT_DATA_WATCH_GAP: {
+    status: null,
+    meaning: 'A change feed was cut off longer than the change log keeps; re-read.',
+  },
+  WEFT_DATA_WATCH_OVERFLOW: {
+    status: null,
+    meaning: 'A change-feed reader fell too far behind and was ended.',
+  },
+} as const satisfies Record<string, CodeInfo>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The code an HttpError gets when it names none: one per status. */
+const DEFAULT_BY_STATUS: Record<number, ErrorCode> = {}
+for (const [code, info] of Object.entries(ERROR_CODES) as [ErrorCode, CodeInfo][]) {
+  const generic = code !== 'WEFT_CLIENT_ERROR' && code !== 'WEFT_SERVER_ERROR'
+  if (info.status !== null && generic && !(info.status in DEFAULT_BY_STATUS)) {
+    DEFAULT_BY_STATUS[info.status] = code
+  }
+}
+
+/** The default code for an answer with `status`: WEFT_NOT_FOUND for 404, and so on. */
+export function defaultCode(status: number): ErrorCode {
+  return DEFAULT_BY_STATUS[status] ?? (status >= 500 ? 'WEFT_SERVER_ERROR' : 'WEFT_CLIENT_ERROR')
+}
