@@ -1,6 +1,7 @@
 // `weft routes`, `weft openapi` and `weft doctor` read the app without serving it: its
 // app file is compiled by esbuild (packages stay in node_modules) and imported.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Weft } from '../http/app.js'
@@ -49,4 +50,10 @@ export async function loadApp(project: Project, appFile = project.app): Promise<
     )
   }
   return exported as Weft
+}
+
+/** Imports `specifier` as the app would resolve it, from its own node_modules. */
+export async function importFromApp(dir: string, specifier: string): Promise<unknown> {
+  const path = createRequire(join(dir, 'package.json')).resolve(specifier)
+  return import(pathToFileURL(path).href)
 }

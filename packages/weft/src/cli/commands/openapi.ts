@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { loadApp } from '../load-app.js'
+import { importFromApp, loadApp } from '../load-app.js'
 import { green, log } from '../output.js'
 import { readProject } from '../project.js'
 
@@ -16,6 +16,9 @@ Title and version come from package.json.
 export async function openapi(_: string[], flags: { app?: string; out?: string }): Promise<number> {
   const project = readProject(process.cwd())
   const app = await loadApp(project, flags.app)
+  // app.openapi() comes with weftjs/docs: loaded from the app's own weftjs, so it joins the
+  // same Weft class the app was made with, even when the app never imports it.
+  if (typeof app.openapi !== 'function') await importFromApp(project.dir, 'weftjs/docs')
   const info = {
     title: String(project.packageJson.name ?? 'API'),
     version: String(project.packageJson.version ?? '0.0.0'),
