@@ -3,6 +3,7 @@ import type { Override } from 'weftjs/di'
 import { databaseModule } from './modules/database.ts'
 import { statsModule } from './modules/stats.ts'
 import { tasksModule } from './modules/tasks.ts'
+import { mountPages, viewsDir } from './pages.ts'
 
 /**
  * The taskboard: a database module (global), a tasks API and a stats module that imports
@@ -10,7 +11,11 @@ import { tasksModule } from './modules/tasks.ts'
  * provider, for tests.
  */
 export function createApp(url: string, override: Override[] = []) {
-  const app = weft({ modules: [databaseModule(url), tasksModule, statsModule], override })
+  const app = weft({
+    modules: [databaseModule(url), tasksModule, statsModule],
+    override,
+    views: { dir: viewsDir },
+  })
 
   // Timing on the way out: the onion lets one middleware wrap everything after it.
   app.use(async (ctx, next) => {
@@ -21,7 +26,8 @@ export function createApp(url: string, override: Override[] = []) {
 
   app.get('/', (ctx) =>
     ctx.html(`<!doctype html><title>Taskboard</title><h1>Taskboard</h1>
-<p>A Weft example. Try <a href="/api/tasks">/api/tasks</a> and <a href="/api/stats">/api/stats</a>.</p>`),
+<p>A Weft example. Try <a href="/board">the board</a>, <a href="/api/tasks">/api/tasks</a> and <a href="/api/stats">/api/stats</a>.</p>`),
   )
+  mountPages(app)
   return app
 }

@@ -5,6 +5,7 @@ import { errorHeaders, errorStatus, toProblem } from './errors.js'
 import { DEFAULT_LIMITS, headLimitError, type Limits } from './limits.js'
 import { consoleLogger, errorFields, type Logger, silentLogger } from './logger.js'
 import { checkPath, coversPath, decodeParams, joinPath, normalizePath } from './path.js'
+import type { ViewRenderer, ViewsOptions } from './render.js'
 import { setBody, setResult } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
@@ -26,6 +27,8 @@ export interface WeftOptions {
   dev?: boolean
   /** Check answers against routes' `response` schemas. Default: on in development only. */
   validateResponses?: boolean
+  /** Templates for `ctx.render()`: `{ dir, engine, layout }` (see weftjs/views); Eta by default. */
+  views?: ViewsOptions
   /** Modules from `weftjs/di`: their providers, routes and lifecycle hooks join the app. */
   modules?: readonly ModuleLike[]
   /** Replaces providers of the modules, for tests: `override: [[Mailer, fakeMailer]]`. */
@@ -108,6 +111,10 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
+  /** `weft({ views })`, for the views loader the package entry installs. */
+  readonly viewsOptions: ViewsOptions | undefined
+  /** What `ctx.render()` renders with; set by that loader. */
+  views: ViewRenderer | undefined = undefined
   /** The per-request scope hook (weftjs/di plugs in here), or null for an app without modules. */
   private readonly scopeHook: ScopeHook | null
   /** False until the scope hook has started: the first requests wait for it, once. */
@@ -140,6 +147,7 @@ export class Weft<Routes extends RouteType = any> {
     this.head = on('HEAD') as RouteMethod<Routes, 'HEAD'>
     this.options = on('OPTIONS') as RouteMethod<Routes, 'OPTIONS'>
     this.all = on(ANY_METHOD) as RouteMethod<Routes, '*'>
+    this.viewsOptions = options.views
     const modules = options.modules ?? []
     this.scopeHook = modules.length ? modules[0][BOOTSTRAP](this, modules, options.override ?? []) : null
     this.started = this.scopeHook === null
@@ -272,6 +280,7 @@ export class Weft<Routes extends RouteType = any> {
     }
     const compiled = this.compiled ?? this.compile()
     if (this.scopeHook) ctx.scope = this.scopeHook.enter(ctx)
+    if (this.views) ctx.views = this.views
     ctx.bodyDepth = this.limits.bodyDepth
     let route: CompiledRoute
     try {

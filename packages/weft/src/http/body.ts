@@ -68,6 +68,7 @@ export function bodyKind(contentType: string | null | undefined): BodyKind | nul
   const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase()
   if (type === 'application/json' || type.endsWith('+json')) return 'json'
   if (type === 'application/x-www-form-urlencoded') return 'form'
+  if (type === 'multipart/form-data') return 'multipart'
   if (type.startsWith('text/')) return 'text'
   return 'bytes'
 }

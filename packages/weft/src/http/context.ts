@@ -3,6 +3,8 @@ import { bodyKind, checkCharset, DEFAULT_JSON_DEPTH, excerpt, parseBytes, parseF
 import { Cookies } from './cookies.js'
 import { HttpError } from './errors.js'
 import { checkHeader } from './header-check.js'
+import { type MultipartOptions, parseMultipart } from './multipart.js'
+import type { RenderOptions, ViewRenderer } from './render.js'
 import { ResponseState, setBody } from './response.js'
 import type { JsonReply } from './route-types.js'
 import type { Key, RequestScope } from './scope.js'
@@ -32,6 +34,8 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   bodyDepth = DEFAULT_JSON_DEPTH
   /** This request's scope, entered by the app's scope hook (weftjs/di): what `ctx.get()` resolves from. */
   scope: RequestScope | undefined = undefined
+  /** Set by an app with `views`: what `ctx.render()` renders with. */
+  views: ViewRenderer | undefined = undefined
 
   private stateValues: Record<string, unknown> | undefined
   private queryValues: I['query'] | undefined
@@ -39,6 +43,7 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
   private cookieJar: Cookies | undefined
   private bytesRead: Promise<Uint8Array> | undefined
   private webRequest: Request | undefined
+  private multipartRead: Promise<Record<string, unknown>> | undefined
 
   constructor(
     readonly method: string,
@@ -187,18 +192,42 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
     return this.res
   }
 
+  /**
+   * Answers with the HTML of a template; `ctx.state` is in the data too, so middleware can
+   * hand values (a CSRF token, the user) to every page.
+   * @example return ctx.render('tasks/list', { tasks }, { layout: 'layouts/main' })
+   */
+  async render(
+    name: string,
+    data: Record<string, unknown> = {},
+    options: RenderOptions = {},
+  ): Promise<ResponseState> {
+    if (!this.views) {
+      throw new Error(
+        'WEFT_VIEWS_NOT_CONFIGURED: ctx.render() needs the templates folder: weft({ views: { dir } })',
+      )
+    }
+    const html = await this.views.render(name, { ...this.stateValues, ...data }, options)
+    return this.html(html, options.status)
+  }
+
   /** The raw body bytes, read once within the body limit (413 past it). */
   bytes(): Promise<Uint8Array> {
     return (this.bytesRead ??= this.readBytes(this.bodyLimit))
   }
 
   /**
-   * Reads and parses the body by its content type: JSON, urlencoded form, text or bytes.
-   * `accepts` narrows the types taken; any other answers 415.
+   * Reads and parses the body by its content type: JSON, urlencoded or multipart form,
+   * text or bytes. `accepts` narrows the types taken; any other answers 415. Multipart
+   * files stream to `multipart.storage` (memory by default) within its limits (413 past them).
+   * @example const form = await ctx.parseBody({ accepts: ['multipart'], multipart: { maxFileSize: 5e6 } })
    */
-  parseBody(accepts?: readonly BodyKind[]): Promise<I['body']> {
+  parseBody(options?: readonly BodyKind[] | ParseBodyOptions): Promise<I['body']> {
     // Not an async function: it would add a promise and ticks to every validated request.
     try {
+      const { accepts, multipart } = Array.isArray(options)
+        ? { accepts: options as readonly BodyKind[], multipart: undefined }
+        : ((options ?? {}) as ParseBodyOptions)
       const contentType = this.headerValue('content-type')
       const kind = bodyKind(contentType)
       if (kind === null) {
@@ -208,12 +237,25 @@ export abstract class Context<I extends Input<any, any, any, any> = Input> {
         })
       }
       if (accepts && !accepts.includes(kind)) throw unsupportedType(contentType, accepts)
+      if (kind === 'multipart') {
+        // Streamed, not buffered: read once, however many times it is asked for.
+        this.multipartRead ??= this.bytesRead
+          ? Promise.reject(new Error('WEFT_BODY_ALREADY_READ: the multipart body was read as bytes first'))
+          : parseMultipart(this.req.body, contentType!, this.bodyLimit, multipart)
+        return this.multipartRead.then((form) => (this.body = form as I['body']))
+      }
       if (kind !== 'bytes') checkCharset(contentType!)
       return this.bytes().then((bytes) => (this.body = parseBytes(bytes, kind, this.bodyDepth) as I['body']))
     } catch (error) {
       return Promise.reject(error)
     }
   }
+}
+
+/** What `ctx.parseBody()` takes: the accepted kinds, and multipart limits and storage. */
+export interface ParseBodyOptions {
+  accepts?: readonly BodyKind[]
+  multipart?: MultipartOptions
 }
 
 /** Header names may start with "$": such an object is marked, as query strings and forms are. */

@@ -129,7 +129,7 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void 
   const accepts = options.accepts ?? DEFAULT_ACCEPTS
   const readBody = body
     ? (ctx: Context<any>) =>
-        ctx.parseBody(accepts).then((raw) =>
+        ctx.parseBody({ accepts, multipart: options.multipart }).then((raw) =>
           settle(validateInput(body, raw, 'body'), (value) => {
             ctx.body = keepMark(raw, value)
           }),

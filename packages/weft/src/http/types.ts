@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import type { MultipartOptions } from './multipart.js'
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
@@ -42,6 +43,8 @@ export interface RouteOptions extends RouteSchemas {
    * `accepts: ['form']` or `accepts: ['json', 'form']`.
    */
   accepts?: BodyKind[]
+  /** Limits and file storage for `multipart/form-data` bodies (add `'multipart'` to `accepts`). */
+  multipart?: MultipartOptions
   /** OpenAPI: a one-line summary. */
   summary?: string
   /** OpenAPI: a longer description (Markdown). */
@@ -55,7 +58,7 @@ export interface RouteOptions extends RouteSchemas {
   hidden?: boolean
 }
 
-export type BodyKind = 'json' | 'form' | 'text' | 'bytes'
+export type BodyKind = 'json' | 'form' | 'multipart' | 'text' | 'bytes'
 
 type Output<S, Fallback> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Fallback
 

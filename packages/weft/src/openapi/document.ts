@@ -53,6 +53,7 @@ const RESERVED_HEADERS = new Set(['accept', 'content-type', 'authorization'])
 const MEDIA_TYPES: Record<BodyKind, string> = {
   json: 'application/json',
   form: 'application/x-www-form-urlencoded',
+  multipart: 'multipart/form-data',
   text: 'text/plain',
   bytes: 'application/octet-stream',
 }

@@ -89,6 +89,79 @@ export const ERROR_CODES = {
   WEFT_DOCS_MISSING_PACKAGE: { status: null, meaning: 'The docs page needs the swagger-ui-dist package.' },
   WEFT_CLIENT_MISSING_PARAM: { status: null, meaning: 'The typed client was not given a path parameter.' },
 
+  // Request bodies: multipart
+  WEFT_BAD_MULTIPART: { status: 400, meaning: 'The multipart body is malformed.' },
+  WEFT_FILE_TOO_LARGE: { status: 413, meaning: 'An uploaded file is past its size limit.' },
+  WEFT_FIELD_TOO_LARGE: { status: 413, meaning: 'A multipart field is past its size limit.' },
+  WEFT_TOO_MANY_FILES: { status: 413, meaning: 'The multipart body holds more files than allowed.' },
+  WEFT_TOO_MANY_FIELDS: { status: 413, meaning: 'The multipart body holds more fields than allowed.' },
+  WEFT_BODY_ALREADY_READ: {
+    status: 500,
+    meaning: 'A multipart body was asked for after it was read as bytes.',
+  },
+
+  // Views, static files, middleware
+  WEFT_VIEWS_NOT_CONFIGURED: {
+    status: 500,
+    meaning: 'ctx.render() was called in an app made without views.',
+  },
+  WEFT_VIEWS_NO_DIR: { status: null, meaning: 'weft({ views }) lacks the templates folder.' },
+  WEFT_VIEW_ERROR: {
+    status: 500,
+    meaning: 'A template failed to compile or render; the file and line are named.',
+  },
+  WEFT_VIEW_OUTSIDE: { status: 500, meaning: 'A template name points outside the views folder.' },
+  WEFT_STATIC_FORBIDDEN: {
+    status: 403,
+    meaning: 'A static path tries to leave the root (traversal, NUL, a symlink out).',
+  },
+  WEFT_STATIC_NO_ROOT: { status: null, meaning: 'serveStatic() lacks its root folder.' },
+  WEFT_CSRF: {
+    status: 403,
+    meaning: 'The CSRF token is missing or wrong, or the request came from another origin.',
+  },
+  WEFT_CORS_WILDCARD_CREDENTIALS: {
+    status: null,
+    meaning: "cors() was asked for credentials with the '*' origin.",
+  },
+  WEFT_BAD_CSP: { status: null, meaning: 'A Content-Security-Policy directive or source cannot be sent.' },
+  WEFT_RATE_LIMITED: { status: 429, meaning: 'Too many requests in the window; see Retry-After.' },
+  WEFT_BAD_RATE_LIMIT: { status: null, meaning: 'rateLimit() needs a positive windowMs and limit.' },
+  WEFT_RATE_LIMIT_NO_ADDRESS: {
+    status: 500,
+    meaning: 'rateLimit() has no client address on this runtime; pass key or trustProxy.',
+  },
+  WEFT_BAD_REDIS_CLIENT: {
+    status: null,
+    meaning: 'A Redis store was given something other than a node-redis or ioredis client.',
+  },
+  WEFT_BAD_TIMEOUT: { status: null, meaning: 'timeout() needs a positive number of milliseconds.' },
+  WEFT_TIMEOUT: { status: 503, meaning: 'The handlers took longer than the timeout.' },
+  WEFT_JWT_INVALID: {
+    status: 401,
+    meaning: 'The bearer token is missing, malformed, expired or not signed by an accepted key.',
+  },
+  WEFT_JWT_KEY: { status: null, meaning: 'jwt() needs exactly one of secret, jwks or key.' },
+  WEFT_JWT_ALG_NONE: { status: null, meaning: 'jwt() was asked to accept the "none" algorithm.' },
+  WEFT_WEAK_SECRET: {
+    status: null,
+    meaning: 'A signing or encryption secret is shorter than 32 characters.',
+  },
+  WEFT_NO_SESSION: { status: 500, meaning: 'ctx.session was used on a route without session().' },
+  WEFT_SESSION_TOO_LARGE: {
+    status: 500,
+    meaning: 'A cookie session is past the cookie size limit; use a store.',
+  },
+  WEFT_EXPRESS_ERROR: {
+    status: 500,
+    meaning: 'Express middleware called next(err); its status is kept when it has one.',
+  },
+  WEFT_EXPRESS_NODE_ONLY: { status: null, meaning: 'fromExpress() runs on Node only.' },
+  WEFT_PEER_MISSING: {
+    status: null,
+    meaning: 'An optional package a feature needs is not installed; the message names it.',
+  },
+
   // weftjs/di: the module graph
   WEFT_DI_MISSING_PROVIDER: { status: null, meaning: 'No module provides the key asked for.' },
   WEFT_DI_NOT_VISIBLE: { status: null, meaning: 'A module provides the key but the asker cannot see it.' },

@@ -21,11 +21,24 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
+/** What a script needs beyond the defaults: environment values, the folders Deno may read. */
+export interface StartOptions {
+  /** Changes to the environment; undefined removes a variable (NODE_ENV is 'production' unless changed). */
+  env?: Record<string, string | undefined>
+  /** The only folders Deno may read; default this folder. */
+  denoAllowRead?: string[]
+  /** Folders Deno may write; default none. */
+  denoAllowWrite?: string[]
+}
+
 /** The arguments that run `script` (relative to this folder) under `runtime`. */
-export function commandFor(runtime: Runtime, script: string): [string, string[]] {
+export function commandFor(runtime: Runtime, script: string, options: StartOptions = {}): [string, string[]] {
   const args = [...(runtime.args ?? [])]
   // Deno gets one readable directory, the app's own, and nothing else.
-  if (runtime.name === 'deno') args.push(`--allow-read=${here}`)
+  if (runtime.name === 'deno') {
+    args.push(`--allow-read=${(options.denoAllowRead ?? [here]).join(',')}`)
+    if (options.denoAllowWrite) args.push(`--allow-write=${options.denoAllowWrite.join(',')}`)
+  }
   return [runtime.bin!, [...args, join(here, script)]]
 }
 
@@ -34,17 +47,16 @@ export function startServer(
   runtime: Runtime,
   script = 'main.ts',
   timeoutMs = 30_000,
-  /** Changes to the environment; undefined removes a variable (NODE_ENV is 'production' unless changed). */
-  envChanges: Record<string, string | undefined> = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const [command, args] = commandFor(runtime, script)
+  const [command, args] = commandFor(runtime, script, options)
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
     NODE_ENV: 'production',
     NO_COLOR: '1',
   }
-  for (const [name, value] of Object.entries(envChanges)) {
+  for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name]
     else env[name] = value
   }

@@ -79,7 +79,7 @@ export function runConformance(name: Runtime['name']): void {
 
   describe(`production unless development is asked for, on ${runtime.label}`, () => {
     test('no NODE_ENV: an unexpected throw answers the bare problem document', async () => {
-      const server = await startServer(runtime, 'di-main.ts', 30_000, { NODE_ENV: undefined })
+      const server = await startServer(runtime, 'di-main.ts', 30_000, { env: { NODE_ENV: undefined } })
       try {
         const res = await fetch(`${server.url}/crash`)
         assert.equal(res.status, 500)
@@ -97,7 +97,7 @@ export function runConformance(name: Runtime['name']): void {
     })
 
     test('NODE_ENV=development: the answer carries the message and the stack', async () => {
-      const server = await startServer(runtime, 'di-main.ts', 30_000, { NODE_ENV: 'development' })
+      const server = await startServer(runtime, 'di-main.ts', 30_000, { env: { NODE_ENV: 'development' } })
       try {
         const problem = await (await fetch(`${server.url}/crash`)).json()
         assert.equal(problem.detail, 'database password is hunter2')

@@ -21,7 +21,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   schema: ['shared'],
   data: ['schema', 'shared'],
   http: ['schema', 'shared'],
-  entry: ['http', 'schema', 'shared', 'adapters'],
+  entry: ['http', 'schema', 'shared', 'adapters', 'views'],
 }
 const ABOVE_CORE = ['http', 'schema', 'shared']
 

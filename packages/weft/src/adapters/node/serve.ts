@@ -76,6 +76,8 @@ function handleNode(app: Weft<any>, incoming: IncomingMessage, outgoing: ServerR
 }
 
 function finish(app: Weft<any>, ctx: NodeContext, head: boolean): void {
+  // Express middleware run through weftjs/express may have answered on the socket itself.
+  if (ctx.outgoing.writableEnded) return
   try {
     // An answer sent before the body was read (a 413, say) closes the connection, or
     // Node would read the whole rest of the upload to reuse it.
