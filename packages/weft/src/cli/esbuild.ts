@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CliError } from './output.js'
+import { appWeftjsManifest, isInstalled } from './project.js'
 
 export type Esbuild = typeof import('esbuild')
 
@@ -43,6 +44,18 @@ export const NATIVE_EXTERNALS = [
   'aws4',
   '@aws-sdk/credential-providers',
 ]
+
+/**
+ * weftjs's optional peers the app has not installed (eta, jose, pg...): left external, so
+ * the bundle builds and the subpath that needs one names it at run time, as unbundled.
+ */
+export function missingOptionalPeers(appDir: string): string[] {
+  const manifest = appWeftjsManifest(appDir)
+  const optional = Object.entries(manifest?.peerDependenciesMeta ?? {})
+    .filter(([, meta]) => (meta as { optional?: boolean }).optional)
+    .map(([name]) => name)
+  return optional.filter((name) => !isInstalled(appDir, name))
+}
 
 /** ESM bundles of CommonJS packages (pg, mongodb) need `require` for Node's built-ins. */
 export const REQUIRE_BANNER =

@@ -1,7 +1,8 @@
 // The app the command runs in: its folder, runtime and entry files, read from the
 // `weft` field of its package.json (written by `weft new`), with flags taking precedence.
 import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { CliError, EXIT } from './output.js'
 
 export type RuntimeName = 'node' | 'deno' | 'bun'
@@ -86,4 +87,31 @@ export function runtimeCommand(
 export function localBin(dir: string, name: string): string {
   const local = join(dir, 'node_modules', '.bin', name)
   return existsSync(local) ? local : name
+}
+
+/** Whether the app can load package `name` (ESM-only packages included). */
+export function isInstalled(dir: string, name: string): boolean {
+  try {
+    createRequire(join(dir, 'package.json')).resolve(`${name}/package.json`)
+    return true
+  } catch {
+    return existsSync(join(dir, 'node_modules', name))
+  }
+}
+
+/** The package.json of the weftjs the app resolves, or null when it has none. */
+export function appWeftjsManifest(dir: string): Record<string, any> | null {
+  let path: string
+  try {
+    path = createRequire(join(dir, 'package.json')).resolve('weftjs')
+  } catch {
+    return null
+  }
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    const file = join(folder, 'package.json')
+    if (!existsSync(file)) continue
+    const manifest = JSON.parse(readFileSync(file, 'utf8'))
+    if (manifest.name === 'weftjs') return manifest
+  }
+  return null
 }

@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Metafile } from 'esbuild'
-import { type Esbuild, loadEsbuild, NATIVE_EXTERNALS, REQUIRE_BANNER } from '../esbuild.js'
+import {
+  type Esbuild,
+  loadEsbuild,
+  missingOptionalPeers,
+  NATIVE_EXTERNALS,
+  REQUIRE_BANNER,
+} from '../esbuild.js'
 import { bold, CliError, colorEnabled, dim, formatSize, log, progress } from '../output.js'
 import { type Project, type RuntimeName, readProject } from '../project.js'
 
@@ -46,7 +52,7 @@ export async function buildServer(esbuild: Esbuild, project: Project): Promise<[
     platform: 'node',
     format: 'esm',
     target: TARGETS[project.runtime],
-    external: NATIVE_EXTERNALS,
+    external: [...NATIVE_EXTERNALS, ...missingOptionalPeers(project.dir)],
     banner: { js: REQUIRE_BANNER },
     minify: true,
     sourcemap: 'linked',

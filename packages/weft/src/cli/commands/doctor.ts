@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { bold, CliError, green, log, red } from '../output.js'
-import { type Project, readProject } from '../project.js'
+import { isInstalled, type Project, readProject } from '../project.js'
 import { hasNodeSqlite } from '../templates/project-files.js'
 
 export const doctorHelp = `Usage: weft doctor
@@ -42,7 +41,7 @@ export async function doctor(): Promise<number> {
 }
 
 function needsOf(project: Project): Need[] {
-  const has = resolverIn(project.dir)
+  const has = (name: string) => isInstalled(project.dir, name)
   const needs: Need[] = []
   const url = databaseUrl(project.dir)
   const scheme = url?.split(':')[0]?.toLowerCase()
@@ -82,18 +81,6 @@ function needsOf(project: Project): Need[] {
     needs.push({ package: 'esbuild', why: 'weft build', present: has('esbuild') })
   }
   return needs
-}
-
-function resolverIn(dir: string): (name: string) => boolean {
-  const require = createRequire(join(dir, 'package.json'))
-  return (name) => {
-    try {
-      require.resolve(`${name}/package.json`)
-      return true
-    } catch {
-      return existsSync(join(dir, 'node_modules', name))
-    }
-  }
 }
 
 function databaseUrl(dir: string): string | undefined {

@@ -14,8 +14,7 @@ runtime's test runner, a README, .gitignore, .env.example and secure headers on;
 installs its dependencies.
 
   --template       api (default): a JSON API with modules, schemas and a database
-                   fullstack: pages, static files and browser code (needs weftjs/views)
-                   realtime: live queries and channels (needs weftjs/realtime)
+                   fullstack, realtime: not yet available in this version
   --db             sqlite (default, embedded), postgres or mongodb
   --runtime        node (default), deno or bun
   --no-install     write the files only

@@ -2,7 +2,6 @@
 // secure headers, and tests that run the app over a real socket on the memory store.
 import type { Files, TemplateOptions } from './options.js'
 import { defaultDatabaseUrl } from './project-files.js'
-import { secureHeadersFiles, secureHeadersImport } from './secure-headers.js'
 
 export function apiFiles(options: TemplateOptions): Files {
   return {
@@ -10,7 +9,6 @@ export function apiFiles(options: TemplateOptions): Files {
     'src/app.ts': appTs(options),
     'src/database.ts': DATABASE_TS,
     'src/notes.ts': NOTES_TS,
-    ...secureHeadersFiles(options),
     'test/app.test.ts': TEST_TS,
   }
 }
@@ -34,14 +32,11 @@ console.log(\`${options.name} on \${server.url}\`)
 }
 
 function appTs(options: TemplateOptions): string {
-  // Sorted as the linter wants them: packages first, then the app's own files.
-  const local = secureHeadersImport(options).endsWith("'./secure-headers.ts'")
   const imports = [
     "import { weft } from 'weftjs'",
-    ...(local ? [] : [secureHeadersImport(options)]),
+    "import { secureHeaders } from 'weftjs/secure-headers'",
     "import { databaseModule } from './database.ts'",
     "import { notesModule } from './notes.ts'",
-    ...(local ? [secureHeadersImport(options)] : []),
   ]
   return `${imports.join('\n')}
 

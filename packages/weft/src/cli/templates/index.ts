@@ -13,7 +13,7 @@ interface Template {
 }
 
 const TEMPLATES: Record<TemplateName, Template> = {
-  api: { needs: [], files: apiFiles },
+  api: { needs: ['./secure-headers'], files: apiFiles },
   fullstack: { needs: ['./views', './static', './secure-headers'], files: null },
   realtime: { needs: ['./realtime'], files: null },
 }
@@ -32,9 +32,8 @@ export function templateFiles(options: TemplateOptions): Files {
   const template = TEMPLATES[options.template]
   const missing = template.needs.filter((subpath) => !options.subpaths.has(subpath))
   if (!template.files || missing.length > 0) {
-    const needs = template.needs.map((s) => `weftjs/${s.slice(2)}`).join(', ')
     throw new CliError(
-      `the ${options.template} template is not yet available in weftjs ${ownVersion()} (it builds on ${needs})`,
+      `the ${options.template} template is not yet available in weftjs ${ownVersion()}`,
       'use `--template api` for now, or a newer weftjs: npx weftjs@latest new <dir>',
       EXIT.usage,
     )

@@ -14,7 +14,7 @@ export interface TemplateOptions {
   runtime: RuntimeName
   /** The weftjs dependency as package.json holds it: `^0.1.0`, or a tarball for testing a build. */
   weftjs: string
-  /** Subpaths this weftjs exports (`./secure-headers`...): templates use what exists. */
+  /** Subpaths this weftjs exports (`./secure-headers`...): a template needing a missing one refuses. */
   subpaths: ReadonlySet<string>
 }
 
