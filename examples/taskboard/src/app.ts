@@ -1,5 +1,6 @@
 import { weft } from 'weftjs'
 import type { Override } from 'weftjs/di'
+import { apiDocs } from 'weftjs/docs'
 import { databaseModule } from './modules/database.ts'
 import { statsModule } from './modules/stats.ts'
 import { tasksModule } from './modules/tasks.ts'
@@ -26,8 +27,13 @@ export function createApp(url: string, override: Override[] = []) {
 
   app.get('/', (ctx) =>
     ctx.html(`<!doctype html><title>Taskboard</title><h1>Taskboard</h1>
-<p>A Weft example. Try <a href="/board">the board</a>, <a href="/api/tasks">/api/tasks</a> and <a href="/api/stats">/api/stats</a>.</p>`),
+<p>A Weft example. Try <a href="/board">the board</a>, <a href="/api/tasks">/api/tasks</a>, <a href="/api/stats">/api/stats</a>
+and the API reference at <a href="/docs">/docs</a>.</p>`),
   )
   mountPages(app)
-  return app
+  // GET /openapi.json and the API reference page at /docs.
+  return apiDocs(app, { info: { title: 'Taskboard', version: '1.0.0' } })
 }
+
+/** The app's type, for `client<Taskboard>(url)` from `weftjs/client`. */
+export type Taskboard = ReturnType<typeof createApp>

@@ -31,3 +31,4 @@ export type {
 export type { InputLocation, ValidationIssue } from './http/validate.js'
 export type { StandardSchemaV1 } from './schema/standard.js'
 export { type ServeOptions, type Server, serve } from './serve.js'
+export { checkPackages, MissingPackagesError, type PackageNeed } from './shared/peers.js'

@@ -1,6 +1,7 @@
 import type { Runtime, ServeOptions, Server } from './adapters/server.js'
 import type { Weft } from './http/app.js'
 import type { Logger } from './http/logger.js'
+import { checkPackages } from './shared/peers.js'
 
 export type { Runtime, ServeOptions, Server } from './adapters/server.js'
 
@@ -12,6 +13,8 @@ export async function serve(app: Weft<any>, options: ServeOptions = {}): Promise
   const adapter = await loadAdapter(detectRuntime())
   // Modules (weftjs/di) start before the first request: singletons built, onInit run.
   await app.ready()
+  // One error naming every optional package the app's subpaths need and cannot load.
+  await checkPackages()
   const server = closingApp(await adapter.serve(app, options), app)
   if (options.shutdownOnSignal) adapter.onShutdownSignal(server, app.logger, options.shutdownTimeout)
   return server

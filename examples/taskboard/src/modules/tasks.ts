@@ -61,17 +61,18 @@ export const tasksModule = module({
   prefix: '/api/tasks',
   providers: [TaskRepo],
   exports: [TaskRepo],
-  routes: (r) => {
-    r.get('/', { query: TaskQuery }, (ctx) => ctx.get(TaskRepo).list(ctx.query))
-    r.get('/:id', { params: TaskId }, (ctx) => ctx.get(TaskRepo).get(ctx.params.id))
-    r.post('/', { body: Task }, async (ctx) => {
-      const { document } = await ctx.get(TaskRepo).tasks.insertOne(ctx.body)
-      ctx.header('location', `/api/tasks/${document._id}`)
-      return ctx.json(document, 201)
-    })
-    r.patch('/:id', { params: TaskId, body: TaskPatch }, (ctx) =>
-      ctx.get(TaskRepo).update(ctx.params.id, ctx.body),
-    )
-    r.delete('/:id', { params: TaskId }, (ctx) => ctx.get(TaskRepo).remove(ctx.params.id))
-  },
+  // One chain, so the routes are in the app's type and `weftjs/client` sees them.
+  routes: (r) =>
+    r
+      .get('/', { query: TaskQuery }, (ctx) => ctx.get(TaskRepo).list(ctx.query))
+      .get('/:id', { params: TaskId }, (ctx) => ctx.get(TaskRepo).get(ctx.params.id))
+      .post('/', { body: Task }, async (ctx) => {
+        const { document } = await ctx.get(TaskRepo).tasks.insertOne(ctx.body)
+        ctx.header('location', `/api/tasks/${document._id}`)
+        return ctx.json(document, 201)
+      })
+      .patch('/:id', { params: TaskId, body: TaskPatch }, (ctx) =>
+        ctx.get(TaskRepo).update(ctx.params.id, ctx.body),
+      )
+      .delete('/:id', { params: TaskId }, (ctx) => ctx.get(TaskRepo).remove(ctx.params.id)),
 })

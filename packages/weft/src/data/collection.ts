@@ -28,9 +28,18 @@ import type {
 } from './store.js'
 
 type Doc = Record<string, unknown>
-export type WithId<T> = T & { _id: DocId }
+/**
+ * The `_id` of a collection's documents: the type its schema declares for `_id`, else a
+ * string (the generated ObjectId). A collection without a type may hold any `DocId`.
+ */
+export type IdOf<T> = string extends keyof T
+  ? DocId
+  : '_id' extends keyof T
+    ? NonNullable<T['_id' & keyof T]>
+    : string
+export type WithId<T> = T & { _id: IdOf<T> }
 /** A document to write: its fields, with an optional `_id`. */
-export type NewDocument<T> = T & { _id?: DocId }
+export type NewDocument<T> = T & { _id?: IdOf<T> }
 
 export interface FilterOptions {
   /** Accept `$` operators inside values and from `untrusted()` input. See docs/data.md. */
@@ -60,18 +69,18 @@ export class Collection<T = Doc, TInput = T> {
   }
 
   /** Inserts one document; `_id` is generated unless given. */
-  async insertOne(doc: NewDocument<TInput>): Promise<{ insertedId: DocId; document: WithId<T> }> {
+  async insertOne(doc: NewDocument<TInput>): Promise<{ insertedId: IdOf<T>; document: WithId<T> }> {
     const [stored] = await this.#prepareAll([doc as Doc])
     await this.#store.insertMany([stored])
-    return { insertedId: stored._id, document: stored as WithId<T> }
+    return { insertedId: stored._id as IdOf<T>, document: stored as WithId<T> }
   }
 
   /** Validates every document first, then inserts all or none. */
-  async insertMany(docs: NewDocument<TInput>[]): Promise<{ insertedIds: DocId[]; insertedCount: number }> {
+  async insertMany(docs: NewDocument<TInput>[]): Promise<{ insertedIds: IdOf<T>[]; insertedCount: number }> {
     if (!Array.isArray(docs)) throw new QueryError('insertMany needs an array of documents.')
     const stored = await this.#prepareAll(docs as Doc[])
     if (stored.length > 0) await this.#store.insertMany(stored)
-    return { insertedIds: stored.map((doc) => doc._id), insertedCount: stored.length }
+    return { insertedIds: stored.map((doc) => doc._id as IdOf<T>), insertedCount: stored.length }
   }
 
   async findOne(filter: Filter = {}, options: FindOneOptions = {}): Promise<WithId<T> | null> {

@@ -1,7 +1,9 @@
 // Picks a store by URL scheme and loads it with a dynamic import, so an application
 // evaluates only the store it uses (and each store loads its driver package on first use).
 
+import { checkPackages, needPackage } from '../shared/peers.js'
 import { Db } from './db.js'
+import { driverNeed } from './driver-needs.js'
 import { DataError } from './errors.js'
 import type { Store, StoreFactory } from './store.js'
 
@@ -50,6 +52,10 @@ export function storeKind(url: URL | string): StoreKind {
 export async function connect(url: URL | string = 'sqlite:./data/app.db'): Promise<Db> {
   const kind = storeKind(url)
   const normalised = kind === 'sqlite' && !/^(sqlite|file):/i.test(String(url)) ? `sqlite:${url}` : url
+  // Every optional package the app's subpaths need is checked here, at start-up, at once.
+  const need = driverNeed(kind)
+  if (need) needPackage(need)
+  await checkPackages()
   const createStore = await loadFactory(kind)
   return new Db(await createStore(normalised))
 }

@@ -7,6 +7,7 @@ export {
   type CollectionUpdateOptions,
   type FilterOptions,
   type FindOneOptions,
+  type IdOf,
   type NewDocument,
   type WithId,
 } from './collection.js'

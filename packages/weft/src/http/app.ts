@@ -10,7 +10,14 @@ import { setBody, setResult } from './response.js'
 import { type AnyHandler, type CompiledRoute, compileRoute } from './route.js'
 import type { Prefixed, RouteOf, RouteType } from './route-types.js'
 import { ANY_METHOD, Router } from './router.js'
-import { BOOTSTRAP, type Key, type ModuleLike, type Override, type ScopeHook } from './scope.js'
+import {
+  BOOTSTRAP,
+  type Key,
+  type ModuleLike,
+  type ModuleRoutes,
+  type Override,
+  type ScopeHook,
+} from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
 import { unmatchedError } from './unmatched.js'
 
@@ -397,8 +404,10 @@ export class Weft<Routes extends RouteType = any> {
 
 const extensions: ((app: Weft<any>) => void)[] = []
 
-/** Creates an app. */
-export function weft(options?: WeftOptions): Weft<never> {
+/** Creates an app; the routes of its modules are in its type, as chained routes are. */
+export function weft<const Modules extends readonly ModuleLike[] = []>(
+  options?: WeftOptions & { modules?: Modules },
+): Weft<ModuleRoutes<Modules>> {
   return new Weft(options)
 }
 

@@ -2,6 +2,7 @@
 // core only calls it, so an app without modules loads nothing of DI, and the core imports
 // nothing from di/ (docs/architecture.md).
 import type { Weft } from './app.js'
+import type { RouteType } from './route-types.js'
 
 /** A key a provider is found by: a class (abstract ones too) or a token. */
 export type Key<T = unknown> = (abstract new (...args: any[]) => T) | KeyToken<T>
@@ -47,3 +48,10 @@ export const BOOTSTRAP: unique symbol = Symbol.for('weft.di.bootstrap')
 export interface ModuleLike {
   readonly [BOOTSTRAP]: Bootstrap
 }
+
+/** The routes a list of modules adds to an app (type only), for `client<typeof app>()`. */
+export type ModuleRoutes<Modules extends readonly ModuleLike[]> = Modules[number] extends infer Each
+  ? Each extends { readonly '~routes'?: infer Routes extends RouteType }
+    ? Routes
+    : never
+  : never

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import type { PackageNeed } from '../shared/peers.js'
 
 // node:fs and createRequire work on Node, Deno and Bun alike; they are why this file lives
 // in weftjs/docs and not in core, which imports only Web APIs.
@@ -17,6 +18,26 @@ const SWAGGER_FILES = new Map([
   ['swagger-ui-bundle.js.map', 'application/json; charset=utf-8'],
 ])
 
+/** Where swagger-ui-dist is installed, or null when it is not. */
+function swaggerManifest(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')
+  } catch {
+    return null
+  }
+}
+
+/** What weftjs/docs needs installed: checked at start-up with every other optional package. */
+export const SWAGGER_UI: PackageNeed = {
+  package: 'swagger-ui-dist',
+  neededBy: 'weftjs/docs (the API page; apiDocs(app, { docs: false }) serves only the JSON)',
+  present: async () => swaggerInstalled(),
+}
+
+export function swaggerInstalled(): boolean {
+  return swaggerManifest() !== null
+}
+
 export interface Asset {
   body: Uint8Array
   type: string
@@ -31,14 +52,11 @@ export class SwaggerAssets {
 
   /** Throws a teaching error when swagger-ui-dist is not installed. */
   constructor(extra: Map<string, Asset>) {
-    let manifest: string
-    try {
-      manifest = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')
-    } catch (error) {
+    const manifest = swaggerManifest()
+    if (manifest === null) {
       throw new Error(
         'WEFT_DOCS_MISSING_PACKAGE: the docs page serves Swagger UI from the swagger-ui-dist package; ' +
           'install it (npm install swagger-ui-dist) or pass apiDocs(app, { docs: false }) to serve only the JSON',
-        { cause: error },
       )
     }
     this.root = dirname(manifest)

@@ -2,6 +2,7 @@ import './install.js'
 import type { RouteInfo, Weft } from '../http/app.js'
 import type { Context } from '../http/context.js'
 import { HttpError } from '../http/errors.js'
+import { needPackage } from '../shared/peers.js'
 import type { JsonSchemaConverter, OpenApiOptions } from './document.js'
 
 export type {
@@ -13,7 +14,7 @@ export type {
 } from './document.js'
 
 import type { StandardSchemaV1 } from '../schema/standard.js'
-import { type Asset, SwaggerAssets } from './assets.js'
+import { type Asset, SWAGGER_UI, SwaggerAssets, swaggerInstalled } from './assets.js'
 import { docsPage, docsPolicy, INIT_SCRIPT } from './page.js'
 
 export interface ApiDocsOptions extends OpenApiOptions {
@@ -58,6 +59,15 @@ export function apiDocs<App extends Weft<any>>(app: App, options: ApiDocsOptions
 
   const docsBase = docs === '/' ? '' : docs.replace(/\/$/, '')
   const init = new TextEncoder().encode(INIT_SCRIPT)
+  // A missing swagger-ui-dist is reported at start-up with every other missing package.
+  needPackage(SWAGGER_UI)
+  if (!swaggerInstalled()) {
+    // serve() reports it at start-up; an app served otherwise answers the page with it (500).
+    app.get(docs, { hidden: true }, () => {
+      new SwaggerAssets(new Map())
+    })
+    return app
+  }
   const assets = new SwaggerAssets(
     new Map([['weft-docs.js', { body: init, type: 'text/javascript; charset=utf-8' }]]),
   )

@@ -161,6 +161,10 @@ export const ERROR_CODES = {
     status: null,
     meaning: 'An optional package a feature needs is not installed; the message names it.',
   },
+  WEFT_MISSING_PACKAGES: {
+    status: null,
+    meaning: 'At start-up: optional packages the app needs are not installed; the message names each one.',
+  },
 
   // weftjs/di: the module graph
   WEFT_DI_MISSING_PROVIDER: { status: null, meaning: 'No module provides the key asked for.' },

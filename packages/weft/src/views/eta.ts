@@ -1,9 +1,16 @@
 import { relative } from 'node:path'
-import { loadOptional } from '../shared/optional-peer.js'
+import { canImport, loadOptional, needPackage, type PackageNeed } from '../shared/peers.js'
 import { syntaxErrorLine } from './eta-syntax-line.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type EtaModule = typeof import('eta')
+
+/** What the default engine needs installed, checked at start-up with the other optional packages. */
+export const ETA: PackageNeed = {
+  package: 'eta',
+  neededBy: 'weftjs/views (the default Eta engine)',
+  present: () => canImport('eta'),
+}
 
 /**
  * Eta, the default engine: `<%= it.name %>` escapes, `<%~ it.html %>` does not,
@@ -12,6 +19,7 @@ type EtaModule = typeof import('eta')
  * @example weft({ views: { dir: './views', engine: eta({ tags: ['{{', '}}'] }) } })
  */
 export function eta(config: Partial<import('eta').EtaConfig> = {}): EngineFactory {
+  needPackage(ETA)
   return async ({ dir, cache }): Promise<ViewEngine> => {
     const { Eta } = await loadOptional<EtaModule>('eta', () => import('eta'), 'the default view engine')
     // debug: runtime errors name the template file and line. It costs one assignment per

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { loadOptional } from '../shared/optional-peer.js'
+import { canImport, loadOptional, needPackage } from '../shared/peers.js'
 import type { EngineFactory, ViewEngine } from './types.js'
 
 type HandlebarsModule = typeof import('handlebars')
@@ -14,6 +14,11 @@ type Template = (data: unknown) => string
  * @example weft({ views: { dir: './views', engine: handlebars(), layout: 'layout' } })
  */
 export function handlebars(): EngineFactory {
+  needPackage({
+    package: 'handlebars',
+    neededBy: 'weftjs/views (handlebars())',
+    present: () => canImport('handlebars'),
+  })
   return async ({ dir, cache }): Promise<ViewEngine> => {
     const module = await loadOptional<HandlebarsModule>(
       'handlebars',

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
-import { eta } from './eta.js'
+import { needPackage } from '../shared/peers.js'
+import { ETA, eta } from './eta.js'
 import { templatePath } from './template-path.js'
 import type { RenderOptions, ViewEngine, ViewRenderer, ViewsOptions } from './types.js'
 
@@ -24,6 +25,7 @@ export function createRenderer(options: ViewsOptions, dev: boolean): ViewRendere
   if (typeof options?.dir !== 'string')
     throw new TypeError('WEFT_VIEWS_NO_DIR: weft({ views: { dir } }) needs the templates folder')
   const dir = resolve(options.dir)
+  if (!options.engine) needPackage(ETA)
   const cache = options.cache ?? !dev
   let engine: Promise<ViewEngine> | undefined
   const ready = () => (engine ??= Promise.resolve((options.engine ?? eta())({ dir, cache })))

@@ -17,6 +17,12 @@ async function tasks() {
   return db.collection('tasks', Task)
 }
 
+/** Tasks whose schema declares numeric ids: `_id` is typed `number`, not the default string. */
+async function numberedTasks() {
+  const db = await connect('memory:')
+  return db.collection('tasks', Task.extend({ _id: z.number().optional() }))
+}
+
 test('a valid insert stores the schema output (defaults applied) with a generated _id', async () => {
   const collection = await tasks()
   const { insertedId, document } = await collection.insertOne({ title: 'Ship' })
@@ -51,7 +57,7 @@ test('insertMany validates every document first: one bad document writes none', 
 })
 
 test('updates are validated on the resulting document', async () => {
-  const collection = await tasks()
+  const collection = await numberedTasks()
   await collection.insertMany([
     { _id: 1, title: 'a' },
     { _id: 2, title: 'b', edits: 0 },
@@ -75,7 +81,7 @@ test('updates are validated on the resulting document', async () => {
 })
 
 test('replacements and upserts are validated too', async () => {
-  const collection = await tasks()
+  const collection = await numberedTasks()
   await collection.insertOne({ _id: 1, title: 'a' })
   await assert.rejects(collection.replaceOne({ _id: 1 }, { title: 5 } as never), ValidationError)
   await assert.rejects(

@@ -1,7 +1,12 @@
 // Type tests for weftjs/di, checked by `tsc --noEmit`: each @ts-expect-error fails the
 // check if inference regresses to `any` or a wrong type.
 import { weft } from 'weftjs'
+import { client, type ResponseOf } from 'weftjs/client'
 import { inject, module, token } from 'weftjs/di'
+import { z } from 'zod'
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type Expect<T extends true> = T
 
 class UserService {
   find(id: string) {
@@ -60,4 +65,41 @@ module({
     }),
 })
 
-export { Consumer, key, service, wrongKey }
+// Routes a module returns from `routes` join the app's type under the module's prefix, so
+// the typed client sees them like chained routes.
+const orders = module({
+  prefix: '/orders',
+  providers: [UserService],
+  routes: (r) =>
+    r
+      .get('/:orderId', (ctx) => ({ id: ctx.params.orderId }))
+      .post('/', { body: z.object({ qty: z.number() }) }, (ctx) => ctx.json({ qty: ctx.body.qty }, 201)),
+})
+const health = module({ routes: (r) => r.get('/health', () => 'ok') })
+const providersOnly = module({ providers: [{ provide: API_KEY, useValue: 'k' }] })
+const shop = weft({ modules: [providersOnly, orders, health] }).get('/direct', () => ({ direct: true }))
+
+type OrderById = Expect<Equal<ResponseOf<typeof shop, 'GET', '/orders/:orderId'>, { 200: { id: string } }>>
+type NewOrder = Expect<Equal<ResponseOf<typeof shop, 'POST', '/orders'>, { 201: { qty: number } }>>
+type Health = Expect<Equal<ResponseOf<typeof shop, 'GET', '/health'>, { 200: string }>>
+type Direct = Expect<Equal<ResponseOf<typeof shop, 'GET', '/direct'>, { 200: { direct: boolean } }>>
+
+async function moduleClient() {
+  const api = client<typeof shop>('http://127.0.0.1:3000')
+  const order = await api.get('/orders/:orderId', { params: { orderId: '7' } })
+  type Order = Expect<Equal<typeof order, { id: string }>>
+  const created = await api.post('/orders', { body: { qty: 2 } })
+  type Created = Expect<Equal<typeof created, { qty: number }>>
+  // @ts-expect-error the module's prefix is part of the path
+  await api.get('/:orderId', { params: { orderId: '7' } })
+  // @ts-expect-error the body must match the module route's schema
+  await api.post('/orders', { body: { qty: 'two' } })
+  // @ts-expect-error a module's param names are checked too
+  await api.get('/orders/:orderId', { params: { id: '7' } })
+}
+
+// An app whose modules declare no routes types no routes, as before.
+const bare = weft({ modules: [providersOnly] })
+type NoRoutes = Expect<Equal<ResponseOf<typeof bare, 'GET', '/health'>, never>>
+
+export { Consumer, key, moduleClient, service, wrongKey }

@@ -1,7 +1,7 @@
 import type { Middleware, Next } from '../../http/compose.js'
 import type { Context } from '../../http/context.js'
 import { HttpError } from '../../http/errors.js'
-import { loadOptional } from '../../shared/optional-peer.js'
+import { canImport, loadOptional, needPackage } from '../../shared/peers.js'
 
 type Jose = typeof import('jose')
 
@@ -36,6 +36,11 @@ export function jwt(options: JwtOptions): Middleware<Context> {
   if (options.secret !== undefined && options.secret.length < 32) {
     throw new TypeError('WEFT_WEAK_SECRET: jwt({ secret }) needs at least 32 characters')
   }
+  needPackage({
+    package: 'jose',
+    neededBy: 'weftjs/jwt (token verification)',
+    present: () => canImport('jose'),
+  })
   const algorithms = options.algorithms ?? (options.secret ? ['HS256'] : ['RS256', 'ES256'])
   if (algorithms.some((a) => a.toLowerCase() === 'none'))
     throw new TypeError('WEFT_JWT_ALG_NONE: "none" is never accepted')
