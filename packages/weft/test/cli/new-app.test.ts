@@ -93,6 +93,25 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     assert.equal(postgres.status, 1, postgres.output)
     assert.match(postgres.output, /✗ pg/)
     assert.match(postgres.output, /next: npm install pg/)
+
+    // An API page needs swagger-ui-dist: the app's weftjs records it as the app is set up.
+    const appFile = join(app, 'src/app.ts')
+    const original = readFileSync(appFile, 'utf8')
+    writeFileSync(
+      appFile,
+      `import { apiDocs } from 'weftjs/docs'\n${original.replace(
+        '  return app\n',
+        "  apiDocs(app, { info: { title: 'Notes', version: '1.0.0' } })\n  return app\n",
+      )}`,
+    )
+    try {
+      const docs = weft('doctor')
+      assert.equal(docs.status, 1, docs.output)
+      assert.match(docs.output, /✗ swagger-ui-dist/)
+      assert.match(docs.output, /next: npm install swagger-ui-dist/)
+    } finally {
+      writeFileSync(appFile, original)
+    }
   })
 
   test('weft build bundles the server and client/*.ts into hashed files with a manifest', () => {

@@ -27,7 +27,7 @@ function buildAndPack(): string {
   cpSync(join(packageDir, 'src'), join(stage, 'src'), { recursive: true })
   execFileSync(
     join(repoRoot, 'node_modules/.bin/tsc'),
-    ['-p', join(packageDir, 'tsconfig.build.json'), '--outDir', join(stage, 'dist'), '--sourceMap', 'false'],
+    ['-p', join(packageDir, 'tsconfig.build.json'), '--outDir', join(stage, 'dist')],
     { stdio: 'inherit' },
   )
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', stage], {

@@ -1,14 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { importFromApp, loadApp } from '../load-app.js'
 import { bold, CliError, green, log, red } from '../output.js'
 import { isInstalled, type Project, readProject } from '../project.js'
 import { hasNodeSqlite } from '../templates/project-files.js'
 
 export const doctorHelp = `Usage: weft doctor
 
-Prints which optional packages the app needs and whether each is installed: the database
-driver for DATABASE_URL (from the environment, .env or .env.example), swagger-ui-dist for
-weftjs/docs, esbuild for weft dev and weft build, TypeScript for weft check.
+Prints which optional packages the app needs and whether each is installed: what the
+app's weftjs records as the app is set up (swagger-ui-dist for weftjs/docs, eta for views,
+jose for jwt...), the database driver for DATABASE_URL (from the environment, .env or
+.env.example), esbuild for weft dev and weft build, TypeScript for weft check.
 Exit code 0 when nothing is missing, 1 otherwise.
 `
 
@@ -21,6 +23,11 @@ interface Need {
 export async function doctor(): Promise<number> {
   const project = readProject(process.cwd())
   const needs = needsOf(project)
+  for (const recorded of await recordedNeeds(project)) {
+    const same = needs.find((need) => need.package === recorded.package)
+    if (same) same.present = false
+    else needs.push(recorded)
+  }
   log(
     bold(
       `weft doctor — ${project.runtime} ${project.runtime === 'node' ? process.versions.node : ''}`.trim(),
@@ -60,20 +67,6 @@ function needsOf(project: Project): Need[] {
       present: has('better-sqlite3'),
     })
   }
-  const sources = sourceText(join(project.dir, 'src'))
-  if (sources.includes("'weftjs/docs'"))
-    needs.push({
-      package: 'swagger-ui-dist',
-      why: 'the API page of weftjs/docs',
-      present: has('swagger-ui-dist'),
-    })
-  if (/from 'valibot'/.test(sources) && sources.includes("'weftjs/docs'")) {
-    needs.push({
-      package: '@valibot/to-json-schema',
-      why: 'OpenAPI from valibot schemas',
-      present: has('@valibot/to-json-schema'),
-    })
-  }
   if (project.runtime === 'node') {
     needs.push({ package: 'esbuild', why: 'weft dev and weft build', present: has('esbuild') })
     needs.push({ package: 'typescript', why: 'weft check (typecheck)', present: has('typescript') })
@@ -81,6 +74,26 @@ function needsOf(project: Project): Need[] {
     needs.push({ package: 'esbuild', why: 'weft build', present: has('esbuild') })
   }
   return needs
+}
+
+/**
+ * What the app's weftjs recorded while the app was set up (weftjs/docs, views, jwt...):
+ * its own start-up check, `checkPackages()`, run on the app imported without serving it.
+ * Database drivers are recorded only when connecting, hence the DATABASE_URL check above.
+ */
+async function recordedNeeds(project: Project): Promise<Need[]> {
+  if (!existsSync(join(project.dir, project.app))) return []
+  await loadApp(project)
+  const weftjs = (await importFromApp(project.dir, 'weftjs')) as { checkPackages?: () => Promise<void> }
+  if (typeof weftjs.checkPackages !== 'function') return []
+  try {
+    await weftjs.checkPackages()
+    return []
+  } catch (error) {
+    const missing = (error as { missing?: { package: string; neededBy: string }[] }).missing
+    if (!missing) throw error
+    return missing.map((need) => ({ package: need.package, why: need.neededBy, present: false }))
+  }
 }
 
 function databaseUrl(dir: string): string | undefined {
