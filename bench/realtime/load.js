@@ -10,8 +10,13 @@ import WebSocket from 'ws'
 const [peer, scenario, countArg, url, control, extra] = process.argv.slice(2)
 const count = Number(countArg)
 
-/** Source addresses 127.0.x.1: one per 20,000 sockets, so ephemeral ports never run out. */
-const localAddress = (i) => `127.0.${1 + Math.floor(i / 20_000)}.1`
+/**
+ * Source addresses 127.0.x.1, one per 5,000 sockets, starting at a block picked by this
+ * process: the sockets of the previous measure sit in TIME_WAIT on their addresses' ports,
+ * so reusing one address for 10,000 and then 19,000 sockets runs out of ephemeral ports.
+ */
+const firstBlock = 1 + (process.pid % 48) * 5
+const localAddress = (i) => `127.0.${firstBlock + Math.floor(i / 5_000)}.1`
 
 /**
  * Opens one connection joined to room `bench`; `onMessage(text)` sees every later message.
