@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { chromium } from 'playwright-core'
 import * as v from 'valibot'
 import { weft } from 'weftjs'
 import { apiDocs } from 'weftjs/docs'
 import { z } from 'zod'
+import { browserSkip, launchBrowser } from '../helpers/browser.ts'
 import { withServer } from '../helpers/server.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const found = existsSync(CHROMIUM)
-// In CI a missing browser fails the run; on a laptop it skips, loudly.
-if (!found && process.env.CI !== 'true') {
-  console.warn(
-    `\n!!! SKIPPING the docs page browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
-  )
-}
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-const skip = !found && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false
+const skip = browserSkip('the docs page browser test')
 
 describe('the docs page in a real browser', () => {
   test('renders every operation and requests nothing from another origin', { skip }, async () => {
-    assert.ok(found, `Chromium is required under CI=true: none at ${CHROMIUM}`)
     const app = weft({ logger: false })
     const tasks = weft({ logger: false })
     tasks.get(
@@ -53,7 +31,7 @@ describe('the docs page in a real browser', () => {
 
     await withServer(app, async (server) => {
       const origin = new URL(server.url).origin
-      const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+      const browser = await launchBrowser()
       try {
         const page = await browser.newPage()
         const requested: string[] = []

@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
+import { browserSkip, launchBrowser } from '../helpers/browser.ts'
 import { serveLive } from './helpers.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const found = existsSync(CHROMIUM)
-if (!found && process.env.CI !== 'true') {
-  console.warn(
-    `\n!!! SKIPPING the realtime browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
-  )
-}
-const skip = !found && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+const skip = browserSkip('the realtime browser test')
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -61,7 +44,6 @@ describe('the realtime client in a real browser', () => {
   test('two pages see each other’s presence and messages; one goes offline and comes back', {
     skip,
   }, async () => {
-    assert.ok(found, `Chromium is required under CI=true: none at ${CHROMIUM}`)
     const bundle = await clientBundle()
     // A short idle timeout: the server notices Bob's dead socket in seconds, not 50 s.
     const live = realtime({
@@ -76,7 +58,7 @@ describe('the realtime client in a real browser', () => {
         return bundle
       })
     })
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+    const browser = await launchBrowser()
     try {
       const context = await browser.newContext()
       const ada = await context.newPage()
