@@ -2,6 +2,7 @@
 // handler calls that cannot take the process down, and the 1001 close on shutdown.
 import type { Logger } from '../http/logger.js'
 import {
+  type AcceptedUpgrade,
   CloseCode,
   type WebSocketHandlers,
   type WebSocketLimits,
@@ -13,6 +14,34 @@ export interface TrackedSocket extends WeftSocket<unknown> {
   readonly limits: WebSocketLimits
   /** Drops the connection without a close handshake. */
   terminate(): void
+}
+
+/**
+ * A socket whose upgrade ran through the app as a Fetch request (Deno, Bun): its data,
+ * limits and subprotocol are what `upgrade(ctx)` accepted. Each runtime adds the sending.
+ */
+export abstract class AcceptedSocket implements TrackedSocket {
+  constructor(
+    readonly accepted: AcceptedUpgrade,
+    readonly remoteAddress: string,
+  ) {}
+
+  get data(): unknown {
+    return this.accepted.data
+  }
+
+  get limits(): WebSocketLimits {
+    return this.accepted.route.limits
+  }
+
+  get protocol(): string {
+    return this.accepted.protocol ?? ''
+  }
+
+  abstract readonly bufferedAmount: number
+  abstract send(data: string | Uint8Array): boolean
+  abstract close(code?: number, reason?: string): void
+  abstract terminate(): void
 }
 
 export class OpenSockets {

@@ -1,12 +1,7 @@
 // WebSockets on Bun: `Bun.serve`'s own `websocket` handlers, one socket shape over them.
 import type { Weft } from '../../http/app.js'
-import {
-  type AcceptedUpgrade,
-  CloseCode,
-  isUpgradeRequest,
-  type WebSocketLimits,
-} from '../../http/websocket.js'
-import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
+import { CloseCode, isUpgradeRequest, type WebSocketLimits } from '../../http/websocket.js'
+import { AcceptedSocket, exceedsSendBuffer, OpenSockets, sizeOf } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
 
 /** The part of Bun's ServerWebSocket Weft uses. */
@@ -24,25 +19,8 @@ export interface BunUpgrader {
   requestIP(request: Request): { address: string } | null
 }
 
-class BunSocket implements TrackedSocket {
+class BunSocket extends AcceptedSocket {
   raw!: BunServerWebSocket
-
-  constructor(
-    readonly accepted: AcceptedUpgrade,
-    readonly remoteAddress: string,
-  ) {}
-
-  get data(): unknown {
-    return this.accepted.data
-  }
-
-  get limits(): WebSocketLimits {
-    return this.accepted.route.limits
-  }
-
-  get protocol(): string {
-    return this.accepted.protocol ?? ''
-  }
 
   get bufferedAmount(): number {
     return this.raw.getBufferedAmount()

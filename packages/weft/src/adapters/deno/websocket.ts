@@ -1,12 +1,7 @@
 // WebSockets on Deno: `Deno.upgradeWebSocket`, one socket shape over it.
 import type { Weft } from '../../http/app.js'
-import {
-  type AcceptedUpgrade,
-  CloseCode,
-  isUpgradeRequest,
-  type WebSocketLimits,
-} from '../../http/websocket.js'
-import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
+import { type AcceptedUpgrade, CloseCode, isUpgradeRequest } from '../../http/websocket.js'
+import { AcceptedSocket, exceedsSendBuffer, OpenSockets, sizeOf } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
 
 interface DenoUpgrade {
@@ -22,25 +17,15 @@ export interface DenoServeInfo {
 
 const deno = (): DenoUpgrade => (globalThis as unknown as { Deno: DenoUpgrade }).Deno
 
-class DenoSocket implements TrackedSocket {
+class DenoSocket extends AcceptedSocket {
   opened = false
 
   constructor(
     readonly raw: WebSocket,
-    readonly accepted: AcceptedUpgrade,
-    readonly remoteAddress: string,
-  ) {}
-
-  get data(): unknown {
-    return this.accepted.data
-  }
-
-  get limits(): WebSocketLimits {
-    return this.accepted.route.limits
-  }
-
-  get protocol(): string {
-    return this.accepted.protocol ?? ''
+    accepted: AcceptedUpgrade,
+    remoteAddress: string,
+  ) {
+    super(accepted, remoteAddress)
   }
 
   get bufferedAmount(): number {
