@@ -7,7 +7,7 @@
 // is left out of the notification and fetched by id instead.
 
 import type { ChangeEvent } from '../store.js'
-import { quote } from './postgres-collection.js'
+import { quote } from './postgres-dialect.js'
 
 /** Documents bigger than this (as JSON text) travel by id only. */
 export const NOTIFY_DOC_LIMIT = 7000

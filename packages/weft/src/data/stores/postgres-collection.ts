@@ -22,7 +22,7 @@ import type {
 import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
-import { pgPath, postgresDialect } from './postgres-dialect.js'
+import { pgPath, postgresDialect, quote } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { arrayIndexName, indexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
@@ -318,8 +318,4 @@ function parseKey(text: string | undefined): unknown {
   } catch {
     return text
   }
-}
-
-export function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
 }

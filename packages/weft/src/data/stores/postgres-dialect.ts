@@ -9,6 +9,11 @@ import { encodeValue } from './json-codec.js'
 import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
+/** A PostgreSQL identifier (schema, table, index), quoted. */
+export function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
 export function pgPath(segments: string[]): string {
   return `'{${segments.join(',')}}'`
 }

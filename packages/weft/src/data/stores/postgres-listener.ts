@@ -8,7 +8,7 @@ import { DataError } from '../errors.js'
 import type { ChangeEvent, DocId, StoredDocument } from '../store.js'
 import { decodeDoc, decodeId } from './json-codec.js'
 import { changesTable } from './postgres-changes.js'
-import { quote } from './postgres-collection.js'
+import { quote } from './postgres-dialect.js'
 
 export interface ChangeSink {
   /** Publishes to the collection's watchers. */
