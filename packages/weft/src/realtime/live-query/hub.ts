@@ -29,7 +29,13 @@ export class LiveQueryHub {
    */
   async observe(cursor: Cursor<any>, observer: LiveObserver): Promise<LiveHandle> {
     const source = this.#source(cursor)
-    return this.#feed(source).observe(source, observer)
+    const feed = this.#feed(source)
+    try {
+      return await feed.observe(source, observer)
+    } catch (error) {
+      this.#release(feed)
+      throw error
+    }
   }
 
   /**
