@@ -88,8 +88,16 @@ export class CollectionFeed implements QueryHost {
     await this.#serial(async () => undefined)
   }
 
+  observerFailed(_query: LiveQuery, error: unknown): void {
+    this.#logger.error(
+      { collection: this.name, error: errorFields(error) },
+      'A live-query observer threw; the query goes on',
+    )
+  }
+
   close(): void {
     this.#closed = true
+    for (const query of this.queries) query.detach()
     void this.#feed.return?.()
     for (const waiter of this.#waiters.splice(0)) waiter.resolve()
   }

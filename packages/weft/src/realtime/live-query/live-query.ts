@@ -14,6 +14,8 @@ export interface QueryHost {
   /** The window now holds (or no longer holds) document `id`: changes to it concern this query. */
   track(query: LiveQuery, id: DocId, held: boolean): void
   stopped(query: LiveQuery): void
+  /** The observer threw: reported, and the query goes on (one broken observer must not stall the feed). */
+  observerFailed(query: LiveQuery, error: unknown): void
 }
 
 export class LiveQuery implements LiveHandle {
@@ -66,6 +68,11 @@ export class LiveQuery implements LiveHandle {
     this.#host.stopped(this)
   }
 
+  /** The feed closed: no call reaches the observer any more. */
+  detach(): void {
+    this.#stopped = true
+  }
+
   /**
    * Applies a change that may concern this query. Returns true when the window needs a
    * refill (call `resync()`); otherwise the observer has been told already.
@@ -97,7 +104,11 @@ export class LiveQuery implements LiveHandle {
     const prev = this.#published
     this.#published = next
     this.#docs = null
-    publishDiff(prev, next, this.#observer, this.#ordered)
+    try {
+      publishDiff(prev, next, this.#observer, this.#ordered)
+    } catch (error) {
+      this.#host.observerFailed(this, error)
+    }
   }
 
   #entryOf(entry: Entry): Published {

@@ -71,3 +71,33 @@ test('a query the store refuses rejects observe(), and a populate cursor is refu
   await hub.close()
   await db.close()
 })
+
+test('an observer that throws is reported; the other queries on the feed go on', async () => {
+  const db = await connect('memory:')
+  const tasks = db.collection('tasks')
+  const errors: string[] = []
+  const logger = {
+    warn() {},
+    info() {},
+    error: (_: object, message?: string) => void errors.push(message ?? ''),
+  }
+  const hub = new LiveQueryHub({ logger })
+  const broken = new Recorder()
+  broken.added = () => {
+    throw new Error('observer bug')
+  }
+  const fine = new Recorder()
+  await hub.observe(tasks.find({}), broken)
+  await hub.observe(tasks.find({}), fine)
+  await tasks.insertOne({ _id: 1 })
+  await tasks.insertOne({ _id: 2 })
+  await hub.fence()
+  assert.deepEqual(fine.order, [1, 2])
+  assert.equal(errors.length, 2)
+  assert.match(errors[0], /observer threw/)
+  await hub.close()
+  // Closed: nothing more reaches the observers.
+  await tasks.insertOne({ _id: 3 })
+  assert.deepEqual(fine.order, [1, 2])
+  await db.close()
+})
