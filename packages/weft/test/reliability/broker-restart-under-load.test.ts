@@ -56,10 +56,12 @@ describe('brokers restarted under realtime load', { timeout: 120_000 }, () => {
   for (const kind of ['redis', 'nats'] as const) {
     const missing = brokerBinary(kind) === null
     if (missing && process.env.CI === 'true') {
-      test(`${kind} server is installed`, () => assert.fail(`${kind}-server is missing; CI must run this test`))
+      test(`${kind} server is installed`, () =>
+        assert.fail(`${kind}-server is missing; CI must run this test`))
       continue
     }
-    if (missing) console.warn(`\n!!! SKIPPING the ${kind} restart-under-load test: no ${kind} server binary\n`)
+    if (missing)
+      console.warn(`\n!!! SKIPPING the ${kind} restart-under-load test: no ${kind} server binary\n`)
     test(`${kind}: no crash, bounded memory, local service throughout, delivery resumes`, {
       skip: missing && `no ${kind} server binary`,
     }, async () => {
@@ -101,7 +103,11 @@ describe('brokers restarted under realtime load', { timeout: 120_000 }, () => {
           20_000,
         )
         const afterReturn = seenOnB.filter((n) => n > mark)
-        assert.deepEqual(afterReturn, [...afterReturn].sort((x, y) => x - y), 'in order after the return')
+        assert.deepEqual(
+          afterReturn,
+          [...afterReturn].sort((x, y) => x - y),
+          'in order after the return',
+        )
       } finally {
         await load.stop()
         onA.close()
