@@ -58,37 +58,44 @@ export function publishDiff(
   observer: LiveObserver,
   ordered: boolean,
 ): void {
-  const nextById = new Map<DocId, Published>()
-  for (const doc of next) nextById.set(doc.id, doc)
   const prevById = new Map<DocId, Published>()
   for (const doc of prev) prevById.set(doc.id, doc)
-  for (const doc of prev) if (!nextById.has(doc.id)) observer.removed(doc.id)
-  const stays = ordered ? keptInOrder(prev, next, nextById) : null
-  if (stays) for (const doc of prev) if (nextById.has(doc.id) && !stays.has(doc.id)) observer.removed(doc.id)
+  const nextIds = new Set<DocId>()
+  for (const doc of next) nextIds.add(doc.id)
+  for (const doc of prev) if (!nextIds.has(doc.id)) observer.removed(doc.id)
+  const moved = ordered ? movedIds(prev, next, prevById, nextIds) : null
+  if (moved) for (const doc of prev) if (moved.has(doc.id)) observer.removed(doc.id)
   // From the end, so the id each `added` sits before is already in place.
   for (let i = next.length - 1; i >= 0; i--) {
     const doc = next[i]
     const old = prevById.get(doc.id)
-    if (old && (!stays || stays.has(doc.id))) {
-      const change = fieldChanges(old.fields, doc.fields)
+    if (old && !moved?.has(doc.id)) {
+      // Unchanged documents keep their fields object: nothing to compare.
+      const change = old.fields === doc.fields ? null : fieldChanges(old.fields, doc.fields)
       if (change) observer.changed(doc.id, change.fields, change.cleared)
     } else if (ordered) observer.added(doc.id, doc.fields, next[i + 1]?.id ?? null)
     else observer.added(doc.id, doc.fields)
   }
 }
 
-/** The ids present in both lists that can stay where they are: a longest increasing run of old positions. */
-function keptInOrder(
+/**
+ * The ids in both lists that must move: those outside a longest run kept in order.
+ * Null when nothing moved (the common case: one pass, no allocation beyond it).
+ */
+function movedIds(
   prev: readonly Published[],
   next: readonly Published[],
-  nextById: Map<DocId, Published>,
-): Set<DocId> {
+  prevById: Map<DocId, Published>,
+  nextIds: Set<DocId>,
+): Set<DocId> | null {
   const oldIndex = new Map<DocId, number>()
   prev.forEach((doc, i) => {
-    if (nextById.has(doc.id)) oldIndex.set(doc.id, i)
+    if (nextIds.has(doc.id)) oldIndex.set(doc.id, i)
   })
-  const common = next.filter((doc) => oldIndex.has(doc.id)).map((doc) => doc.id)
-  return new Set(longestIncreasing(common, (id) => oldIndex.get(id)!))
+  const common = next.filter((doc) => prevById.has(doc.id)).map((doc) => doc.id)
+  if (common.every((id, i) => i === 0 || oldIndex.get(common[i - 1])! < oldIndex.get(id)!)) return null
+  const kept = new Set(longestIncreasing(common, (id) => oldIndex.get(id)!))
+  return new Set(common.filter((id) => !kept.has(id)))
 }
 
 /** Patience sorting: O(n log n); the common case (nothing moved) is one pass. */
