@@ -68,11 +68,13 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     for (const step of ['typecheck', 'lint', 'test']) assert.match(result.output, new RegExp(`✓ ${step}`))
   })
 
-  test('weft routes lists method, path and schemas; weft openapi writes the document', () => {
+  test('weft routes lists method, path, module and schemas; weft openapi writes the document', () => {
     const routes = weft('routes')
     assert.equal(routes.status, 0, routes.output)
-    assert.match(routes.output, /^POST\s+\/api\/notes\s+body$/m)
-    assert.match(routes.output, /^GET\s+\/api\/notes\/:id\s+params$/m)
+    assert.match(routes.output, /^METHOD\s+PATH\s+MODULE\s+SCHEMAS$/m)
+    assert.match(routes.output, /^GET\s+\/\s+-\s+-$/m)
+    assert.match(routes.output, /^POST\s+\/api\/notes\s+notes\s+body$/m)
+    assert.match(routes.output, /^GET\s+\/api\/notes\/:id\s+notes\s+params$/m)
     assert.match(routes.output, /5 routes/)
     const written = weft('openapi', '--out', 'openapi.json')
     assert.equal(written.status, 0, written.output)
