@@ -32,7 +32,7 @@ for (const name of ['deno', 'bun'] as const) {
         ...process.env,
         PATH: `${dirname(runtime.bin!)}:${process.env.PATH}`,
         NO_COLOR: '1',
-        npm_config_offline: 'true',
+        npm_config_prefer_offline: 'true',
         npm_config_user_agent: '',
         NODE_ENV: '',
       }

@@ -7,7 +7,7 @@ import { Background, freePort, runIn } from './app-process.ts'
 import { nodeWithSqlite, packWeftjs } from './packed-weftjs.ts'
 
 // From an empty folder to a served app, as a user gets it: weftjs is built and packed, `weft
-// new` scaffolds and installs against the tarball (other packages from npm's cache), and the
+// new` scaffolds and installs against the tarball (other packages from npm's cache, else the registry), and the
 // app's own commands run from its node_modules.
 const nodeDir = nodeWithSqlite()
 
@@ -29,8 +29,8 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
       ...process.env,
       PATH: `${nodeDir}:${process.env.PATH}`,
       NO_COLOR: '1',
-      // Packages other than weftjs come from the npm cache the repository's install filled.
-      npm_config_offline: 'true',
+      // Packages other than weftjs come from the npm cache where it has them, else the registry.
+      npm_config_prefer_offline: 'true',
       npm_config_user_agent: '',
       NODE_ENV: '',
     }

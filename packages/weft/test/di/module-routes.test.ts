@@ -115,7 +115,10 @@ describe('routes in modules', () => {
     })
     const app = weft({ logger: false, modules: [users] })
     app.get('/', () => 'home')
-    app.route('/plain', weft().get('/x', () => 'x'))
+    app.route(
+      '/plain',
+      weft().get('/x', () => 'x'),
+    )
     assert.deepEqual(
       app.routeList().map((r) => `${r.path} ${r.module ?? '-'}`),
       ['/ -', '/users users', '/users/admin/audit users', '/plain/x -'],

@@ -13,6 +13,8 @@ const VERSIONS = {
   pg: '^8.23.1',
   betterSqlite3: '^12.6.2',
   mongodb: '^7.9.0',
+  eta: '^4.6.0',
+  ws: '^8.23.0',
 }
 
 const DATABASE_URLS = {
@@ -62,6 +64,9 @@ function packageJson(options: TemplateOptions) {
   // better-sqlite3, whose install script (it builds the native addon) npm must be allowed to run.
   const addon = node && options.db === 'sqlite' && !hasNodeSqlite()
   if (addon) dependencies['better-sqlite3'] = VERSIONS.betterSqlite3
+  if (hasPages(options)) dependencies.eta = VERSIONS.eta
+  // Node's WebSocket server is the ws package; Deno and Bun have their own.
+  if (options.template === 'realtime' && node) dependencies.ws = VERSIONS.ws
   const devDependencies: Record<string, string> = {
     '@types/node': VERSIONS.typesNode,
     esbuild: VERSIONS.esbuild,
@@ -79,7 +84,10 @@ function packageJson(options: TemplateOptions) {
       dev: 'weft dev',
       build: 'weft build',
       start: 'weft build && weft start',
-      test: TEST_SCRIPTS[options.runtime],
+      // The pages' tests load the browser code that weft build bundles.
+      test: hasPages(options)
+        ? `weft build && ${TEST_SCRIPTS[options.runtime]}`
+        : TEST_SCRIPTS[options.runtime],
       check: 'weft check',
       routes: 'weft routes',
     },
@@ -89,6 +97,9 @@ function packageJson(options: TemplateOptions) {
     ...(addon ? { allowScripts: { 'better-sqlite3': true } } : {}),
   }
 }
+
+/** Whether the template has pages: views, public/ and browser code in client/. */
+const hasPages = (options: TemplateOptions) => options.template !== 'api'
 
 /** Whether the Node running `weft new` has node:sqlite. */
 export function hasNodeSqlite(): boolean {
@@ -111,7 +122,7 @@ function tsconfig(options: TemplateOptions) {
       isolatedModules: true,
       skipLibCheck: true,
     },
-    include: ['src', 'test'],
+    include: hasPages(options) ? ['src', 'client', 'test'] : ['src', 'test'],
   }
 }
 
@@ -152,10 +163,24 @@ More:
 | \`npx weft openapi --out openapi.json\` | write the OpenAPI document |
 | \`npx weft doctor\` | list optional packages the app needs and which are missing |
 
-Settings come from the environment (or \`.env\`, see \`.env.example\`): \`PORT\` and
-\`DATABASE_URL\`.
+${hasPages(options) ? PAGES_README : ''}${options.template === 'realtime' ? REALTIME_README : ''}
+Settings come from the environment (or \`.env\`, see \`.env.example\`): \`PORT\`,
+\`DATABASE_URL\`${options.template === 'realtime' ? ' and `BROKER_URL` (redis:// or nats://, for several instances)' : ''}.
 `
 }
+
+const PAGES_README = `
+The page is \`views/index.eta\` in \`views/layout.eta\`; its browser code is \`client/main.ts\`.
+\`weft build\` bundles each file directly in \`client/\` into \`dist/client/\` with a hashed
+name and writes \`dist/client/manifest.json\`, which \`assetUrl()\` in \`src/assets.ts\` reads to
+link it; \`weft dev\` rebuilds it as you save. \`public/\` is served at \`/static\`.
+`
+
+const REALTIME_README = `
+\`src/live.ts\` is the realtime endpoint at \`/live\`: the \`chat/:room\` channels with presence,
+and \`notes\`, where the server announces each new note. The page joins them with
+\`realtimeClient\` from \`weftjs/client\`, which reconnects and rejoins by itself.
+`
 
 const runtimeLabel = (options: TemplateOptions) =>
   ({ node: 'Node.js', deno: 'Deno', bun: 'Bun' })[options.runtime]
