@@ -59,6 +59,28 @@ for (const name of ['deno', 'bun'] as const) {
       assert.match(result.output, name === 'deno' ? /ok \| 3 passed/ : /3 pass/)
     })
 
+    // One page template per runtime keeps the installs few: realtime on Deno, fullstack on Bun.
+    const pages = name === 'deno' ? 'realtime' : 'fullstack'
+    test(`the ${pages} template passes its typecheck, linter and tests (built first) with ${name}'s tools`, () => {
+      const created = runIn(root, env, process.execPath, [
+        join(dirname(packWeftjs()), 'dist/cli/main.js'),
+        'new',
+        `${name}-${pages}`,
+        '--template',
+        pages,
+        '--runtime',
+        name,
+        '--weftjs',
+        packWeftjs(),
+      ])
+      assert.equal(created.status, 0, created.output)
+      const pagesApp = join(root, `${name}-${pages}`)
+      const checked = runIn(pagesApp, env, join(pagesApp, 'node_modules/.bin/weft'), ['check'])
+      assert.equal(checked.status, 0, checked.output)
+      assert.match(checked.output, /dist\/client\/main-[A-Z0-9]{8}\.js/)
+      assert.match(checked.output, name === 'deno' ? /ok \| 3 passed/ : /3 pass/)
+    })
+
     test(`weft build targets ${name}; weft start serves the bundle over a real socket`, async () => {
       const built = weft('build')
       assert.equal(built.status, 0, built.output)
