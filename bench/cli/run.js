@@ -292,7 +292,9 @@ console.log(`\n### New app to first answered request${quick ? ' (smoke run)' : '
 console.log('| Starter | Total | Scaffold + install | Start to first answer |\n| --- | --- | --- | --- |')
 for (const r of results.new)
   console.log(`| ${r.label} | ${seconds(r.total)} | ${seconds(r.install)} | ${seconds(r.start)} |`)
-console.log(`\n### Restart on change (${rounds} edits; write to first answer showing it)\n`)
+console.log(
+  `\n### Restart on change (${rounds} edit${rounds === 1 ? '' : 's'}; write to first answer showing it)\n`,
+)
 console.log('| Watcher | Median | Min | Max |\n| --- | --- | --- | --- |')
 for (const r of results.restart)
   console.log(
