@@ -97,6 +97,8 @@ describe('weft on the command line', () => {
             new RegExp(`^DATABASE_URL=${db}`, 'm'),
           )
           assert.match(readFileSync(join(dir, 'src/app.ts'), 'utf8'), /app\.use\(secureHeaders\(\)\)/)
+          if (template === 'realtime')
+            assert.match(readFileSync(join(dir, '.env.example'), 'utf8'), /^# BROKER_URL=$/m)
           const readme = readFileSync(join(dir, 'README.md'), 'utf8')
           const run = { node: 'npm run', deno: 'deno task', bun: 'bun run' }[runtime]
           assert.match(readme, new RegExp(`^${run} dev .*\\n${run} test `, 'm'))

@@ -48,6 +48,12 @@ export function projectFiles(options: TemplateOptions): Files {
       '# Copy to .env and adjust; weft dev and weft start read .env.',
       'PORT=3000',
       `DATABASE_URL=${DATABASE_URLS[options.db]}`,
+      ...(options.template === 'realtime'
+        ? [
+            '# Channels across several instances: redis://127.0.0.1:6379 or nats://127.0.0.1:4222',
+            '# BROKER_URL=',
+          ]
+        : []),
       '',
     ].join('\n'),
     ...(options.runtime === 'deno' ? {} : { 'biome.json': biomeJson() }),
@@ -159,7 +165,7 @@ More:
 | \`${install}\` | install the dependencies (done by \`weft new\`) |
 | \`${runScript(options, 'start')}\` | build into dist/ and run it with production defaults |
 | \`${runScript(options, 'check')}\` | typecheck, lint and test |
-| \`${runScript(options, 'routes')}\` | list the routes with their schemas |
+| \`${runScript(options, 'routes')}\` | list the routes with their modules and schemas |
 | \`npx weft openapi --out openapi.json\` | write the OpenAPI document |
 | \`npx weft doctor\` | list optional packages the app needs and which are missing |
 
