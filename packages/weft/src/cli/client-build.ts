@@ -8,7 +8,7 @@ import type { BuildOptions, Metafile } from 'esbuild'
 import type { Esbuild } from './esbuild.js'
 import type { Project } from './project.js'
 
-/** Where `weft dev` writes the browser code; the app finds it through WEFT_CLIENT_DIR. */
+/** Where `weft dev` writes the browser code; the app finds it through CLIENT_DIR. */
 export const DEV_CLIENT_DIR = '.weft/dev/client'
 
 /** The entries, `client/<file>`, or none when the app has no client/ folder. */

@@ -38,7 +38,7 @@ export async function dev(
     NODE_ENV: 'development',
     PORT: String(port),
     // Where the app's pages find the browser code and its manifest while in development.
-    ...(client ? { WEFT_CLIENT_DIR: DEV_CLIENT_DIR } : {}),
+    ...(client ? { CLIENT_DIR: DEV_CLIENT_DIR } : {}),
   }
   if (project.runtime !== 'node') return runNativeWatch(project, env)
   return new NodeDevServer(project, port, env).run()

@@ -22,9 +22,9 @@ import { join } from 'node:path'
 
 /**
  * Where the browser code is: \`weft build\` bundles client/*.ts into dist/client/ with hashed
- * names; \`weft dev\` keeps it built in .weft/dev/client/ and says so in WEFT_CLIENT_DIR.
+ * names; \`weft dev\` keeps it built in .weft/dev/client/ and says so in CLIENT_DIR.
  */
-export const clientDir = process.env.WEFT_CLIENT_DIR ?? 'dist/client'
+export const clientDir = process.env.CLIENT_DIR ?? 'dist/client'
 
 const production = process.env.NODE_ENV === 'production'
 let manifest: Record<string, string> | undefined
