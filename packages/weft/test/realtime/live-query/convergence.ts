@@ -33,6 +33,7 @@ export async function checkConvergence(options: ConvergenceOptions): Promise<voi
       const tasks = options.db.collection(name)
       for (const write of seed) await applyOp(tasks, write)
       const hub = new LiveQueryHub()
+      // LIVE_DEBUG=1 prints the collection's own change feed with a failure, to replay it by hand.
       const events: string[] = []
       if (process.env.LIVE_DEBUG) {
         const watch = tasks.watch()
