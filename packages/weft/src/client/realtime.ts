@@ -12,6 +12,15 @@ import {
   SUBPROTOCOL,
   tokenProtocol,
 } from '../shared/realtime-protocol.js'
+import { Emitter } from './emitter.js'
+import { type CallOptions, LiveClient } from './live-client.js'
+import { RealtimeError } from './realtime-error.js'
+import type { Subscription } from './subscription.js'
+
+export type { CallOptions } from './live-client.js'
+export type { LocalWrites } from './live-docs.js'
+export type { Subscription } from './subscription.js'
+export { RealtimeError }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -31,20 +40,6 @@ export interface RealtimeClientOptions {
   heartbeat?: number
 }
 
-/** An error frame from the server, as an Error. */
-export class RealtimeError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly issues: ErrorFrame['issues']
-  constructor(frame: ErrorFrame) {
-    super(frame.detail ?? frame.title)
-    this.name = 'RealtimeError'
-    this.status = frame.status
-    this.code = frame.code
-    this.issues = frame.issues
-  }
-}
-
 type Segment<S extends string> = S extends `:${string}` ? string : S extends `*${string}` ? string : S
 type Template<P extends string> = P extends `${infer Head}/${infer Rest}`
   ? `${Segment<Head>}/${Template<Rest>}`
@@ -54,27 +49,17 @@ type AnyChannels = Record<string, ChannelType<any, any>>
 export type ChannelsOf<L> = L extends { '~channels': infer C extends AnyChannels } ? C : AnyChannels
 /** Names a client may join: each pattern with its params filled in. */
 export type ChannelName<C extends AnyChannels> = { [P in keyof C & string]: Template<P> }[keyof C & string]
+type AnyPublications = Record<string, { args: any; doc: any }>
+type AnyMethods = Record<string, { args: any; result: any }>
+/** The publications a `typeof live` declares: arguments and documents by name. */
+export type PublicationsOf<L> = L extends { '~publications': infer P extends AnyPublications } ? P : AnyPublications
+/** The methods a `typeof live` declares: arguments and answers by name. */
+export type MethodsOf<L> = L extends { '~methods': infer M extends AnyMethods } ? M : AnyMethods
+/** The arguments parameter: optional when nothing in it is required. */
+type ArgsParam<A> = undefined extends A ? [args?: A] : {} extends A ? [args?: A] : [args: A]
 type ChannelAt<C extends AnyChannels, N extends string> = {
   [P in keyof C & string]: N extends Template<P> ? C[P] : never
 }[keyof C & string]
-
-type Listener = (...args: any[]) => void
-
-class Emitter<Events extends Record<string, Listener>> {
-  private readonly listeners = new Map<keyof Events, Set<Listener>>()
-
-  /** Adds a listener; returns the function that removes it. */
-  on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
-    let set = this.listeners.get(event)
-    if (!set) this.listeners.set(event, (set = new Set()))
-    set.add(listener)
-    return () => set.delete(listener)
-  }
-
-  protected emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args)
-  }
-}
 
 type RoomEvents<Receive> = {
   message: (data: Receive, info: { seq: number }) => void
@@ -159,7 +144,11 @@ type ClientEvents = {
   error: (error: RealtimeError) => void
 }
 
-export class RealtimeClient<Channels extends AnyChannels> extends Emitter<ClientEvents> {
+export class RealtimeClient<
+  Channels extends AnyChannels,
+  Publications extends AnyPublications = AnyPublications,
+  Methods extends AnyMethods = AnyMethods,
+> extends Emitter<ClientEvents> {
   state: ConnectionState = 'connecting'
   /** The session the server gave this connection (changes on reconnect). */
   session = ''
@@ -171,6 +160,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
   private lastHeard = 0
   private timers: ReturnType<typeof setTimeout>[] = []
   private heartbeat: ReturnType<typeof setInterval> | undefined
+  private readonly live = new LiveClient((text) => this.state === 'open' && (this.write(text), true))
 
   constructor(
     private readonly url: string,
@@ -191,6 +181,30 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
       if (this.state === 'open') this.write(this.joinFrame(channel))
     }
     return room
+  }
+
+  /**
+   * Subscribes to a publication (again after every reconnect, receiving only what changed).
+   * @example const sub = rt.subscribe('tasks', { board: 'b1' }); await sub.ready; sub.docs
+   */
+  subscribe<N extends keyof Publications & string>(
+    name: N,
+    ...args: ArgsParam<Publications[N]['args']>
+  ): Subscription<Publications[N]['doc']> {
+    return this.live.subscribe(name, args[0])
+  }
+
+  /**
+   * Calls a method; resolves with its answer, rejects with a RealtimeError. A call whose
+   * connection drops is sent again with the same id on reconnect, and runs once.
+   * @example await rt.call('addTask', { title: 'Ship' }, { optimistic: (local) => local.insert(sub, { title: 'Ship' }) })
+   */
+  call<N extends keyof Methods & string>(
+    name: N,
+    args: Methods[N]['args'],
+    options?: CallOptions,
+  ): Promise<Methods[N]['result']> {
+    return this.live.call(name, args, options) as Promise<Methods[N]['result']>
   }
 
   /** Closes for good: no reconnect. */
@@ -267,6 +281,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         this.setState('open')
         this.startHeartbeat()
         for (const channel of this.rooms.keys()) this.write(this.joinFrame(channel))
+        this.live.reconnected()
         for (const text of this.outbox.splice(0)) this.write(text)
         return
       case 'ping':
@@ -281,7 +296,10 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         const room = frame.channel ? this.rooms.get(frame.channel) : undefined
         if (room) room.receive(frame)
         else this.emit('error', new RealtimeError(frame))
+        return
       }
+      default:
+        this.live.receive(frame)
     }
   }
 
@@ -391,6 +409,6 @@ async function defaultWebSocket(): Promise<WebSocketConstructor> {
 export function realtimeClient<L = unknown>(
   url: string,
   options?: RealtimeClientOptions,
-): RealtimeClient<ChannelsOf<L>> {
+): RealtimeClient<ChannelsOf<L>, PublicationsOf<L>, MethodsOf<L>> {
   return new RealtimeClient(url, options)
 }
