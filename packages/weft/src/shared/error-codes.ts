@@ -257,6 +257,10 @@ export const ERROR_CODES = {
   WEFT_BAD_BROKER: { status: null, meaning: 'A broker URL with a scheme that has no broker.' },
   WEFT_BAD_CHANNEL: { status: null, meaning: 'A channel pattern starts with "/".' },
   WEFT_BAD_MESSAGE: { status: null, meaning: 'live.broadcast() was given data JSON cannot serialise.' },
+  WEFT_LIVE_QUERY_UNSUPPORTED: {
+    status: null,
+    meaning: 'A live query was given something other than a collection.find() cursor without populate.',
+  },
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES
