@@ -80,7 +80,7 @@ export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<
 
   constructor(
     readonly channel: string,
-    private readonly client: RealtimeClient<any>,
+    private readonly client: RealtimeClient<any, any, any>,
   ) {
     super()
     this.joined = new Promise((resolve, reject) => (this.settle = { resolve, reject }))

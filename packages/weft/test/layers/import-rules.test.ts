@@ -21,8 +21,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   schema: ['shared'],
   data: ['schema', 'shared'],
   http: ['schema', 'shared'],
-  // Live queries read collections (weftjs/data); the realtime layer stays above it.
-  realtime: ['http', 'schema', 'shared', 'data'],
   entry: ['http', 'schema', 'shared', 'adapters', 'views'],
   // Live queries follow weftjs/data cursors (DESIGN: publications return them).
   realtime: ['http', 'schema', 'shared', 'data'],
