@@ -139,7 +139,10 @@ export class Subscription<Doc = Record<string, unknown>> extends Emitter<Subscri
     if (frame.msg === 'added') {
       this.collections.add(frame.collection)
       store.set(key, frame.id, this.id, frame.fields)
-      if (!this.keys.includes(key)) this.place(key, frame.before, frame.collection)
+      const at = this.keys.indexOf(key)
+      // A replacement that names its place moves there (a resumed document whose sort key changed).
+      if (at >= 0 && frame.before !== undefined) this.keys.splice(at, 1)
+      if (at < 0 || frame.before !== undefined) this.place(key, frame.before, frame.collection)
     } else if (frame.msg === 'changed') store.change(key, this.id, frame.fields, frame.cleared)
     else {
       store.drop(key, this.id)

@@ -22,25 +22,20 @@ export interface SubscriptionLimits {
   coalesceAt: number
 }
 
-interface Document {
-  collection: string
-  id: unknown
-  fields: Record<string, unknown>
-}
-
 /** One subscription: its frames' sequence, its live queries, and whether it has been stopped. */
 class Subscription {
   seq = 0
-  handles: LiveHandle[] = []
+  /** Each cursor's live query, with the collection it reads. */
+  handles: { collection: string; handle: LiveHandle }[] = []
   stopped = false
-  /** The documents collected before `ready`, by document key; null once live. */
-  initial: Map<string, Document> | null = new Map()
+  /** Until the first set is sent, changes are already in the handles' `docs`: none go out. */
+  live = false
 
   constructor(readonly id: string) {}
 
   stop(): void {
     this.stopped = true
-    for (const handle of this.handles) handle.stop()
+    for (const { handle } of this.handles) handle.stop()
     this.handles = []
   }
 }
@@ -89,7 +84,8 @@ export class LiveSession<User = unknown> {
         const collection = liveSource(cursor)?.collection
         if (collection === undefined)
           throw new TypeError(`WEFT_BAD_PUBLICATION: "${name}" returned something other than collection.find() cursors (without populate)`)
-        sub.handles.push(await this.options.hub.observe(cursor, this.observer(sub, collection)))
+        const handle = await this.options.hub.observe(cursor, this.observer(sub, collection))
+        sub.handles.push({ collection, handle })
       }
     } catch (error) {
       if (sub.stopped) return
@@ -128,9 +124,7 @@ export class LiveSession<User = unknown> {
 
   private observer(sub: Subscription, collection: string) {
     const change = (change: Change) => {
-      if (sub.stopped) return
-      if (sub.initial) return applyInitial(sub.initial, collection, change)
-      this.backlog.push(sub, collection, change)
+      if (sub.live && !sub.stopped) this.backlog.push(sub, collection, change)
     }
     return {
       added: (id: unknown, fields: Record<string, unknown>, before?: unknown) =>
@@ -142,25 +136,36 @@ export class LiveSession<User = unknown> {
   }
 
   /**
-   * The documents before `ready`. A resuming client listed a digest per document it holds:
-   * it gets `added` (a replacement) only where its copy differs, and `removed` for what left.
+   * The first set, then `ready`. A resuming client listed a digest per document it holds:
+   * it gets `added` (a replacement) only where its copy differs, and `removed` for what
+   * left. Sent last to first, each naming the document it sits before, so the client can
+   * place it (and move a replaced one) next to a document it already has.
    */
   private sendInitial(sub: Subscription, resume: Record<string, string> | undefined): void {
-    const initial = sub.initial ?? new Map<string, Document>()
-    sub.initial = null
+    sub.live = true
     let held = resume
     if (held && Object.keys(held).length > this.options.limits.resume) {
       held = undefined
       this.conn.send(JSON.stringify({ msg: 'resync', sub: sub.id, seq: ++sub.seq }))
     }
-    for (const [key, doc] of initial) {
-      const digest = held?.[key]
-      if (digest === fieldsDigest(doc.fields)) continue
-      const change = { kind: 'added', id: doc.id, fields: doc.fields, replacing: digest !== undefined } as const
-      this.backlog.push(sub, doc.collection, change)
+    const present = new Set<string>()
+    for (const { collection, handle } of sub.handles) {
+      const docs = [...handle.docs]
+      let before: unknown = null
+      for (let i = docs.length - 1; i >= 0; i--) {
+        const [id, fields] = docs[i]
+        const key = documentKey(collection, id)
+        present.add(key)
+        const digest = held?.[key]
+        if (digest !== fieldsDigest(fields)) {
+          const replacing = digest !== undefined
+          this.backlog.push(sub, collection, { kind: 'added', id, fields, before, replacing })
+        }
+        before = id
+      }
     }
     for (const key in held ?? {}) {
-      if (initial.has(key)) continue
+      if (present.has(key)) continue
       const gone = parseDocumentKey(key)
       if (gone) this.backlog.push(sub, gone.collection, { kind: 'removed', id: gone.id })
     }
@@ -169,19 +174,6 @@ export class LiveSession<User = unknown> {
 
   private nosub(id: string, error?: ReturnType<typeof errorFrame>): void {
     this.conn.send(JSON.stringify(error ? { msg: 'nosub', sub: id, error } : { msg: 'nosub', sub: id }))
-  }
-}
-
-/** Before `ready`, changes edit the collected documents instead of going out. */
-function applyInitial(initial: Map<string, Document>, collection: string, change: Change): void {
-  const key = documentKey(collection, change.id)
-  if (change.kind === 'added') initial.set(key, { collection, id: change.id, fields: { ...change.fields } })
-  else if (change.kind === 'removed') initial.delete(key)
-  else {
-    const doc = initial.get(key)
-    if (!doc) return
-    Object.assign(doc.fields, change.fields)
-    for (const field of change.cleared) delete doc.fields[field]
   }
 }
 
