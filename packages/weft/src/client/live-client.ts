@@ -46,7 +46,10 @@ export class LiveClient {
 
   call(name: string, args: unknown, options: CallOptions = {}): Promise<unknown> {
     const id = `${this.prefix}.${++this.ids}`
-    if (options.optimistic && this.store.layer(id, options.optimistic, (sub) => this.subs.get(sub)?.collection)) {
+    if (
+      options.optimistic &&
+      this.store.layer(id, options.optimistic, (sub) => this.subs.get(sub)?.collection)
+    ) {
       this.refresh()
     }
     return new Promise((resolve, reject) => {

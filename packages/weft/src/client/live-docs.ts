@@ -93,7 +93,11 @@ export class LiveDocs {
   }
 
   /** Records a call's optimistic writes; returns whether it made any. */
-  layer(call: string, write: (local: LocalWrites) => void, collectionOf: (sub: string) => string | undefined): boolean {
+  layer(
+    call: string,
+    write: (local: LocalWrites) => void,
+    collectionOf: (sub: string) => string | undefined,
+  ): boolean {
     const ops: LocalOp[] = []
     write({
       insert: (sub, doc, collection) => {

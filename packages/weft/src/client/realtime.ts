@@ -3,7 +3,6 @@
 // Web APIs only: browsers, Node (give it `ws` on Node 20), Deno and Bun.
 import {
   type ChannelType,
-  type ErrorFrame,
   PROTOCOL_VERSION,
   type PresenceMeta,
   type PresenceState,
@@ -52,7 +51,9 @@ export type ChannelName<C extends AnyChannels> = { [P in keyof C & string]: Temp
 type AnyPublications = Record<string, { args: any; doc: any }>
 type AnyMethods = Record<string, { args: any; result: any }>
 /** The publications a `typeof live` declares: arguments and documents by name. */
-export type PublicationsOf<L> = L extends { '~publications': infer P extends AnyPublications } ? P : AnyPublications
+export type PublicationsOf<L> = L extends { '~publications': infer P extends AnyPublications }
+  ? P
+  : AnyPublications
 /** The methods a `typeof live` declares: arguments and answers by name. */
 export type MethodsOf<L> = L extends { '~methods': infer M extends AnyMethods } ? M : AnyMethods
 /** The arguments parameter: optional when nothing in it is required. */
@@ -160,7 +161,11 @@ export class RealtimeClient<
   private lastHeard = 0
   private timers: ReturnType<typeof setTimeout>[] = []
   private heartbeat: ReturnType<typeof setInterval> | undefined
-  private readonly live = new LiveClient((text) => this.state === 'open' && (this.write(text), true))
+  private readonly live = new LiveClient((text) => {
+    if (this.state !== 'open') return false
+    this.write(text)
+    return true
+  })
 
   constructor(
     private readonly url: string,

@@ -152,7 +152,8 @@ export class Subscription<Doc = Record<string, unknown>> extends Emitter<Subscri
 
   /** Puts a new key before the document the server named (sorted queries), else last. */
   private place(key: string, before: unknown, collection: string): void {
-    const at = before === undefined || before === null ? -1 : this.keys.indexOf(documentKey(collection, before))
+    const at =
+      before === undefined || before === null ? -1 : this.keys.indexOf(documentKey(collection, before))
     if (at < 0) this.keys.push(key)
     else this.keys.splice(at, 0, key)
   }

@@ -91,11 +91,15 @@ export class Backlog {
     switch (change.kind) {
       case 'added': {
         const frame = { msg: 'added', ...head, fields: change.fields }
-        this.conn.send(JSON.stringify(change.before === undefined ? frame : { ...frame, before: change.before }))
+        this.conn.send(
+          JSON.stringify(change.before === undefined ? frame : { ...frame, before: change.before }),
+        )
         return
       }
       case 'changed':
-        this.conn.send(JSON.stringify({ msg: 'changed', ...head, fields: change.fields, cleared: change.cleared }))
+        this.conn.send(
+          JSON.stringify({ msg: 'changed', ...head, fields: change.fields, cleared: change.cleared }),
+        )
         return
       case 'removed':
         this.conn.send(JSON.stringify({ msg: 'removed', ...head }))
@@ -114,7 +118,10 @@ export class Backlog {
  */
 export function coalesce(first: Change, next: Change): Change | null {
   if (next.kind === 'removed') return first.kind === 'added' && !first.replacing ? null : next
-  if (next.kind === 'added') return first.kind === 'removed' || (first.kind === 'added' && first.replacing) || first.kind === 'changed' ? { ...next, replacing: true } : next
+  if (next.kind === 'added')
+    return first.kind === 'removed' || (first.kind === 'added' && first.replacing) || first.kind === 'changed'
+      ? { ...next, replacing: true }
+      : next
   if (first.kind === 'removed') return first // a change after removal cannot happen; keep the removal
   const fields = { ...first.fields, ...next.fields }
   for (const field of next.cleared) delete fields[field]

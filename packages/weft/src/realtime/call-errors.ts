@@ -2,9 +2,9 @@
 // HttpError thrown by app code keeps its status, code and message (4xx are exposed); any
 // other error is a 500 whose message only development sees, never a stack.
 import { HttpError } from '../http/errors.js'
-import { type ErrorFrame, errorFrame } from '../shared/realtime-protocol.js'
-import { runSchema, type SchemaIssue } from '../schema/validate.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { runSchema, type SchemaIssue } from '../schema/validate.js'
+import { type ErrorFrame, errorFrame } from '../shared/realtime-protocol.js'
 
 /** An error thrown while running a call, as the frame the client gets. */
 export function callError(error: unknown, dev: boolean | undefined, id: string): ErrorFrame {

@@ -13,6 +13,6 @@ export type { ChannelOptions, ChannelParams, PresenceOption } from './channels.j
 export type { Connection } from './connection.js'
 export { Live, type RealtimeLimits, type RealtimeOptions, realtime } from './live.js'
 export type { MethodLimits, MethodOptions, MethodType } from './methods.js'
+export type { PresenceOptions } from './presence.js'
 export type { PublicationOptions, PublicationType } from './publications.js'
 export type { SubscriptionLimits } from './subscriptions.js'
-export type { PresenceOptions } from './presence.js'

@@ -13,7 +13,14 @@ import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from 
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { LiveQueryHub } from './live-query/index.js'
-import { type DeclaredMethod, type MethodLimits, type MethodOptions, MethodRegistry, type MethodType } from './methods.js'
+import {
+  type DeclaredMethod,
+  type MethodLimits,
+  type MethodOptions,
+  MethodRegistry,
+  type MethodType,
+} from './methods.js'
+import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
 import {
   type ArgsOf,
   type DocOf,
@@ -23,9 +30,8 @@ import {
   type PublicationResult,
   type PublicationType,
 } from './publications.js'
-import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
-import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
+import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
 
 export interface RealtimeLimits extends WebSocketLimits, SubscriptionLimits, MethodLimits {
   /** Channels one connection may join. Default 100. */
@@ -74,7 +80,9 @@ export interface RealtimeOptions<User> {
 type AnyRecord = Record<string, any>
 
 /** What the client passes for a schema's arguments; none when the publication or method takes none. */
-type ArgsInput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : Record<string, never> | undefined
+type ArgsInput<S> = S extends StandardSchemaV1
+  ? StandardSchemaV1.InferInput<S>
+  : Record<string, never> | undefined
 /** A method's answer: its result schema's output, else what the handler returns (awaited). */
 type ResultOf<S, Value> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Awaited<Value>
 
@@ -154,11 +162,20 @@ export class Live<
    * @example live.publish('tasks', { args: z.object({ board: z.string() }) },
    *   (conn, { board }) => tasks.find({ board, owner: conn.user.id }, { sort: { at: -1 }, limit: 50 }))
    */
-  publish<const Name extends string, Args extends StandardSchemaV1 | undefined, Result extends PublicationResult<any>>(
+  publish<
+    const Name extends string,
+    Args extends StandardSchemaV1 | undefined,
+    Result extends PublicationResult<any>,
+  >(
     name: Name,
     options: PublicationOptions<Args>,
     handler: PublicationHandler<User, ArgsOf<Args>, Result>,
-  ): Live<Channels, User, Publications & { [K in Name]: PublicationType<ArgsInput<Args>, DocOf<Result>> }, Methods> {
+  ): Live<
+    Channels,
+    User,
+    Publications & { [K in Name]: PublicationType<ArgsInput<Args>, DocOf<Result>> },
+    Methods
+  > {
     this.publications.declare(name, options.args, handler as never)
     return this as never
   }
@@ -177,7 +194,12 @@ export class Live<
     name: Name,
     options: MethodOptions<Args, Result>,
     handler: (conn: Connection<User>, args: ArgsOf<Args>) => Value,
-  ): Live<Channels, User, Publications, Methods & { [K in Name]: MethodType<ArgsInput<Args>, ResultOf<Result, Value>> }> {
+  ): Live<
+    Channels,
+    User,
+    Publications,
+    Methods & { [K in Name]: MethodType<ArgsInput<Args>, ResultOf<Result, Value>> }
+  > {
     const method: DeclaredMethod<User> = { name, args: options.args, result: options.result, run: handler }
     this.methods.declare(method)
     return this as never

@@ -6,8 +6,8 @@
 // The client chooses the call's id; a call retried with the same id (after a reconnect, say)
 // does not run twice: the answer is remembered for a while, per user, in bounded memory.
 import { HttpError } from '../http/errors.js'
-import { errorFrame } from '../shared/realtime-protocol.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { errorFrame } from '../shared/realtime-protocol.js'
 import { callError, validateArgs } from './call-errors.js'
 import { withCallScope } from './call-scope.js'
 import type { Connection } from './connection.js'
@@ -19,7 +19,10 @@ export interface MethodType<Args, Result> {
   result: Result
 }
 
-export interface MethodOptions<Args extends StandardSchemaV1 | undefined, Result extends StandardSchemaV1 | undefined> {
+export interface MethodOptions<
+  Args extends StandardSchemaV1 | undefined,
+  Result extends StandardSchemaV1 | undefined,
+> {
   /** Validates the arguments: invalid ones answer a 422 error listing the issues. */
   args?: Args
   /** Validates (and types) the answer: one that fails is a server error (500). */
@@ -84,7 +87,9 @@ export class MethodRegistry<User> {
     }
     try {
       const valid = await validateArgs(method.args, args, name)
-      const value = await withCallScope(conn, { method: name, args: valid }, (view) => method.run(view, valid))
+      const value = await withCallScope(conn, { method: name, args: valid }, (view) =>
+        method.run(view, valid),
+      )
       const result = await this.checkResult(method, value)
       return JSON.stringify(result === undefined ? { msg: 'result', id } : { msg: 'result', id, result })
     } catch (error) {

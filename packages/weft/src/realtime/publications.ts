@@ -33,13 +33,14 @@ export interface DeclaredPublication<User = unknown> {
 export type ArgsOf<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Record<string, never>
 
 /** The document type of what a handler returns: a cursor's, or the union of a list's. */
-export type DocOf<R> = R extends Cursor<infer D>
-  ? D
-  : R extends readonly (infer C)[]
-    ? C extends Cursor<infer D>
-      ? D
+export type DocOf<R> =
+  R extends Cursor<infer D>
+    ? D
+    : R extends readonly (infer C)[]
+      ? C extends Cursor<infer D>
+        ? D
+        : unknown
       : unknown
-    : unknown
 
 /** Publication and method names share the protocol's name syntax. */
 const NAME = /^[A-Za-z0-9_\-.:/@~]{1,200}$/

@@ -6,10 +6,10 @@ import { liveSource } from '../data/cursor.js'
 import { HttpError } from '../http/errors.js'
 import { documentKey, fieldsDigest, parseDocumentKey } from '../shared/live-digest.js'
 import { errorFrame, type LiveDataFrame, type SubFrame } from '../shared/realtime-protocol.js'
+import { Backlog, type Change } from './backlog.js'
 import { callError, validateArgs } from './call-errors.js'
 import { withCallScope } from './call-scope.js'
 import type { Connection } from './connection.js'
-import { Backlog, type Change } from './backlog.js'
 import type { LiveHandle, LiveQueryHub } from './live-query/index.js'
 import type { PublicationRegistry } from './publications.js'
 
@@ -83,7 +83,9 @@ export class LiveSession<User = unknown> {
         if (sub.stopped) break
         const collection = liveSource(cursor)?.collection
         if (collection === undefined)
-          throw new TypeError(`WEFT_BAD_PUBLICATION: "${name}" returned something other than collection.find() cursors (without populate)`)
+          throw new TypeError(
+            `WEFT_BAD_PUBLICATION: "${name}" returned something other than collection.find() cursors (without populate)`,
+          )
         const handle = await this.options.hub.observe(cursor, this.observer(sub, collection))
         sub.handles.push({ collection, handle })
       }

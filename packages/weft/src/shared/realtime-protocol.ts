@@ -85,8 +85,24 @@ export type ServerFrame =
 
 /** A change to one subscription's documents; `id` is the document's `_id`. */
 export type LiveDataFrame =
-  | { msg: 'added'; sub: string; seq: number; collection: string; id: unknown; fields: Record<string, unknown>; before?: unknown }
-  | { msg: 'changed'; sub: string; seq: number; collection: string; id: unknown; fields: Record<string, unknown>; cleared: string[] }
+  | {
+      msg: 'added'
+      sub: string
+      seq: number
+      collection: string
+      id: unknown
+      fields: Record<string, unknown>
+      before?: unknown
+    }
+  | {
+      msg: 'changed'
+      sub: string
+      seq: number
+      collection: string
+      id: unknown
+      fields: Record<string, unknown>
+      cleared: string[]
+    }
   | { msg: 'removed'; sub: string; seq: number; collection: string; id: unknown }
 
 const TITLES: Record<number, string> = {

@@ -1,8 +1,9 @@
 // Type tests for publications and methods: `realtimeClient<typeof live>` sees publication
 // names, their arguments and document types, and method arguments and answers.
 // Each @ts-expect-error must stay an error.
-import { connect, type WithId } from 'weftjs/data'
+
 import { realtimeClient } from 'weftjs/client'
+import { connect, type WithId } from 'weftjs/data'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
 
@@ -46,9 +47,13 @@ rt.subscribe('nothing', {})
 // @ts-expect-error: the board is a string
 rt.subscribe('tasks', { board: 1 })
 
-const id = await rt.call('addTask', { board: 'b1', title: 'Ship' }, {
-  optimistic: (local) => local.insert(sub, { title: 'Ship' }),
-})
+const id = await rt.call(
+  'addTask',
+  { board: 'b1', title: 'Ship' },
+  {
+    optimistic: (local) => local.insert(sub, { title: 'Ship' }),
+  },
+)
 type Id = Expect<Equal<typeof id, string>>
 const count = await rt.call('count', undefined)
 type Count = Expect<Equal<typeof count, number>>

@@ -39,18 +39,25 @@ export function makeLive(db: Db, collection: string, options: { dev?: boolean } 
       if (conn.user.id !== 'admin') throw new HttpError(403, 'Only admins see everything')
       return tasks.find({})
     })
-    .method('addTask', { args: z.object({ board: z.string(), title: z.string().min(1) }) }, async (conn, input) => {
-      const { insertedId } = await tasks.insertOne({
-        _id: `t-${Math.random().toString(36).slice(2)}`,
-        ...input,
-        done: false,
-        owner: conn.user.id,
-        secret: 's3cret',
-      })
-      return insertedId
-    })
+    .method(
+      'addTask',
+      { args: z.object({ board: z.string(), title: z.string().min(1) }) },
+      async (conn, input) => {
+        const { insertedId } = await tasks.insertOne({
+          _id: `t-${Math.random().toString(36).slice(2)}`,
+          ...input,
+          done: false,
+          owner: conn.user.id,
+          secret: 's3cret',
+        })
+        return insertedId
+      },
+    )
     .method('complete', { args: z.object({ id: z.string() }) }, async (conn, { id }) => {
-      const { matchedCount } = await tasks.updateOne({ _id: id, owner: conn.user.id }, { $set: { done: true } })
+      const { matchedCount } = await tasks.updateOne(
+        { _id: id, owner: conn.user.id },
+        { $set: { done: true } },
+      )
       if (matchedCount === 0) throw new HttpError(404, 'No such task')
       return { done: true }
     })

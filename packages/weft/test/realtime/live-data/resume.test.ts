@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { realtimeClient } from 'weftjs/client'
 import { connect, type Db } from 'weftjs/data'
 import WebSocket from 'ws'
-import { type ListeningProgram, startListening } from '../../helpers/program.ts'
 import { type PostgresEnv, postgresEnv } from '../../data/postgres-env.ts'
+import { type ListeningProgram, startListening } from '../../helpers/program.ts'
 import { eventually, rawClient, type Served, serveLive } from '../helpers.ts'
 import { makeLive, type Task } from './app.ts'
 
@@ -38,7 +38,10 @@ const task = (id: string, title: string, owner = 'ann'): Task => ({
 async function fresh(db: Db, collection: string, owner = 'ann') {
   const docs = await db
     .collection<Task>(collection)
-    .find({ board: 'r', owner }, { sort: { title: 1 }, projection: { board: 1, title: 1, done: 1, owner: 1 } })
+    .find(
+      { board: 'r', owner },
+      { sort: { title: 1 }, projection: { board: 1, title: 1, done: 1, owner: 1 } },
+    )
     .toArray()
   return docs
 }
@@ -64,7 +67,14 @@ describe('resume on PostgreSQL', () => {
     if (typeof env === 'string') return t.skip(env)
     const collection = 'resume_two'
     const tasks = dbB.collection<Task>(collection)
-    for (const [id, title] of [['1', 'a'], ['2', 'b'], ['3', 'c'], ['4', 'd'], ['5', 'e']]) await tasks.insertOne(task(id, title))
+    for (const [id, title] of [
+      ['1', 'a'],
+      ['2', 'b'],
+      ['3', 'c'],
+      ['4', 'd'],
+      ['5', 'e'],
+    ])
+      await tasks.insertOne(task(id, title))
     const a = makeLive(dbA, collection)
     const servedA = await serveLive(a.live)
     const port = Number(new URL(servedA.url).port)
@@ -108,12 +118,21 @@ describe('resume on PostgreSQL', () => {
     if (typeof env === 'string') return t.skip(env)
     const collection = 'resume_kill'
     const tasks = dbA.collection<Task>(collection)
-    for (const [id, title] of [['1', 'a'], ['2', 'b'], ['3', 'c']]) await tasks.insertOne(task(id, title))
+    for (const [id, title] of [
+      ['1', 'a'],
+      ['2', 'b'],
+      ['3', 'c'],
+    ])
+      await tasks.insertOne(task(id, title))
     const start = (port = 0): Promise<ListeningProgram> =>
-      startListening(process.execPath, ['--import', 'tsx', '--conditions=source', join(here, 'instance.ts')], {
-        cwd: here,
-        env: { DATABASE_URL: (env as PostgresEnv).url, COLLECTION: collection, PORT: String(port) },
-      })
+      startListening(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', join(here, 'instance.ts')],
+        {
+          cwd: here,
+          env: { DATABASE_URL: (env as PostgresEnv).url, COLLECTION: collection, PORT: String(port) },
+        },
+      )
     let program = await start()
     const port = Number(new URL(program.url).port)
     const rt = realtimeClient<ReturnType<typeof makeLive>['live']>(`ws://127.0.0.1:${port}/live`, {

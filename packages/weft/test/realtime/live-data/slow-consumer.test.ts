@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { connect } from 'weftjs/data'
-import { coalesce, type Change } from '../../../src/realtime/backlog.ts'
+import { type Change, coalesce } from '../../../src/realtime/backlog.ts'
 import { eventually, rawClient, serveLive } from '../helpers.ts'
 import { makeLive } from './app.ts'
 
@@ -31,17 +31,20 @@ describe('slow consumers', () => {
       for (const next of changes) {
         if (first.kind === 'removed' && next.kind === 'changed') continue // cannot happen
         // What the client holds before the first change: nothing if that change adds the document.
-        const base = first.kind === 'added' ? undefined : start
+        const base: Doc = first.kind === 'added' ? undefined : start
         const merged = coalesce(first, next)
         const expected = apply(apply(base, first), next)
-        const got = merged ? apply(base, merged) : base
+        const got: Doc = merged ? apply(base, merged) : base
         if (merged?.kind === 'added' && first.kind !== 'added') assert.equal(merged.replacing, true)
         assert.deepEqual(got, expected, `${first.kind} then ${next.kind}`)
       }
     // A document added and removed while the client lagged never reaches it.
     assert.equal(coalesce({ kind: 'added', id: 1, fields: {} }, { kind: 'removed', id: 1 }), null)
     // One it already held (a replacement) is removed.
-    assert.equal(coalesce({ kind: 'added', id: 1, fields: {}, replacing: true }, { kind: 'removed', id: 1 })?.kind, 'removed')
+    assert.equal(
+      coalesce({ kind: 'added', id: 1, fields: {}, replacing: true }, { kind: 'removed', id: 1 })?.kind,
+      'removed',
+    )
   })
 
   test('changes to one document coalesce while the socket is behind; the client ends equal to the data', async () => {

@@ -37,20 +37,48 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
     })
 
     test('initial documents, then ready, then added / changed (only what changed) / removed, numbered', async () => {
-      await app.tasks.insertOne({ _id: 'a1', board: 'b1', title: 'Alpha', done: false, owner: 'ada', secret: 'x' })
+      await app.tasks.insertOne({
+        _id: 'a1',
+        board: 'b1',
+        title: 'Alpha',
+        done: false,
+        owner: 'ada',
+        secret: 'x',
+      })
       const ada = await as(served, 'ada')
       const all = record(ada)
       ada.send({ msg: 'sub', id: 's1', name: 'tasks', args: { board: 'b1' } })
       await ada.next('ready', (f) => f.sub === 's1')
-      await app.tasks.insertOne({ _id: 'a2', board: 'b1', title: 'Beta', done: false, owner: 'ada', secret: 'x' })
+      await app.tasks.insertOne({
+        _id: 'a2',
+        board: 'b1',
+        title: 'Beta',
+        done: false,
+        owner: 'ada',
+        secret: 'x',
+      })
       await app.tasks.updateOne({ _id: 'a1' }, { $set: { done: true } })
       await app.tasks.deleteOne({ _id: 'a2' })
       await ada.next('removed', (f) => f.sub === 's1')
-      const frames = all.filter((f) => f.sub === 's1').map(({ msg, id, fields, cleared, seq }) => ({ msg, id, fields, cleared, seq }))
+      const frames = all
+        .filter((f) => f.sub === 's1')
+        .map(({ msg, id, fields, cleared, seq }) => ({ msg, id, fields, cleared, seq }))
       assert.deepEqual(frames, [
-        { msg: 'added', id: 'a1', fields: { board: 'b1', title: 'Alpha', done: false, owner: 'ada' }, cleared: undefined, seq: 1 },
+        {
+          msg: 'added',
+          id: 'a1',
+          fields: { board: 'b1', title: 'Alpha', done: false, owner: 'ada' },
+          cleared: undefined,
+          seq: 1,
+        },
         { msg: 'ready', id: undefined, fields: undefined, cleared: undefined, seq: 2 },
-        { msg: 'added', id: 'a2', fields: { board: 'b1', title: 'Beta', done: false, owner: 'ada' }, cleared: undefined, seq: 3 },
+        {
+          msg: 'added',
+          id: 'a2',
+          fields: { board: 'b1', title: 'Beta', done: false, owner: 'ada' },
+          cleared: undefined,
+          seq: 3,
+        },
         { msg: 'changed', id: 'a1', fields: { done: true }, cleared: [], seq: 4 },
         { msg: 'removed', id: 'a2', fields: undefined, cleared: undefined, seq: 5 },
       ])
@@ -66,8 +94,22 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
       bob.send({ msg: 'sub', id: 'p', name: 'tasks', args: { board: 'b2' } })
       await ada.next('ready')
       await bob.next('ready')
-      await app.tasks.insertOne({ _id: 'b-ada', board: 'b2', title: 'Mine', done: false, owner: 'ada', secret: 'TOPSECRET' })
-      await app.tasks.insertOne({ _id: 'b-bob', board: 'b2', title: 'His', done: false, owner: 'bob', secret: 'TOPSECRET' })
+      await app.tasks.insertOne({
+        _id: 'b-ada',
+        board: 'b2',
+        title: 'Mine',
+        done: false,
+        owner: 'ada',
+        secret: 'TOPSECRET',
+      })
+      await app.tasks.insertOne({
+        _id: 'b-bob',
+        board: 'b2',
+        title: 'His',
+        done: false,
+        owner: 'bob',
+        secret: 'TOPSECRET',
+      })
       await app.tasks.updateOne({ _id: 'b-ada' }, { $set: { secret: 'TOPSECRET2', title: 'Mine!' } })
       const added = await ada.next('added')
       assert.equal(added.id, 'b-ada')
@@ -82,7 +124,14 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
     test('overlapping subscriptions share documents: fields merge, and a field goes only when no subscription has it', async () => {
       const rt = realtimeClient<typeof app.live>(served.url, { token: 'cyd', reconnect: false })
       try {
-        await app.tasks.insertOne({ _id: 'c1', board: 'b3', title: 'Shared', done: true, owner: 'cyd', secret: 'x' })
+        await app.tasks.insertOne({
+          _id: 'c1',
+          board: 'b3',
+          title: 'Shared',
+          done: true,
+          owner: 'cyd',
+          secret: 'x',
+        })
         const titles = rt.subscribe('titles', { board: 'b3' })
         const flags = rt.subscribe('flags', { board: 'b3' })
         await Promise.all([titles.ready, flags.ready])
@@ -116,7 +165,8 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
 
     test('past the subscription limit a sub answers 429', async () => {
       const ada = await as(served, 'ada')
-      for (let i = 0; i < 6; i++) ada.send({ msg: 'sub', id: `l${i}`, name: 'titles', args: { board: `l${i}` } })
+      for (let i = 0; i < 6; i++)
+        ada.send({ msg: 'sub', id: `l${i}`, name: 'titles', args: { board: `l${i}` } })
       const refused = await ada.next('nosub', (f) => f.sub === 'l5')
       assert.equal(refused.error.code, 'WEFT_TOO_MANY_SUBSCRIPTIONS')
       ada.send({ msg: 'unsub', id: 'l0' })
@@ -133,9 +183,18 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
         return (await ada.next('result', (f) => f.id === id)).error
       }
       const invalid = await call('m1', 'addTask', { board: 'b', title: '' })
-      assert.deepEqual([invalid.status, invalid.code, invalid.issues[0].path], [422, 'WEFT_INVALID_ARGS', 'title'])
-      assert.deepEqual(await call('m2', 'adminOnly', {}).then((e) => [e.status, e.detail]), [403, 'Not allowed'])
-      assert.deepEqual(await call('m3', 'complete', { id: 'none' }).then((e) => [e.status, e.code]), [404, 'WEFT_NOT_FOUND'])
+      assert.deepEqual(
+        [invalid.status, invalid.code, invalid.issues[0].path],
+        [422, 'WEFT_INVALID_ARGS', 'title'],
+      )
+      assert.deepEqual(await call('m2', 'adminOnly', {}).then((e) => [e.status, e.detail]), [
+        403,
+        'Not allowed',
+      ])
+      assert.deepEqual(await call('m3', 'complete', { id: 'none' }).then((e) => [e.status, e.code]), [
+        404,
+        'WEFT_NOT_FOUND',
+      ])
       assert.equal((await call('m4', 'nope', {})).code, 'WEFT_NO_SUCH_METHOD')
       const crash = await call('m5', 'crash', {})
       assert.deepEqual([crash.status, crash.code, crash.detail], [500, 'WEFT_INTERNAL', undefined])
@@ -180,15 +239,26 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
         await sub.ready
         const seen: string[][] = []
         sub.on('change', (docs) => seen.push(docs.map((d) => d.title)))
-        const failing = rt.call('addTask', { board: 'b6', title: '' }, {
-          optimistic: (local) => local.insert(sub, { title: 'Too soon' }, app.tasks.name),
-        })
-        assert.deepEqual(sub.docs.map((d) => d.title), ['Too soon'])
+        const failing = rt.call(
+          'addTask',
+          { board: 'b6', title: '' },
+          {
+            optimistic: (local) => local.insert(sub, { title: 'Too soon' }, app.tasks.name),
+          },
+        )
+        assert.deepEqual(
+          sub.docs.map((d) => d.title),
+          ['Too soon'],
+        )
         await assert.rejects(failing, (error: { status: number }) => error.status === 422)
         assert.deepEqual(sub.docs, [])
-        const id = await rt.call('addTask', { board: 'b6', title: 'Real' }, {
-          optimistic: (local) => local.insert(sub, { title: 'Real' }, app.tasks.name),
-        })
+        const id = await rt.call(
+          'addTask',
+          { board: 'b6', title: 'Real' },
+          {
+            optimistic: (local) => local.insert(sub, { title: 'Real' }, app.tasks.name),
+          },
+        )
         await eventually(() => sub.docs.length === 1 && sub.docs[0]._id === id, 'the real document alone')
         assert.deepEqual(seen[0], ['Too soon'])
         assert.deepEqual(seen[1], [])
