@@ -42,7 +42,10 @@ export const realtimeCases: Case[] = [
         await sub.ready
         const id = await rt.call('addNote', { text: `note ${Math.random()}` })
         await eventually(() => sub.docs.some((doc) => doc._id === id), 'the new note in the subscription')
-        await assert.rejects(rt.call('addNote', { text: '' }), (error: { status: number }) => error.status === 422)
+        await assert.rejects(
+          rt.call('addNote', { text: '' }),
+          (error: { status: number }) => error.status === 422,
+        )
       } finally {
         rt.close()
       }
