@@ -74,6 +74,7 @@ export class LiveClient {
 
   /** A new connection: subscriptions resume, unconfirmed calls go again with their ids. */
   reconnected(): void {
+    this.store.releaseAll()
     for (const sub of this.subs.values()) {
       sub.restart()
       this.write(JSON.stringify(sub.subFrame()))
@@ -89,9 +90,12 @@ export class LiveClient {
       case 'removed':
       case 'ready':
       case 'nosub':
-      case 'resync':
-        this.subs.get(frame.sub)?.receive(frame)
+      case 'resync': {
+        const sub = this.subs.get(frame.sub)
+        if (sub) sub.receive(frame)
+        else if (frame.msg === 'nosub') this.store.release(frame.sub)
         return true
+      }
       case 'result':
         this.result(frame)
         return true
