@@ -216,6 +216,54 @@ describe('calls across a reconnect', () => {
   })
 })
 
+describe('a gap in the numbers', () => {
+  test('a client that misses a frame subscribes again with what it holds and ends equal to find()', async () => {
+    const db = await connect('memory:')
+    const { live, tasks } = makeLive(db, 'gap')
+    const served = await serveLive(live)
+    // A socket that loses the first `changed` frame it receives, as a broken proxy might.
+    let lost = false
+    const frames: Record<string, any>[] = []
+    const Lossy = class extends WebSocket {
+      constructor(url: string, protocols?: string[]) {
+        super(url, protocols)
+        const deliver = this.emit.bind(this)
+        this.emit = (event: string, ...args: any[]) => {
+          if (event === 'message') {
+            const frame = JSON.parse(String(args[0]))
+            if (frame.msg === 'changed' && !lost) {
+              lost = true
+              return false
+            }
+            frames.push(frame)
+          }
+          return deliver(event, ...args)
+        }
+      }
+    } as unknown as typeof globalThis.WebSocket
+    const rt = realtimeClient<typeof live>(served.url, { token: 'ann', reconnect: false, WebSocket: Lossy })
+    try {
+      for (const [id, title] of [
+        ['1', 'a'],
+        ['2', 'b'],
+      ])
+        await tasks.insertOne(task(id, title))
+      const sub = rt.subscribe('tasks', { board: 'r' })
+      await sub.ready
+      await tasks.updateOne({ _id: '1' }, { $set: { done: true } }) // lost
+      await tasks.updateOne({ _id: '2' }, { $set: { done: true } }) // shows the gap
+      const expected = await fresh(db, 'gap')
+      await eventually(() => JSON.stringify(sub.docs) === JSON.stringify(expected), 'the documents of find()')
+      assert.ok(lost)
+      assert.equal(frames.filter((f) => f.msg === 'ready').length, 2, 'subscribed again')
+    } finally {
+      rt.close()
+      await served.close()
+      await db.close()
+    }
+  })
+})
+
 describe('resume limits', () => {
   let served: Served
   let db: Db
