@@ -79,6 +79,8 @@ class Emitter<Events extends Record<string, Listener>> {
 type RoomEvents<Receive> = {
   message: (data: Receive, info: { seq: number }) => void
   presence: (state: PresenceState) => void
+  /** The server could not replay what was missed while offline: refetch the channel's state. */
+  resync: () => void
   error: (error: RealtimeError) => void
 }
 
@@ -121,8 +123,14 @@ export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<
         this.settle = null
         return
       case 'message':
+        // A frame already seen (a replay overlapping what arrived) is not delivered twice.
+        if (frame.seq <= this.seq) return
         this.seq = frame.seq
         return this.emit('message', frame.data as Receive, { seq: frame.seq })
+      case 'resync':
+        this.epoch = frame.epoch
+        this.seq = frame.seq
+        return this.emit('resync')
       case 'presence':
         this.presence = 'state' in frame ? frame.state : applyDiff(this.presence, frame.joins, frame.leaves)
         return this.emit('presence', this.presence)
@@ -156,6 +164,8 @@ function applyDiff(state: PresenceState, joins: PresenceState, leaves: PresenceS
 
 type ClientEvents = {
   state: (state: ConnectionState) => void
+  /** A channel could not be resumed after a reconnect: refetch what it shows. */
+  resync: (channel: string) => void
   error: (error: RealtimeError) => void
 }
 
@@ -188,7 +198,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
     if (!room) {
       room = new Room(channel, this)
       this.rooms.set(channel, room)
-      if (this.state === 'open') this.write(this.joinFrame(channel))
+      if (this.state === 'open') this.write(this.joinFrame(room))
     }
     return room
   }
@@ -266,7 +276,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         this.attempt = 0
         this.setState('open')
         this.startHeartbeat()
-        for (const channel of this.rooms.keys()) this.write(this.joinFrame(channel))
+        for (const room of this.rooms.values()) this.write(this.joinFrame(room))
         for (const text of this.outbox.splice(0)) this.write(text)
         return
       case 'ping':
@@ -277,6 +287,9 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
       case 'joined':
       case 'presence':
         return this.rooms.get(frame.channel)?.receive(frame)
+      case 'resync':
+        this.rooms.get(frame.channel)?.receive(frame)
+        return this.emit('resync', frame.channel)
       case 'error': {
         const room = frame.channel ? this.rooms.get(frame.channel) : undefined
         if (room) room.receive(frame)
@@ -353,8 +366,11 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
     this.emit('state', state)
   }
 
-  private joinFrame(channel: string): string {
-    return JSON.stringify({ msg: 'join', id: this.nextId(), channel })
+  /** A rejoin says where the room was, so the server replays what it missed or says resync. */
+  private joinFrame(room: Room<any, any>): string {
+    const { channel, epoch, seq } = room
+    const since = epoch ? { epoch, seq } : undefined
+    return JSON.stringify({ msg: 'join', id: this.nextId(), channel, since })
   }
 
   private write(text: string): void {

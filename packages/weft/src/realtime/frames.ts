@@ -117,7 +117,12 @@ export class FrameHandler<User> {
       this.presence.track(name, option.key?.(conn) ?? defaultKey(conn), meta)
     }
     const topic = this.live.subscribe(conn, name)
-    conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq: topic.seq }))
+    const missed = frame.since ? topic.missed(frame.since) : []
+    // Resumed: `joined` at the client's own position, then what it missed, in order.
+    const seq = missed ? (frame.since?.seq ?? topic.seq) : topic.seq
+    conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq }))
+    if (missed) for (const message of missed) conn.send(message)
+    else conn.send(JSON.stringify({ msg: 'resync', channel: name, epoch: topic.epoch, seq }))
     if (presence)
       conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
   }

@@ -14,6 +14,7 @@ import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
+import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
 
 export interface RealtimeLimits extends WebSocketLimits {
   /** Channels one connection may join. Default 100. */
@@ -41,6 +42,12 @@ export interface RealtimeOptions<User> {
   /** Allowed browser origins; default the app's own host (see app.ws). */
   origins?: readonly string[] | '*'
   presence?: Partial<PresenceOptions>
+  /**
+   * The replay window: a client that rejoins a channel within it gets the messages it
+   * missed; later, it is told to resync. Default 2 minutes, 1000 messages and 1 MiB per
+   * channel; false turns replay off (every rejoin resyncs).
+   */
+  replay?: Partial<ReplayOptions> | false
   /** Prefix of broker subjects, so apps sharing a broker stay apart. Default 'weft'. */
   namespace?: string
   logger?: Logger | false
@@ -69,6 +76,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   private readonly presence: PresenceTracker
   private readonly frames: FrameHandler<User>
   private readonly namespace: string
+  private readonly replay: ReplayOptions | false
   private connections = 0
   private generations = 0
 
@@ -77,6 +85,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     this.origins = options.origins
     this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger)
     this.namespace = options.namespace ?? 'weft'
+    this.replay = options.replay === false ? false : { ...DEFAULT_REPLAY, ...options.replay }
     const { broker } = options
     this.shared = broker !== undefined
     if (typeof broker === 'string') {
@@ -134,6 +143,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
   async shutdown(): Promise<void> {
     this.presence.stop()
+    for (const topic of this.topics.values()) clearTimeout(topic.lingering)
     await this.broker.close()
   }
 
@@ -198,15 +208,21 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   subscribe(conn: Connection<User>, name: string): Topic {
     let topic = this.topics.get(name)
     if (!topic) {
-      topic = new Topic(name, `${this.instance}.${++this.generations}`)
+      topic = new Topic(name, `${this.instance}.${++this.generations}`, this.replay)
       this.topics.set(name, topic)
       if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
     }
+    clearTimeout(topic.lingering)
+    topic.lingering = undefined
     topic.subscribers.add(conn)
     return topic
   }
 
-  /** Removes a connection from a channel; the last one out drops the topic. */
+  /**
+   * Removes a connection from a channel. The last one out leaves the topic numbering and
+   * keeping messages for the replay window, so a client that comes back finds what it missed;
+   * then the topic is dropped.
+   */
   leave(conn: Connection<User>, name: string): void {
     const joined = conn.channels?.get(name)
     if (!joined) return
@@ -214,10 +230,17 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     const topic = this.topics.get(name)
     topic?.subscribers.delete(conn)
     if (joined.presence) this.presence.untrack(name, conn.id)
-    if (topic && topic.subscribers.size === 0) {
-      this.topics.delete(name)
-      if (this.shared) this.broker.unsubscribe(this.subject(name))
+    if (topic && topic.subscribers.size === 0 && topic.lingering === undefined) {
+      if (!this.replay) return this.drop(topic)
+      topic.lingering = setTimeout(() => this.drop(topic), this.replay.window)
+      ;(topic.lingering as { unref?(): void }).unref?.()
     }
+  }
+
+  private drop(topic: Topic): void {
+    if (this.topics.get(topic.name) !== topic || topic.subscribers.size > 0) return
+    this.topics.delete(topic.name)
+    if (this.shared) this.broker.unsubscribe(this.subject(topic.name))
   }
 
   topic(name: string): Topic | undefined {
