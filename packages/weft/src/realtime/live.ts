@@ -6,8 +6,9 @@ import { HttpError } from '../http/errors.js'
 import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
 import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { needPackage } from '../shared/peers.js'
 import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
-import { type Broker, brokerFromUrl, deferredBroker } from './brokers/broker.js'
+import { type Broker, brokerFromUrl, brokerNeed, deferredBroker } from './brokers/broker.js'
 import { memoryBroker } from './brokers/memory.js'
 import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
 import { Connection } from './connection.js'
@@ -89,6 +90,8 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     const { broker } = options
     this.shared = broker !== undefined
     if (typeof broker === 'string') {
+      const need = brokerNeed(broker)
+      if (need) needPackage(need)
       const loading = brokerFromUrl(broker, { logger: this.logger })
       this.loading = loading
       this.broker = deferredBroker(loading)

@@ -156,7 +156,12 @@ export function parseClientFrame(text: string): Parsed {
 
 function isPosition(value: unknown): value is { epoch: string; seq: number } {
   const { epoch, seq } = (value ?? {}) as Record<string, unknown>
-  return typeof value === 'object' && typeof epoch === 'string' && Number.isSafeInteger(seq) && (seq as number) >= 0
+  return (
+    typeof value === 'object' &&
+    typeof epoch === 'string' &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 0
+  )
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -2,6 +2,7 @@
 // Brokers carry strings; instances behind one broker see each other's channel messages
 // and presence. A broker never throws at its callers: an outage is its own business.
 import type { Logger } from '../../http/logger.js'
+import { canImport, type PackageNeed } from '../../shared/peers.js'
 
 export interface Broker {
   /** Sends `payload` to every subscriber of `subject` on any instance, this one included. */
@@ -33,6 +34,26 @@ export async function brokerFromUrl(url: string, options: BrokerOptions): Promis
     return natsBroker(url, options)
   }
   throw new Error(`WEFT_BAD_BROKER: no broker for "${scheme}:" URLs; use redis://, rediss:// or nats://`)
+}
+
+/**
+ * The package a broker URL needs, recorded by `realtime()` so the app's start-up check
+ * (`serve()`, `checkPackages()`) names it before serving; null for other schemes.
+ */
+export function brokerNeed(url: string): PackageNeed | null {
+  const scheme = url.slice(0, url.indexOf(':'))
+  const name =
+    scheme === 'redis' || scheme === 'rediss'
+      ? 'ioredis'
+      : scheme === 'nats' || scheme === 'tls'
+        ? 'nats'
+        : null
+  if (!name) return null
+  return {
+    package: name,
+    neededBy: `weftjs/realtime (a ${scheme}:// broker)`,
+    present: () => canImport(name),
+  }
 }
 
 /** Imports an optional peer dependency, or fails with the command that installs it. */
