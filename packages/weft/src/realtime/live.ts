@@ -10,12 +10,14 @@ import { needPackage } from '../shared/peers.js'
 import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
 import { type Broker, brokerFromUrl, brokerNeed, deferredBroker } from './brokers/broker.js'
 import { memoryBroker } from './brokers/memory.js'
-import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
+import { type ChannelOptions, type ChannelParams, ChannelRegistry } from './channels.js'
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
 import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
+import type { Topic } from './topic.js'
+import { type Attached, Topics } from './topics.js'
 
 export interface RealtimeLimits extends WebSocketLimits {
   /** Channels one connection may join. Default 100. */
@@ -69,30 +71,26 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   readonly instance = randomId()
 
   private readonly registry = new ChannelRegistry<User>()
-  private readonly topics = new Map<string, Topic>()
+  private readonly topics: Topics
   private readonly broker: Broker
-  /** Whether other instances may be listening: false for the private in-process broker. */
-  private readonly shared: boolean
   private readonly loading: Promise<unknown>
   private readonly presence: PresenceTracker
   private readonly frames: FrameHandler<User>
   private readonly namespace: string
-  private readonly replay: ReplayOptions | false
   private connections = 0
-  private generations = 0
 
   constructor(private readonly options: RealtimeOptions<User> = {}) {
     this.limits = { ...DEFAULT_WEBSOCKET_LIMITS, channels: 100, ...options.limits }
     this.origins = options.origins
     this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger)
     this.namespace = options.namespace ?? 'weft'
-    this.replay = options.replay === false ? false : { ...DEFAULT_REPLAY, ...options.replay }
+    const replay: ReplayOptions | false =
+      options.replay === false ? false : { ...DEFAULT_REPLAY, ...options.replay }
     const { broker } = options
-    this.shared = broker !== undefined
     if (typeof broker === 'string') {
       const need = brokerNeed(broker)
       if (need) needPackage(need)
-      const loading = brokerFromUrl(broker, { logger: this.logger })
+      const loading = brokerFromUrl(broker, { logger: this.logger, replay, namespace: this.namespace })
       this.loading = loading
       this.broker = deferredBroker(loading)
       loading.catch((error) =>
@@ -102,6 +100,9 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
       this.broker = broker ?? memoryBroker()
       this.loading = Promise.resolve()
     }
+    this.topics = new Topics(this.instance, this.broker, broker !== undefined, replay, (channel) =>
+      this.subject(channel),
+    )
     this.presence = new PresenceTracker(
       this.instance,
       this.broker,
@@ -134,8 +135,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
 
   /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
   send(channel: string, json: string): void {
-    this.topics.get(channel)?.deliver(json)
-    if (this.shared) this.broker.publish(this.subject(channel), `${this.instance} ${json}`)
+    this.topics.send(channel, json)
   }
 
   /** Resolves once the broker's driver is loaded; rejects naming the package when it is missing. */
@@ -146,7 +146,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
   async shutdown(): Promise<void> {
     this.presence.stop()
-    for (const topic of this.topics.values()) clearTimeout(topic.lingering)
+    this.topics.close()
     await this.broker.close()
   }
 
@@ -207,53 +207,27 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     return renewalContext(token)
   }
 
-  /** Adds a connection to a channel's local subscribers, creating the topic on first use. */
-  subscribe(conn: Connection<User>, name: string): Topic {
-    let topic = this.topics.get(name)
-    if (!topic) {
-      topic = new Topic(name, `${this.instance}.${++this.generations}`, this.replay)
-      this.topics.set(name, topic)
-      if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
-    }
-    clearTimeout(topic.lingering)
-    topic.lingering = undefined
-    topic.subscribers.add(conn)
-    return topic
+  /** Subscribes a connection to a channel, resuming from `since` when it can (see Topics). */
+  attach(
+    conn: Connection<User>,
+    name: string,
+    since: { epoch: string; seq: number } | undefined,
+    joined: (attached: Attached) => void,
+  ): Promise<void> {
+    return this.topics.attach(conn, name, since, joined)
   }
 
-  /**
-   * Removes a connection from a channel. The last one out leaves the topic numbering and
-   * keeping messages for the replay window, so a client that comes back finds what it missed;
-   * then the topic is dropped.
-   */
+  /** Removes a connection from a channel and from its presence. */
   leave(conn: Connection<User>, name: string): void {
     const joined = conn.channels?.get(name)
     if (!joined) return
     conn.channels!.delete(name)
-    const topic = this.topics.get(name)
-    topic?.subscribers.delete(conn)
+    this.topics.detach(conn, name)
     if (joined.presence) this.presence.untrack(name, conn.id)
-    if (topic && topic.subscribers.size === 0 && topic.lingering === undefined) {
-      if (!this.replay) return this.drop(topic)
-      topic.lingering = setTimeout(() => this.drop(topic), this.replay.window)
-      ;(topic.lingering as { unref?(): void }).unref?.()
-    }
-  }
-
-  private drop(topic: Topic): void {
-    if (this.topics.get(topic.name) !== topic || topic.subscribers.size > 0) return
-    this.topics.delete(topic.name)
-    if (this.shared) this.broker.unsubscribe(this.subject(topic.name))
   }
 
   topic(name: string): Topic | undefined {
     return this.topics.get(name)
-  }
-
-  private fromBroker(name: string, payload: string): void {
-    const space = payload.indexOf(' ')
-    if (payload.slice(0, space) === this.instance) return
-    this.topics.get(name)?.deliver(payload.slice(space + 1))
   }
 
   private presenceChanged(channel: string, diff: PresenceDiff): void {

@@ -13,10 +13,46 @@ export interface Broker {
   /** Resolves once connected the first time; rejects if the driver cannot be loaded. */
   ready(): Promise<void>
   close(): Promise<void>
+  /** A shared log numbering every channel message for all instances, when the broker keeps one. */
+  log?: ChannelLog
+}
+
+/** Where a channel's numbering stands: its epoch and the last sequence number in it. */
+export interface LogPosition {
+  epoch: string
+  seq: number
+}
+
+/**
+ * The replay window shared by every instance (Redis Streams, NATS JetStream): it numbers
+ * each channel message once, keeps it for the window, and publishes it numbered, so a
+ * client resumes on any instance.
+ */
+export interface ChannelLog {
+  /**
+   * Numbers and keeps one message, then publishes `<epoch> <seq> <json>` on `subject`
+   * to every instance (this one too), in numbering order. Resolves false when the log is
+   * out of reach: the caller serves its own subscribers alone. Never rejects.
+   */
+  append(channel: string, subject: string, json: string): Promise<boolean>
+  /** Where the channel's numbering stands now; a channel never seen starts an epoch. */
+  position(channel: string): Promise<LogPosition>
+  /** The messages after `since`, oldest first, or null when they are not all held any more. */
+  after(channel: string, since: LogPosition): Promise<{ seq: number; json: string }[] | null>
 }
 
 export interface BrokerOptions {
   logger: Logger
+  /** The replay window the log keeps, or false for no log (plain pub/sub). */
+  replay?: { window: number; messages: number } | false
+  /** Prefix of the log's keys or stream names. */
+  namespace?: string
+}
+
+/** A fresh epoch: random, so two numberings of one channel never share one. */
+export function newEpoch(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6))
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')
 }
 
 /**
@@ -114,6 +150,9 @@ export function deferredBroker(loading: Promise<Broker>): Broker {
       broker ? broker.subscribe(subject, handler) : waiting.set(subject, handler),
     unsubscribe: (subject) => (broker ? broker.unsubscribe(subject) : waiting.delete(subject)),
     ready: () => loaded.then(() => broker!.ready()),
+    get log() {
+      return broker?.log
+    },
     close: () =>
       loaded.then(
         () => broker!.close(),
