@@ -138,9 +138,14 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     this.topics.send(channel, json)
   }
 
-  /** Resolves once the broker's driver is loaded; rejects naming the package when it is missing. */
+  /**
+   * Resolves once the broker's driver is loaded and the broker reached the first time;
+   * rejects naming the package when it is missing. Serving does not wait for it: while
+   * the broker is away, each instance serves its own clients.
+   */
   async ready(): Promise<void> {
     await this.loading
+    await this.broker.ready()
   }
 
   /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
@@ -153,7 +158,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   // The WebSocket handlers app.ws() calls. Arrow functions: adapters may call them unbound.
 
   upgrade = async (ctx: Context<any>): Promise<Connection<User>> => {
-    await this.ready()
+    await this.loading
     const offered = (ctx.headerValue('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim())
     const query = ctx.query as Record<string, unknown>
     const token = tokenFromProtocols(offered) ?? (typeof query.token === 'string' ? query.token : undefined)
