@@ -16,6 +16,8 @@ export class Topic {
   lingering: ReturnType<typeof setTimeout> | undefined = undefined
   /** Joins under way that will subscribe once they have read the log: the topic stays meanwhile. */
   joining = 0
+  /** Whether the numbering grows by exactly one per message, so a gap means a loss. */
+  gapless = true
   /** Resolves once a shared numbering's position is known; messages that come before wait. */
   ready: Promise<void> = Promise.resolve()
   private early: [string, number, string][] | null = null
@@ -53,7 +55,7 @@ export class Topic {
   deliverAt(epoch: string, seq: number, dataJson: string): void {
     if (this.early) return void this.early.push([epoch, seq, dataJson])
     if (epoch === this.epoch && seq <= this.seq) return // already sent
-    if (epoch !== this.epoch || seq !== this.seq + 1) this.renumber(epoch, seq - 1)
+    if (epoch !== this.epoch || (this.gapless && seq !== this.seq + 1)) this.renumber(epoch, seq - 1)
     this.emit(seq, dataJson)
   }
 

@@ -96,14 +96,30 @@ export class Topics {
     if (!topic) {
       topic = new Topic(name, this.localEpoch(), this.replay)
       this.topics.set(name, topic)
-      if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
-      // Subscribed first, then asked: a message numbered meanwhile is not missed.
       const log = this.log
-      if (log) topic.follow(log.position(name), () => this.localEpoch())
+      if (this.shared && !log?.follow)
+        this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
+      // Subscribed first, then asked: a message numbered meanwhile is not missed.
+      if (log) this.follow(log, topic)
     }
     clearTimeout(topic.lingering)
     topic.lingering = undefined
     return topic
+  }
+
+  /** Takes the channel's position from the log, and its messages when the log delivers them. */
+  private follow(log: ChannelLog, topic: Topic): void {
+    topic.gapless = log.contiguous
+    const position = log.position(topic.name)
+    topic.follow(position, () => this.localEpoch())
+    if (!log.follow) return
+    position.then(
+      (at) => {
+        if (this.topics.get(topic.name) !== topic) return
+        log.follow!(topic.name, at.seq, (epoch, seq, json) => topic.deliverAt(epoch, seq, json))
+      },
+      () => {},
+    )
   }
 
   /**
@@ -121,6 +137,7 @@ export class Topics {
     topic.lingering = undefined
     if (this.topics.get(topic.name) !== topic || topic.subscribers.size > 0 || topic.joining > 0) return
     this.topics.delete(topic.name)
+    this.log?.unfollow?.(topic.name)
     if (this.shared) this.broker.unsubscribe(this.subject(topic.name))
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Redis } from 'ioredis'
+import { connect, nanos } from 'nats'
 import { realtimeClient } from 'weftjs/client'
 import { type RealtimeOptions, realtime } from 'weftjs/realtime'
 import { type BrokerServer, brokerBinary, startBrokerServer } from './broker-servers.ts'
@@ -9,7 +10,7 @@ import { eventually, rawClient, serveLive } from './helpers.ts'
 // The replay window shared through the broker: a client that saw messages on one instance
 // rejoins another and gets exactly what it missed, numbered the same everywhere.
 
-for (const kind of ['redis'] as const) {
+for (const kind of ['redis', 'nats'] as const) {
   const missing = brokerBinary(kind) === null
   if (missing && process.env.CI === 'true') {
     test(`${kind} server is installed`, () =>
@@ -141,24 +142,36 @@ for (const kind of ['redis'] as const) {
       }
     })
 
-    if (kind === 'redis')
-      test('the broker holds at most the bound per channel', async () => {
-        const { liveA, a, close, namespace } = await pair({ messages: 50 })
+    test('the broker holds at most the bound per channel', async () => {
+      const { liveA, a, close, namespace } = await pair({ messages: 50 })
+      try {
+        const onA = await rawClient(a.url)
+        onA.send({ msg: 'join', id: '1', channel: 'feed/m' })
+        await onA.next('joined')
+        for (let n = 1; n <= 300; n++) await liveA.broadcast('feed/m', { n })
+        await onA.next('message', (f) => f.data.n === 300)
+        await held(namespace, 50)
+        onA.socket.close()
+      } finally {
+        await close()
+      }
+    })
+
+    /** What the broker holds for the channel: the bound, and gone after the window. */
+    async function held(namespace: string, bound: number) {
+      if (kind === 'redis') {
         const redis = new Redis(server.url)
-        try {
-          const onA = await rawClient(a.url)
-          onA.send({ msg: 'join', id: '1', channel: 'feed/m' })
-          await onA.next('joined')
-          for (let n = 1; n <= 300; n++) await liveA.broadcast('feed/m', { n })
-          await onA.next('message', (f) => f.data.n === 300)
-          assert.equal(await redis.xlen(`${namespace}:log:{feed/m}`), 50)
-          const ttl = await redis.pttl(`${namespace}:log:{feed/m}`)
-          assert.ok(ttl > 0 && ttl <= 120_000, `the stream expires with the window (${ttl} ms)`)
-          onA.socket.close()
-        } finally {
-          redis.disconnect()
-          await close()
-        }
-      })
+        assert.equal(await redis.xlen(`${namespace}:log:{feed/m}`), bound)
+        const ttl = await redis.pttl(`${namespace}:log:{feed/m}`)
+        assert.ok(ttl > 0 && ttl <= 120_000, `the stream expires with the window (${ttl} ms)`)
+        redis.disconnect()
+        return
+      }
+      const nc = await connect({ servers: server.url.replace('nats://', '') })
+      const info = await (await nc.jetstreamManager()).streams.info(`${namespace}_replay`)
+      assert.equal(info.state.messages, bound)
+      assert.equal(info.config.max_age, nanos(120_000), 'messages leave with the window')
+      await nc.close()
+    }
   })
 }

@@ -39,6 +39,18 @@ export interface ChannelLog {
   position(channel: string): Promise<LogPosition>
   /** The messages after `since`, oldest first, or null when they are not all held any more. */
   after(channel: string, since: LogPosition): Promise<{ seq: number; json: string }[] | null>
+  /**
+   * Whether a channel's sequence numbers grow by exactly one (Redis), or only grow (JetStream
+   * numbers messages across the whole stream): a gap then does not mean a loss.
+   */
+  contiguous: boolean
+  /**
+   * Delivers the channel's messages after `seq` to `handler`, in order, when the log
+   * delivers them itself (JetStream consumers); without it they come through `subscribe`
+   * as `<epoch> <seq> <json>`.
+   */
+  follow?(channel: string, seq: number, handler: (epoch: string, seq: number, json: string) => void): void
+  unfollow?(channel: string): void
 }
 
 export interface BrokerOptions {

@@ -69,6 +69,7 @@ export function redisLog(
   const oldest = () => String(Date.now() - window)
 
   return {
+    contiguous: true,
     append(channel, subject, json) {
       if (redis.status !== 'ready') return Promise.resolve(false)
       return redis.weftAppend(...keys(channel), json, newEpoch(), messages, oldest(), window, subject).then(
