@@ -3,7 +3,6 @@
 // Web APIs only: browsers, Node (give it `ws` on Node 20), Deno and Bun.
 import {
   type ChannelType,
-  type ErrorFrame,
   PROTOCOL_VERSION,
   type PresenceMeta,
   type PresenceState,
@@ -12,6 +11,15 @@ import {
   SUBPROTOCOL,
   tokenProtocol,
 } from '../shared/realtime-protocol.js'
+import { Emitter } from './emitter.js'
+import { type CallOptions, LiveClient } from './live-client.js'
+import { RealtimeError } from './realtime-error.js'
+import type { Subscription } from './subscription.js'
+
+export type { CallOptions } from './live-client.js'
+export type { LocalWrites } from './live-docs.js'
+export type { Subscription } from './subscription.js'
+export { RealtimeError }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -31,20 +39,6 @@ export interface RealtimeClientOptions {
   heartbeat?: number
 }
 
-/** An error frame from the server, as an Error. */
-export class RealtimeError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly issues: ErrorFrame['issues']
-  constructor(frame: ErrorFrame) {
-    super(frame.detail ?? frame.title)
-    this.name = 'RealtimeError'
-    this.status = frame.status
-    this.code = frame.code
-    this.issues = frame.issues
-  }
-}
-
 type Segment<S extends string> = S extends `:${string}` ? string : S extends `*${string}` ? string : S
 type Template<P extends string> = P extends `${infer Head}/${infer Rest}`
   ? `${Segment<Head>}/${Template<Rest>}`
@@ -54,27 +48,19 @@ type AnyChannels = Record<string, ChannelType<any, any>>
 export type ChannelsOf<L> = L extends { '~channels': infer C extends AnyChannels } ? C : AnyChannels
 /** Names a client may join: each pattern with its params filled in. */
 export type ChannelName<C extends AnyChannels> = { [P in keyof C & string]: Template<P> }[keyof C & string]
+type AnyPublications = Record<string, { args: any; doc: any }>
+type AnyMethods = Record<string, { args: any; result: any }>
+/** The publications a `typeof live` declares: arguments and documents by name. */
+export type PublicationsOf<L> = L extends { '~publications': infer P extends AnyPublications }
+  ? P
+  : AnyPublications
+/** The methods a `typeof live` declares: arguments and answers by name. */
+export type MethodsOf<L> = L extends { '~methods': infer M extends AnyMethods } ? M : AnyMethods
+/** The arguments parameter: optional when nothing in it is required. */
+type ArgsParam<A> = undefined extends A ? [args?: A] : {} extends A ? [args?: A] : [args: A]
 type ChannelAt<C extends AnyChannels, N extends string> = {
   [P in keyof C & string]: N extends Template<P> ? C[P] : never
 }[keyof C & string]
-
-type Listener = (...args: any[]) => void
-
-class Emitter<Events extends Record<string, Listener>> {
-  private readonly listeners = new Map<keyof Events, Set<Listener>>()
-
-  /** Adds a listener; returns the function that removes it. */
-  on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
-    let set = this.listeners.get(event)
-    if (!set) this.listeners.set(event, (set = new Set()))
-    set.add(listener)
-    return () => set.delete(listener)
-  }
-
-  protected emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args)
-  }
-}
 
 type RoomEvents<Receive> = {
   message: (data: Receive, info: { seq: number }) => void
@@ -97,7 +83,7 @@ export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<
 
   constructor(
     readonly channel: string,
-    private readonly client: RealtimeClient<any>,
+    private readonly client: RealtimeClient<any, any, any>,
   ) {
     super()
     this.joined = new Promise((resolve, reject) => (this.settle = { resolve, reject }))
@@ -128,6 +114,7 @@ export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<
         this.seq = frame.seq
         return this.emit('message', frame.data as Receive, { seq: frame.seq })
       case 'resync':
+        if (!('channel' in frame)) return
         this.epoch = frame.epoch
         this.seq = frame.seq
         return this.emit('resync')
@@ -169,7 +156,11 @@ type ClientEvents = {
   error: (error: RealtimeError) => void
 }
 
-export class RealtimeClient<Channels extends AnyChannels> extends Emitter<ClientEvents> {
+export class RealtimeClient<
+  Channels extends AnyChannels,
+  Publications extends AnyPublications = AnyPublications,
+  Methods extends AnyMethods = AnyMethods,
+> extends Emitter<ClientEvents> {
   state: ConnectionState = 'connecting'
   /** The session the server gave this connection (changes on reconnect). */
   session = ''
@@ -181,6 +172,11 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
   private lastHeard = 0
   private timers: ReturnType<typeof setTimeout>[] = []
   private heartbeat: ReturnType<typeof setInterval> | undefined
+  private readonly live = new LiveClient((text) => {
+    if (this.state !== 'open') return false
+    this.write(text)
+    return true
+  })
 
   constructor(
     private readonly url: string,
@@ -201,6 +197,30 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
       if (this.state === 'open') this.write(this.joinFrame(room))
     }
     return room
+  }
+
+  /**
+   * Subscribes to a publication (again after every reconnect, receiving only what changed).
+   * @example const sub = rt.subscribe('tasks', { board: 'b1' }); await sub.ready; sub.docs
+   */
+  subscribe<N extends keyof Publications & string>(
+    name: N,
+    ...args: ArgsParam<Publications[N]['args']>
+  ): Subscription<Publications[N]['doc']> {
+    return this.live.subscribe(name, args[0])
+  }
+
+  /**
+   * Calls a method; resolves with its answer, rejects with a RealtimeError. A call whose
+   * connection drops is sent again with the same id on reconnect, and runs once.
+   * @example await rt.call('addTask', { title: 'Ship' }, { optimistic: (local) => local.insert(sub, { title: 'Ship' }) })
+   */
+  call<N extends keyof Methods & string>(
+    name: N,
+    args: Methods[N]['args'],
+    options?: CallOptions,
+  ): Promise<Methods[N]['result']> {
+    return this.live.call(name, args, options) as Promise<Methods[N]['result']>
   }
 
   /** Closes for good: no reconnect. */
@@ -277,6 +297,7 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         this.setState('open')
         this.startHeartbeat()
         for (const room of this.rooms.values()) this.write(this.joinFrame(room))
+        this.live.reconnected()
         for (const text of this.outbox.splice(0)) this.write(text)
         return
       case 'ping':
@@ -288,13 +309,17 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
       case 'presence':
         return this.rooms.get(frame.channel)?.receive(frame)
       case 'resync':
+        if (!('channel' in frame)) return void this.live.receive(frame)
         this.rooms.get(frame.channel)?.receive(frame)
         return this.emit('resync', frame.channel)
       case 'error': {
         const room = frame.channel ? this.rooms.get(frame.channel) : undefined
         if (room) room.receive(frame)
         else this.emit('error', new RealtimeError(frame))
+        return
       }
+      default:
+        this.live.receive(frame)
     }
   }
 
@@ -407,6 +432,6 @@ async function defaultWebSocket(): Promise<WebSocketConstructor> {
 export function realtimeClient<L = unknown>(
   url: string,
   options?: RealtimeClientOptions,
-): RealtimeClient<ChannelsOf<L>> {
+): RealtimeClient<ChannelsOf<L>, PublicationsOf<L>, MethodsOf<L>> {
   return new RealtimeClient(url, options)
 }
