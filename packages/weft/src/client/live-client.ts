@@ -74,6 +74,7 @@ export class LiveClient {
 
   /** A new connection: subscriptions resume, unconfirmed calls go again with their ids. */
   reconnected(): void {
+    this.store.releaseAll()
     for (const sub of this.subs.values()) {
       sub.restart()
       this.write(JSON.stringify(sub.subFrame()))
@@ -89,12 +90,14 @@ export class LiveClient {
       case 'removed':
       case 'ready':
       case 'nosub':
-        this.subs.get(frame.sub)?.receive(frame)
-        return true
-      case 'resync':
+      case 'resync': {
         // A channel's resync is the room's (realtime.ts); this one is a subscription's.
-        if ('sub' in frame) this.subs.get(frame.sub)?.receive(frame)
-        return 'sub' in frame
+        if (!('sub' in frame)) return false
+        const sub = this.subs.get(frame.sub)
+        if (sub) sub.receive(frame)
+        else if (frame.msg === 'nosub') this.store.release(frame.sub)
+        return true
+      }
       case 'result':
         this.result(frame)
         return true

@@ -30,6 +30,8 @@ export interface LocalWrites {
 export class LiveDocs {
   private readonly docs = new Map<string, HeldDoc>()
   private readonly layers = new Map<string, LocalOp[]>()
+  /** Fields of stopped subscriptions, until the server confirms (`nosub`): its frames may still copy from them. */
+  private readonly retired = new Map<string, Map<string, Fields>>()
   private locals = 0
 
   /** A subscription's fields of a document: replaced by `added`. */
@@ -56,7 +58,28 @@ export class LiveDocs {
 
   /** The fields a subscription itself holds of a document (what its resume digest covers). */
   own(key: string, sub: string): Fields | undefined {
-    return this.docs.get(key)?.bySub.get(sub)
+    return this.docs.get(key)?.bySub.get(sub) ?? this.retired.get(sub)?.get(key)
+  }
+
+  /** A stopped subscription's document: gone from view, kept for frames that copy from it. */
+  retire(key: string, sub: string): void {
+    const fields = this.docs.get(key)?.bySub.get(sub)
+    if (fields) {
+      let kept = this.retired.get(sub)
+      if (!kept) this.retired.set(sub, (kept = new Map()))
+      kept.set(key, fields)
+    }
+    this.drop(key, sub)
+  }
+
+  /** The server confirmed the subscription ended: nothing refers to its fields any more. */
+  release(sub: string): void {
+    this.retired.delete(sub)
+  }
+
+  /** A new connection: its frames refer to no subscription of the old one. */
+  releaseAll(): void {
+    this.retired.clear()
   }
 
   /** The document as shown: every subscription's fields merged, then the optimistic layers. */

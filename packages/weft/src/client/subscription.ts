@@ -68,7 +68,8 @@ export class Subscription<Doc = Record<string, unknown>> extends Emitter<Subscri
   stop(): void {
     if (this.stopped) return
     this.stopped = true
-    this.clear()
+    for (const key of this.keys) this.host.store.retire(key, this.id)
+    this.keys = []
     this.host.forget(this)
   }
 
@@ -136,6 +137,11 @@ export class Subscription<Doc = Record<string, unknown>> extends Emitter<Subscri
   private apply(frame: LiveDataFrame): void {
     const key = documentKey(frame.collection, frame.id)
     const { store } = this.host
+    if (frame.msg !== 'removed' && frame.shared) {
+      // Values the server did not send again: this client holds them from another subscription.
+      for (const [field, from] of Object.entries(frame.shared))
+        frame.fields[field] = store.own(key, from)?.[field]
+    }
     if (frame.msg === 'added') {
       this.collections.add(frame.collection)
       store.set(key, frame.id, this.id, frame.fields)

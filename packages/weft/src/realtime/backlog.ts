@@ -5,6 +5,7 @@
 // out as the socket drains. The part-1 send buffer limit still closes a consumer that
 // never drains (4008): holding back bounds memory per document, not per change.
 import type { Connection } from './connection.js'
+import { MergeBox } from './mergebox.js'
 
 export type Change =
   /** `replacing`: the client already holds the document (a resume, or a removal then an add). */
@@ -16,6 +17,8 @@ export type Change =
 export interface Numbered {
   readonly id: string
   seq: number
+  /** Whether the mergebox keeps what the client holds for it (see mergebox.ts). */
+  readonly tracked: boolean
 }
 
 type Held =
@@ -27,6 +30,7 @@ const DRAIN_POLL_MS = 10
 
 export class Backlog {
   private readonly held = new Map<string | symbol, Held>()
+  private readonly box = new MergeBox()
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
 
   constructor(
@@ -54,9 +58,15 @@ export class Backlog {
     this.schedule()
   }
 
-  /** Forgets a stopped subscription's held changes. */
-  drop(subId: string): void {
-    for (const [key, held] of this.held) if (held.sub?.id === subId) this.held.delete(key)
+  /** Forgets a stopped subscription: its held changes, and what the client held for it. */
+  drop(sub: Numbered): void {
+    for (const [key, held] of this.held) if (held.sub === sub) this.held.delete(key)
+    if (sub.tracked) this.box.drop(sub.id)
+  }
+
+  /** A resumed document the client already holds as it is: nothing is sent, the mergebox notes it. */
+  holds(sub: Numbered, collection: string, id: unknown, fields: Record<string, unknown>): void {
+    if (sub.tracked) this.box.hold(sub.id, collection, id, fields)
   }
 
   clear(): void {
@@ -88,19 +98,21 @@ export class Backlog {
   private sendChange(sub: Numbered, collection: string, change: Change): void {
     const seq = ++sub.seq
     const head = { sub: sub.id, seq, collection, id: change.id }
+    // The mergebox notes what the client now holds, and sends held values as references.
+    const encoded = sub.tracked ? this.box.send(sub.id, collection, change) : null
     switch (change.kind) {
       case 'added': {
-        const frame = { msg: 'added', ...head, fields: change.fields }
-        this.conn.send(
-          JSON.stringify(change.before === undefined ? frame : { ...frame, before: change.before }),
-        )
+        const frame = { msg: 'added', ...head, ...(encoded ?? { fields: change.fields }) }
+        const placed = change.before === undefined ? frame : { ...frame, before: change.before }
+        this.conn.send(JSON.stringify(placed))
         return
       }
-      case 'changed':
-        this.conn.send(
-          JSON.stringify({ msg: 'changed', ...head, fields: change.fields, cleared: change.cleared }),
-        )
+      case 'changed': {
+        const { fields, shared } = encoded ?? { fields: change.fields }
+        const frame = { msg: 'changed', ...head, fields, cleared: change.cleared }
+        this.conn.send(JSON.stringify(shared ? { ...frame, shared } : frame))
         return
+      }
       case 'removed':
         this.conn.send(JSON.stringify({ msg: 'removed', ...head }))
     }

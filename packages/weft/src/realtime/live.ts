@@ -189,7 +189,12 @@ export class Live<
     Publications & { [K in Name]: PublicationType<ArgsInput<Args>, DocOf<Result>> },
     Methods
   > {
-    this.publications.declare(name, options.args, handler as never)
+    this.publications.declare({
+      name,
+      args: options.args,
+      mergebox: options.mergebox !== false,
+      run: handler as never,
+    })
     return this as never
   }
 

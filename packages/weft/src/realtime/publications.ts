@@ -16,6 +16,12 @@ export type PublicationResult<Doc> = Cursor<Doc> | readonly Cursor<any>[]
 export interface PublicationOptions<Args extends StandardSchemaV1 | undefined> {
   /** Validates the subscriber's arguments: invalid ones answer `nosub` with a 422 error. */
   args?: Args
+  /**
+   * Whether the server keeps what each client holds of this publication's documents, to
+   * send a field value another subscription already sent as a reference. Default true;
+   * false saves that memory where documents are many and not shared between subscriptions.
+   */
+  mergebox?: boolean
 }
 
 export type PublicationHandler<User, Args, Result> = (
@@ -26,6 +32,7 @@ export type PublicationHandler<User, Args, Result> = (
 export interface DeclaredPublication<User = unknown> {
   name: string
   args: StandardSchemaV1 | undefined
+  mergebox: boolean
   run: PublicationHandler<User, any, PublicationResult<unknown>>
 }
 
@@ -54,9 +61,9 @@ export function checkName(kind: string, name: string, taken: Map<string, unknown
 export class PublicationRegistry<User> {
   readonly declared = new Map<string, DeclaredPublication<User>>()
 
-  declare(name: string, args: StandardSchemaV1 | undefined, run: DeclaredPublication<User>['run']): void {
-    checkName('publication', name, this.declared)
-    this.declared.set(name, { name, args, run })
+  declare(publication: DeclaredPublication<User>): void {
+    checkName('publication', publication.name, this.declared)
+    this.declared.set(publication.name, publication)
   }
 
   get(name: string): DeclaredPublication<User> | undefined {

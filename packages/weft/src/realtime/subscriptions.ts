@@ -31,7 +31,10 @@ class Subscription {
   /** Until the first set is sent, changes are already in the handles' `docs`: none go out. */
   live = false
 
-  constructor(readonly id: string) {}
+  constructor(
+    readonly id: string,
+    readonly tracked: boolean,
+  ) {}
 
   stop(): void {
     this.stopped = true
@@ -61,8 +64,13 @@ export class LiveSession<User = unknown> {
 
   async subscribe(frame: SubFrame): Promise<void> {
     const { id, name } = frame
-    this.subs.get(id)?.stop()
-    this.subs.delete(id)
+    const previous = this.subs.get(id)
+    if (previous) {
+      // The same id again (a client that saw a gap): it resumes from what it holds.
+      previous.stop()
+      this.backlog.drop(previous)
+      this.subs.delete(id)
+    }
     if (this.subs.size >= this.options.limits.subscriptions) {
       const detail = `A connection may hold ${this.options.limits.subscriptions} subscriptions`
       return this.nosub(id, errorFrame(429, 'WEFT_TOO_MANY_SUBSCRIPTIONS', detail, { id }))
@@ -71,7 +79,7 @@ export class LiveSession<User = unknown> {
     if (!publication) {
       return this.nosub(id, errorFrame(404, 'WEFT_NO_SUCH_PUBLICATION', `No publication "${name}"`, { id }))
     }
-    const sub = new Subscription(id)
+    const sub = new Subscription(id, publication.mergebox)
     this.subs.set(id, sub)
     try {
       const args = await validateArgs(publication.args, frame.args, name)
@@ -105,7 +113,7 @@ export class LiveSession<User = unknown> {
     if (!sub) return
     sub.stop()
     this.subs.delete(id)
-    this.backlog.drop(id)
+    this.backlog.drop(sub)
     this.nosub(id)
   }
 
@@ -162,7 +170,7 @@ export class LiveSession<User = unknown> {
         if (digest !== fieldsDigest(fields)) {
           const replacing = digest !== undefined
           this.backlog.push(sub, collection, { kind: 'added', id, fields, before, replacing })
-        }
+        } else this.backlog.holds(sub, collection, id, fields)
         before = id
       }
     }

@@ -93,6 +93,8 @@ export type LiveDataFrame =
       collection: string
       id: unknown
       fields: Record<string, unknown>
+      /** Fields whose value the client copies from the named subscription's copy of the document. */
+      shared?: Record<string, string>
       before?: unknown
     }
   | {
@@ -103,6 +105,7 @@ export type LiveDataFrame =
       id: unknown
       fields: Record<string, unknown>
       cleared: string[]
+      shared?: Record<string, string>
     }
   | { msg: 'removed'; sub: string; seq: number; collection: string; id: unknown }
 

@@ -8,20 +8,28 @@
 // watched again and every query re-runs and publishes the difference: observers converge
 // instead of the process crashing or drifting.
 
-import type { ChangeEvent, StoreCollection } from '../../data/store.js'
+import type { LiveSource } from '../../data/cursor.js'
+import type { ChangeEvent, DocId, StoreCollection } from '../../data/store.js'
 import { errorFields, type Logger } from '../../http/logger.js'
-import type { LiveQuery } from './live-query.js'
+import { EqualityIndex } from './equality-index.js'
+import { LiveQuery, type QueryHost } from './live-query.js'
+import type { LiveObserver } from './observer.js'
 
 type Feed = AsyncIterableIterator<ChangeEvent> & { received?: number }
 
 const RETRY_FIRST_MS = 100
 const RETRY_MAX_MS = 5000
 
-export class CollectionFeed {
+export class CollectionFeed implements QueryHost {
   readonly store: StoreCollection
   readonly name: string
   readonly queries = new Set<LiveQuery>()
+  /** Which queries a change may concern, by their filters' equality conditions. */
+  readonly #index = new EqualityIndex<LiveQuery>()
+  /** Which queries hold a document: a change to it concerns them, whatever it now looks like. */
+  readonly #holders = new Map<DocId, Set<LiveQuery>>()
   readonly #logger: Logger
+  readonly #onIdle: (feed: CollectionFeed) => void
   #feed: Feed
   /** Changes of the current feed handled so far. */
   #handled = 0
@@ -29,26 +37,45 @@ export class CollectionFeed {
   #waiters: { feed: Feed; target: number; resolve: () => void }[] = []
   #closed = false
 
-  constructor(store: StoreCollection, name: string, logger: Logger) {
+  /** `onIdle` is called when the last query stops. */
+  constructor(store: StoreCollection, name: string, logger: Logger, onIdle: (feed: CollectionFeed) => void) {
     this.store = store
     this.name = name
     this.#logger = logger
+    this.#onIdle = onIdle
     this.#feed = this.#open()
   }
 
   /** Runs the query for the first time, in line with the changes, and follows it from then on. */
-  async add(query: LiveQuery): Promise<void> {
+  async observe(source: LiveSource, observer: LiveObserver): Promise<LiveQuery> {
+    const query = new LiveQuery(source, observer, this)
     this.queries.add(query)
+    this.#index.add(query, source.filter)
     try {
       await this.#serial(() => query.resync())
     } catch (error) {
-      this.queries.delete(query)
+      query.stop()
       throw error
+    }
+    return query
+  }
+
+  track(query: LiveQuery, id: DocId, held: boolean): void {
+    let holders = this.#holders.get(id)
+    if (held) {
+      if (!holders) this.#holders.set(id, (holders = new Set()))
+      holders.add(query)
+    } else if (holders) {
+      holders.delete(query)
+      if (holders.size === 0) this.#holders.delete(id)
     }
   }
 
-  remove(query: LiveQuery): void {
-    this.queries.delete(query)
+  stopped(query: LiveQuery): void {
+    if (!this.queries.delete(query)) return
+    this.#index.remove(query)
+    for (const id of [...query.ids()]) this.track(query, id, false)
+    if (this.queries.size === 0) this.#onIdle(this)
   }
 
   /** Resolves once every change committed before the call has reached the queries. */
@@ -61,8 +88,16 @@ export class CollectionFeed {
     await this.#serial(async () => undefined)
   }
 
+  observerFailed(_query: LiveQuery, error: unknown): void {
+    this.#logger.error(
+      { collection: this.name, error: errorFields(error) },
+      'A live-query observer threw; the query goes on',
+    )
+  }
+
   close(): void {
     this.#closed = true
+    for (const query of this.queries) query.detach()
     void this.#feed.return?.()
     for (const waiter of this.#waiters.splice(0)) waiter.resolve()
   }
@@ -89,8 +124,13 @@ export class CollectionFeed {
     }
   }
 
+  /** Hands a change to the queries it may concern; those left unsure re-run together. */
   async #dispatch(event: ChangeEvent): Promise<void> {
-    for (const query of this.queries) await query.apply(event)
+    const candidates = new Set<LiveQuery>(this.#holders.get(event.id))
+    if (event.type !== 'delete') this.#index.collect(event.doc, candidates)
+    const refills: LiveQuery[] = []
+    for (const query of candidates) if (query.apply(event)) refills.push(query)
+    if (refills.length > 0) await Promise.all(refills.map((query) => query.resync()))
   }
 
   /** Watches again, then re-runs every query: whatever the lost feed would have said is in the result. */

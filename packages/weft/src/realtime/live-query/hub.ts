@@ -6,7 +6,6 @@ import type { StoreCollection } from '../../data/store.js'
 import { consoleLogger, type Logger } from '../../http/logger.js'
 import type { ErrorCode } from '../../shared/error-codes.js'
 import { CollectionFeed } from './feed.js'
-import { LiveQuery } from './live-query.js'
 import type { LiveHandle, LiveObserver } from './observer.js'
 
 export interface LiveQueryHubOptions {
@@ -31,14 +30,12 @@ export class LiveQueryHub {
   async observe(cursor: Cursor<any>, observer: LiveObserver): Promise<LiveHandle> {
     const source = this.#source(cursor)
     const feed = this.#feed(source)
-    const query = new LiveQuery(source, observer, (stopped) => this.#stopped(feed, stopped))
     try {
-      await feed.add(query)
+      return await feed.observe(source, observer)
     } catch (error) {
       this.#release(feed)
       throw error
     }
-    return query
   }
 
   /**
@@ -77,15 +74,10 @@ export class LiveQueryHub {
   #feed(source: LiveSource): CollectionFeed {
     let feed = this.#feeds.get(source.store)
     if (!feed) {
-      feed = new CollectionFeed(source.store, source.collection, this.#logger)
+      feed = new CollectionFeed(source.store, source.collection, this.#logger, (idle) => this.#release(idle))
       this.#feeds.set(source.store, feed)
     }
     return feed
-  }
-
-  #stopped(feed: CollectionFeed, query: LiveQuery): void {
-    feed.remove(query)
-    this.#release(feed)
   }
 
   /** A feed without queries stops: an idle collection costs nothing. */

@@ -1,42 +1,61 @@
-// One observed query: what it has published, and how a change reaches its observer.
-// This version re-runs the query whenever a change may concern it and publishes the
-// difference; exact by construction, and the baseline the incremental window is tested
-// against.
+// One observed query: its window of documents (window.ts), kept exact change by change,
+// and what its observer has been told. A change that leaves the window unsure re-runs
+// the query (a refill) and publishes the difference, as does a feed that had to recover.
 
+import { checkFindOptions } from '../../data/collection-checks.js'
 import type { LiveSource } from '../../data/cursor.js'
-import { compileFilter, compileProjection } from '../../data/query/index.js'
+import { compileFilter, compileProjection, compileSort } from '../../data/query/index.js'
 import type { ChangeEvent, DocId, StoredDocument } from '../../data/store.js'
 import { type Published, publishDiff } from './diff.js'
 import type { LiveHandle, LiveObserver } from './observer.js'
+import { type Entry, QueryWindow } from './window.js'
+
+export interface QueryHost {
+  /** The window now holds (or no longer holds) document `id`: changes to it concern this query. */
+  track(query: LiveQuery, id: DocId, held: boolean): void
+  stopped(query: LiveQuery): void
+  /** The observer threw: reported, and the query goes on (one broken observer must not stall the feed). */
+  observerFailed(query: LiveQuery, error: unknown): void
+}
 
 export class LiveQuery implements LiveHandle {
   readonly source: LiveSource
   readonly #observer: LiveObserver
-  readonly #matches: (doc: StoredDocument) => boolean
+  readonly #host: QueryHost
   readonly #project: (doc: StoredDocument) => Record<string, unknown>
   readonly #ordered: boolean
+  readonly #window: QueryWindow
   #published: Published[] = []
-  #ids = new Set<DocId>()
   #docs: Map<DocId, Record<string, unknown>> | null = null
   #stopped = false
-  readonly #onStop: (query: LiveQuery) => void
 
-  constructor(source: LiveSource, observer: LiveObserver, onStop: (query: LiveQuery) => void) {
+  constructor(source: LiveSource, observer: LiveObserver, host: QueryHost) {
     this.source = source
     this.#observer = observer
-    this.#onStop = onStop
-    this.#matches = compileFilter(source.filter)
-    const project = compileProjection(source.options.projection)
+    this.#host = host
+    const { sort, skip = 0, limit = 0, projection } = source.options
+    checkFindOptions(source.options)
+    const project = compileProjection(projection)
     this.#project = (doc) => {
       const { _id, ...fields } = project(doc)
       return fields
     }
-    this.#ordered = source.options.sort !== undefined && Object.keys(source.options.sort).length > 0
+    const sorted = sort !== undefined && Object.keys(sort).length > 0
+    this.#ordered = sorted
+    this.#window = new QueryWindow(
+      { matches: compileFilter(source.filter), sort: sorted ? compileSort(sort) : undefined, skip, limit },
+      (id, held) => this.#host.track(this, id, held),
+    )
   }
 
   get docs(): ReadonlyMap<DocId, Record<string, unknown>> {
     this.#docs ??= new Map(this.#published.map((doc) => [doc.id, doc.fields]))
     return this.#docs
+  }
+
+  /** The ids of the documents the window holds (published or not). */
+  ids(): Iterable<DocId> {
+    return this.#window.ids()
   }
 
   get stopped(): boolean {
@@ -46,34 +65,54 @@ export class LiveQuery implements LiveHandle {
   stop(): void {
     if (this.#stopped) return
     this.#stopped = true
-    this.#onStop(this)
+    this.#host.stopped(this)
   }
 
-  /** Runs the query and publishes what differs from what the observer has (all of it, at first). */
+  /** The feed closed: no call reaches the observer any more. */
+  detach(): void {
+    this.#stopped = true
+  }
+
+  /**
+   * Applies a change that may concern this query. Returns true when the window needs a
+   * refill (call `resync()`); otherwise the observer has been told already.
+   */
+  apply(event: ChangeEvent): boolean {
+    if (this.#stopped) return false
+    const outcome = this.#window.apply(event)
+    if (outcome === 'changed') this.#publish()
+    return outcome === 'refill'
+  }
+
+  /** Re-runs the query (the window's documents and its buffer) and publishes the difference. */
   async resync(): Promise<void> {
-    const { sort, skip, limit } = this.source.options
-    const found = (await this.source.run({ sort, skip, limit })) as StoredDocument[]
-    this.#publish(found.map((doc) => ({ id: doc._id, fields: this.#project(doc) })))
-  }
-
-  /** A change to the collection: re-query if it may change this result. */
-  async apply(event: ChangeEvent): Promise<void> {
-    if (this.#stopped || !this.#concerns(event)) return
-    await this.resync()
-  }
-
-  #concerns(event: ChangeEvent): boolean {
-    if (this.#ids.has(event.id)) return true
-    if (this.source.options.skip) return true
-    return event.type !== 'delete' && this.#matches(event.doc)
-  }
-
-  #publish(next: Published[]): void {
+    const capacity = this.#window.capacity
+    // From the first match: the skipped documents are held too, so one leaving shifts the window.
+    const found = (await this.source.run({
+      sort: this.source.options.sort,
+      skip: 0,
+      limit: capacity === Infinity ? undefined : capacity,
+    })) as StoredDocument[]
     if (this.#stopped) return
+    this.#window.load(found)
+    this.#publish()
+  }
+
+  #publish(): void {
+    if (this.#stopped) return
+    const next = this.#window.window().map((entry) => this.#entryOf(entry))
     const prev = this.#published
     this.#published = next
-    this.#ids = new Set(next.map((doc) => doc.id))
     this.#docs = null
-    publishDiff(prev, next, this.#observer, this.#ordered)
+    try {
+      publishDiff(prev, next, this.#observer, this.#ordered)
+    } catch (error) {
+      this.#host.observerFailed(this, error)
+    }
+  }
+
+  #entryOf(entry: Entry): Published {
+    entry.fields ??= this.#project(entry.doc)
+    return { id: entry.doc._id, fields: entry.fields }
   }
 }

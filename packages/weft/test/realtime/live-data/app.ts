@@ -32,6 +32,9 @@ export function makeLive(db: Db, collection: string, options: { dev?: boolean } 
     .publish('titles', { args: Board }, (conn, { board }) =>
       tasks.find({ board, owner: conn.user.id }, { projection: { title: 1 } }),
     )
+    .publish('titlesUntracked', { args: Board, mergebox: false }, (conn, { board }) =>
+      tasks.find({ board, owner: conn.user.id }, { projection: { title: 1 } }),
+    )
     .publish('flags', { args: Board }, (conn, { board }) =>
       tasks.find({ board, owner: conn.user.id }, { projection: { done: 1 } }),
     )

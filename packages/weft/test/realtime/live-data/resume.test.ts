@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { serve, weft } from 'weftjs'
 import { realtimeClient } from 'weftjs/client'
 import { connect, type Db } from 'weftjs/data'
 import WebSocket from 'ws'
@@ -161,6 +162,56 @@ describe('resume on PostgreSQL', () => {
     } finally {
       rt.close()
       await program.stop()
+    }
+  })
+})
+
+describe('calls across a reconnect', () => {
+  test('a call whose answer was lost is sent again with its id and runs once', async () => {
+    const db = await connect('memory:')
+    const made = makeLive(db, 'retry')
+    const { tasks } = made
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let runs = 0
+    const live = made.live.method('slowAdd', {}, async (conn) => {
+      runs++
+      await gate
+      return (await tasks.insertOne(task(`slow-${runs}`, 'slow', conn.user.id))).insertedId
+    })
+    const app = weft({ logger: false })
+    app.ws('/live', live)
+    const first = await serve(app, { port: 0 })
+    const port = Number(new URL(first.url).port)
+    const rt = realtimeClient<typeof live>(`ws://127.0.0.1:${port}/live`, {
+      token: 'ann',
+      reconnect: { min: 20, max: 100 },
+    })
+    let second: Awaited<ReturnType<typeof serve>> | undefined
+    try {
+      const sub = rt.subscribe('tasks', { board: 'r' })
+      await sub.ready
+      const call = rt.call('slowAdd', {})
+      await eventually(() => runs === 1, 'the call runs')
+      await first.close() // the connection drops while the call runs
+      release()
+      second = await serve(app, { port })
+      assert.equal(await call, 'slow-1')
+      await eventually(() => sub.docs.some((doc) => doc._id === 'slow-1'), 'the document in the subscription')
+      assert.equal(runs, 1, 'the retry was answered, not run again')
+      assert.equal(await tasks.countDocuments({}), 1)
+      // A call made while offline is sent once the connection is back.
+      await second.close()
+      second = undefined
+      const offline = rt.call('addTask', { board: 'r', title: 'offline' })
+      second = await serve(app, { port })
+      const id = await offline
+      await eventually(() => sub.docs.some((doc) => doc._id === id), 'the offline call’s document')
+    } finally {
+      rt.close()
+      await second?.close()
+      await live.shutdown()
+      await db.close()
     }
   })
 })

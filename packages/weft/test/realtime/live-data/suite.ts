@@ -144,6 +144,42 @@ export function liveDataSuite(store: string, open: () => Promise<Db>) {
       }
     })
 
+    test('the server mergebox: a value the client holds from another subscription is sent as a reference', async () => {
+      const title = 'A title long enough to be worth sharing'
+      await app.tasks.insertOne({ _id: 'm1', board: 'b7', title, done: false, owner: 'fay', secret: 'x' })
+      const raw = await as(served, 'fay')
+      raw.send({ msg: 'sub', id: 'one', name: 'titles', args: { board: 'b7' } })
+      await raw.next('ready', (f) => f.sub === 'one')
+      raw.send({ msg: 'sub', id: 'two', name: 'tasks', args: { board: 'b7' } })
+      raw.send({ msg: 'sub', id: 'three', name: 'titlesUntracked', args: { board: 'b7' } })
+      await raw.next('ready', (f) => f.sub === 'two')
+      await raw.next('ready', (f) => f.sub === 'three')
+      const two = raw.frames.find((f) => f.msg === 'added' && f.sub === 'two')
+      assert.deepEqual(two?.shared, { title: 'one' })
+      assert.equal(two?.fields.title, undefined)
+      const three = raw.frames.find((f) => f.msg === 'added' && f.sub === 'three')
+      assert.equal(three?.fields.title, title, 'an untracked publication sends its values')
+      raw.socket.close()
+
+      const rt = realtimeClient<typeof app.live>(served.url, { token: 'fay', reconnect: false })
+      try {
+        const titles = rt.subscribe('titles', { board: 'b7' })
+        await titles.ready
+        const tasks = rt.subscribe('tasks', { board: 'b7' })
+        await tasks.ready
+        assert.equal(tasks.docs[0].title, title)
+        titles.stop()
+        await app.tasks.updateOne({ _id: 'm1' }, { $set: { done: true } })
+        await eventually(
+          () => tasks.docs[0]?.done === true,
+          'the change after the first subscription stopped',
+        )
+        assert.equal(tasks.docs[0].title, title, 'the copied value stays with the subscription that holds it')
+      } finally {
+        rt.close()
+      }
+    })
+
     test('publication errors: invalid args 422 listing issues, a refusal 403, an unknown name 404, each as nosub', async () => {
       const ada = await as(served, 'ada')
       ada.send({ msg: 'sub', id: 'e1', name: 'tasks', args: { board: 7 } })

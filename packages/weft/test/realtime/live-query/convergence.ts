@@ -33,6 +33,14 @@ export async function checkConvergence(options: ConvergenceOptions): Promise<voi
       const tasks = options.db.collection(name)
       for (const write of seed) await applyOp(tasks, write)
       const hub = new LiveQueryHub()
+      const events: string[] = []
+      if (process.env.LIVE_DEBUG) {
+        const watch = tasks.watch()
+        void (async () => {
+          for await (const e of watch)
+            events.push(`${e.type} ${e.id} ${JSON.stringify(e.type === 'delete' ? null : e.doc)}`)
+        })()
+      }
       const live: {
         spec: QuerySpec
         recorder: Recorder
@@ -61,6 +69,9 @@ export async function checkConvergence(options: ConvergenceOptions): Promise<voi
         await hub.fence()
         assert.equal(hub.feeds, 1, 'one change feed for the collection')
         for (const { spec, recorder, handle } of live) await expectFind(tasks, spec, recorder, handle.docs)
+      } catch (error) {
+        if (process.env.LIVE_DEBUG) console.error(error, events)
+        throw error
       } finally {
         for (const { handle } of live) handle.stop()
         await hub.close()
