@@ -13,6 +13,13 @@ import type {
 import type { ChannelLog } from './broker.js'
 
 type Nats = typeof import('nats')
+
+/**
+ * Bytes of appends waiting for the server's answer. Past it an append fails at once (the
+ * instance serves its own clients alone): a server that stopped answering, before the
+ * client has noticed, must not gather every message sent meanwhile.
+ */
+const MAX_IN_FLIGHT = 4 * 1024 * 1024
 /** Direct gets (allow_direct): served by any replica, the manager has them though its type omits them. */
 type DirectQuery = { seq: number; next_by_subj?: string } | { last_by_subj: string }
 type WithDirect = JetStreamManager & {
@@ -53,16 +60,22 @@ export async function natsLog(
   // A recreated stream numbers afresh: its creation time names the epoch.
   const epoch = `js${Date.parse(created).toString(36)}`
   const subjectOf = (channel: string) => `${namespace}.log.${channel.replaceAll('.', '%2E')}`
+  let inFlight = 0
   const following = new Map<string, { subscription?: JetStreamSubscription }>()
   const stored = (query: DirectQuery) => jsm.direct.getMessage(name, query).catch(() => null)
 
   return {
     contiguous: false,
     append(channel, _subject, json) {
-      if (!online()) return Promise.resolve(false)
+      if (!online() || inFlight + json.length > MAX_IN_FLIGHT) return Promise.resolve(false)
+      inFlight += json.length
+      const settled = (numbered: boolean) => {
+        inFlight -= json.length
+        return numbered
+      }
       return js.publish(subjectOf(channel), encoder.encode(json), { timeout: 2000 }).then(
-        () => true,
-        () => false,
+        () => settled(true),
+        () => settled(false),
       )
     },
     async position(channel) {
