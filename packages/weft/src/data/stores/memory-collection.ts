@@ -31,8 +31,9 @@ import type {
   UpdateSpec,
 } from '../store.js'
 import { WatchHub } from '../watch.js'
-import { FieldIndex, type Ids, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
+import { FieldIndex, type Ids, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
 import { type LookupSource, lookupFilter, rangeOf } from './memory-lookup.js'
+import { indexName } from './unique-keys.js'
 import { type DocumentChange, immutableId, type Limit, StoreWrites } from './writes.js'
 
 export interface MemoryState {
@@ -84,23 +85,23 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
   }
 
   // Checks every new document against the stored ones and against each other before
-  // anything is written, so a clash in the middle leaves nothing half-inserted.
+  // anything is written, so a clash in the middle leaves nothing half-inserted. In
+  // document order, `_id` first, as MongoDB meets them inserting one by one.
   #checkNew(docs: StoredDocument[]): void {
     const ids = new Set<string>()
+    const seen = new Map<UniqueIndex, Map<string, string>>()
     for (const doc of docs) {
-      const key = idKey(doc._id)
-      if (this.#docs.has(key) || ids.has(key)) throw new DuplicateKeyError('_id_', { _id: doc._id })
-      ids.add(key)
-    }
-    for (const index of this.#unique.values()) {
-      const seen = new Map<string, string>()
-      for (const doc of docs) {
-        const owner = idKey(doc._id)
+      const owner = idKey(doc._id)
+      if (this.#docs.has(owner) || ids.has(owner)) throw new DuplicateKeyError('_id_', { _id: doc._id })
+      ids.add(owner)
+      for (const index of this.#unique.values()) {
         index.check(doc, owner)
+        let keys = seen.get(index)
+        if (!keys) seen.set(index, (keys = new Map()))
         for (const key of index.keysOf(doc)) {
-          if (seen.has(key) && seen.get(key) !== owner)
+          if (keys.has(key) && keys.get(key) !== owner)
             throw new DuplicateKeyError(index.name, index.keyFields(doc))
-          seen.set(key, owner)
+          keys.set(key, owner)
         }
       }
     }

@@ -22,11 +22,13 @@ import type {
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
 import { pinnedId } from './sql-find.js'
-import { arrayIndexName, indexName, indexPaths, uniqueKey } from './sql-indexes.js'
+import { arrayIndexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
 import type { SqliteConnection } from './sqlite-driver.js'
 import { SqliteReads } from './sqlite-reads.js'
+import { quoteIdentifier, SqliteUnique } from './sqlite-unique.js'
+import { indexName } from './unique-keys.js'
 import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 /** What a collection needs from its store (see sqlite.ts). */
@@ -53,6 +55,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
   readonly #table: string
   #tableReady = false
   readonly #reads: SqliteReads
+  readonly #unique: SqliteUnique
 
   constructor(store: SqliteHost, name: string) {
     super()
@@ -65,6 +68,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     this.#name = name
     this.#table = quoteIdentifier(name)
     this.#reads = new SqliteReads(store, name, this.#table)
+    this.#unique = new SqliteUnique(() => store.db, name)
   }
 
   forgetTable(): void {
@@ -77,11 +81,12 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     const write = (events: (() => void)[]) => {
       for (const doc of docs) {
         this.#insertRow(insert, doc)
+        if (this.#unique.active) this.#unique.add(this.#unique.change(null, doc), encodeId(doc._id), doc)
         events.push(() => this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc }))
       }
     }
     // A single insert is atomic on its own: skip the BEGIN/COMMIT round.
-    if (docs.length === 1 && !this.#store.inTransaction) {
+    if (docs.length === 1 && !this.#store.inTransaction && !this.#unique.active) {
       const events: (() => void)[] = []
       write(events)
       events[0]()
@@ -122,22 +127,16 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     this.#reads.forgetIndexes()
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     const columns = paths.map((path, i) => {
-      const segments = sqlPath(path)!
       const direction = Object.values(spec.keys)[i] === -1 ? 'DESC' : 'ASC'
-      const value = `json_extract(doc, ${jsonPath(segments)}) ${direction}`
-      // json_extract reads true as 1: the type column keeps { a: true } and { a: 1 } apart.
-      return spec.unique ? `${value}, json_type(doc, ${jsonPath(segments)})` : value
+      return `json_extract(doc, ${jsonPath(sqlPath(path)!)}) ${direction}`
     })
-    const unique = spec.unique ? 'UNIQUE ' : ''
     this.#store.writeSync(() => {
-      try {
-        this.#db.exec(
-          `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#name}.${name}`)} ON ${this.#table} (${columns.join(', ')})`,
-        )
-      } catch (error) {
-        if (!String(error).includes('UNIQUE constraint failed')) throw error
-        throw new DuplicateKeyError(name, {})
-      }
+      if (!this.#unique.record(spec, name)) return
+      const sqlName = quoteIdentifier(`${this.#name}.${name}`)
+      // Uniqueness lives in the keys table (sqlite-unique.ts); a UNIQUE expression index
+      // left by an older version, which compared whole arrays, gives way to a plain one.
+      if (spec.unique) this.#db.exec(`DROP INDEX IF EXISTS ${sqlName}`)
+      this.#db.exec(`CREATE INDEX IF NOT EXISTS ${sqlName} ON ${this.#table} (${columns.join(', ')})`)
       // Partial indexes, nearly empty while no document holds an array there, let the
       // pushdown ask "is any step of this path an array?" without a table scan.
       for (const path of paths) {
@@ -179,6 +178,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     await this.#store.ready()
     if (this.#tableReady) return
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${this.#table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`)
+    this.#unique.load()
     this.#tableReady = true
     this.#store.inTransaction?.created.push(this.#name)
   }
@@ -245,15 +245,23 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
 
   #writeChanges(matched: number, changes: Change[], events: (() => void)[]): UpdateResult {
     const write = this.#db.statement(`UPDATE ${this.#table} SET doc = ? WHERE _id = ?`)
-    for (const { before, after, body } of changes) {
+    // Every document gives up its old keys before any takes new ones: documents may swap values.
+    const keys = this.#unique.active
+      ? changes.map(({ before, after }) => this.#unique.change(before, after))
+      : []
+    for (const [i, { after }] of keys.length ? changes.entries() : [])
+      this.#unique.remove(keys[i], encodeId(after._id))
+    changes.forEach(({ before, after, body }, i) => {
+      const id = encodeId(after._id)
       try {
-        write.run([body ?? encodeDoc(after), encodeId(after._id)])
+        write.run([body ?? encodeDoc(after), id])
       } catch (error) {
         throw this.#duplicateKey(error, after)
       }
+      if (keys.length) this.#unique.add(keys[i], id, after)
       const event = { type: 'update' as const, collection: this.#name, id: after._id, doc: after }
       events.push(() => this.hub.publish(event, before))
-    }
+    })
     return { matchedCount: matched, modifiedCount: changes.length, upsertedId: null }
   }
 
@@ -264,6 +272,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
 
   #insertUpsert(doc: StoredDocument, events: (() => void)[]): UpdateResult {
     this.#insertRow(this.#db.statement(`INSERT INTO ${this.#table} (_id, doc) VALUES (?, ?)`), doc)
+    if (this.#unique.active) this.#unique.add(this.#unique.change(null, doc), encodeId(doc._id), doc)
     events.push(() => this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc }))
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
   }
@@ -275,6 +284,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       const targets = this.#reads.find(filter, limit ? { limit } : {})
       for (const doc of targets) {
         remove.run([encodeId(doc._id)])
+        this.#unique.removeAll(encodeId(doc._id))
         events.push(() => this.hub.publish({ type: 'delete', collection: this.#name, id: doc._id }, doc))
       }
       return targets.length
@@ -298,8 +308,4 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     const sql = String(rows[0]?.sql ?? '')
     return [...sql.matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)].map((match) => match[1])
   }
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
 }

@@ -1,0 +1,35 @@
+// The indexes weft/data made, recorded by the SQL stores in a `$indexes` table (one row
+// per collection and index name, the spec as JSON): the truth `db.indexDiff()` compares
+// the declared indexes with, and how a collection learns, at first use, which unique
+// indexes its writes must keep keys for. `$` cannot start a collection name, so the
+// table never clashes with one.
+
+import type { IndexSpec } from '../store.js'
+
+/** The registry table, unqualified (PostgreSQL puts it in the store's schema). */
+export const REGISTRY = '$indexes'
+export const REGISTRY_TABLE = `"${REGISTRY}"`
+
+/** An index as recorded: its name, keys and options. */
+export interface RecordedIndex {
+  name: string
+  keys: IndexSpec['keys']
+  unique: boolean
+  expireAfterSeconds?: number
+}
+
+/** The record of `spec`, named `name`. */
+export function recordOf(spec: IndexSpec, name: string): RecordedIndex {
+  const index: RecordedIndex = { name, keys: spec.keys, unique: spec.unique === true }
+  if (spec.expireAfterSeconds !== undefined) index.expireAfterSeconds = spec.expireAfterSeconds
+  return index
+}
+
+/** Same keys in the same order, same options. */
+export function sameIndex(a: RecordedIndex, b: RecordedIndex): boolean {
+  return (
+    JSON.stringify(Object.entries(a.keys)) === JSON.stringify(Object.entries(b.keys)) &&
+    a.unique === b.unique &&
+    a.expireAfterSeconds === b.expireAfterSeconds
+  )
+}
