@@ -37,6 +37,7 @@ import type {
   ChangeEvent,
   DocId,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -348,6 +349,16 @@ export class Collection<T = Doc, TInput = T> {
   ): Promise<string> {
     compileSort(keys)
     return this.#store.createIndex({ keys, ...options })
+  }
+
+  /** The indexes made on this collection (by `createIndex` or declared), `_id_` left out. */
+  indexes(): Promise<IndexInfo[]> {
+    return this.#store.listIndexes()
+  }
+
+  /** Drops an index by name (`email_1`); nothing happens when there is none. */
+  dropIndex(name: string): Promise<void> {
+    return this.#store.dropIndex(name)
   }
 
   /** Changes as they happen: `for await (const change of tasks.watch({ done: false }))`. */

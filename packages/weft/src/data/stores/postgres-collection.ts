@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -43,6 +44,7 @@ export interface PostgresHost {
   readonly db: Queryable
   readonly inTransaction: boolean
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  afterRollback(undo: () => void): void
 }
 
 // Two processes creating the same table or schema at once: the loser sees a unique
@@ -152,6 +154,8 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     // scan in either direction.
     columns.push('seq')
     const sqlName = quote(this.#indexName(name))
+    // Rolled back with a caller's transaction: read the indexes again.
+    this.#store.afterRollback(() => (this.#ready = null))
     await this.#store.transaction(async () => {
       const db = this.#store.db
       if (await this.#unique.record(db, this.#table, spec, name)) {
@@ -175,6 +179,22 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
       }
     }
     return name
+  }
+
+  async listIndexes(): Promise<IndexInfo[]> {
+    await this.#ensureTable()
+    return this.#unique.recorded(this.#store.db)
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.#ensureTable()
+    this.#reads.forgetIndexes()
+    this.#store.afterRollback(() => (this.#ready = null))
+    await this.#store.transaction(async () => {
+      const db = this.#store.db
+      await db.query(`DROP INDEX IF EXISTS ${quote(this.#store.schema)}.${quote(this.#indexName(name))}`)
+      await this.#unique.drop(db, name)
+    })
   }
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {

@@ -2,15 +2,15 @@
 // unique-keys.ts live in a side table `<collection>.$unique` (idx, key, id), unique on
 // (idx, sha256(key)) so a long key still fits a btree entry. Writes add and remove keys
 // in their own statement (CTEs beside the row's), so a clash aborts the whole write, even
-// between processes. Indexes are recorded in `$indexes` (sql-registry.ts) and read when
+// between processes. Indexes are recorded in `$indexes` (index-records.ts) and read when
 // the collection is first used, and again by every createIndex.
 
-import { DuplicateKeyError, QueryError } from '../errors.js'
+import { DuplicateKeyError } from '../errors.js'
 import type { IndexSpec, StoredDocument } from '../store.js'
+import { indexConflict, REGISTRY, type RecordedIndex, recordOf, sameIndex } from './index-records.js'
 import { decodeDoc } from './json-codec.js'
 import type { Queryable } from './postgres-collection.js'
 import { quote } from './postgres-dialect.js'
-import { REGISTRY, type RecordedIndex, recordOf, sameIndex } from './sql-registry.js'
 import { type KeyChange, keyChange, UniqueKeys } from './unique-keys.js'
 
 export class PostgresUnique {
@@ -32,12 +32,15 @@ export class PostgresUnique {
   }
 
   registrySql(): string {
-    return `CREATE TABLE IF NOT EXISTS ${this.registry} (seq BIGSERIAL, collection TEXT NOT NULL, name TEXT NOT NULL, spec JSONB NOT NULL, PRIMARY KEY (collection, name))`
+    return `CREATE TABLE IF NOT EXISTS ${this.registry} (seq BIGSERIAL, collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name))`
   }
 
   async recorded(db: Queryable): Promise<RecordedIndex[]> {
     const sql = `SELECT spec FROM ${this.registry} WHERE collection = $1 ORDER BY seq`
-    return (await db.query(sql, [this.#name])).rows.map((row) => row.spec as RecordedIndex)
+    // TEXT, not JSONB: JSONB would reorder the keys, and their order is the index's.
+    return (await db.query(sql, [this.#name])).rows.map(
+      (row) => JSON.parse(row.spec as string) as RecordedIndex,
+    )
   }
 
   async load(db: Queryable): Promise<void> {
@@ -56,9 +59,7 @@ export class PostgresUnique {
     const existing = (await this.recorded(db)).find((other) => other.name === name)
     if (existing) {
       if (sameIndex(existing, index)) return false
-      throw new QueryError(
-        `An index named "${name}" already exists on "${this.#name}" with other keys or options; drop it first.`,
-      )
+      throw indexConflict(this.#name, name)
     }
     if (index.unique) await this.#build(db, table, new UniqueKeys(index))
     await db.query(`INSERT INTO ${this.registry} (collection, name, spec) VALUES ($1, $2, $3)`, [

@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -130,6 +131,8 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       const direction = Object.values(spec.keys)[i] === -1 ? 'DESC' : 'ASC'
       return `json_extract(doc, ${jsonPath(sqlPath(path)!)}) ${direction}`
     })
+    // Rolled back with a caller's transaction: read the indexes again (see forgetTable).
+    this.#store.inTransaction?.created.push(this.#name)
     this.#store.writeSync(() => {
       if (!this.#unique.record(spec, name)) return
       const sqlName = quoteIdentifier(`${this.#name}.${name}`)
@@ -152,6 +155,21 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       }
     })
     return name
+  }
+
+  async listIndexes(): Promise<IndexInfo[]> {
+    await this.#ready()
+    return this.#unique.recorded()
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.#ready()
+    this.#reads.forgetIndexes()
+    this.#store.inTransaction?.created.push(this.#name)
+    this.#store.writeSync(() => {
+      this.#db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${this.#name}.${name}`)}`)
+      this.#unique.drop(name)
+    })
   }
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {

@@ -1,13 +1,13 @@
 // Unique indexes of one SQLite collection, multikey like MongoDB's: the keys of
 // unique-keys.ts live in a side table `<collection>.$unique` whose primary key is
 // (idx, key), so a clash is refused by SQLite itself, inside the write's transaction.
-// The indexes a collection has are recorded in the `$indexes` table (see sql-registry.ts),
+// The indexes a collection has are recorded in the `$indexes` table (see index-records.ts),
 // read when the collection is first used.
 
-import { DuplicateKeyError, QueryError } from '../errors.js'
+import { DuplicateKeyError } from '../errors.js'
 import type { IndexSpec, StoredDocument } from '../store.js'
+import { indexConflict, REGISTRY_TABLE, type RecordedIndex, recordOf, sameIndex } from './index-records.js'
 import { decodeDoc } from './json-codec.js'
-import { REGISTRY_TABLE, type RecordedIndex, recordOf, sameIndex } from './sql-registry.js'
 import type { SqliteConnection } from './sqlite-driver.js'
 import { type KeyChange, keyChange, UniqueKeys } from './unique-keys.js'
 
@@ -55,9 +55,7 @@ export class SqliteUnique {
     const existing = this.recorded().find((other) => other.name === name)
     if (existing) {
       if (sameIndex(existing, index)) return false
-      throw new QueryError(
-        `An index named "${name}" already exists on "${this.#name}" with other keys or options; drop it first.`,
-      )
+      throw indexConflict(this.#name, name)
     }
     if (index.unique) this.#build(new UniqueKeys(index))
     this.#db()
