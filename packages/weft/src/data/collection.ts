@@ -191,11 +191,16 @@ export class Collection<T = Doc, TInput = T> {
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
     const run = compilePipeline(rest)
+    // A $group right after the pushed-down $match: the store may answer it (SQL).
+    const group = this.#store.group && Object.keys(findOptions).length === 0 ? groupStage(rest[0]) : undefined
+    const afterGroup = group === undefined ? undefined : compilePipeline(rest.slice(1))
     const foreign: ForeignFind = (name, foreignFilter) => {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
     }
     return lazyResults(async () => {
+      const groups = afterGroup && (await this.#store.group!(filter, group))
+      if (groups) return afterGroup!(groups, foreign)
       const docs = await collect(this.#store.find(filter, findOptions))
       return run(docs, foreign)
     }) as AggregateResults<R>
@@ -438,4 +443,9 @@ export class Collection<T = Doc, TInput = T> {
     checkFieldNames(valid)
     return valid
   }
+}
+
+function groupStage(stage: unknown): unknown {
+  if (stage === null || typeof stage !== 'object') return undefined
+  return (stage as Doc).$group
 }

@@ -107,6 +107,12 @@ export interface StoreCollection {
    * without it get the shared engine of `./query/aggregate/`, fed by `find`.
    */
   aggregate?(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>>
+  /**
+   * Optional: a `$group` stage (its spec) over the documents `filter` matches, answered by
+   * the database when the answer is provably the engine's, in the engine's order; null
+   * to let the engine run it (SQL stores, see `./stores/sql-group.ts`).
+   */
+  group?(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null>
   /** How `find(filter, options)` would run (see `Explanation`); stores without it say little. */
   explain?(filter: Filter, options: FindOptions): Promise<Explanation>
 }

@@ -201,6 +201,11 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    await this.#ensureTable()
+    return this.#reads.group(filter, spec)
+  }
+
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
     await this.#ensureTable()
     return this.#reads.explain(filter, options)

@@ -176,6 +176,11 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    await this.#ready()
+    return this.#reads.group(filter, spec)
+  }
+
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
     await this.#ready()
     return this.#reads.explain(filter, options)
