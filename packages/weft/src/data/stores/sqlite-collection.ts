@@ -223,6 +223,8 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
   ): Promise<UpdateResult> {
     const wait = this.#ready()
     if (wait) await wait
+    const incremented = this.#incrementById(filter, spec, options, limit)
+    if (incremented) return incremented
     const validate = options.validate
     if (!validate) {
       return this.#store.writeSync((events) => {
@@ -241,6 +243,45 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       }
       return this.#writeChanges(matched, changes, events)
     })
+  }
+
+  /**
+   * `updateOne({ _id }, { $inc: { a: 1 } })` as one `json_set`, without reading the
+   * document, when that is exactly the engine's answer: top-level fields holding whole
+   * numbers (or missing), sums within ±2^53, nobody watching (a change event carries the
+   * document), no unique index to keep. Null otherwise, or when no row qualified (the
+   * general path then gives the answer, or the error).
+   */
+  #incrementById(
+    filter: Filter,
+    spec: UpdateSpec,
+    options: UpdateOptions,
+    limit: Limit,
+  ): UpdateResult | null {
+    if (limit !== 1 || options.validate || options.upsert || options.arrayFilters) return null
+    if (this.hub.size > 0 || this.#unique.active) return null
+    const id = pinnedId(filter)
+    const inc = spec.$inc
+    if (id === null || Object.keys(spec).length !== 1 || inc === null || typeof inc !== 'object') return null
+    const fields = Object.entries(inc as Record<string, unknown>)
+    if (fields.length === 0) return null
+    for (const [field, amount] of fields) {
+      if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
+        return null
+    }
+    const value = (field: string) => `json_extract(doc, ${jsonPath([field])})`
+    const sets = fields.map(
+      ([field]) => `${jsonPath([field])}, coalesce(${value(field)}, 0) + CAST(? AS INTEGER)`,
+    )
+    const guards = fields.map(
+      ([field]) =>
+        `(json_type(doc, ${jsonPath([field])}) = 'integer' OR json_type(doc, ${jsonPath([field])}) IS NULL) ` +
+        `AND abs(coalesce(${value(field)}, 0) + CAST(? AS INTEGER)) <= 9007199254740991`,
+    )
+    const sql = `UPDATE ${this.#table} SET doc = json_set(doc, ${sets.join(', ')}) WHERE _id = ? AND ${guards.join(' AND ')}`
+    const amounts = fields.map(([, amount]) => amount)
+    const changed = this.#db.statement(sql).run([...amounts, id, ...amounts])
+    return changed === 1 ? { matchedCount: 1, modifiedCount: 1, upsertedId: null } : null
   }
 
   #collectChanges(filter: Filter, limit: 0 | 1, change: (doc: StoredDocument) => StoredDocument) {
