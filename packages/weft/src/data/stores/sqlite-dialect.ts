@@ -68,6 +68,9 @@ export const sqliteDialect: SqlDialect = {
   },
   isArray: (segments) => `json_type(doc, ${jsonPath(segments)}) = 'array'`,
   notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
+  // `_id` holds the id's JSON text: a plain id is `"…"`, its characters between the quotes.
+  idOrder: `trim(_id, '"')`,
+  notPlainId: `(_id NOT GLOB '"*"' OR _id GLOB '*[^ -~]*' OR instr(_id, '\\') > 0)`,
 }
 
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */
