@@ -54,7 +54,8 @@ export class PostgresUnique {
    * index is already recorded; throws when another index has that name.
    */
   async record(db: Queryable, table: string, spec: IndexSpec, name: string): Promise<boolean> {
-    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.registry}.${this.#name}`])
+    // One creator per schema at a time: they share the key hash function.
+    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.registry])
     const index = recordOf(spec, name)
     const existing = (await this.recorded(db)).find((other) => other.name === name)
     if (existing) {

@@ -134,7 +134,10 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     // Rolled back with a caller's transaction: read the indexes again (see forgetTable).
     this.#store.inTransaction?.created.push(this.#name)
     this.#store.writeSync(() => {
-      if (!this.#unique.record(spec, name)) return
+      const recorded = this.#unique.record(spec, name)
+      // Another process may have made indexes since this one first read them.
+      this.#unique.load()
+      if (!recorded) return
       const sqlName = quoteIdentifier(`${this.#name}.${name}`)
       // Uniqueness lives in the keys table (sqlite-unique.ts); a UNIQUE expression index
       // left by an older version, which compared whole arrays, gives way to a plain one.
