@@ -65,7 +65,38 @@ export class FrameHandler<User> {
         return this.publish(conn, frame)
       case 'auth':
         return this.renew(conn, frame)
+      case 'sub':
+        // Not awaited: a slow first query must not hold up the connection's other frames.
+        this.live
+          .sessionOf(conn)
+          .subscribe(frame)
+          .catch((error: unknown) => this.fail(conn, frame, error))
+        return
+      case 'unsub':
+        return void conn.live?.unsubscribe(frame.id)
+      case 'method':
+        return this.call(conn, frame)
     }
+  }
+
+  /**
+   * Methods of one connection run in order (as DDP's do). `updated` waits for the write
+   * fence, and for the changes held back for the socket, without holding up the next call.
+   */
+  private async call(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'method' }>): Promise<void> {
+    const { methods } = this.live.liveDeclarations()
+    const answer = await methods.call(conn, frame.id, frame.name, frame.args)
+    if (!conn.connected) return
+    conn.send(answer.frame)
+    const updated = JSON.stringify({ msg: 'updated', methods: [frame.id] })
+    this.live.hub.fence().then(
+      () => {
+        if (!conn.connected) return
+        if (conn.live) conn.live.sendAfterChanges(updated)
+        else conn.send(updated)
+      },
+      (error: unknown) => this.fail(conn, frame, error),
+    )
   }
 
   private connect(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'connect' }>): Pending {

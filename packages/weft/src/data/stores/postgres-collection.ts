@@ -45,6 +45,8 @@ export interface PostgresHost {
   readonly inTransaction: boolean
   transaction<T>(fn: () => Promise<T>): Promise<T>
   afterRollback(undo: () => void): void
+  /** Resolves once the changes committed before the call have reached the watchers. */
+  fence(): Promise<void>
 }
 
 // Two processes creating the same table or schema at once: the loser sees a unique
@@ -204,6 +206,10 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
     await this.#ensureTable()
     return this.#reads.group(filter, spec)
+  }
+
+  fence(): Promise<void> {
+    return this.#store.fence()
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
