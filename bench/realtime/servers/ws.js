@@ -1,5 +1,7 @@
 // Raw `ws` on node:http: the floor for Node. Rooms are a Set; a broadcast is a loop with
-// the message encoded once. Same control routes as the others.
+// the message encoded once, in the same frame Weft sends (channel and sequence number
+// around the data), so clients read the same bytes from every server. Same control routes
+// as the others.
 import { createServer } from 'node:http'
 import { WebSocketServer } from 'ws'
 
@@ -19,8 +21,11 @@ const server = createServer((req, res) => {
 })
 const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false, clientTracking: false })
 
-function send(room, text) {
-  for (const socket of rooms.get(room) ?? []) socket.send(text)
+function send(name, json) {
+  const room = rooms.get(name)
+  if (!room) return
+  const frame = `${room.head}${++room.seq},"data":${json}}`
+  for (const socket of room.sockets) socket.send(frame)
 }
 
 wss.on('connection', (socket) => {
@@ -29,15 +34,20 @@ wss.on('connection', (socket) => {
     const text = String(data)
     if (room === null && text.startsWith('join:')) {
       room = text.slice(5)
-      if (!rooms.has(room)) rooms.set(room, new Set())
-      rooms.get(room).add(socket)
+      if (!rooms.has(room)) rooms.set(room, { sockets: new Set(), seq: 0, head: messageHead(room) })
+      rooms.get(room).sockets.add(socket)
       socket.send('joined')
       return
     }
     if (room !== null) send(room, text)
   })
-  socket.on('close', () => rooms.get(room)?.delete(socket))
+  socket.on('close', () => rooms.get(room)?.sockets.delete(socket))
 })
+
+/** The start of Weft's message frame for this room's channel (shared/realtime-protocol.ts). */
+function messageHead(room) {
+  return `{"msg":"message","channel":${JSON.stringify(`room/${room}`)},"seq":`
+}
 
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
   console.log(JSON.stringify({ port: server.address().port }))
