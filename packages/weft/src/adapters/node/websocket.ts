@@ -85,7 +85,7 @@ let corked: Duplex[] = []
  * so the send-buffer limit sees them.
  */
 function corkUntilIdle(socket: Duplex | undefined): void {
-  if (!socket || socket.writableCorked !== 0 || !socket.writable) return
+  if (socket?.writableCorked !== 0 || !socket.writable) return
   socket.cork()
   if (corked.push(socket) === 1) setImmediate(uncorkAll)
 }
