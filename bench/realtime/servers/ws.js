@@ -1,5 +1,5 @@
 // Raw `ws` on node:http: the floor for Node. Rooms are a Set; a broadcast is a loop with
-// the message encoded once, in the same frame Weft sends (channel and sequence number
+// the message encoded once (to bytes), in the same frame Weft sends (channel and sequence number
 // around the data), so clients read the same bytes from every server. Each TCP socket is
 // corked until the end of the turn, as Weft does and as Bun's publish does for the Bun
 // floor: the least work raw ws can do. Same control routes as the others.
@@ -25,10 +25,10 @@ const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false,
 function send(name, json) {
   const room = rooms.get(name)
   if (!room) return
-  const frame = `${room.head}${++room.seq},"data":${json}}`
+  const frame = Buffer.from(`${room.head}${++room.seq},"data":${json}}`)
   for (const socket of room.sockets) {
     cork(socket._socket)
-    socket.send(frame)
+    socket.send(frame, { binary: false })
   }
 }
 

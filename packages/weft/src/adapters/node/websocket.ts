@@ -61,7 +61,8 @@ class NodeSocket implements TrackedSocket {
     if (this.raw.readyState !== 1) return false
     if (exceedsSendBuffer(this, sizeOf(data), this.limits.sendBuffer)) return false
     corkUntilIdle((this.raw as WebSocket & { _socket?: Duplex })._socket)
-    this.raw.send(data)
+    if (typeof data === 'string') this.raw.send(encodeOnce(data), TEXT)
+    else this.raw.send(data)
     return true
   }
 
@@ -72,6 +73,23 @@ class NodeSocket implements TrackedSocket {
   terminate(): void {
     this.raw.terminate()
   }
+}
+
+/** The last text sent and its UTF-8 bytes: a broadcast sends one frame to many sockets. */
+let lastText = ''
+let lastBytes = Buffer.alloc(0)
+const TEXT = { binary: false }
+
+/**
+ * A text message's bytes, encoded once for every socket it goes to (ws would encode a
+ * string again for each). The bytes are never changed: server frames are not masked.
+ */
+function encodeOnce(text: string): Buffer {
+  if (text !== lastText) {
+    lastText = text
+    lastBytes = Buffer.from(text)
+  }
+  return lastBytes
 }
 
 /** TCP sockets corked since this turn of the event loop began, uncorked together after it. */
