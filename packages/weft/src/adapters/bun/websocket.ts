@@ -39,9 +39,12 @@ class BunSocket extends AcceptedSocket {
   /** Messages held until the end of this turn, and their size. */
   private held: (string | Uint8Array)[] | null = null
   private heldBytes = 0
+  /** Bun's buffered amount when this turn's first message was held, read once a turn: it can
+   * only shrink meanwhile, so the send-buffer check errs on the safe side. */
+  private heldOn = 0
 
   get bufferedAmount(): number {
-    return this.raw.getBufferedAmount() + this.heldBytes
+    return (this.held === null ? this.raw.getBufferedAmount() : this.heldOn) + this.heldBytes
   }
 
   send(data: string | Uint8Array): boolean {
@@ -49,6 +52,7 @@ class BunSocket extends AcceptedSocket {
     const size = sizeOf(data)
     if (exceedsSendBuffer(this, size, this.limits.sendBuffer)) return false
     if (this.held === null) {
+      this.heldOn = this.raw.getBufferedAmount()
       this.held = [data]
       if (holding.push(this) === 1) setImmediate(flushAll)
     } else this.held.push(data)
