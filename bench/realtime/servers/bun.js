@@ -19,6 +19,10 @@ const server = Bun.serve({
       srv.publish('bench', frame('bench', JSON.stringify({ stamp: url.searchParams.get('stamp') })))
       return new Response(null, { status: 204 })
     }
+    if (url.pathname === '/cpu') {
+      const { user, system } = process.cpuUsage()
+      return Response.json({ cpu: user + system })
+    }
     if (url.pathname === '/memory') {
       Bun.gc(true)
       const { rss, heapUsed } = process.memoryUsage()
