@@ -57,4 +57,7 @@ export const postgresDialect: SqlDialect = {
   notNumber(segments) {
     return `jsonb_typeof(${this.value(segments)}) IS DISTINCT FROM 'number'`
   },
+  // `_id` holds the id's JSON text; "C" orders by bytes whatever the database's collation.
+  idOrder: `btrim(_id, '"') COLLATE "C"`,
+  notPlainId: `_id !~ '^"[ !#-[\\]-~]*"$'`,
 }

@@ -192,9 +192,8 @@ export class PostgresReads {
     if (result.some((row) => row.bad)) return null
     const rows = result.map((row) => ({ ...rawRows([row], plan)[0], order: row.r }))
     if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
-    const decoded = new Map<RawRow, Row>()
-    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
-    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, null).map(rowOf)
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    return this.#finishPartial(rows, plan, db, select, '')
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
@@ -203,6 +202,17 @@ export class PostgresReads {
     const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
     const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
     if (rows === null) return null
+    return this.#finishPartial(rows, plan, db, select, lock)
+  }
+
+  /** Reads the rows tying with the last one when SQL's rows fill the window, then sorts in full. */
+  async #finishPartial(
+    rows: RawRow[],
+    plan: ExactPlan,
+    db: Queryable,
+    select: string,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<Row[]> {
     const values = partialBoundary(rows, plan)
     let boundary = null
     if (values) {

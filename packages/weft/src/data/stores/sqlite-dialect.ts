@@ -67,4 +67,7 @@ export const sqliteDialect: SqlDialect = {
   },
   isArray: (segments) => `json_type(doc, ${jsonPath(segments)}) = 'array'`,
   notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
+  // `_id` holds the id's JSON text: a plain id is `"…"`, its characters between the quotes.
+  idOrder: `trim(_id, '"')`,
+  notPlainId: `(_id NOT GLOB '"*"' OR _id GLOB '*[^ -~]*' OR instr(_id, '\\') > 0)`,
 }

@@ -168,7 +168,8 @@ export class SqliteReads {
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
     if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
-    return finishPartialSort(rows, plan, docOf, null).map(docOf)
+    const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
+    return finishPartialSort(rows, plan, docOf, this.#boundary(rows, plan, from)).map(docOf)
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
@@ -184,18 +185,20 @@ export class SqliteReads {
       plan,
     )
     if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-    const values = partialBoundary(rows, plan)
-    let boundary = null
-    if (values) {
-      const more = [...plan.params]
-      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], more))
-      boundary = {
-        values,
-        rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, more, plan),
-      }
-    }
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
-    return finishPartialSort(rows, plan, docOf, boundary).map(docOf)
+    return finishPartialSort(rows, plan, docOf, this.#boundary(rows, plan, from)).map(docOf)
+  }
+
+  /** When SQL's rows fill the window: every row tying with the last one on SQL's keys. */
+  #boundary(rows: SqliteRow[], plan: ExactPlan, from: string) {
+    const values = partialBoundary(rows, plan)
+    if (!values) return null
+    const params = [...plan.params]
+    const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], params))
+    return {
+      values,
+      rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, params, plan),
+    }
   }
 
   #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {
