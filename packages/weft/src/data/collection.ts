@@ -175,6 +175,7 @@ export class Collection<T = Doc, TInput = T> {
           throw new DataError('WEFT_DATA_NO_EXPLAIN', `The store of "${this.name}" cannot explain queries.`)
         return this.#store.explain(scoped, final)
       },
+      plan ? undefined : { collection: this.name, store: this.#store, filter: scoped },
     )
   }
 

@@ -87,6 +87,12 @@ export interface StoreCollection {
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
   /**
+   * Optional: resolves once every change committed before the call has been handed to
+   * this collection's watchers. Stores that publish in the write itself (memory, SQLite)
+   * need none; PostgreSQL waits for its listener.
+   */
+  fence?(): Promise<void>
+  /**
    * Optional: runs an already validated aggregation pipeline natively (MongoDB). Stores
    * without it get the shared engine of `./query/aggregate/`, fed by `find`.
    */

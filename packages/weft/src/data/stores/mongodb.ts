@@ -65,6 +65,8 @@ class MongoStore implements Store {
   readonly #client: any
   readonly #db: any
   readonly #sessions = new AsyncLocalStorage<any>()
+  /** One per name, as in the other stores: live queries share a collection's change stream by it. */
+  readonly #collections = new Map<string, StoreCollection>()
 
   constructor(client: any) {
     this.#client = client
@@ -72,9 +74,14 @@ class MongoStore implements Store {
   }
 
   collection(name: string): StoreCollection {
-    return translatingCollection(
-      new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
-    )
+    let collection = this.#collections.get(name)
+    if (!collection) {
+      collection = translatingCollection(
+        new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
+      )
+      this.#collections.set(name, collection)
+    }
+    return collection
   }
 
   async ping(): Promise<void> {

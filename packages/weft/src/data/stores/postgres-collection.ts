@@ -41,6 +41,8 @@ export interface PostgresHost {
   readonly db: Queryable
   readonly inTransaction: boolean
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  /** Resolves once the changes committed before the call have reached the watchers. */
+  fence(): Promise<void>
 }
 
 // Two processes creating the same table or schema at once: the loser sees a unique
@@ -153,6 +155,10 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  fence(): Promise<void> {
+    return this.#store.fence()
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

@@ -196,6 +196,10 @@ class PostgresStore implements Store, PostgresHost {
     await this.pool.query('SELECT 1')
   }
 
+  fence(): Promise<void> {
+    return this.listener.fence(this.pool)
+  }
+
   get inTransaction(): boolean {
     return this.#context.getStore() !== undefined
   }
