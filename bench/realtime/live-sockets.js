@@ -161,7 +161,7 @@ const show = (row) => {
   rows.push(row)
   console.error(row)
 }
-const perWrite = `${rate} writes/s for ${seconds} s`
+const perWrite = `${share > 1 ? `${share} a board, ` : ''}${rate} writes/s for ${seconds} s`
 if (stores.includes('sqlite')) {
   const runs = new Map()
   for (const subs of [...new Set([0, subscribers, ...cpuSizes])].sort((a, b) => a - b))
