@@ -21,7 +21,7 @@ describe('operator injection through realtime arguments', () => {
     ])
     const live = realtime({ logger: false })
       // No schema: the arguments reach the query as they came.
-      .publish('byName', {}, (_conn, args: { name: unknown }) => users.find({ name: args.name as string }))
+      .publish('byName', {}, (_conn, args) => users.find({ name: (args as { name: string }).name }))
       // A permissive schema: it must not launder the mark.
       .method('login', { args: z.object({ name: z.any(), password: z.any() }) }, async (_conn, args) => {
         return (await users.findOne({ name: args.name, password: args.password })) !== null
