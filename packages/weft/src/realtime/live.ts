@@ -31,6 +31,7 @@ import {
   type PublicationType,
 } from './publications.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
+import { SharedAnswers } from './shared-answers.js'
 import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
 
 export interface RealtimeLimits extends WebSocketLimits, SubscriptionLimits, MethodLimits {
@@ -150,8 +151,14 @@ export class Live<
     )
     this.presence.start()
     this.hub = options.hub ?? new LiveQueryHub({ logger: this.logger })
-    this.methods = new MethodRegistry(this.limits, options.dev, (error, name) =>
-      this.logger.error({ err: errorFields(error), method: name }, 'realtime method failed'),
+    const callMemory = this.shared
+      ? this.broker.callMemory?.(this.namespace, this.limits.rememberFor)
+      : undefined
+    this.methods = new MethodRegistry(
+      this.limits,
+      options.dev,
+      (error, name) => this.logger.error({ err: errorFields(error), method: name }, 'realtime method failed'),
+      callMemory && new SharedAnswers(callMemory, this.logger),
     )
     this.frames = new FrameHandler(this, this.registry, this.presence, options)
   }

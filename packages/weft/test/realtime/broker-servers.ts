@@ -1,8 +1,10 @@
 // Private Redis and NATS servers for the broker tests, each on a free port, so a test can
 // stop and start its own broker without touching the shared ones other tests use.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export interface BrokerServer {
   url: string
@@ -49,8 +51,14 @@ async function listening(port: number, ms = 10_000): Promise<void> {
   }
 }
 
-/** Starts a private broker server; `stop()` and `start()` again keep its port. */
-export async function startBrokerServer(kind: 'redis' | 'nats'): Promise<BrokerServer> {
+/**
+ * Starts a private broker server; `stop()` and `start()` again keep its port. `jetstream`
+ * turns on NATS JetStream (its store in a fresh temporary directory).
+ */
+export async function startBrokerServer(
+  kind: 'redis' | 'nats',
+  { jetstream = false } = {},
+): Promise<BrokerServer> {
   const binary = brokerBinary(kind)
   if (!binary) throw new Error(`${kind} server is not installed`)
   const port = await freePort()
@@ -58,6 +66,7 @@ export async function startBrokerServer(kind: 'redis' | 'nats'): Promise<BrokerS
     kind === 'redis'
       ? ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
       : ['-a', '127.0.0.1', '-p', String(port)]
+  if (kind === 'nats' && jetstream) args.push('-js', '-sd', mkdtempSync(join(tmpdir(), 'weft-jetstream-')))
   let child: ChildProcess | null = null
   const server: BrokerServer = {
     url: `${kind}://127.0.0.1:${port}`,

@@ -12,6 +12,27 @@ export interface Broker {
   /** Resolves once connected the first time; rejects if the driver cannot be loaded. */
   ready(): Promise<void>
   close(): Promise<void>
+  /**
+   * Where method answers are remembered for every instance (`name` is the app's namespace,
+   * `ttl` how long an answer is kept). Without it each instance remembers its own.
+   */
+  callMemory?(name: string, ttl: number): CallMemory
+}
+
+/**
+ * Method calls remembered in the broker, by a key naming the caller and the call id, so a
+ * retry on any instance finds the first run. Each method rejects when the broker is away.
+ */
+export interface CallMemory {
+  /**
+   * Claims `key` for a run, held for `lease` ms unless renewed. Answers 'claimed' when the
+   * caller is to run the call, 'running' while another run holds it, or the remembered answer.
+   */
+  claim(key: string, lease: number): Promise<'claimed' | 'running' | { answer: string }>
+  /** Holds a claim `lease` ms longer: the run is still going. */
+  renew(key: string, lease: number): Promise<void>
+  /** Remembers the run's answer under `key`, in place of its claim, for the memory's ttl. */
+  settle(key: string, answer: string): Promise<void>
 }
 
 export interface BrokerOptions {
@@ -98,5 +119,19 @@ export function deferredBroker(loading: Promise<Broker>): Broker {
         () => broker!.close(),
         () => {},
       ),
+    callMemory(name, ttl) {
+      // Made once the broker is there; a broker that failed to load fails each use (the
+      // caller then remembers answers itself).
+      const memory = loaded.then(() => {
+        if (!broker!.callMemory) throw new Error('this broker does not remember calls')
+        return broker!.callMemory(name, ttl)
+      })
+      memory.catch(() => {})
+      return {
+        claim: (key, lease) => memory.then((m) => m.claim(key, lease)),
+        renew: (key, lease) => memory.then((m) => m.renew(key, lease)),
+        settle: (key, answer) => memory.then((m) => m.settle(key, answer)),
+      }
+    },
   }
 }
