@@ -3,17 +3,18 @@
 // and the call runs once. Real private Redis and NATS (JetStream) servers.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import type { Logger } from 'weftjs'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
 import { brokerBinary, startBrokerServer } from './broker-servers.ts'
 import { eventually, type RawClient, rawClient, type Served, serveLive } from './helpers.ts'
 
 /** Two instances behind `url`; `runs` records every run of `write`, on either instance. */
-async function twoInstances(url: string, hold: () => Promise<void> = async () => {}) {
+async function twoInstances(url: string, hold: () => Promise<void> = async () => {}, logger?: Logger) {
   const runs: number[] = []
   const make = () =>
     realtime<{ id: string }>({
-      logger: false,
+      logger: logger ?? false,
       broker: url,
       authenticate: (_ctx, token) => (token ? { id: token } : null),
     }).method('write', { args: z.object({ n: z.number() }) }, async (_conn, { n }) => {
@@ -35,10 +36,12 @@ describe('method answers remembered in the broker', () => {
   for (const kind of ['redis', 'nats'] as const) {
     const missing = brokerBinary(kind) === null
     if (missing && process.env.CI === 'true') {
-      test(`${kind} server is installed`, () => assert.fail(`${kind}-server is missing; CI must run these tests`))
+      test(`${kind} server is installed`, () =>
+        assert.fail(`${kind}-server is missing; CI must run these tests`))
       continue
     }
-    if (missing) console.warn(`\n!!! SKIPPING the ${kind} shared call answer tests: no ${kind} server binary\n`)
+    if (missing)
+      console.warn(`\n!!! SKIPPING the ${kind} shared call answer tests: no ${kind} server binary\n`)
 
     test(`${kind}: a call whose answer was lost, retried on another instance, runs once`, {
       skip: missing && `no ${kind} server binary`,
@@ -91,6 +94,33 @@ describe('method answers remembered in the broker', () => {
         assert.deepEqual(app.runs, [7], 'ran once across both instances')
         first.socket.close()
         retry.socket.close()
+      } finally {
+        await app.close()
+        await server.stop()
+      }
+    })
+
+    test(`${kind}: while the broker is away each instance remembers its own answers, and says so once`, {
+      skip: missing && `no ${kind} server binary`,
+    }, async () => {
+      const server = await startBrokerServer(kind, { jetstream: true })
+      const lines: { fields: Record<string, unknown>; message?: string }[] = []
+      const log = (fields: object, message?: string) =>
+        void lines.push({ fields: fields as Record<string, unknown>, message })
+      const app = await twoInstances(server.url, undefined, { error: log, warn: log, info: log })
+      try {
+        await server.stop()
+        const ada = await as(app.a, 'ada')
+        for (const n of [1, 1, 2]) {
+          ada.send({ msg: 'method', id: `away-${n}`, name: 'write', args: { n } })
+          assert.deepEqual((await ada.next('result', () => true, 15_000)).result, { wrote: n, run: n })
+        }
+        assert.deepEqual(app.runs, [1, 2], 'the retry on the same instance ran nothing')
+        const outage = lines.filter(
+          (l) => l.fields.broker === 'call memory' && l.message?.startsWith('broker unreachable'),
+        )
+        assert.equal(outage.length, 1, 'the fallback is logged once')
+        ada.socket.close()
       } finally {
         await app.close()
         await server.stop()

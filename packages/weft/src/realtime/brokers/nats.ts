@@ -77,7 +77,8 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
       handlers.clear()
       await connection?.close()
     },
-    callMemory: (name, ttl) => natsCallMemory(() => connection, name, ttl),
+    // Offline: fail at once (the caller remembers answers itself) rather than wait on a request.
+    callMemory: (name, ttl) => natsCallMemory(() => (online ? connection : null), name, ttl),
   }
 }
 
