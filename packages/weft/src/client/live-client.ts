@@ -91,6 +91,8 @@ export class LiveClient {
       case 'ready':
       case 'nosub':
       case 'resync': {
+        // A channel's resync is the room's (realtime.ts); this one is a subscription's.
+        if (!('sub' in frame)) return false
         const sub = this.subs.get(frame.sub)
         if (sub) sub.receive(frame)
         else if (frame.msg === 'nosub') this.store.release(frame.sub)

@@ -63,6 +63,8 @@ type ChannelAt<C extends AnyChannels, N extends string> = {
 
 type ClientEvents = {
   state: (state: ConnectionState) => void
+  /** A channel could not be resumed after a reconnect: refetch what it shows. */
+  resync: (channel: string) => void
   error: (error: RealtimeError) => void
 }
 
@@ -104,7 +106,7 @@ export class RealtimeClient<
     if (!room) {
       room = new Room(channel, this)
       this.rooms.set(channel, room)
-      if (this.state === 'open') this.write(this.joinFrame(channel))
+      if (this.state === 'open') this.write(this.joinFrame(room))
     }
     return room
   }
@@ -206,7 +208,7 @@ export class RealtimeClient<
         this.attempt = 0
         this.setState('open')
         this.startHeartbeat()
-        for (const channel of this.rooms.keys()) this.write(this.joinFrame(channel))
+        for (const room of this.rooms.values()) this.write(this.joinFrame(room))
         this.live.reconnected()
         for (const text of this.outbox.splice(0)) this.write(text)
         return
@@ -218,6 +220,10 @@ export class RealtimeClient<
       case 'joined':
       case 'presence':
         return this.rooms.get(frame.channel)?.receive(frame)
+      case 'resync':
+        if (!('channel' in frame)) return void this.live.receive(frame)
+        this.rooms.get(frame.channel)?.receive(frame)
+        return this.emit('resync', frame.channel)
       case 'error': {
         const room = frame.channel ? this.rooms.get(frame.channel) : undefined
         if (room) room.receive(frame)
@@ -297,8 +303,11 @@ export class RealtimeClient<
     this.emit('state', state)
   }
 
-  private joinFrame(channel: string): string {
-    return JSON.stringify({ msg: 'join', id: this.nextId(), channel })
+  /** A rejoin says where the room was, so the server replays what it missed or says resync. */
+  private joinFrame(room: Room<any, any>): string {
+    const { channel, epoch, seq } = room
+    const since = epoch ? { epoch, seq } : undefined
+    return JSON.stringify({ msg: 'join', id: this.nextId(), channel, since })
   }
 
   private write(text: string): void {

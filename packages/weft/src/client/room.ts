@@ -13,6 +13,8 @@ export interface RoomHost {
 type RoomEvents<Receive> = {
   message: (data: Receive, info: { seq: number }) => void
   presence: (state: PresenceState) => void
+  /** The server could not replay what was missed while offline: refetch the channel's state. */
+  resync: () => void
   error: (error: RealtimeError) => void
 }
 
@@ -55,8 +57,15 @@ export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<
         this.settle = null
         return
       case 'message':
+        // A frame already seen (a replay overlapping what arrived) is not delivered twice.
+        if (frame.seq <= this.seq) return
         this.seq = frame.seq
         return this.emit('message', frame.data as Receive, { seq: frame.seq })
+      case 'resync':
+        if (!('channel' in frame)) return
+        this.epoch = frame.epoch
+        this.seq = frame.seq
+        return this.emit('resync')
       case 'presence':
         this.presence = 'state' in frame ? frame.state : applyDiff(this.presence, frame.joins, frame.leaves)
         return this.emit('presence', this.presence)

@@ -1,3 +1,4 @@
+import { needPackage } from '../shared/peers.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
@@ -20,7 +21,7 @@ import {
 } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
 import { unmatchedError } from './unmatched.js'
-import { upgradeHandler, type WebSocketHandlers, type WebSocketRoute } from './websocket.js'
+import { upgradeHandler, type WebSocketHandlers, type WebSocketRoute, WS_PACKAGE } from './websocket.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
@@ -245,6 +246,7 @@ export class Weft<Routes extends RouteType = any> {
   ): this {
     const upgrade = upgradeHandler(handlers)
     this.ownWebSockets.push(upgrade.route)
+    needPackage(WS_PACKAGE)
     return this.on('GET', path, { hidden: true }, upgrade)
   }
 

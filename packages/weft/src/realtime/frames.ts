@@ -138,19 +138,24 @@ export class FrameHandler<User> {
     }
     if (!conn.connected) return // closed while authorize ran
     if (conn.channels?.has(name)) this.live.leave(conn, name)
-    ;(conn.channels ??= new Map()).set(name, {
-      presence: Boolean(presence),
-      message: channel.options.message,
+    await this.live.attach(conn, name, frame.since, ({ topic, seq, missed }) => {
+      ;(conn.channels ??= new Map()).set(name, {
+        presence: Boolean(presence),
+        message: channel.options.message,
+      })
+      if (presence) {
+        const option = typeof presence === 'object' ? presence : {}
+        const meta = { ...option.meta?.(conn, params), ref: conn.id }
+        this.presence.track(name, option.key?.(conn) ?? defaultKey(conn), meta)
+      }
+      topic.subscribers.add(conn)
+      // Resumed: `joined` at the client's own position, then what it missed, in order.
+      conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq }))
+      if (missed) for (const message of missed) conn.send(message)
+      else conn.send(JSON.stringify({ msg: 'resync', channel: name, epoch: topic.epoch, seq }))
+      if (presence)
+        conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
     })
-    if (presence) {
-      const option = typeof presence === 'object' ? presence : {}
-      const meta = { ...option.meta?.(conn, params), ref: conn.id }
-      this.presence.track(name, option.key?.(conn) ?? defaultKey(conn), meta)
-    }
-    const topic = this.live.subscribe(conn, name)
-    conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq: topic.seq }))
-    if (presence)
-      conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
   }
 
   /** Synchronous when the schema is (zod, valibot): a chat message costs no promise. */

@@ -6,10 +6,11 @@ import { HttpError } from '../http/errors.js'
 import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
 import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { needPackage } from '../shared/peers.js'
 import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
-import { type Broker, brokerFromUrl, deferredBroker } from './brokers/broker.js'
+import { type Broker, brokerFromUrl, brokerNeed, deferredBroker } from './brokers/broker.js'
 import { memoryBroker } from './brokers/memory.js'
-import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
+import { type ChannelOptions, type ChannelParams, ChannelRegistry } from './channels.js'
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { LiveQueryHub } from './live-query/index.js'
@@ -31,8 +32,11 @@ import {
   type PublicationType,
 } from './publications.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
+import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
 import { SharedAnswers } from './shared-answers.js'
 import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
+import type { Topic } from './topic.js'
+import { type Attached, Topics } from './topics.js'
 
 export interface RealtimeLimits extends WebSocketLimits, SubscriptionLimits, MethodLimits {
   /** Channels one connection may join. Default 100. */
@@ -69,6 +73,12 @@ export interface RealtimeOptions<User> {
   /** Allowed browser origins; default the app's own host (see app.ws). */
   origins?: readonly string[] | '*'
   presence?: Partial<PresenceOptions>
+  /**
+   * The replay window: a client that rejoins a channel within it gets the messages it
+   * missed; later, it is told to resync. Default 2 minutes, 1000 messages and 1 MiB per
+   * channel; false turns replay off (every rejoin resyncs).
+   */
+  replay?: Partial<ReplayOptions> | false
   /** Prefix of broker subjects, so apps sharing a broker stay apart. Default 'weft'. */
   namespace?: string
   logger?: Logger | false
@@ -111,10 +121,8 @@ export class Live<
   readonly instance = randomId()
 
   private readonly registry = new ChannelRegistry<User>()
-  private readonly topics = new Map<string, Topic>()
+  private readonly topics: Topics
   private readonly broker: Broker
-  /** Whether other instances may be listening: false for the private in-process broker. */
-  private readonly shared: boolean
   private readonly loading: Promise<unknown>
   private readonly presence: PresenceTracker
   private readonly frames: FrameHandler<User>
@@ -122,17 +130,19 @@ export class Live<
   private readonly methods: MethodRegistry<User>
   private readonly namespace: string
   private connections = 0
-  private generations = 0
 
   constructor(private readonly options: RealtimeOptions<User> = {}) {
     this.limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...DEFAULT_LIVE_LIMITS, ...options.limits }
     this.origins = options.origins
     this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger)
     this.namespace = options.namespace ?? 'weft'
+    const replay: ReplayOptions | false =
+      options.replay === false ? false : { ...DEFAULT_REPLAY, ...options.replay }
     const { broker } = options
-    this.shared = broker !== undefined
     if (typeof broker === 'string') {
-      const loading = brokerFromUrl(broker, { logger: this.logger })
+      const need = brokerNeed(broker)
+      if (need) needPackage(need)
+      const loading = brokerFromUrl(broker, { logger: this.logger, replay, namespace: this.namespace })
       this.loading = loading
       this.broker = deferredBroker(loading)
       loading.catch((error) =>
@@ -142,6 +152,9 @@ export class Live<
       this.broker = broker ?? memoryBroker()
       this.loading = Promise.resolve()
     }
+    this.topics = new Topics(this.instance, this.broker, broker !== undefined, replay, (channel) =>
+      this.subject(channel),
+    )
     this.presence = new PresenceTracker(
       this.instance,
       this.broker,
@@ -151,9 +164,8 @@ export class Live<
     )
     this.presence.start()
     this.hub = options.hub ?? new LiveQueryHub({ logger: this.logger })
-    const callMemory = this.shared
-      ? this.broker.callMemory?.(this.namespace, this.limits.rememberFor)
-      : undefined
+    const callMemory =
+      broker !== undefined ? this.broker.callMemory?.(this.namespace, this.limits.rememberFor) : undefined
     this.methods = new MethodRegistry(
       this.limits,
       options.dev,
@@ -258,18 +270,23 @@ export class Live<
 
   /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
   send(channel: string, json: string): void {
-    this.topics.get(channel)?.deliver(json)
-    if (this.shared) this.broker.publish(this.subject(channel), `${this.instance} ${json}`)
+    this.topics.send(channel, json)
   }
 
-  /** Resolves once the broker's driver is loaded; rejects naming the package when it is missing. */
+  /**
+   * Resolves once the broker's driver is loaded and the broker reached the first time;
+   * rejects naming the package when it is missing. Serving does not wait for it: while
+   * the broker is away, each instance serves its own clients.
+   */
   async ready(): Promise<void> {
     await this.loading
+    await this.broker.ready()
   }
 
   /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
   async shutdown(): Promise<void> {
     this.presence.stop()
+    this.topics.close()
     if (!this.options.hub) await this.hub.close()
     await this.broker.close()
   }
@@ -277,7 +294,7 @@ export class Live<
   // The WebSocket handlers app.ws() calls. Arrow functions: adapters may call them unbound.
 
   upgrade = async (ctx: Context<any>): Promise<Connection<User>> => {
-    await this.ready()
+    await this.loading
     const offered = (ctx.headerValue('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim())
     const query = ctx.query as Record<string, unknown>
     const token = tokenFromProtocols(offered) ?? (typeof query.token === 'string' ? query.token : undefined)
@@ -334,40 +351,27 @@ export class Live<
     return renewalContext(token)
   }
 
-  /** Adds a connection to a channel's local subscribers, creating the topic on first use. */
-  subscribe(conn: Connection<User>, name: string): Topic {
-    let topic = this.topics.get(name)
-    if (!topic) {
-      topic = new Topic(name, `${this.instance}.${++this.generations}`)
-      this.topics.set(name, topic)
-      if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
-    }
-    topic.subscribers.add(conn)
-    return topic
+  /** Subscribes a connection to a channel, resuming from `since` when it can (see Topics). */
+  attach(
+    conn: Connection<User>,
+    name: string,
+    since: { epoch: string; seq: number } | undefined,
+    joined: (attached: Attached) => void,
+  ): Promise<void> {
+    return this.topics.attach(conn, name, since, joined)
   }
 
-  /** Removes a connection from a channel; the last one out drops the topic. */
+  /** Removes a connection from a channel and from its presence. */
   leave(conn: Connection<User>, name: string): void {
     const joined = conn.channels?.get(name)
     if (!joined) return
     conn.channels!.delete(name)
-    const topic = this.topics.get(name)
-    topic?.subscribers.delete(conn)
+    this.topics.detach(conn, name)
     if (joined.presence) this.presence.untrack(name, conn.id)
-    if (topic && topic.subscribers.size === 0) {
-      this.topics.delete(name)
-      if (this.shared) this.broker.unsubscribe(this.subject(name))
-    }
   }
 
   topic(name: string): Topic | undefined {
     return this.topics.get(name)
-  }
-
-  private fromBroker(name: string, payload: string): void {
-    const space = payload.indexOf(' ')
-    if (payload.slice(0, space) === this.instance) return
-    this.topics.get(name)?.deliver(payload.slice(space + 1))
   }
 
   private presenceChanged(channel: string, diff: PresenceDiff): void {

@@ -3,7 +3,8 @@
 // twice. Without a broker that remembers, or while it is away, each instance remembers its
 // own answers (the method registry's memory) and says so once in the log.
 import type { Logger } from '../http/logger.js'
-import { type CallMemory, outageLog } from './brokers/broker.js'
+import { outageLog } from './brokers/broker.js'
+import type { CallMemory } from './brokers/call-memory.js'
 
 /** How long a claim holds without renewal: a run whose instance died is taken over after this. */
 const LEASE = 10_000

@@ -210,6 +210,18 @@ export const ERROR_CODES = {
     status: null,
     meaning: 'explain() was asked of a store or cursor that cannot explain.',
   },
+  WEFT_DATA_INDEX_CONFLICT: {
+    status: null,
+    meaning: 'createIndex named an index that exists with other keys or options.',
+  },
+  WEFT_DATA_BAD_MIGRATION: {
+    status: null,
+    meaning: 'A migration file cannot be used (its name, number or exports).',
+  },
+  WEFT_DATA_MIGRATION_FAILED: {
+    status: null,
+    meaning: 'A migration threw; its writes were rolled back and it was not recorded.',
+  },
   WEFT_DATA_BAD_URL: { status: null, meaning: 'connect() was given a URL it cannot use.' },
   WEFT_DATA_BAD_STORE: { status: null, meaning: 'A store module does not export createStore.' },
   WEFT_DATA_MISSING_DRIVER: { status: null, meaning: 'The database driver package is not installed.' },

@@ -70,6 +70,7 @@ export type ServerFrame =
   | { msg: 'pong'; id?: string }
   | { msg: 'joined'; id: string; channel: string; epoch: string; seq: number }
   | { msg: 'left'; id?: string; channel: string }
+  | { msg: 'resync'; channel: string; epoch: string; seq: number }
   | { msg: 'message'; channel: string; seq: number; data: unknown }
   | { msg: 'presence'; channel: string; state: PresenceState }
   | { msg: 'presence'; channel: string; joins: PresenceState; leaves: PresenceState }
@@ -173,6 +174,8 @@ export function parseClientFrame(text: string): Parsed {
     case 'leave':
       if (typeof id !== 'string') return bad(`"${msg}" needs an "id"`)
       if (!isChannelName(frame.channel)) return bad('"channel" is not a valid channel name', id)
+      if (msg === 'join' && frame.since !== undefined && !isPosition(frame.since))
+        return bad('"since" is {"epoch": string, "seq": a whole number ≥ 0}', id)
       return { frame: frame as ClientFrame }
     case 'publish':
       if (!isChannelName(frame.channel)) return bad('"channel" is not a valid channel name', id)
@@ -196,6 +199,16 @@ export function parseClientFrame(text: string): Parsed {
         ),
       }
   }
+}
+
+function isPosition(value: unknown): value is { epoch: string; seq: number } {
+  const { epoch, seq } = (value ?? {}) as Record<string, unknown>
+  return (
+    typeof value === 'object' &&
+    typeof epoch === 'string' &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 0
+  )
 }
 
 const NAME = /^[A-Za-z0-9_\-.:/@~]{1,200}$/

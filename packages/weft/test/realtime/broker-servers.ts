@@ -51,22 +51,16 @@ async function listening(port: number, ms = 10_000): Promise<void> {
   }
 }
 
-/**
- * Starts a private broker server; `stop()` and `start()` again keep its port. `jetstream`
- * turns on NATS JetStream (its store in a fresh temporary directory).
- */
-export async function startBrokerServer(
-  kind: 'redis' | 'nats',
-  { jetstream = false } = {},
-): Promise<BrokerServer> {
+/** Starts a private broker server; `stop()` and `start()` again keep its port. */
+export async function startBrokerServer(kind: 'redis' | 'nats'): Promise<BrokerServer> {
   const binary = brokerBinary(kind)
   if (!binary) throw new Error(`${kind} server is not installed`)
   const port = await freePort()
   const args =
     kind === 'redis'
       ? ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-      : ['-a', '127.0.0.1', '-p', String(port)]
-  if (kind === 'nats' && jetstream) args.push('-js', '-sd', mkdtempSync(join(tmpdir(), 'weft-jetstream-')))
+      : // JetStream on, in a directory of its own: it holds the shared replay window.
+        ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', mkdtempSync(join(tmpdir(), 'weft-nats-'))]
   let child: ChildProcess | null = null
   const server: BrokerServer = {
     url: `${kind}://127.0.0.1:${port}`,

@@ -46,7 +46,7 @@ describe('method answers remembered in the broker', () => {
     test(`${kind}: a call whose answer was lost, retried on another instance, runs once`, {
       skip: missing && `no ${kind} server binary`,
     }, async () => {
-      const server = await startBrokerServer(kind, { jetstream: true })
+      const server = await startBrokerServer(kind)
       const app = await twoInstances(server.url)
       try {
         const first = await as(app.a, 'ada')
@@ -74,7 +74,7 @@ describe('method answers remembered in the broker', () => {
     test(`${kind}: a retry on another instance while the first run is going waits for it and runs nothing`, {
       skip: missing && `no ${kind} server binary`,
     }, async () => {
-      const server = await startBrokerServer(kind, { jetstream: true })
+      const server = await startBrokerServer(kind)
       let release: () => void = () => {}
       const held = new Promise<void>((resolve) => (release = resolve))
       const app = await twoInstances(server.url, () => held)
@@ -103,7 +103,7 @@ describe('method answers remembered in the broker', () => {
     test(`${kind}: while the broker is away each instance remembers its own answers, and says so once`, {
       skip: missing && `no ${kind} server binary`,
     }, async () => {
-      const server = await startBrokerServer(kind, { jetstream: true })
+      const server = await startBrokerServer(kind)
       const lines: { fields: Record<string, unknown>; message?: string }[] = []
       const log = (fields: object, message?: string) =>
         void lines.push({ fields: fields as Record<string, unknown>, message })

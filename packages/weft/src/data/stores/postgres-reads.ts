@@ -7,7 +7,7 @@ import { compileProjection } from '../query/index.js'
 import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
-import { postgresDialect } from './postgres-dialect.js'
+import { postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
 import { explainFind } from './sql-explain.js'
 import {
   addIndexDirection,
@@ -30,6 +30,7 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
+import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
 
 /** A row read for a write: its key, row version (xmin), insertion order and document. */
@@ -77,6 +78,14 @@ export class PostgresReads {
       return result.rows[0].n
     }
     return (await this.select(filter, {}, db, '')).length
+  }
+
+  /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    const group = simpleGroup(spec)
+    const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table)
+    if (!group || !statement) return null
+    return groupResults(group, (await this.#store.db.query(statement.sql, statement.params)).rows)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

@@ -26,8 +26,9 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
+import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
-import { sqliteDialect } from './sqlite-dialect.js'
+import { sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
 
 interface SqliteRow extends OrderedRow {
@@ -71,6 +72,20 @@ export class SqliteReads {
       return Number(row[0].n)
     }
     return this.find(filter, {}).length
+  }
+
+  /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
+  group(filter: Filter, spec: unknown): Record<string, unknown>[] | null {
+    const group = simpleGroup(spec)
+    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table)
+    if (!group || !statement) return null
+    try {
+      return groupResults(group, this.#db.statement(statement.sql).all(statement.params))
+    } catch (error) {
+      // An integer sum past 64 bits: the engine sums in floating point.
+      if (/integer overflow/.test(String(error))) return null
+      throw error
+    }
   }
 
   explain(filter: Filter, options: FindOptions): Explanation {

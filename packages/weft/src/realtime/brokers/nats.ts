@@ -1,10 +1,16 @@
 // NATS core pub/sub through `nats` (an optional peer dependency). The client reconnects by
 // itself with jittered waits; what is published while it is away is dropped, not queued
-// (the client's own queue has no bound), so an outage never grows memory.
-import type { KV, NatsConnection, Subscription } from 'nats'
-import { type Broker, type BrokerOptions, type CallMemory, loadPeer, outageLog } from './broker.js'
+// (the client's own queue has no bound), so an outage never grows memory. The replay
+// window lives in JetStream when the server has it (nats-log.ts).
+import type { NatsConnection, Subscription } from 'nats'
+import { type Broker, type BrokerOptions, type ChannelLog, loadPeer, outageLog } from './broker.js'
+import { natsCallMemory } from './nats-calls.js'
+import { natsLog } from './nats-log.js'
 
-export async function natsBroker(url: string, { logger }: BrokerOptions): Promise<Broker> {
+export async function natsBroker(
+  url: string,
+  { logger, replay, namespace = 'weft' }: BrokerOptions,
+): Promise<Broker> {
   const nats = await loadPeer('nats', () => import('nats'), 'A nats:// broker')
   const outage = outageLog(logger, 'nats')
   const handlers = new Map<string, (payload: string) => void>()
@@ -12,6 +18,7 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
   const encoder = new TextEncoder()
   const decoder = new TextDecoder()
   let connection: NatsConnection | null = null
+  let log: ChannelLog | null = null
   let closed = false
   let online = false
 
@@ -38,6 +45,13 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
       online = true
       for (const subject of handlers.keys()) listen(nc, subject)
       watchStatus(nc)
+      if (!replay) return
+      log = await natsLog(nats, nc, replay, namespace, () => online)
+      if (!log)
+        logger.warn(
+          { broker: 'nats' },
+          'JetStream is not enabled on the NATS server: channel replay stays within each instance',
+        )
     })
 
   const watchStatus = async (nc: NatsConnection) => {
@@ -72,6 +86,9 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
       subscriptions.delete(subject)
     },
     ready: () => ready,
+    get log() {
+      return log ?? undefined
+    },
     async close() {
       closed = true
       handlers.clear()
@@ -79,56 +96,5 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
     },
     // Offline: fail at once (the caller remembers answers itself) rather than wait on a request.
     callMemory: (name, ttl) => natsCallMemory(() => (online ? connection : null), name, ttl),
-  }
-}
-
-/** A claim's value: when it was last renewed, so a lapsed one (its instance died) is taken over. */
-const RUNNING = 'running:'
-
-/**
- * Calls remembered in a JetStream key-value bucket whose ttl is the answers' (the server
- * forgets them by itself). A claim is a create (which fails if the key exists); the answer
- * replaces it. The bucket is made on first use, and again after a failure.
- */
-function natsCallMemory(connection: () => NatsConnection | null, name: string, ttl: number): CallMemory {
-  let bucket: Promise<KV> | null = null
-  const kv = () => {
-    const nc = connection()
-    if (!nc) return Promise.reject(new Error('nats is not connected'))
-    if (bucket) return bucket
-    const made = nc.jetstream().views.kv(`${name.replace(/[^\w-]/g, '_')}_calls`, { ttl, history: 1 })
-    made.catch(() => {
-      if (bucket === made) bucket = null
-    })
-    return (bucket = made)
-  }
-  const encode = (value: string) => new TextEncoder().encode(value)
-  return {
-    async claim(key, lease) {
-      const store = await kv()
-      const claim = `${RUNNING}${Date.now()}`
-      try {
-        await store.create(key, encode(claim))
-        return 'claimed'
-      } catch {
-        // Most often the key exists; if the server is away, the get below fails too.
-      }
-      const entry = await store.get(key)
-      if (entry?.operation !== 'PUT') return 'running'
-      const held = entry.string()
-      if (!held.startsWith(RUNNING)) return { answer: held }
-      if (Date.now() - Number(held.slice(RUNNING.length)) <= lease) return 'running'
-      // The run's instance stopped renewing: take the claim over, unless another retry just did.
-      return store.update(key, encode(claim), entry.revision).then(
-        () => 'claimed' as const,
-        () => 'running' as const,
-      )
-    },
-    async renew(key) {
-      await (await kv()).put(key, encode(`${RUNNING}${Date.now()}`))
-    },
-    async settle(key, answer) {
-      await (await kv()).put(key, encode(answer))
-    },
   }
 }

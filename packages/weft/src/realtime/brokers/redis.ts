@@ -1,13 +1,16 @@
 // Redis pub/sub through `ioredis` (an optional peer dependency). Two connections, as Redis
 // requires: one publishes, one subscribes. During an outage publishes are dropped rather
-// than queued (bounded memory), ioredis reconnects with backoff and resubscribes.
+// than queued (bounded memory), ioredis reconnects with backoff and resubscribes. The
+// replay window lives in Redis Streams (redis-log.ts), so a client resumes on any instance.
 import type { Redis as RedisClient } from 'ioredis'
-import { type Broker, type BrokerOptions, backoff, type CallMemory, loadPeer, outageLog } from './broker.js'
+import { type Broker, type BrokerOptions, backoff, loadPeer, outageLog } from './broker.js'
+import { redisCallMemory } from './redis-calls.js'
+import { redisLog } from './redis-log.js'
 
-/** What a claimed call's key holds until its answer replaces it (answers are JSON objects). */
-const RUNNING = 'running'
-
-export async function redisBroker(url: string, { logger }: BrokerOptions): Promise<Broker> {
+export async function redisBroker(
+  url: string,
+  { logger, replay, namespace }: BrokerOptions,
+): Promise<Broker> {
   const { Redis } = await loadPeer('ioredis', () => import('ioredis'), 'A redis:// broker')
   const outage = outageLog(logger, 'redis')
   const common = { retryStrategy: (times: number) => 100 + backoff(times), lazyConnect: false }
@@ -51,34 +54,12 @@ export async function redisBroker(url: string, { logger }: BrokerOptions): Promi
       subscriber.unsubscribe(subject).catch((error: unknown) => outage.down(error))
     },
     ready: () => ready,
+    log: replay ? redisLog(publisher, replay, { namespace }) : undefined,
     async close() {
       handlers.clear()
       publisher.disconnect()
       subscriber.disconnect()
     },
     callMemory: (name, ttl) => redisCallMemory(publisher, name, ttl),
-  }
-}
-
-/**
- * Calls remembered as plain keys: SET NX PX claims (the lease lapses by itself if the
- * instance dies mid-run), the answer then replaces the claim with the answer's expiry. The
- * publishing connection fails at once while Redis is away, so callers never wait on it.
- */
-function redisCallMemory(redis: RedisClient, name: string, ttl: number): CallMemory {
-  const keyOf = (key: string) => `${name}:call:${key}`
-  return {
-    async claim(key, lease) {
-      if ((await redis.set(keyOf(key), RUNNING, 'PX', lease, 'NX')) === 'OK') return 'claimed'
-      const held = await redis.get(keyOf(key))
-      // Gone between the two commands (the lease lapsed): the next claim may take it.
-      return held === null || held === RUNNING ? 'running' : { answer: held }
-    },
-    async renew(key, lease) {
-      await redis.set(keyOf(key), RUNNING, 'PX', lease, 'XX')
-    },
-    async settle(key, answer) {
-      await redis.set(keyOf(key), answer, 'PX', ttl)
-    },
   }
 }
