@@ -36,6 +36,25 @@ async function closeCodeFor(target: Target, payload: Buffer | string, options: {
   return client.closed
 }
 
+type Frame = Record<string, any>
+
+/** Sends 1,000 frames at once; counts the accepted and refused answers, then checks the socket still answers. */
+async function flood(
+  target: Target,
+  frameOf: (i: number) => unknown,
+  accepted: (frame: Frame) => boolean,
+  refused: (frame: Frame) => boolean,
+) {
+  const client = await live(target)
+  for (let i = 0; i < 1000; i++) client.send(frameOf(i))
+  const count = (test: (frame: Frame) => boolean) => client.frames.filter(test).length
+  await client.until(() => count(accepted) + count(refused) === 1000, 'an answer to every frame')
+  client.send({ msg: 'ping', id: 'after' })
+  await client.until(() => client.frames.some((f) => f.msg === 'pong' && f.id === 'after'), 'pong')
+  client.socket.close()
+  return { accepted: count(accepted), refused: count(refused) }
+}
+
 export const realtime: BatteryCase[] = [
   {
     group,
@@ -72,17 +91,13 @@ export const realtime: BatteryCase[] = [
     name: 'a flood of 1,000 joins on one socket',
     expected: 'the first 100 joined, the rest 429 WEFT_TOO_MANY_CHANNELS; the socket stays open',
     run: async (target) => {
-      const client = await live(target)
-      for (let i = 0; i < 1000; i++) client.send({ msg: 'join', id: `j${i}`, channel: `room/r${i}` })
-      const answered = () => client.frames.filter((f) => f.msg === 'joined' || f.msg === 'error').length
-      await client.until(() => answered() === 1000, 'answer to every join')
-      const joined = client.frames.filter((f) => f.msg === 'joined').length
-      const refused = client.frames.filter((f) => f.code === 'WEFT_TOO_MANY_CHANNELS' && f.status === 429)
-      assert.equal(joined, 100)
-      assert.equal(refused.length, 900)
-      client.send({ msg: 'ping', id: 'after' })
-      await client.until(() => client.frames.some((f) => f.msg === 'pong' && f.id === 'after'), 'pong')
-      client.socket.close()
+      const counts = await flood(
+        target,
+        (i) => ({ msg: 'join', id: `j${i}`, channel: `room/r${i}` }),
+        (f) => f.msg === 'joined',
+        (f) => f.msg === 'error' && f.status === 429 && f.code === 'WEFT_TOO_MANY_CHANNELS',
+      )
+      assert.deepEqual(counts, { accepted: 100, refused: 900 })
       return 'first 100 joined, 900 × 429 WEFT_TOO_MANY_CHANNELS; open'
     },
   },
@@ -91,17 +106,13 @@ export const realtime: BatteryCase[] = [
     name: 'a flood of 1,000 subscribes on one socket',
     expected: 'the first 100 ready, the rest nosub 429 WEFT_TOO_MANY_SUBSCRIPTIONS; the socket stays open',
     run: async (target) => {
-      const client = await live(target)
-      for (let i = 0; i < 1000; i++)
-        client.send({ msg: 'sub', id: `s${i}`, name: 'byName', args: { name: `n${i}` } })
-      const answered = () => client.frames.filter((f) => f.msg === 'ready' || f.msg === 'nosub').length
-      await client.until(() => answered() === 1000, 'answer to every subscription')
-      const refused = client.frames.filter(
+      const counts = await flood(
+        target,
+        (i) => ({ msg: 'sub', id: `s${i}`, name: 'byName', args: { name: `n${i}` } }),
+        (f) => f.msg === 'ready',
         (f) => f.msg === 'nosub' && f.error?.code === 'WEFT_TOO_MANY_SUBSCRIPTIONS',
       )
-      assert.equal(client.frames.filter((f) => f.msg === 'ready').length, 100)
-      assert.equal(refused.length, 900)
-      client.socket.close()
+      assert.deepEqual(counts, { accepted: 100, refused: 900 })
       return 'first 100 ready, 900 × nosub 429; open'
     },
   },
