@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { test } from 'node:test'
 
 export interface BrokerServer {
   url: string
@@ -79,4 +80,25 @@ export async function startBrokerServer(kind: 'redis' | 'nats'): Promise<BrokerS
   }
   await server.start()
   return server
+}
+
+/**
+ * Redis and NATS, each with the `skip` its tests take: a server that is not installed
+ * fails the run under CI=true (it is left out, with a failing test in its place) and is
+ * skipped loudly elsewhere. `what` names the tests in those messages.
+ */
+export function eachBroker(what: string): { kind: 'redis' | 'nats'; skip: string | false }[] {
+  const kinds: { kind: 'redis' | 'nats'; skip: string | false }[] = []
+  for (const kind of ['redis', 'nats'] as const) {
+    const missing = brokerBinary(kind) === null
+    if (missing && process.env.CI === 'true') {
+      test(`${kind} server is installed`, () => {
+        throw new Error(`${kind}-server is missing; CI must run the ${kind} ${what}`)
+      })
+      continue
+    }
+    if (missing) console.warn(`\n!!! SKIPPING the ${kind} ${what}: no ${kind} server binary\n`)
+    kinds.push({ kind, skip: missing && `no ${kind} server binary` })
+  }
+  return kinds
 }

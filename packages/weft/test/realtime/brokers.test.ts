@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { realtimeClient } from 'weftjs/client'
 import { type Broker, MemoryHub, memoryBroker, realtime } from 'weftjs/realtime'
 import { z } from 'zod'
-import { brokerBinary, startBrokerServer } from './broker-servers.ts'
+import { brokerBinary, eachBroker, startBrokerServer } from './broker-servers.ts'
 import { eventually, type Served, serveLive } from './helpers.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -62,16 +62,9 @@ describe('brokers: instances behind one broker', () => {
     }
   })
 
-  for (const kind of ['redis', 'nats'] as const) {
-    const missing = brokerBinary(kind) === null
-    if (missing && process.env.CI === 'true') {
-      test(`${kind} server is installed`, () =>
-        assert.fail(`${kind}-server is missing; CI must run the ${kind} broker tests`))
-      continue
-    }
-    if (missing) console.warn(`\n!!! SKIPPING the ${kind} broker tests: no ${kind} server binary\n`)
+  for (const { kind, skip } of eachBroker('broker tests')) {
     test(`${kind}: messages and presence cross instances; an outage keeps local service, logs once, and heals`, {
-      skip: missing && `no ${kind} server binary`,
+      skip,
     }, async () => {
       const server = await startBrokerServer(kind)
       const logA = recordingLogger()

@@ -4,22 +4,14 @@ import { Redis } from 'ioredis'
 import { connect, nanos } from 'nats'
 import { realtimeClient } from 'weftjs/client'
 import { type RealtimeOptions, realtime } from 'weftjs/realtime'
-import { type BrokerServer, brokerBinary, startBrokerServer } from './broker-servers.ts'
+import { type BrokerServer, eachBroker, startBrokerServer } from './broker-servers.ts'
 import { eventually, rawClient, serveLive } from './helpers.ts'
 
 // The replay window shared through the broker: a client that saw messages on one instance
 // rejoins another and gets exactly what it missed, numbered the same everywhere.
 
-for (const kind of ['redis', 'nats'] as const) {
-  const missing = brokerBinary(kind) === null
-  if (missing && process.env.CI === 'true') {
-    test(`${kind} server is installed`, () =>
-      assert.fail(`${kind}-server is missing; CI must run the ${kind} replay tests`))
-    continue
-  }
-  if (missing) console.warn(`\n!!! SKIPPING the ${kind} replay tests: no ${kind} server binary\n`)
-
-  describe(`replay across instances through ${kind}`, { skip: missing && `no ${kind} server binary` }, () => {
+for (const { kind, skip } of eachBroker('replay tests')) {
+  describe(`replay across instances through ${kind}`, { skip }, () => {
     let server: BrokerServer
     let runs = 0
     before(async () => {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import type { Logger } from 'weftjs'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
-import { brokerBinary, startBrokerServer } from './broker-servers.ts'
+import { eachBroker, startBrokerServer } from './broker-servers.ts'
 import { eventually, type RawClient, rawClient, type Served, serveLive } from './helpers.ts'
 
 /** Two instances behind `url`; `runs` records every run of `write`, on either instance. */
@@ -33,18 +33,9 @@ function as(served: Served, user: string): Promise<RawClient> {
 }
 
 describe('method answers remembered in the broker', () => {
-  for (const kind of ['redis', 'nats'] as const) {
-    const missing = brokerBinary(kind) === null
-    if (missing && process.env.CI === 'true') {
-      test(`${kind} server is installed`, () =>
-        assert.fail(`${kind}-server is missing; CI must run these tests`))
-      continue
-    }
-    if (missing)
-      console.warn(`\n!!! SKIPPING the ${kind} shared call answer tests: no ${kind} server binary\n`)
-
+  for (const { kind, skip } of eachBroker('shared call answer tests')) {
     test(`${kind}: a call whose answer was lost, retried on another instance, runs once`, {
-      skip: missing && `no ${kind} server binary`,
+      skip,
     }, async () => {
       const server = await startBrokerServer(kind)
       const app = await twoInstances(server.url)
@@ -72,7 +63,7 @@ describe('method answers remembered in the broker', () => {
     })
 
     test(`${kind}: a retry on another instance while the first run is going waits for it and runs nothing`, {
-      skip: missing && `no ${kind} server binary`,
+      skip,
     }, async () => {
       const server = await startBrokerServer(kind)
       let release: () => void = () => {}
@@ -101,7 +92,7 @@ describe('method answers remembered in the broker', () => {
     })
 
     test(`${kind}: while the broker is away each instance remembers its own answers, and says so once`, {
-      skip: missing && `no ${kind} server binary`,
+      skip,
     }, async () => {
       const server = await startBrokerServer(kind)
       const lines: { fields: Record<string, unknown>; message?: string }[] = []

@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm'
 import { realtimeClient } from 'weftjs/client'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
-import { brokerBinary, startBrokerServer } from '../realtime/broker-servers.ts'
+import { eachBroker, startBrokerServer } from '../realtime/broker-servers.ts'
 import { eventually, serveLive } from '../realtime/helpers.ts'
 
 setFlagsFromString('--expose-gc')
@@ -53,17 +53,9 @@ function steadyLoad(broadcast: (n: number) => Promise<void>) {
 }
 
 describe('brokers restarted under realtime load', { timeout: 120_000 }, () => {
-  for (const kind of ['redis', 'nats'] as const) {
-    const missing = brokerBinary(kind) === null
-    if (missing && process.env.CI === 'true') {
-      test(`${kind} server is installed`, () =>
-        assert.fail(`${kind}-server is missing; CI must run this test`))
-      continue
-    }
-    if (missing)
-      console.warn(`\n!!! SKIPPING the ${kind} restart-under-load test: no ${kind} server binary\n`)
+  for (const { kind, skip } of eachBroker('restart-under-load test')) {
     test(`${kind}: no crash, bounded memory, local service throughout, delivery resumes`, {
-      skip: missing && `no ${kind} server binary`,
+      skip,
     }, async () => {
       const server = await startBrokerServer(kind)
       const liveA = instance(server.url)
