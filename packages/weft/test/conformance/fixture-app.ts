@@ -182,6 +182,10 @@ app.post('/merge', async (ctx) => {
   const merged = Object.assign({}, await ctx.parseBody())
   return { polluted: ({} as Record<string, unknown>).polluted ?? null, keys: Object.keys(merged) }
 })
+app.post('/form-keys', async (ctx) => {
+  const form = (await ctx.parseBody()) as Record<string, unknown>
+  return { keys: Object.keys(form), nullPrototype: Object.getPrototypeOf(form) === null, form }
+})
 app.get('/echo', (ctx) => {
   ctx.header('x-echo', String(ctx.query.v))
   return 'echoed'
