@@ -19,7 +19,7 @@ const tests = (...files) => files.map((file) => `packages/weft/test/${file}.test
 
 /** The modules where a silent bug hurts most, each with the tests that should catch one. */
 export const modules = {
-  router: { mutate: src('http/router.ts', 'http/path.ts'), tests: tests('http/routing') },
+  router: { mutate: src('http/router.ts', 'http/path.ts'), tests: tests('http/router', 'http/routing') },
   compose: { mutate: src('http/compose.ts'), tests: tests('http/middleware') },
   body: {
     mutate: src('http/body.ts', 'http/limits.ts'),
