@@ -26,9 +26,17 @@ export const modules = {
     tests: tests('http/untrusted-inputs', 'http/validation', 'http/timeouts'),
   },
   cookies: { mutate: src('http/cookies.ts'), tests: tests('http/cookies') },
-  errors: { mutate: src('http/errors.ts'), tests: tests('http/errors', 'http/data-errors') },
+  errors: {
+    mutate: src('http/errors.ts'),
+    tests: tests('http/error-answers', 'http/errors', 'http/data-errors'),
+  },
   query: {
-    mutate: src('data/query/match.ts', 'data/query/update.ts', 'data/query/update-arrays.ts', 'data/query/project.ts'),
+    mutate: src(
+      'data/query/match.ts',
+      'data/query/update.ts',
+      'data/query/update-arrays.ts',
+      'data/query/project.ts',
+    ),
     tests: tests(
       'data/query-operators',
       'data/update-operators',
@@ -43,9 +51,16 @@ export const modules = {
   },
   di: {
     mutate: src('di/resolver.ts', 'di/graph.ts', 'di/container.ts'),
-    tests: tests('di/providers', 'di/scopes', 'di/cycles', 'di/overrides', 'di/module-boundaries', 'di/lifecycle'),
+    tests: tests(
+      'di/providers',
+      'di/scopes',
+      'di/cycles',
+      'di/overrides',
+      'di/module-boundaries',
+      'di/lifecycle',
+    ),
   },
-  client: { mutate: src('client/index.ts'), tests: tests('client/typed-client') },
+  client: { mutate: src('client/index.ts'), tests: tests('client/client-requests', 'client/typed-client') },
   'realtime-protocol': { mutate: src('realtime/frames.ts'), tests: tests('realtime/protocol') },
 }
 
@@ -81,7 +96,15 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(modules)) {
     testRunner: 'tap',
     tap: {
       testFiles,
-      nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--conditions=source', '--test-reporter=tap', '{{testFile}}'],
+      nodeArgs: [
+        '-r',
+        '{{hookFile}}',
+        '--import',
+        'tsx',
+        '--conditions=source',
+        '--test-reporter=tap',
+        '{{testFile}}',
+      ],
       forceBail: true,
     },
     coverageAnalysis: 'perTest',
