@@ -5,8 +5,8 @@
 //
 // Mutants are written into the source files themselves (Stryker's inPlace mode): the tests
 // import `weftjs` through the workspace link, which a sandbox copy would not redirect.
-// Stryker puts every file back when it ends, also on Ctrl-C; do not run other tests of this
-// checkout meanwhile. Scores land in reports/mutation/<module>.json and on the console.
+// Stryker puts every file back when it ends, also on Ctrl-C; meanwhile run no other tests of
+// this checkout and edit nothing in it: an interrupted run restores the files it backed up. Scores land in reports/mutation/<module>.json and on the console.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -23,7 +23,7 @@ export const modules = {
   compose: { mutate: src('http/compose.ts'), tests: tests('http/middleware') },
   body: {
     mutate: src('http/body.ts', 'http/limits.ts'),
-    tests: tests('http/untrusted-inputs', 'http/validation', 'http/timeouts'),
+    tests: tests('http/untrusted-inputs', 'http/validation'),
   },
   cookies: { mutate: src('http/cookies.ts'), tests: tests('http/cookies') },
   errors: {

@@ -88,6 +88,8 @@ describe('cookies', () => {
       [https, '__Host-', (ctx) => ctx.cookies.set('__Host-id', '1', { path: '/app' })],
       [https, '__Host-', (ctx) => ctx.cookies.set('__Host-id', '1', { domain: 'example.test' })],
       [https, 'path', (ctx) => ctx.cookies.set('id', '1', { path: 'app' })],
+      [https, 'path', (ctx) => ctx.cookies.set('id', '1', { path: 'app/x' })],
+      [https, 'domain', (ctx) => ctx.cookies.set('id', '1', { domain: '-x.test' })],
       [https, 'path', (ctx) => ctx.cookies.set('id', '1', { path: '/a;b' })],
       [https, 'domain', (ctx) => ctx.cookies.set('id', '1', { domain: 'exa mple.com' })],
       [https, 'sameSite', (ctx) => ctx.cookies.set('id', '1', { sameSite: 'lax' as 'Lax' })],
@@ -96,7 +98,7 @@ describe('cookies', () => {
       [https, 'expires', (ctx) => ctx.cookies.set('id', '1', { expires: new Date(Number.NaN) })],
       [https, 'cookie name', (ctx) => ctx.cookies.set('bad name', '1')],
     ]
-    assert.equal(refusals.length, 13)
+    assert.equal(refusals.length, 15)
     for (const [url, reason, set] of refusals) {
       const res = await setting(url, set)
       assert.equal(res.status, 500, reason)
@@ -104,14 +106,42 @@ describe('cookies', () => {
       assert.ok(res.body.detail.includes(reason), `${reason}: ${res.body.detail}`)
       assert.deepEqual(res.cookies, [], reason)
     }
+    const long = await setting(https, (ctx) => ctx.cookies.set(`bad name${'x'.repeat(100)}`, '1'))
+    assert.match(long.body.detail, new RegExp(`"bad name${'x'.repeat(56)}" is not a valid cookie name`))
     const fine = await setting(https, (ctx) => ctx.cookies.set('__Host-id', '1'))
     assert.deepEqual(fine.cookies, ['__Host-id=1; Path=/; HttpOnly; Secure; SameSite=Lax'])
   })
 
+  test('host names of one or many labels, and every priority, are accepted', async () => {
+    const { cookies } = await setting(https, (ctx) => {
+      ctx.cookies.set('a', '1', { domain: 'x', priority: 'Low' })
+      ctx.cookies.set('b', '1', { domain: 'a.b-c.example.test', priority: 'Medium' })
+      ctx.cookies.set('c', '1', { domain: '.e.test', path: '/a b:c' })
+    })
+    assert.deepEqual(cookies, [
+      'a=1; Path=/; Domain=x; HttpOnly; Secure; SameSite=Lax; Priority=Low',
+      'b=1; Path=/; Domain=a.b-c.example.test; HttpOnly; Secure; SameSite=Lax; Priority=Medium',
+      'c=1; Path=/a b:c; Domain=.e.test; HttpOnly; Secure; SameSite=Lax',
+    ])
+  })
+
   test('the Cookie header is read: trimmed, unquoted, percent-decoded, first of a name wins', async () => {
     let seen: Record<string, string> = {}
-    const header = ' a = 1 ; b="q r"; c=%E2%9C%93; d=%zz; a=2; novalue; e=""; ="x"'
+    const header = ' a = 1 ; b="q r"; c=%E2%9C%93; d=%zz; a=2; novalue; e=""; ="x"; f="open; g=shut"; h="'
     await setting(http, (ctx) => (seen = { ...ctx.cookies.all(), one: ctx.cookies.get('a') ?? '' }), header)
-    assert.deepEqual(seen, { a: '1', b: 'q r', c: '✓', d: '%zz', e: '', one: '1' })
+    assert.deepEqual(seen, {
+      a: '1',
+      b: 'q r',
+      c: '✓',
+      d: '%zz',
+      e: '',
+      f: '"open',
+      g: 'shut"',
+      h: '"',
+      one: '1',
+    })
+    const none = await setting(http, (ctx) => (seen = { ...ctx.cookies.all() }))
+    assert.equal(none.status, 200)
+    assert.deepEqual(seen, {})
   })
 })
