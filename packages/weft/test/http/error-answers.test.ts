@@ -47,7 +47,9 @@ describe('error answers', () => {
   test('each status has its title; a 4xx without a message says its title as detail', async () => {
     assert.equal(titles.length, 26)
     for (const [status, title] of titles) {
-      const { problem } = await thrown(new HttpError(status))
+      const answer = await thrown(new HttpError(status))
+      const problem = answer.problem
+      assert.equal(answer.status, status)
       assert.equal(problem.title, title, String(status))
       assert.equal(problem.type, 'about:blank')
       assert.equal(problem.status, status)
@@ -83,6 +85,9 @@ describe('error answers', () => {
     const dev = await thrown(new HttpError(500, 'broke'), true)
     assert.equal(dev.problem.detail, 'broke')
     assert.ok(Array.isArray(dev.problem.stack) && dev.problem.stack.length > 1)
+    assert.equal(dev.problem.stack[0], 'HttpError: broke')
+    const devPlain = await thrown(new TypeError('plain'), true)
+    assert.equal(devPlain.problem.stack[0], 'TypeError: plain')
     const devClient = await thrown(new HttpError(404, 'nope'), true)
     assert.equal(devClient.problem.stack, undefined)
   })
@@ -94,6 +99,20 @@ describe('error answers', () => {
     const headers = (await thrown(new HttpError(429, 'slow', {}, { headers: { 'retry-after': '7' } })))
       .headers
     assert.equal(headers.get('retry-after'), '7')
+    const serverHeaders = (await thrown(new HttpError(500, 'x', {}, { headers: { 'x-trace': 't1' } })))
+      .headers
+    assert.equal(serverHeaders.get('x-trace'), 't1')
+    // Members set to undefined do not blank out the defaults.
+    const blank = await thrown(
+      new HttpError(400, 'x', { type: undefined, title: undefined, code: undefined }),
+    )
+    assert.deepEqual(blank.problem, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: 'WEFT_BAD_REQUEST',
+      detail: 'x',
+    })
   })
 
   test("another library's 4xx or 503 keeps its status, message, code and string headers", async () => {
@@ -120,6 +139,8 @@ describe('error answers', () => {
     )
     const meant = await thrown(Object.assign(new Error('retry at noon'), { status: 503, expose: true }))
     assert.equal(meant.problem.detail, 'retry at noon')
+    const notText = await thrown(Object.assign(new Error(), { status: 400, message: 42 }))
+    assert.equal(notText.problem.detail, undefined)
     const exposedNotTrue = await thrown(Object.assign(new Error('inside'), { status: 503, expose: 'yes' }))
     assert.equal(exposedNotTrue.problem.detail, undefined)
   })
@@ -166,6 +187,8 @@ describe('error answers', () => {
       [missing.status, problem.code, problem.detail, problem.stack],
       [404, 'WEFT_NOT_FOUND', 'No route for GET /nowhere', undefined],
     )
+    const production = await weft({ logger: false }).request('/nowhere')
+    assert.equal((await production.json()).detail, 'No route for GET /nowhere')
     const wrong = await app.request('/only-post')
     assert.equal(wrong.headers.get('allow'), 'POST, OPTIONS')
     let seen: unknown
@@ -176,6 +199,7 @@ describe('error answers', () => {
     await hooked.request('/nowhere')
     assert.ok(seen instanceof HttpError)
     assert.equal(seen.code, 'WEFT_NOT_FOUND')
+    assert.equal(seen.name, 'HttpError')
     assert.equal(seen.stack, undefined)
   })
 })
