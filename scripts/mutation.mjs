@@ -23,7 +23,7 @@ export const modules = {
   compose: { mutate: src('http/compose.ts'), tests: tests('http/middleware') },
   body: {
     mutate: src('http/body.ts', 'http/limits.ts'),
-    tests: tests('http/untrusted-inputs', 'http/validation'),
+    tests: tests('http/body-parsing', 'http/untrusted-inputs', 'http/validation'),
   },
   cookies: { mutate: src('http/cookies.ts'), tests: tests('http/cookies') },
   errors: {

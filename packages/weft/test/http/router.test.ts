@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { connect } from 'node:net'
 import { describe, test } from 'node:test'
 import { serve, weft } from 'weftjs'
+import { rawRequest } from '../helpers/server.ts'
 
 // The router's rules in-process, one by one: fast enough to run under mutation testing.
 // The same behaviour over a socket on every runtime is in the conformance suite.
@@ -184,15 +184,15 @@ describe('router', () => {
   test('over a socket, only OPTIONS may use the asterisk target, and it lists every method', async () => {
     const server = await serve(app, { port: 0 })
     try {
-      const options = await raw(server.port, 'OPTIONS * HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')
+      const options = await rawRequest(server, 'OPTIONS * HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')
       assert.match(options, /^HTTP\/1\.1 204/)
       assert.match(options, /\r\nallow: GET, DELETE, POST, \*, HEAD, OPTIONS\r\n/i)
-      const get = await raw(server.port, 'GET * HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')
+      const get = await rawRequest(server, 'GET * HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')
       assert.match(get, /^HTTP\/1\.1 400/)
       assert.match(get, /WEFT_BAD_REQUEST_TARGET/)
       assert.match(get, /The request target must be a path starting with \\"\/\\"/)
-      const notAsterisk = await raw(
-        server.port,
+      const notAsterisk = await rawRequest(
+        server,
         'OPTIONS users HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n',
       )
       assert.match(notAsterisk, /^HTTP\/1\.1 400/)
@@ -201,16 +201,3 @@ describe('router', () => {
     }
   })
 })
-
-function raw(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let reply = ''
-    const socket = connect(port, '127.0.0.1', () => socket.end(request))
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => {
-      reply += chunk
-    })
-    socket.on('end', () => resolve(reply))
-    socket.on('error', reject)
-  })
-}
