@@ -52,6 +52,7 @@ export const modules = {
   di: {
     mutate: src('di/resolver.ts', 'di/graph.ts', 'di/container.ts'),
     tests: tests(
+      'di/container-states',
       'di/providers',
       'di/scopes',
       'di/cycles',

@@ -16,7 +16,10 @@ const app = weft({ logger: false, limits: { bodySize: 64, bodyDepth: 4 } })
     return { kind, body: shown ?? null, untrusted }
   })
   .post('/json-only', async (ctx) => ({ body: await ctx.parseBody(['json']) }))
-  .post('/bytes', async (ctx) => ({ length: (await ctx.bytes()).byteLength }))
+  .post('/bytes', async (ctx) => {
+    const bytes = await ctx.bytes()
+    return { length: bytes.byteLength, sum: bytes.reduce((total, byte) => total + byte, 0) }
+  })
   .post('/stream', async (ctx) => ({ length: (await ctx.req.arrayBuffer()).byteLength }))
 
 /** Sends `body` with a content type; answers the status and the parsed JSON answer. */
@@ -93,6 +96,10 @@ describe('body parsing', () => {
     }
     assert.equal((await parsed('"x"', 'application/json; charset=utf8')).body, 'x')
     assert.equal((await parsed('y', 'text/plain; charset="utf-8"')).body, 'y')
+    await refused('{}', 'application/json; charset=xutf-8', 415, 'WEFT_UNSUPPORTED_CHARSET')
+    await refused('{}', 'application/json; charset=utf-8y', 415, 'WEFT_UNSUPPORTED_CHARSET')
+    // A byte order mark is dropped before parsing, as UTF-8 decoding does.
+    assert.deepEqual((await parsed('\uFEFF{"a":1}', 'application/json')).body, { a: 1 })
     const detail = await refused(new Uint8Array([0xff, 0xfe, 0x41]), 'text/plain', 400, 'WEFT_BAD_ENCODING')
     assert.equal(detail, 'The request body is not valid UTF-8')
     // Bytes are bytes: no charset rule, no decoding.
@@ -120,6 +127,9 @@ describe('body parsing', () => {
     const detail = await refused('[[[[[1]]]]]', 'application/json', 400, 'WEFT_BODY_TOO_DEEP')
     assert.equal(detail, 'The JSON body nests deeper than 4 levels')
     assert.deepEqual((await parsed('{"a":"[[[[[[[["}', 'application/json')).body, { a: '[[[[[[[[' })
+    assert.deepEqual((await parsed('[{},{},{},{},{}]', 'application/json')).body, [{}, {}, {}, {}, {}])
+    await refused('{"a":{"a":{"a":{"a":{"a":1}}}}}', 'application/json', 400, 'WEFT_BODY_TOO_DEEP')
+    await refused('["x",[[[[[1]]]]]]', 'application/json', 400, 'WEFT_BODY_TOO_DEEP')
     assert.deepEqual((await parsed('["\\"[[[[[[", {"b":[1]}]', 'application/json')).body, [
       '"[[[[[[',
       { b: [1] },
@@ -169,6 +179,7 @@ describe('body parsing', () => {
       p: '+',
     })
     assert.deepEqual((await parsed('', form)).body, {})
+    assert.deepEqual((await parsed('x=1&flag', form)).body, { x: '1', flag: '' })
     assert.equal((await parsed('a=1&$where=x', form)).untrusted, true)
     assert.equal((await parsed('a=$1', form)).untrusted, false)
     const detail = await refused('a=%zz', form, 400, 'WEFT_BAD_ENCODING')
@@ -177,7 +188,7 @@ describe('body parsing', () => {
 
   test('the body limit: a declared or streamed body over it answers 413, one at it is read', async () => {
     const limit = 'The request body is larger than the limit of 64 bytes'
-    const at = await send('/bytes', 'x'.repeat(64), 'application/octet-stream')
+    const at = await send('/bytes', 'x'.repeat(64), 'application/octet-stream', { 'content-length': '64' })
     assert.deepEqual([at.status, at.answer.length], [200, 64])
     const over = await send('/bytes', 'x'.repeat(65), 'application/octet-stream')
     assert.deepEqual(
@@ -189,7 +200,7 @@ describe('body parsing', () => {
     const chunks = (n: number) =>
       new ReadableStream<Uint8Array>({
         start(controller) {
-          for (let i = 0; i < n; i++) controller.enqueue(new Uint8Array(16))
+          for (let i = 0; i < n; i++) controller.enqueue(new Uint8Array(16).fill(i + 1))
           controller.close()
         },
       })
@@ -197,13 +208,13 @@ describe('body parsing', () => {
       const res = await app.request(path, { method: 'POST', body: chunks(n), duplex: 'half' } as RequestInit)
       return { status: res.status, answer: await res.json() }
     }
-    assert.deepEqual((await streamed('/bytes', 4)).answer, { length: 64 })
+    assert.deepEqual((await streamed('/bytes', 4)).answer, { length: 64, sum: 16 * (1 + 2 + 3 + 4) })
     assert.deepEqual((await streamed('/bytes', 5)).status, 413)
     assert.deepEqual((await streamed('/stream', 4)).answer, { length: 64 })
     const overStream = await streamed('/stream', 5)
     assert.deepEqual([overStream.status, overStream.answer.code], [413, 'WEFT_BODY_TOO_LARGE'])
-    assert.deepEqual((await streamed('/bytes', 0)).answer, { length: 0 })
-    assert.deepEqual((await streamed('/bytes', 1)).answer, { length: 16 })
+    assert.deepEqual((await streamed('/bytes', 0)).answer, { length: 0, sum: 0 })
+    assert.deepEqual((await streamed('/bytes', 1)).answer, { length: 16, sum: 16 })
   })
 
   test('limits.headerCount: a request with more headers answers 431, one at the limit is served', async () => {
