@@ -32,6 +32,9 @@ export function mountPages(app: Weft<any>): void {
     return ctx.render('board', { title: 'Tasks', tasks, added }, { layout: 'layout' })
   })
 
+  // The live board: the page is static, its script (public/live-board.js) does the rest.
+  app.get('/live-board', (ctx) => ctx.render('live', { title: 'Live tasks' }, { layout: 'layout' }))
+
   // A plain form post: redirect after POST, so a reload does not post twice.
   app.post('/board/tasks', { body: NewTask, accepts: ['form'] }, async (ctx) => {
     await ctx.get(TaskRepo).tasks.insertOne({ title: ctx.body.title, done: false, tags: [] })

@@ -140,7 +140,7 @@ describe('taskboard whose database cannot answer', () => {
       close: () => memory.close(),
       ping: () => Promise.reject(new DataUnavailableError('The database is unreachable.')),
     }
-    const server = await serve(createApp('memory:', [[DB, new Db(unreachable)]]), { port: 0 })
+    const server = await serve(createApp('memory:', { override: [[DB, new Db(unreachable)]] }), { port: 0 })
     try {
       const ready = await fetch(`${server.url}/readyz`)
       assert.equal(ready.status, 503)

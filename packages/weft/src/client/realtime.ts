@@ -3,15 +3,22 @@
 // Web APIs only: browsers, Node (give it `ws` on Node 20), Deno and Bun.
 import {
   type ChannelType,
-  type ErrorFrame,
   PROTOCOL_VERSION,
-  type PresenceMeta,
-  type PresenceState,
   RealtimeCloseCode,
   type ServerFrame,
   SUBPROTOCOL,
   tokenProtocol,
 } from '../shared/realtime-protocol.js'
+import { Emitter } from './emitter.js'
+import { type CallOptions, LiveClient } from './live-client.js'
+import { RealtimeError } from './realtime-error.js'
+import { Room } from './room.js'
+import type { Subscription } from './subscription.js'
+
+export type { CallOptions } from './live-client.js'
+export type { LocalWrites } from './live-docs.js'
+export type { Subscription } from './subscription.js'
+export { RealtimeError, Room }
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
 
@@ -31,20 +38,6 @@ export interface RealtimeClientOptions {
   heartbeat?: number
 }
 
-/** An error frame from the server, as an Error. */
-export class RealtimeError extends Error {
-  readonly status: number
-  readonly code: string
-  readonly issues: ErrorFrame['issues']
-  constructor(frame: ErrorFrame) {
-    super(frame.detail ?? frame.title)
-    this.name = 'RealtimeError'
-    this.status = frame.status
-    this.code = frame.code
-    this.issues = frame.issues
-  }
-}
-
 type Segment<S extends string> = S extends `:${string}` ? string : S extends `*${string}` ? string : S
 type Template<P extends string> = P extends `${infer Head}/${infer Rest}`
   ? `${Segment<Head>}/${Template<Rest>}`
@@ -54,112 +47,32 @@ type AnyChannels = Record<string, ChannelType<any, any>>
 export type ChannelsOf<L> = L extends { '~channels': infer C extends AnyChannels } ? C : AnyChannels
 /** Names a client may join: each pattern with its params filled in. */
 export type ChannelName<C extends AnyChannels> = { [P in keyof C & string]: Template<P> }[keyof C & string]
+type AnyPublications = Record<string, { args: any; doc: any }>
+type AnyMethods = Record<string, { args: any; result: any }>
+/** The publications a `typeof live` declares: arguments and documents by name. */
+export type PublicationsOf<L> = L extends { '~publications': infer P extends AnyPublications }
+  ? P
+  : AnyPublications
+/** The methods a `typeof live` declares: arguments and answers by name. */
+export type MethodsOf<L> = L extends { '~methods': infer M extends AnyMethods } ? M : AnyMethods
+/** The arguments parameter: optional when nothing in it is required. */
+type ArgsParam<A> = undefined extends A ? [args?: A] : {} extends A ? [args?: A] : [args: A]
 type ChannelAt<C extends AnyChannels, N extends string> = {
   [P in keyof C & string]: N extends Template<P> ? C[P] : never
 }[keyof C & string]
 
-type Listener = (...args: any[]) => void
-
-class Emitter<Events extends Record<string, Listener>> {
-  private readonly listeners = new Map<keyof Events, Set<Listener>>()
-
-  /** Adds a listener; returns the function that removes it. */
-  on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
-    let set = this.listeners.get(event)
-    if (!set) this.listeners.set(event, (set = new Set()))
-    set.add(listener)
-    return () => set.delete(listener)
-  }
-
-  protected emit<E extends keyof Events>(event: E, ...args: Parameters<Events[E]>): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args)
-  }
-}
-
-type RoomEvents<Receive> = {
-  message: (data: Receive, info: { seq: number }) => void
-  presence: (state: PresenceState) => void
-  error: (error: RealtimeError) => void
-}
-
-/** A joined channel: its messages, its presence, and sending to it. */
-export class Room<Send = unknown, Receive = unknown> extends Emitter<RoomEvents<Receive>> {
-  /** Who is in the channel now: key -> the metas of its connections. */
-  presence: PresenceState = {}
-  /** Resolves when the server accepted the first join; rejects with its error. */
-  readonly joined: Promise<void>
-  /** The last sequence number received, and the epoch it counts in. */
-  seq = 0
-  epoch = ''
-  private settle: { resolve(): void; reject(error: RealtimeError): void } | null = null
-
-  constructor(
-    readonly channel: string,
-    private readonly client: RealtimeClient<any>,
-  ) {
-    super()
-    this.joined = new Promise((resolve, reject) => (this.settle = { resolve, reject }))
-    this.joined.catch(() => {})
-  }
-
-  /** Sends to the channel (the server validates it); kept while offline. False when the buffer is full. */
-  send(data: Send): boolean {
-    return this.client.sendFrame({ msg: 'publish', channel: this.channel, data })
-  }
-
-  leave(): void {
-    this.client.leaveRoom(this)
-  }
-
-  /** @internal */
-  receive(frame: ServerFrame): void {
-    switch (frame.msg) {
-      case 'joined':
-        this.epoch = frame.epoch
-        this.seq = frame.seq
-        this.settle?.resolve()
-        this.settle = null
-        return
-      case 'message':
-        this.seq = frame.seq
-        return this.emit('message', frame.data as Receive, { seq: frame.seq })
-      case 'presence':
-        this.presence = 'state' in frame ? frame.state : applyDiff(this.presence, frame.joins, frame.leaves)
-        return this.emit('presence', this.presence)
-      case 'error': {
-        const error = new RealtimeError(frame)
-        if (this.settle) {
-          this.settle.reject(error)
-          this.settle = null
-        }
-        return this.emit('error', error)
-      }
-    }
-  }
-}
-
-function applyDiff(state: PresenceState, joins: PresenceState, leaves: PresenceState): PresenceState {
-  const next: PresenceState = { ...state }
-  for (const key in leaves) {
-    const gone = new Set(leaves[key].map((meta) => meta.ref))
-    const kept = (next[key] ?? []).filter((meta) => !gone.has(meta.ref))
-    if (kept.length) next[key] = kept
-    else delete next[key]
-  }
-  for (const key in joins) {
-    const metas: PresenceMeta[] = [...(next[key] ?? [])]
-    for (const meta of joins[key]) if (!metas.some((m) => m.ref === meta.ref)) metas.push(meta)
-    next[key] = metas
-  }
-  return next
-}
-
 type ClientEvents = {
   state: (state: ConnectionState) => void
+  /** A channel could not be resumed after a reconnect: refetch what it shows. */
+  resync: (channel: string) => void
   error: (error: RealtimeError) => void
 }
 
-export class RealtimeClient<Channels extends AnyChannels> extends Emitter<ClientEvents> {
+export class RealtimeClient<
+  Channels extends AnyChannels,
+  Publications extends AnyPublications = AnyPublications,
+  Methods extends AnyMethods = AnyMethods,
+> extends Emitter<ClientEvents> {
   state: ConnectionState = 'connecting'
   /** The session the server gave this connection (changes on reconnect). */
   session = ''
@@ -171,6 +84,11 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
   private lastHeard = 0
   private timers: ReturnType<typeof setTimeout>[] = []
   private heartbeat: ReturnType<typeof setInterval> | undefined
+  private readonly live = new LiveClient((text) => {
+    if (this.state !== 'open') return false
+    this.write(text)
+    return true
+  })
 
   constructor(
     private readonly url: string,
@@ -188,9 +106,33 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
     if (!room) {
       room = new Room(channel, this)
       this.rooms.set(channel, room)
-      if (this.state === 'open') this.write(this.joinFrame(channel))
+      if (this.state === 'open') this.write(this.joinFrame(room))
     }
     return room
+  }
+
+  /**
+   * Subscribes to a publication (again after every reconnect, receiving only what changed).
+   * @example const sub = rt.subscribe('tasks', { board: 'b1' }); await sub.ready; sub.docs
+   */
+  subscribe<N extends keyof Publications & string>(
+    name: N,
+    ...args: ArgsParam<Publications[N]['args']>
+  ): Subscription<Publications[N]['doc']> {
+    return this.live.subscribe(name, args[0])
+  }
+
+  /**
+   * Calls a method; resolves with its answer, rejects with a RealtimeError. A call whose
+   * connection drops is sent again with the same id on reconnect, and runs once.
+   * @example await rt.call('addTask', { title: 'Ship' }, { optimistic: (local) => local.insert(sub, { title: 'Ship' }) })
+   */
+  call<N extends keyof Methods & string>(
+    name: N,
+    args: Methods[N]['args'],
+    options?: CallOptions,
+  ): Promise<Methods[N]['result']> {
+    return this.live.call(name, args, options) as Promise<Methods[N]['result']>
   }
 
   /** Closes for good: no reconnect. */
@@ -266,7 +208,8 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
         this.attempt = 0
         this.setState('open')
         this.startHeartbeat()
-        for (const channel of this.rooms.keys()) this.write(this.joinFrame(channel))
+        for (const room of this.rooms.values()) this.write(this.joinFrame(room))
+        this.live.reconnected()
         for (const text of this.outbox.splice(0)) this.write(text)
         return
       case 'ping':
@@ -277,11 +220,18 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
       case 'joined':
       case 'presence':
         return this.rooms.get(frame.channel)?.receive(frame)
+      case 'resync':
+        if (!('channel' in frame)) return void this.live.receive(frame)
+        this.rooms.get(frame.channel)?.receive(frame)
+        return this.emit('resync', frame.channel)
       case 'error': {
         const room = frame.channel ? this.rooms.get(frame.channel) : undefined
         if (room) room.receive(frame)
         else this.emit('error', new RealtimeError(frame))
+        return
       }
+      default:
+        this.live.receive(frame)
     }
   }
 
@@ -353,8 +303,11 @@ export class RealtimeClient<Channels extends AnyChannels> extends Emitter<Client
     this.emit('state', state)
   }
 
-  private joinFrame(channel: string): string {
-    return JSON.stringify({ msg: 'join', id: this.nextId(), channel })
+  /** A rejoin says where the room was, so the server replays what it missed or says resync. */
+  private joinFrame(room: Room<any, any>): string {
+    const { channel, epoch, seq } = room
+    const since = epoch ? { epoch, seq } : undefined
+    return JSON.stringify({ msg: 'join', id: this.nextId(), channel, since })
   }
 
   private write(text: string): void {
@@ -391,6 +344,6 @@ async function defaultWebSocket(): Promise<WebSocketConstructor> {
 export function realtimeClient<L = unknown>(
   url: string,
   options?: RealtimeClientOptions,
-): RealtimeClient<ChannelsOf<L>> {
+): RealtimeClient<ChannelsOf<L>, PublicationsOf<L>, MethodsOf<L>> {
   return new RealtimeClient(url, options)
 }

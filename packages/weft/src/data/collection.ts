@@ -37,6 +37,7 @@ import type {
   ChangeEvent,
   DocId,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -175,6 +176,7 @@ export class Collection<T = Doc, TInput = T> {
           throw new DataError('WEFT_DATA_NO_EXPLAIN', `The store of "${this.name}" cannot explain queries.`)
         return this.#store.explain(scoped, final)
       },
+      plan ? undefined : { collection: this.name, store: this.#store, filter: scoped },
     )
   }
 
@@ -190,11 +192,16 @@ export class Collection<T = Doc, TInput = T> {
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
     const run = compilePipeline(rest)
+    // A $group right after the pushed-down $match: the store may answer it (SQL).
+    const group = this.#store.group && Object.keys(findOptions).length === 0 ? groupStage(rest[0]) : undefined
+    const afterGroup = group === undefined ? undefined : compilePipeline(rest.slice(1))
     const foreign: ForeignFind = (name, foreignFilter) => {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
     }
     return lazyResults(async () => {
+      const groups = afterGroup && (await this.#store.group!(filter, group))
+      if (groups) return afterGroup!(groups, foreign)
       const docs = await collect(this.#store.find(filter, findOptions))
       return run(docs, foreign)
     }) as AggregateResults<R>
@@ -350,6 +357,16 @@ export class Collection<T = Doc, TInput = T> {
     return this.#store.createIndex({ keys, ...options })
   }
 
+  /** The indexes made on this collection (by `createIndex` or declared), `_id_` left out. */
+  indexes(): Promise<IndexInfo[]> {
+    return this.#store.listIndexes()
+  }
+
+  /** Drops an index by name (`email_1`); nothing happens when there is none. */
+  dropIndex(name: string): Promise<void> {
+    return this.#store.dropIndex(name)
+  }
+
   /** Changes as they happen: `for await (const change of tasks.watch({ done: false }))`. */
   watch(filter?: Filter<T>, options: FilterOptions = {}): AsyncIterableIterator<ChangeEvent> {
     if (filter) this.#checkFilter(filter, options)
@@ -427,4 +444,9 @@ export class Collection<T = Doc, TInput = T> {
     checkFieldNames(valid)
     return valid
   }
+}
+
+function groupStage(stage: unknown): unknown {
+  if (stage === null || typeof stage !== 'object') return undefined
+  return (stage as Doc).$group
 }

@@ -2,22 +2,62 @@
 // options can be chained on before the query reaches the store.
 
 import { DataError } from './errors.js'
-import type { Explanation, FindOptions, SortSpec } from './store.js'
+import type { Explanation, Filter, FindOptions, SortSpec, StoreCollection } from './store.js'
+
+/**
+ * What a live query needs to follow a cursor (see `liveSource`): the store collection
+ * (its change feed, one per collection), the filter as the store sees it, and a way to
+ * run the same query again with other options.
+ */
+export interface LiveSource {
+  /** The collection's name. */
+  readonly collection: string
+  /** The store's collection: the same object for every cursor on one collection of one store. */
+  readonly store: StoreCollection
+  /** The filter as the store receives it (soft-delete scope included). */
+  readonly filter: Filter
+  /** The cursor's options as set now: sort, skip, limit, projection. */
+  readonly options: FindOptions
+  /** Runs the cursor's query with `options` instead of its own (they are checked as find() checks them). */
+  run(options: FindOptions): Promise<unknown[]>
+}
+
+/** Where a Collection's cursor comes from; cursors without one (populate) cannot be followed live. */
+export interface CursorOrigin {
+  collection: string
+  store: StoreCollection
+  filter: Filter
+}
 
 export class Cursor<T> implements AsyncIterable<T> {
   readonly #run: (options: FindOptions) => AsyncIterable<T>
   readonly #explain: ((options: FindOptions) => Promise<Explanation>) | undefined
   readonly #options: FindOptions
+  readonly #origin: CursorOrigin | undefined
   #started = false
 
   constructor(
     run: (options: FindOptions) => AsyncIterable<T>,
     options: FindOptions,
     explain?: (options: FindOptions) => Promise<Explanation>,
+    origin?: CursorOrigin,
   ) {
     this.#run = run
     this.#options = { ...options }
     this.#explain = explain
+    this.#origin = origin
+  }
+
+  /** See `liveSource`. */
+  static liveSource(cursor: Cursor<unknown>): LiveSource | undefined {
+    const origin = cursor.#origin
+    if (!origin) return undefined
+    const run = cursor.#run
+    return {
+      ...origin,
+      options: { ...cursor.#options },
+      run: (options) => collectAll(run({ ...options })),
+    }
   }
 
   /**
@@ -44,13 +84,8 @@ export class Cursor<T> implements AsyncIterable<T> {
 
   async toArray(): Promise<T[]> {
     this.#started = true
-    const source = this.#run(this.#options)
     // A store may give its whole result at once (see lazyResults), saving a promise per document.
-    const whole = (source as { toArray?: () => Promise<T[]> }).toArray
-    if (typeof whole === 'function') return whole.call(source)
-    const all: T[] = []
-    for await (const doc of source) all.push(doc)
-    return all
+    return collectAll(this.#run(this.#options))
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -64,6 +99,22 @@ export class Cursor<T> implements AsyncIterable<T> {
     Object.assign(this.#options, options)
     return this
   }
+}
+
+/**
+ * What a live query (weftjs/realtime) follows: the cursor's collection, store, filter
+ * and options. Undefined for a cursor that cannot be followed (one that populates).
+ */
+export function liveSource(cursor: Cursor<unknown>): LiveSource | undefined {
+  return Cursor.liveSource(cursor)
+}
+
+async function collectAll<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const whole = (source as { toArray?: () => Promise<T[]> }).toArray
+  if (typeof whole === 'function') return whole.call(source)
+  const all: T[] = []
+  for await (const doc of source) all.push(doc)
+  return all
 }
 
 /**

@@ -5,6 +5,8 @@ import { Collection } from './collection.js'
 import type { CollectionOptions } from './collection-hooks.js'
 import { DeclaredIndexes } from './declared-indexes.js'
 import { DataError } from './errors.js'
+import { type IndexDiff, indexDiff } from './index-diff.js'
+import { type MigrateOptions, type MigrateReport, migrate } from './migrate.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 import type { Store, StoreHealth } from './store.js'
 
@@ -56,6 +58,21 @@ export class Db {
   transaction<T>(fn: () => Promise<T>): Promise<T> {
     this.#open()
     return this.#store.transaction(fn)
+  }
+
+  /**
+   * The declared indexes (`indexes` in `collection()` options) against those the store
+   * has, for every collection declared on this Db: what to create, drop, or change.
+   */
+  indexDiff(): Promise<IndexDiff> {
+    this.#open()
+    return indexDiff(this.#store, this.#indexes.declared)
+  }
+
+  /** Runs the migration files of `dir` not run before, in order (see migrate.ts and docs/data.md). */
+  migrate(dir: string, options?: MigrateOptions): Promise<MigrateReport> {
+    this.#open()
+    return migrate(this, dir, options)
   }
 
   /**

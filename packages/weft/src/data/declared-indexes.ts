@@ -23,6 +23,8 @@ export class DeclaredIndexes {
   readonly #ensured = new Map<string, Promise<void>>()
   readonly #timers: Timer[] = []
   readonly #sweepSeconds: number
+  /** The latest declaration of each collection, for `indexDiff()`. */
+  readonly declared = new Map<string, DeclaredIndex[]>()
 
   constructor(store: Store, sweepSeconds = 60) {
     this.#store = store
@@ -32,6 +34,7 @@ export class DeclaredIndexes {
   /** Checks the declarations now (so mistakes fail at `db.collection()`), creates them once. */
   prepare(collection: string, indexes: DeclaredIndex[]): () => Promise<void> {
     for (const index of indexes) check(index)
+    this.declared.set(collection, indexes)
     const key = `${collection}\u0000${JSON.stringify(indexes)}`
     return () => {
       let ready = this.#ensured.get(key)
@@ -53,9 +56,9 @@ export class DeclaredIndexes {
   async #create(collection: string, indexes: DeclaredIndex[]): Promise<void> {
     const store = this.#store.collection(collection)
     for (const index of indexes) {
+      // Every store records expireAfterSeconds; only MongoDB acts on it (the others sweep).
       const spec: IndexSpec = { keys: index.keys, unique: index.unique, name: index.name }
-      if (index.expireAfterSeconds !== undefined && this.#store.kind === 'mongodb')
-        spec.expireAfterSeconds = index.expireAfterSeconds
+      if (index.expireAfterSeconds !== undefined) spec.expireAfterSeconds = index.expireAfterSeconds
       await store.createIndex(spec)
       if (index.expireAfterSeconds !== undefined && this.#store.kind !== 'mongodb') {
         const field = Object.keys(index.keys)[0]

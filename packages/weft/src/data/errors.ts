@@ -17,6 +17,9 @@ export type DataErrorCode =
   | 'WEFT_DATA_BUSY'
   | 'WEFT_DATA_READ_ONLY'
   | 'WEFT_DATA_DISK_FULL'
+  | 'WEFT_DATA_INDEX_CONFLICT'
+  | 'WEFT_DATA_BAD_MIGRATION'
+  | 'WEFT_DATA_MIGRATION_FAILED'
   | (string & {})
 
 /**
@@ -52,8 +55,8 @@ export class DataError extends Error {
    */
   readonly status: number | undefined
 
-  constructor(code: DataErrorCode, message: string) {
-    super(message)
+  constructor(code: DataErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
     this.name = 'DataError'
     this.code = code
     this.status = CLIENT_STATUS[code]

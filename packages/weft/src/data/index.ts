@@ -23,6 +23,7 @@ export type {
 export { connect, storeKind } from './connect.js'
 export { Cursor } from './cursor.js'
 export { Db } from './db.js'
+export type { DeclaredIndex } from './declared-indexes.js'
 export {
   DataError,
   type DataErrorCode,
@@ -33,6 +34,8 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js'
+export type { IndexDiff } from './index-diff.js'
+export type { MigrateOptions, MigrateReport, Migration } from './migrate.js'
 export { isObjectId, objectId, objectIdDate } from './objectid.js'
 export {
   isUntrusted,
@@ -49,6 +52,7 @@ export type {
   DocId,
   Explanation,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   Projection,
   SortSpec,

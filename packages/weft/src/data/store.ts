@@ -56,7 +56,15 @@ export interface IndexSpec {
   keys: Record<string, 1 | -1>
   unique?: boolean
   name?: string
-  /** TTL, passed only to stores that expire natively (MongoDB); see `../declared-indexes.ts`. */
+  /** TTL: MongoDB expires natively, the other stores record it and are swept; see `./declared-indexes.ts`. */
+  expireAfterSeconds?: number
+}
+
+/** An index a collection has: its name, keys and options (`_id_` is never listed). */
+export interface IndexInfo {
+  name: string
+  keys: Record<string, 1 | -1>
+  unique: boolean
   expireAfterSeconds?: number
 }
 
@@ -82,15 +90,35 @@ export interface StoreCollection {
   ): Promise<UpdateResult>
   deleteOne(filter: Filter): Promise<number>
   deleteMany(filter: Filter): Promise<number>
-  /** Returns the index name (default: MongoDB's `field_1_other_-1`). */
+  /**
+   * Returns the index name (default: MongoDB's `field_1_other_-1`); a no-op for the same
+   * index, an error (WEFT_DATA_INDEX_CONFLICT) for another index of that name. The SQL
+   * stores record what they create (see `./stores/index-records.ts`).
+   */
   createIndex(spec: IndexSpec): Promise<string>
+  /** The indexes created on this collection, in creation order. */
+  listIndexes(): Promise<IndexInfo[]>
+  /** Drops an index by name; nothing happens when there is none. */
+  dropIndex(name: string): Promise<void>
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
+  /**
+   * Optional: resolves once every change committed before the call has been handed to
+   * this collection's watchers. Stores that publish in the write itself (memory, SQLite)
+   * need none; PostgreSQL waits for its listener.
+   */
+  fence?(): Promise<void>
   /**
    * Optional: runs an already validated aggregation pipeline natively (MongoDB). Stores
    * without it get the shared engine of `./query/aggregate/`, fed by `find`.
    */
   aggregate?(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>>
+  /**
+   * Optional: a `$group` stage (its spec) over the documents `filter` matches, answered by
+   * the database when the answer is provably the engine's, in the engine's order; null
+   * to let the engine run it (SQL stores, see `./stores/sql-group.ts`).
+   */
+  group?(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null>
   /** How `find(filter, options)` would run (see `Explanation`); stores without it say little. */
   explain?(filter: Filter, options: FindOptions): Promise<Explanation>
 }

@@ -36,6 +36,7 @@ export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
   readonly #onClose: (() => void) | undefined
   #failure: Error | null = null
   #closed = false
+  #received = 0
 
   constructor(options: WatchOptions = {}) {
     this.#limit = options.limit ?? 10_000
@@ -46,10 +47,19 @@ export class WatchQueue implements AsyncIterableIterator<ChangeEvent> {
   /** Offers an event; `before` is the document before an update or delete, when known. */
   push(event: ChangeEvent, before?: StoredDocument): void {
     if (this.#closed || !this.#matches(event, before)) return
+    this.#received++
     const waiter = this.#waiting.shift()
     if (waiter) waiter.resolve({ value: event, done: false })
     else if (this.#buffer.length >= this.#limit) this.#overflow()
     else this.#buffer.push(event)
+  }
+
+  /**
+   * How many events this feed has accepted so far (read or not): a consumer that counts
+   * the events it has handled knows it is up to date when its count reaches this.
+   */
+  get received(): number {
+    return this.#received
   }
 
   next(): Promise<IteratorResult<ChangeEvent>> {

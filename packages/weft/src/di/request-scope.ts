@@ -36,6 +36,10 @@ export class RequestScope implements RequestInjector, RequestStore {
     return resolveKey({ binding: null, view: this.view, request: this, parent: null }, key, false) as T
   }
 
+  fork(ctx: object): RequestScope {
+    return this.container.enter(ctx) as RequestScope
+  }
+
   end(): void {
     if (this.built !== null && this.built.length > 0) this.container.disposeRequest(this.built)
   }

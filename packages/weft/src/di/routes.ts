@@ -15,6 +15,7 @@ import type { ModuleNode } from './types.js'
  */
 function moduleRouter(node: ModuleNode): Weft {
   const router = new Weft({ logger: false })
+  router.moduleName = node.name
   router.use(async (ctx, next) => {
     const scope = ctx.scope
     if (!(scope instanceof RequestScope)) return next()

@@ -1,3 +1,4 @@
+import { needPackage } from '../shared/peers.js'
 import type { Middleware, Next } from './compose.js'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
@@ -20,7 +21,7 @@ import {
 } from './scope.js'
 import type { InputOf, RouteOptions } from './types.js'
 import { unmatchedError } from './unmatched.js'
-import { upgradeHandler, type WebSocketHandlers, type WebSocketRoute } from './websocket.js'
+import { upgradeHandler, type WebSocketHandlers, type WebSocketRoute, WS_PACKAGE } from './websocket.js'
 
 export interface WeftOptions {
   /** Body size, header count and size, timeouts: all on by default (see Limits). */
@@ -76,6 +77,8 @@ export interface RouteInfo {
   method: string
   path: string
   options: RouteOptions
+  /** The weftjs/di module that declared the route; undefined for routes on the app itself. */
+  module?: string
 }
 
 interface RouteEntry {
@@ -93,6 +96,7 @@ interface MiddlewareEntry {
 /** A route with everything the app and its parents wrap around it. */
 interface FlatRoute extends RouteEntry {
   middleware: AnyHandler[]
+  module: string | undefined
 }
 
 /**
@@ -119,6 +123,11 @@ export class Weft<Routes extends RouteType = any> {
   private readonly middleware: MiddlewareEntry[] = []
   private readonly mounts: { prefix: string; app: Weft<any> }[] = []
   private errorHandler: ErrorHandler | null = null
+  /**
+   * The name of the weftjs/di module whose routes this sub-app holds (weftjs/di sets it when
+   * it mounts a module): `routeList()` reports it, `weft routes` prints it.
+   */
+  moduleName: string | undefined = undefined
   /** `weft({ views })`, for the views loader the package entry installs. */
   readonly viewsOptions: ViewsOptions | undefined
   /** What `ctx.render()` renders with; set by that loader. */
@@ -237,6 +246,7 @@ export class Weft<Routes extends RouteType = any> {
   ): this {
     const upgrade = upgradeHandler(handlers)
     this.ownWebSockets.push(upgrade.route)
+    needPackage(WS_PACKAGE)
     return this.on('GET', path, { hidden: true }, upgrade)
   }
 
@@ -337,13 +347,15 @@ export class Weft<Routes extends RouteType = any> {
    * (`app.openapi()`, added by weftjs/docs) and `weft routes` read.
    */
   routeList(): RouteInfo[] {
-    return this.flatten('', []).map(({ method, path, options }) => ({ method, path, options }))
+    return this.flatten('', [], undefined).map(({ method, path, options, module }) =>
+      module === undefined ? { method, path, options } : { method, path, options, module },
+    )
   }
 
   private compile(): NonNullable<Weft['compiled']> {
     const router = new Router<CompiledRoute>()
     const onError = (ctx: Context<any>, error: unknown) => this.answerError(ctx, error)
-    for (const route of this.flatten('', [])) {
+    for (const route of this.flatten('', [], undefined)) {
       const handler = route.handlers[route.handlers.length - 1]
       const middleware = [...route.middleware, ...route.handlers.slice(0, -1)]
       const bodyLimit = route.options.bodyLimit ?? this.limits.bodySize
@@ -368,17 +380,18 @@ export class Weft<Routes extends RouteType = any> {
   }
 
   /** Routes of this app and its mounts, each with the middleware that wraps it. */
-  private flatten(prefix: string, inherited: AnyHandler[]): FlatRoute[] {
+  private flatten(prefix: string, inherited: AnyHandler[], parentModule: string | undefined): FlatRoute[] {
+    const module = this.moduleName ?? parentModule
     const own = (path: string) => [
       ...inherited,
       ...this.middleware.filter((m) => coversPath(m.prefix, path)).map((m) => m.middleware),
     ]
     const routes = this.routes.map((route) => {
       const path = joinPath(prefix, route.path)
-      return { ...route, path, middleware: own(route.path) }
+      return { ...route, path, middleware: own(route.path), module }
     })
     for (const mount of this.mounts) {
-      routes.push(...mount.app.flatten(joinPath(prefix, mount.prefix), own(mount.prefix)))
+      routes.push(...mount.app.flatten(joinPath(prefix, mount.prefix), own(mount.prefix), module))
     }
     return routes
   }

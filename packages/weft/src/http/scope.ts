@@ -18,6 +18,8 @@ export interface RequestScope {
   get<T>(key: Key<T>): T
   /** Called once, when the response is sent or the client has gone: disposes the request's instances. */
   end(): void
+  /** A fresh scope from the same app for another request-like unit (a realtime call); end() it too. */
+  fork?(ctx: object): RequestScope
 }
 
 /** What the app calls on its plug-in: start-up, shutdown, and one scope per request. */

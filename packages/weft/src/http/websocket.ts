@@ -1,8 +1,23 @@
 // WebSocket routes in the core: the types every adapter implements, the limits, and the
 // GET route that runs the app's middleware and `upgrade(ctx)` on the upgrade request.
 // Nothing here touches a runtime; adapters do the upgrade itself.
+
+import { canImport, type PackageNeed } from '../shared/peers.js'
 import type { Context } from './context.js'
 import { HttpError } from './errors.js'
+
+/**
+ * WebSocket routes on Node need the `ws` package (Deno and Bun have WebSockets built in);
+ * `app.ws()` records it so start-up names it with every other missing package.
+ */
+export const WS_PACKAGE: PackageNeed = {
+  package: 'ws',
+  neededBy: 'WebSocket routes on Node (app.ws)',
+  present: async () => {
+    const runtimes = globalThis as { Bun?: unknown; Deno?: unknown }
+    return runtimes.Bun !== undefined || runtimes.Deno !== undefined || canImport('ws')
+  },
+}
 
 /** One WebSocket, the same on Node, Deno and Bun. */
 export interface WeftSocket<Data = unknown> {

@@ -1,8 +1,6 @@
-// Channel declarations (patterns with params, who may join, what clients may send) and
-// the channels this instance has subscribers for, each with its sequence numbers.
+// Channel declarations: patterns with params, who may join, what clients may send.
 import { Router } from '../http/router.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
-import { messageFrame, messageHead } from '../shared/realtime-protocol.js'
 import type { Connection } from './connection.js'
 
 /** Params of a channel pattern: `chat/:room` -> `{ room: string }`. */
@@ -48,31 +46,5 @@ export class ChannelRegistry<User> {
   match(name: string): { channel: DeclaredChannel<User>; params: Record<string, string> } | null {
     const found = this.router.find('GET', `/${name}`)
     return found && { channel: found.value, params: found.params }
-  }
-}
-
-/** A channel this instance has local subscribers for. */
-export class Topic {
-  readonly subscribers = new Set<Connection<any>>()
-  /** The last sequence number sent on this channel in this epoch. */
-  seq = 0
-  private readonly head: string
-
-  constructor(
-    readonly name: string,
-    readonly epoch: string,
-  ) {
-    this.head = messageHead(name)
-  }
-
-  /** Numbers one message and sends the same frame to every local subscriber. */
-  deliver(dataJson: string): void {
-    const frame = messageFrame(this.head, ++this.seq, dataJson)
-    for (const conn of this.subscribers) conn.send(frame)
-  }
-
-  /** Sends one encoded frame (presence, say) to every local subscriber but `except`. */
-  send(frame: string, except?: Connection<any>): void {
-    for (const conn of this.subscribers) if (conn !== except) conn.send(frame)
   }
 }

@@ -1,5 +1,6 @@
 // One client's connection: who it is, what it joined, and its socket. Kept small: an
 // idle connection's memory is a number the benchmarks watch.
+import type { Key, RequestScope } from '../http/scope.js'
 import type { WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
 
@@ -19,6 +20,10 @@ export class Connection<User = unknown> {
   channels: Map<string, Joined> | undefined = undefined
   /** The renewal deadline timer, when the credential expires. */
   renewal: ReturnType<typeof setTimeout> | undefined = undefined
+  /** Publications subscribed and changes held back while the socket is behind; created on the first `sub`. */
+  live: import('./subscriptions.js').LiveSession<any> | undefined = undefined
+  /** The upgrade request's scope (weftjs/di), from which each call forks its own. */
+  scope: RequestScope | undefined = undefined
 
   constructor(
     /** Unique across instances: the session id and the presence ref. */
@@ -32,6 +37,19 @@ export class Connection<User = unknown> {
   /** Sends one encoded frame; false when the socket is gone or was closed as a slow consumer. */
   send(frame: string): boolean {
     return this.socket.send(frame)
+  }
+
+  /**
+   * A provider of the app's modules (weftjs/di). Inside a method or publication it resolves
+   * request-scoped providers in that call's own scope.
+   */
+  get<T>(key: Key<T>): T {
+    if (!this.scope) {
+      throw new Error(
+        'WEFT_NO_MODULES: conn.get(X) resolves providers of modules; create the app with weft({ modules })',
+      )
+    }
+    return this.scope.get(key)
   }
 
   get remoteAddress(): string {

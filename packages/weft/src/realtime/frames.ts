@@ -65,7 +65,38 @@ export class FrameHandler<User> {
         return this.publish(conn, frame)
       case 'auth':
         return this.renew(conn, frame)
+      case 'sub':
+        // Not awaited: a slow first query must not hold up the connection's other frames.
+        this.live
+          .sessionOf(conn)
+          .subscribe(frame)
+          .catch((error: unknown) => this.fail(conn, frame, error))
+        return
+      case 'unsub':
+        return void conn.live?.unsubscribe(frame.id)
+      case 'method':
+        return this.call(conn, frame)
     }
+  }
+
+  /**
+   * Methods of one connection run in order (as DDP's do). `updated` waits for the write
+   * fence, and for the changes held back for the socket, without holding up the next call.
+   */
+  private async call(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'method' }>): Promise<void> {
+    const { methods } = this.live.liveDeclarations()
+    const answer = await methods.call(conn, frame.id, frame.name, frame.args)
+    if (!conn.connected) return
+    conn.send(answer.frame)
+    const updated = JSON.stringify({ msg: 'updated', methods: [frame.id] })
+    this.live.hub.fence().then(
+      () => {
+        if (!conn.connected) return
+        if (conn.live) conn.live.sendAfterChanges(updated)
+        else conn.send(updated)
+      },
+      (error: unknown) => this.fail(conn, frame, error),
+    )
   }
 
   private connect(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'connect' }>): Pending {
@@ -107,19 +138,24 @@ export class FrameHandler<User> {
     }
     if (!conn.connected) return // closed while authorize ran
     if (conn.channels?.has(name)) this.live.leave(conn, name)
-    ;(conn.channels ??= new Map()).set(name, {
-      presence: Boolean(presence),
-      message: channel.options.message,
+    await this.live.attach(conn, name, frame.since, ({ topic, seq, missed }) => {
+      ;(conn.channels ??= new Map()).set(name, {
+        presence: Boolean(presence),
+        message: channel.options.message,
+      })
+      if (presence) {
+        const option = typeof presence === 'object' ? presence : {}
+        const meta = { ...option.meta?.(conn, params), ref: conn.id }
+        this.presence.track(name, option.key?.(conn) ?? defaultKey(conn), meta)
+      }
+      topic.subscribers.add(conn)
+      // Resumed: `joined` at the client's own position, then what it missed, in order.
+      conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq }))
+      if (missed) for (const message of missed) conn.send(message)
+      else conn.send(JSON.stringify({ msg: 'resync', channel: name, epoch: topic.epoch, seq }))
+      if (presence)
+        conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
     })
-    if (presence) {
-      const option = typeof presence === 'object' ? presence : {}
-      const meta = { ...option.meta?.(conn, params), ref: conn.id }
-      this.presence.track(name, option.key?.(conn) ?? defaultKey(conn), meta)
-    }
-    const topic = this.live.subscribe(conn, name)
-    conn.send(JSON.stringify({ msg: 'joined', id, channel: name, epoch: topic.epoch, seq: topic.seq }))
-    if (presence)
-      conn.send(JSON.stringify({ msg: 'presence', channel: name, state: this.presence.list(name) }))
   }
 
   /** Synchronous when the schema is (zod, valibot): a chat message costs no promise. */

@@ -1,4 +1,5 @@
-// weftjs/realtime: channels with presence over WebSockets, across instances through a broker.
+// weftjs/realtime: channels with presence, live queries (publications) and methods over
+// WebSockets, across instances through a broker.
 
 export {
   type ErrorFrame,
@@ -11,4 +12,7 @@ export { MemoryHub, memoryBroker } from './brokers/memory.js'
 export type { ChannelOptions, ChannelParams, PresenceOption } from './channels.js'
 export type { Connection } from './connection.js'
 export { Live, type RealtimeLimits, type RealtimeOptions, realtime } from './live.js'
+export type { MethodLimits, MethodOptions, MethodType } from './methods.js'
 export type { PresenceOptions } from './presence.js'
+export type { PublicationOptions, PublicationType } from './publications.js'
+export type { SubscriptionLimits } from './subscriptions.js'

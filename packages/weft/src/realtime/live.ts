@@ -6,18 +6,49 @@ import { HttpError } from '../http/errors.js'
 import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
 import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
+import { needPackage } from '../shared/peers.js'
 import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
-import { type Broker, brokerFromUrl, deferredBroker } from './brokers/broker.js'
+import { type Broker, brokerFromUrl, brokerNeed, deferredBroker } from './brokers/broker.js'
 import { memoryBroker } from './brokers/memory.js'
-import { type ChannelOptions, type ChannelParams, ChannelRegistry, Topic } from './channels.js'
+import { type ChannelOptions, type ChannelParams, ChannelRegistry } from './channels.js'
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
+import { LiveQueryHub } from './live-query/index.js'
+import {
+  type DeclaredMethod,
+  type MethodLimits,
+  type MethodOptions,
+  MethodRegistry,
+  type MethodType,
+} from './methods.js'
 import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
+import {
+  type ArgsOf,
+  type DocOf,
+  type PublicationHandler,
+  type PublicationOptions,
+  PublicationRegistry,
+  type PublicationResult,
+  type PublicationType,
+} from './publications.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
+import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
+import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
+import type { Topic } from './topic.js'
+import { type Attached, Topics } from './topics.js'
 
-export interface RealtimeLimits extends WebSocketLimits {
+export interface RealtimeLimits extends WebSocketLimits, SubscriptionLimits, MethodLimits {
   /** Channels one connection may join. Default 100. */
   channels: number
+}
+
+const DEFAULT_LIVE_LIMITS = {
+  channels: 100,
+  subscriptions: 100,
+  resume: 10_000,
+  coalesceAt: 64 * 1024,
+  rememberedCalls: 10_000,
+  rememberFor: 120_000,
 }
 
 export interface RealtimeOptions<User> {
@@ -41,46 +72,76 @@ export interface RealtimeOptions<User> {
   /** Allowed browser origins; default the app's own host (see app.ws). */
   origins?: readonly string[] | '*'
   presence?: Partial<PresenceOptions>
+  /**
+   * The replay window: a client that rejoins a channel within it gets the messages it
+   * missed; later, it is told to resync. Default 2 minutes, 1000 messages and 1 MiB per
+   * channel; false turns replay off (every rejoin resyncs).
+   */
+  replay?: Partial<ReplayOptions> | false
   /** Prefix of broker subjects, so apps sharing a broker stay apart. Default 'weft'. */
   namespace?: string
   logger?: Logger | false
   /** Error frames carry messages of unexpected errors. Default false. */
   dev?: boolean
+  /** The live query engine; default one of its own. Pass one to share it between endpoints. */
+  hub?: LiveQueryHub
 }
+
+type AnyRecord = Record<string, any>
+
+/** What the client passes for a schema's arguments; none when the publication or method takes none. */
+type ArgsInput<S> = S extends StandardSchemaV1
+  ? StandardSchemaV1.InferInput<S>
+  : Record<string, never> | undefined
+/** A method's answer: its result schema's output, else what the handler returns (awaited). */
+type ResultOf<S, Value> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Awaited<Value>
 
 type ChannelTypeOf<M> = M extends StandardSchemaV1
   ? ChannelType<StandardSchemaV1.InferInput<M>, StandardSchemaV1.InferOutput<M>>
   : ChannelType<never, unknown>
 
-export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, User = unknown> {
+export class Live<
+  Channels extends Record<string, ChannelType<any, any>> = {},
+  User = unknown,
+  Publications extends AnyRecord = {},
+  Methods extends AnyRecord = {},
+> {
   /** Type-only: the channels declared in this chain, what `realtimeClient<typeof live>` reads. */
   declare readonly '~channels': Channels
+  /** Type-only: the publications declared, by name: their arguments and documents. */
+  declare readonly '~publications': Publications
+  /** Type-only: the methods declared, by name: their arguments and answers. */
+  declare readonly '~methods': Methods
+  /** The live query engine: one change feed per collection for every subscription here. */
+  readonly hub: LiveQueryHub
   readonly limits: RealtimeLimits
   readonly origins: readonly string[] | '*' | undefined
   readonly logger: Logger
   readonly instance = randomId()
 
   private readonly registry = new ChannelRegistry<User>()
-  private readonly topics = new Map<string, Topic>()
+  private readonly topics: Topics
   private readonly broker: Broker
-  /** Whether other instances may be listening: false for the private in-process broker. */
-  private readonly shared: boolean
   private readonly loading: Promise<unknown>
   private readonly presence: PresenceTracker
   private readonly frames: FrameHandler<User>
+  private readonly publications = new PublicationRegistry<User>()
+  private readonly methods: MethodRegistry<User>
   private readonly namespace: string
   private connections = 0
-  private generations = 0
 
   constructor(private readonly options: RealtimeOptions<User> = {}) {
-    this.limits = { ...DEFAULT_WEBSOCKET_LIMITS, channels: 100, ...options.limits }
+    this.limits = { ...DEFAULT_WEBSOCKET_LIMITS, ...DEFAULT_LIVE_LIMITS, ...options.limits }
     this.origins = options.origins
     this.logger = options.logger === false ? silent : (options.logger ?? consoleLogger)
     this.namespace = options.namespace ?? 'weft'
+    const replay: ReplayOptions | false =
+      options.replay === false ? false : { ...DEFAULT_REPLAY, ...options.replay }
     const { broker } = options
-    this.shared = broker !== undefined
     if (typeof broker === 'string') {
-      const loading = brokerFromUrl(broker, { logger: this.logger })
+      const need = brokerNeed(broker)
+      if (need) needPackage(need)
+      const loading = brokerFromUrl(broker, { logger: this.logger, replay, namespace: this.namespace })
       this.loading = loading
       this.broker = deferredBroker(loading)
       loading.catch((error) =>
@@ -90,6 +151,9 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
       this.broker = broker ?? memoryBroker()
       this.loading = Promise.resolve()
     }
+    this.topics = new Topics(this.instance, this.broker, broker !== undefined, replay, (channel) =>
+      this.subject(channel),
+    )
     this.presence = new PresenceTracker(
       this.instance,
       this.broker,
@@ -98,7 +162,85 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
       { interval: 5000, timeout: 15_000, ...options.presence },
     )
     this.presence.start()
+    this.hub = options.hub ?? new LiveQueryHub({ logger: this.logger })
+    this.methods = new MethodRegistry(this.limits, options.dev, (error, name) =>
+      this.logger.error({ err: errorFields(error), method: name }, 'realtime method failed'),
+    )
     this.frames = new FrameHandler(this, this.registry, this.presence, options)
+  }
+
+  /**
+   * Declares a publication: a function of the connection and its validated arguments that
+   * returns `collection.find()` cursors. Subscribers get the documents, then every change.
+   * @example live.publish('tasks', { args: z.object({ board: z.string() }) },
+   *   (conn, { board }) => tasks.find({ board, owner: conn.user.id }, { sort: { at: -1 }, limit: 50 }))
+   */
+  publish<
+    const Name extends string,
+    Args extends StandardSchemaV1 | undefined,
+    Result extends PublicationResult<any>,
+  >(
+    name: Name,
+    options: PublicationOptions<Args>,
+    handler: PublicationHandler<User, ArgsOf<Args>, Result>,
+  ): Live<
+    Channels,
+    User,
+    Publications & { [K in Name]: PublicationType<ArgsInput<Args>, DocOf<Result>> },
+    Methods
+  > {
+    this.publications.declare({
+      name,
+      args: options.args,
+      mergebox: options.mergebox !== false,
+      run: handler as never,
+    })
+    return this as never
+  }
+
+  /**
+   * Declares a method clients call with `rt.call(name, args)`; the answer is `result`, and
+   * `updated` follows once its writes have reached the caller's subscriptions.
+   * @example live.method('addTask', { args: TaskInput }, (conn, input) => tasks.insertOne(input))
+   */
+  method<
+    const Name extends string,
+    Args extends StandardSchemaV1 | undefined,
+    Value,
+    Result extends StandardSchemaV1 | undefined = undefined,
+  >(
+    name: Name,
+    options: MethodOptions<Args, Result>,
+    handler: (conn: Connection<User>, args: ArgsOf<Args>) => Value,
+  ): Live<
+    Channels,
+    User,
+    Publications,
+    Methods & { [K in Name]: MethodType<ArgsInput<Args>, ResultOf<Result, Value>> }
+  > {
+    const method: DeclaredMethod<User> = { name, args: options.args, result: options.result, run: handler }
+    this.methods.declare(method)
+    return this as never
+  }
+
+  /** @internal The registries the frame handler answers `sub` and `method` from. */
+  liveDeclarations(): { publications: PublicationRegistry<User>; methods: MethodRegistry<User> } {
+    return { publications: this.publications, methods: this.methods }
+  }
+
+  /** @internal A connection's subscriptions, made on its first `sub`. */
+  sessionOf(conn: Connection<User>): LiveSession<User> {
+    if (conn.live) return conn.live as LiveSession<User>
+    const session = new LiveSession(conn, {
+      hub: this.hub,
+      publications: this.publications,
+      limits: this.limits,
+      dev: this.options.dev,
+    })
+    session.logError = (error, name) =>
+      this.logger.error({ err: errorFields(error), publication: name }, 'realtime publication failed')
+    conn.live = session
+    return session
   }
 
   /**
@@ -108,7 +250,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
   channel<const Pattern extends string, Message extends StandardSchemaV1 | undefined = undefined>(
     pattern: Pattern,
     options: ChannelOptions<User, ChannelParams<Pattern>, Message> = {},
-  ): Live<Channels & { [K in Pattern]: ChannelTypeOf<Message> }, User> {
+  ): Live<Channels & { [K in Pattern]: ChannelTypeOf<Message> }, User, Publications, Methods> {
     this.registry.declare(pattern, options)
     return this as never
   }
@@ -122,25 +264,31 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
 
   /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
   send(channel: string, json: string): void {
-    this.topics.get(channel)?.deliver(json)
-    if (this.shared) this.broker.publish(this.subject(channel), `${this.instance} ${json}`)
+    this.topics.send(channel, json)
   }
 
-  /** Resolves once the broker's driver is loaded; rejects naming the package when it is missing. */
+  /**
+   * Resolves once the broker's driver is loaded and the broker reached the first time;
+   * rejects naming the package when it is missing. Serving does not wait for it: while
+   * the broker is away, each instance serves its own clients.
+   */
   async ready(): Promise<void> {
     await this.loading
+    await this.broker.ready()
   }
 
   /** Leaves the broker: presence says goodbye, subscriptions end. Sockets close with the server. */
   async shutdown(): Promise<void> {
     this.presence.stop()
+    this.topics.close()
+    if (!this.options.hub) await this.hub.close()
     await this.broker.close()
   }
 
   // The WebSocket handlers app.ws() calls. Arrow functions: adapters may call them unbound.
 
   upgrade = async (ctx: Context<any>): Promise<Connection<User>> => {
-    await this.ready()
+    await this.loading
     const offered = (ctx.headerValue('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim())
     const query = ctx.query as Record<string, unknown>
     const token = tokenFromProtocols(offered) ?? (typeof query.token === 'string' ? query.token : undefined)
@@ -156,7 +304,9 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     if (expiresAt !== undefined && expiresAt <= Date.now()) {
       throw new HttpError(401, 'The token has expired', { code: 'WEFT_TOKEN_EXPIRED' })
     }
-    return new Connection(`${this.instance}.${++this.connections}`, user, expiresAt)
+    const conn = new Connection(`${this.instance}.${++this.connections}`, user, expiresAt)
+    conn.scope = ctx.scope
+    return conn
   }
 
   protocol = (offered: string[]): string | undefined =>
@@ -180,6 +330,7 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     clearTimeout(conn.renewal)
     conn.connected = false
     for (const name of conn.channels?.keys() ?? []) this.leave(conn, name)
+    conn.live?.close()
   }
 
   /** When `user`'s credential lapses, by the option or a JWT-style `exp`. */
@@ -194,40 +345,27 @@ export class Live<Channels extends Record<string, ChannelType<any, any>> = {}, U
     return renewalContext(token)
   }
 
-  /** Adds a connection to a channel's local subscribers, creating the topic on first use. */
-  subscribe(conn: Connection<User>, name: string): Topic {
-    let topic = this.topics.get(name)
-    if (!topic) {
-      topic = new Topic(name, `${this.instance}.${++this.generations}`)
-      this.topics.set(name, topic)
-      if (this.shared) this.broker.subscribe(this.subject(name), (payload) => this.fromBroker(name, payload))
-    }
-    topic.subscribers.add(conn)
-    return topic
+  /** Subscribes a connection to a channel, resuming from `since` when it can (see Topics). */
+  attach(
+    conn: Connection<User>,
+    name: string,
+    since: { epoch: string; seq: number } | undefined,
+    joined: (attached: Attached) => void,
+  ): Promise<void> {
+    return this.topics.attach(conn, name, since, joined)
   }
 
-  /** Removes a connection from a channel; the last one out drops the topic. */
+  /** Removes a connection from a channel and from its presence. */
   leave(conn: Connection<User>, name: string): void {
     const joined = conn.channels?.get(name)
     if (!joined) return
     conn.channels!.delete(name)
-    const topic = this.topics.get(name)
-    topic?.subscribers.delete(conn)
+    this.topics.detach(conn, name)
     if (joined.presence) this.presence.untrack(name, conn.id)
-    if (topic && topic.subscribers.size === 0) {
-      this.topics.delete(name)
-      if (this.shared) this.broker.unsubscribe(this.subject(name))
-    }
   }
 
   topic(name: string): Topic | undefined {
     return this.topics.get(name)
-  }
-
-  private fromBroker(name: string, payload: string): void {
-    const space = payload.indexOf(' ')
-    if (payload.slice(0, space) === this.instance) return
-    this.topics.get(name)?.deliver(payload.slice(space + 1))
   }
 
   private presenceChanged(channel: string, diff: PresenceDiff): void {

@@ -210,6 +210,18 @@ export const ERROR_CODES = {
     status: null,
     meaning: 'explain() was asked of a store or cursor that cannot explain.',
   },
+  WEFT_DATA_INDEX_CONFLICT: {
+    status: null,
+    meaning: 'createIndex named an index that exists with other keys or options.',
+  },
+  WEFT_DATA_BAD_MIGRATION: {
+    status: null,
+    meaning: 'A migration file cannot be used (its name, number or exports).',
+  },
+  WEFT_DATA_MIGRATION_FAILED: {
+    status: null,
+    meaning: 'A migration threw; its writes were rolled back and it was not recorded.',
+  },
   WEFT_DATA_BAD_URL: { status: null, meaning: 'connect() was given a URL it cannot use.' },
   WEFT_DATA_BAD_STORE: { status: null, meaning: 'A store module does not export createStore.' },
   WEFT_DATA_MISSING_DRIVER: { status: null, meaning: 'The database driver package is not installed.' },
@@ -257,6 +269,33 @@ export const ERROR_CODES = {
   WEFT_BAD_BROKER: { status: null, meaning: 'A broker URL with a scheme that has no broker.' },
   WEFT_BAD_CHANNEL: { status: null, meaning: 'A channel pattern starts with "/".' },
   WEFT_BAD_MESSAGE: { status: null, meaning: 'live.broadcast() was given data JSON cannot serialise.' },
+  WEFT_LIVE_QUERY_UNSUPPORTED: {
+    status: null,
+    meaning: 'A live query was given something other than a collection.find() cursor without populate.',
+  },
+  WEFT_NO_SUCH_PUBLICATION: { status: 404, meaning: 'No publication has the name a `sub` asked for.' },
+  WEFT_NO_SUCH_METHOD: { status: 404, meaning: 'No method has the name a `method` call asked for.' },
+  WEFT_INVALID_ARGS: {
+    status: 422,
+    meaning: 'The arguments of a subscription or method call fail its schema; `issues` lists why.',
+  },
+  WEFT_TOO_MANY_SUBSCRIPTIONS: { status: 429, meaning: 'Past the subscriptions-per-connection limit.' },
+  WEFT_SUBSCRIPTION_ENDED: {
+    status: null,
+    meaning: "The server ended a subscription without an error (the realtime client's view).",
+  },
+  WEFT_BAD_PUBLICATION: {
+    status: null,
+    meaning: 'A publication returned something other than collection.find() cursors without populate.',
+  },
+  WEFT_BAD_NAME: {
+    status: null,
+    meaning: 'A publication or method name is not 1-200 letters, digits or _-.:/@~, or is declared twice.',
+  },
+  WEFT_INVALID_RESULT: {
+    status: null,
+    meaning: "A method's answer fails its result schema (the caller gets a 500).",
+  },
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

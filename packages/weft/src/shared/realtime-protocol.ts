@@ -39,6 +39,18 @@ export type ClientFrame =
   | { msg: 'leave'; id: string; channel: string }
   | { msg: 'publish'; id?: string; channel: string; data: unknown }
   | { msg: 'auth'; id: string; token: string }
+  | SubFrame
+  | { msg: 'unsub'; id: string }
+  | { msg: 'method'; id: string; name: string; args: unknown }
+
+/** Subscribes to a publication; `resume` holds what the client still has (see resumeDigest). */
+export interface SubFrame {
+  msg: 'sub'
+  id: string
+  name: string
+  args: unknown
+  resume?: Record<string, string>
+}
 
 export interface ErrorFrame {
   msg: 'error'
@@ -58,12 +70,44 @@ export type ServerFrame =
   | { msg: 'pong'; id?: string }
   | { msg: 'joined'; id: string; channel: string; epoch: string; seq: number }
   | { msg: 'left'; id?: string; channel: string }
+  | { msg: 'resync'; channel: string; epoch: string; seq: number }
   | { msg: 'message'; channel: string; seq: number; data: unknown }
   | { msg: 'presence'; channel: string; state: PresenceState }
   | { msg: 'presence'; channel: string; joins: PresenceState; leaves: PresenceState }
   | { msg: 'reauth'; deadline: number }
   | { msg: 'authed'; id: string; expiresAt?: number }
   | ErrorFrame
+  | LiveDataFrame
+  | { msg: 'ready'; sub: string; seq: number }
+  | { msg: 'nosub'; sub: string; seq: number; error?: ErrorFrame }
+  | { msg: 'resync'; sub: string; seq: number }
+  | { msg: 'result'; id: string; result?: unknown; error?: ErrorFrame }
+  | { msg: 'updated'; methods: string[] }
+
+/** A change to one subscription's documents; `id` is the document's `_id`. */
+export type LiveDataFrame =
+  | {
+      msg: 'added'
+      sub: string
+      seq: number
+      collection: string
+      id: unknown
+      fields: Record<string, unknown>
+      /** Fields whose value the client copies from the named subscription's copy of the document. */
+      shared?: Record<string, string>
+      before?: unknown
+    }
+  | {
+      msg: 'changed'
+      sub: string
+      seq: number
+      collection: string
+      id: unknown
+      fields: Record<string, unknown>
+      cleared: string[]
+      shared?: Record<string, string>
+    }
+  | { msg: 'removed'; sub: string; seq: number; collection: string; id: unknown }
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -130,6 +174,8 @@ export function parseClientFrame(text: string): Parsed {
     case 'leave':
       if (typeof id !== 'string') return bad(`"${msg}" needs an "id"`)
       if (!isChannelName(frame.channel)) return bad('"channel" is not a valid channel name', id)
+      if (msg === 'join' && frame.since !== undefined && !isPosition(frame.since))
+        return bad('"since" is {"epoch": string, "seq": a whole number ≥ 0}', id)
       return { frame: frame as ClientFrame }
     case 'publish':
       if (!isChannelName(frame.channel)) return bad('"channel" is not a valid channel name', id)
@@ -139,6 +185,10 @@ export function parseClientFrame(text: string): Parsed {
       if (typeof id !== 'string' || typeof frame.token !== 'string')
         return bad('"auth" needs an "id" and a "token"', id)
       return { frame: frame as ClientFrame }
+    case 'sub':
+    case 'unsub':
+    case 'method':
+      return parseLiveFrame(frame, msg)
     default:
       return {
         error: errorFrame(
@@ -149,6 +199,39 @@ export function parseClientFrame(text: string): Parsed {
         ),
       }
   }
+}
+
+function isPosition(value: unknown): value is { epoch: string; seq: number } {
+  const { epoch, seq } = (value ?? {}) as Record<string, unknown>
+  return (
+    typeof value === 'object' &&
+    typeof epoch === 'string' &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 0
+  )
+}
+
+const NAME = /^[A-Za-z0-9_\-.:/@~]{1,200}$/
+/** Ids the client chooses (subscriptions, method calls): short, printable. */
+const REQUEST_ID = /^[A-Za-z0-9_\-.:~]{1,64}$/
+
+function parseLiveFrame(frame: Record<string, unknown>, msg: 'sub' | 'unsub' | 'method'): Parsed {
+  const { id } = frame
+  if (typeof id !== 'string' || !REQUEST_ID.test(id))
+    return bad(`"${msg}" needs an "id" of 1 to 64 letters, digits or _-.:~`, id)
+  if (msg === 'unsub') return { frame: { msg, id } }
+  if (typeof frame.name !== 'string' || !NAME.test(frame.name)) return bad(`"${msg}" needs a "name"`, id)
+  const args = frame.args === undefined ? {} : frame.args
+  if (msg === 'method') return { frame: { msg, id, name: frame.name, args } }
+  const { resume } = frame
+  if (resume !== undefined && !isDigestMap(resume)) return bad('"resume" maps document keys to digests', id)
+  return { frame: { msg, id, name: frame.name, args, ...(resume === undefined ? {} : { resume }) } }
+}
+
+function isDigestMap(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  for (const key in value) if (typeof (value as Record<string, unknown>)[key] !== 'string') return false
+  return true
 }
 
 function isStringArray(value: unknown): value is string[] {

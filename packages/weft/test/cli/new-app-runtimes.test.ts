@@ -32,7 +32,7 @@ for (const name of ['deno', 'bun'] as const) {
         ...process.env,
         PATH: `${dirname(runtime.bin!)}:${process.env.PATH}`,
         NO_COLOR: '1',
-        npm_config_offline: 'true',
+        npm_config_prefer_offline: 'true',
         npm_config_user_agent: '',
         NODE_ENV: '',
       }
@@ -57,6 +57,28 @@ for (const name of ['deno', 'bun'] as const) {
       assert.equal(result.status, 0, result.output)
       assert.match(result.output, /✓ test/)
       assert.match(result.output, name === 'deno' ? /ok \| 3 passed/ : /3 pass/)
+    })
+
+    // One page template per runtime keeps the installs few: realtime on Deno, fullstack on Bun.
+    const pages = name === 'deno' ? 'realtime' : 'fullstack'
+    test(`the ${pages} template passes its typecheck, linter and tests (built first) with ${name}'s tools`, () => {
+      const created = runIn(root, env, process.execPath, [
+        join(dirname(packWeftjs()), 'dist/cli/main.js'),
+        'new',
+        `${name}-${pages}`,
+        '--template',
+        pages,
+        '--runtime',
+        name,
+        '--weftjs',
+        packWeftjs(),
+      ])
+      assert.equal(created.status, 0, created.output)
+      const pagesApp = join(root, `${name}-${pages}`)
+      const checked = runIn(pagesApp, env, join(pagesApp, 'node_modules/.bin/weft'), ['check'])
+      assert.equal(checked.status, 0, checked.output)
+      assert.match(checked.output, /dist\/client\/main-[A-Z0-9]{8}\.js/)
+      assert.match(checked.output, name === 'deno' ? /ok \| 3 passed/ : /3 pass/)
     })
 
     test(`weft build targets ${name}; weft start serves the bundle over a real socket`, async () => {

@@ -7,7 +7,7 @@ import { Background, freePort, runIn } from './app-process.ts'
 import { nodeWithSqlite, packWeftjs } from './packed-weftjs.ts'
 
 // From an empty folder to a served app, as a user gets it: weftjs is built and packed, `weft
-// new` scaffolds and installs against the tarball (other packages from npm's cache), and the
+// new` scaffolds and installs against the tarball (other packages from npm's cache, else the registry), and the
 // app's own commands run from its node_modules.
 const nodeDir = nodeWithSqlite()
 
@@ -29,8 +29,8 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
       ...process.env,
       PATH: `${nodeDir}:${process.env.PATH}`,
       NO_COLOR: '1',
-      // Packages other than weftjs come from the npm cache the repository's install filled.
-      npm_config_offline: 'true',
+      // Packages other than weftjs come from the npm cache where it has them, else the registry.
+      npm_config_prefer_offline: 'true',
       npm_config_user_agent: '',
       NODE_ENV: '',
     }
@@ -68,11 +68,13 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     for (const step of ['typecheck', 'lint', 'test']) assert.match(result.output, new RegExp(`✓ ${step}`))
   })
 
-  test('weft routes lists method, path and schemas; weft openapi writes the document', () => {
+  test('weft routes lists method, path, module and schemas; weft openapi writes the document', () => {
     const routes = weft('routes')
     assert.equal(routes.status, 0, routes.output)
-    assert.match(routes.output, /^POST\s+\/api\/notes\s+body$/m)
-    assert.match(routes.output, /^GET\s+\/api\/notes\/:id\s+params$/m)
+    assert.match(routes.output, /^METHOD\s+PATH\s+MODULE\s+SCHEMAS$/m)
+    assert.match(routes.output, /^GET\s+\/\s+-\s+-$/m)
+    assert.match(routes.output, /^POST\s+\/api\/notes\s+notes\s+body$/m)
+    assert.match(routes.output, /^GET\s+\/api\/notes\/:id\s+notes\s+params$/m)
     assert.match(routes.output, /5 routes/)
     const written = weft('openapi', '--out', 'openapi.json')
     assert.equal(written.status, 0, written.output)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
@@ -54,12 +54,56 @@ describe('weft on the command line', () => {
     assert.match(result.output, /taken already exists and is not empty\nnext: choose another name/)
   })
 
-  test('templates this weftjs cannot build yet refuse with the reason and the way forward', () => {
+  test('every template scaffolds for every database and runtime, with the drivers and scripts it needs', () => {
     for (const template of ['fullstack', 'realtime']) {
-      const result = weft(scratch, 'new', `app-${template}`, '--template', template, '--no-install')
-      assert.equal(result.status, 2, result.output)
-      assert.match(result.output, new RegExp(`the ${template} template is not yet available`))
-      assert.match(result.output, /next: use `--template api`/)
+      for (const db of ['sqlite', 'postgres', 'mongodb']) {
+        for (const runtime of ['node', 'deno', 'bun']) {
+          const name = `${template}-${db}-${runtime}`
+          const result = weft(
+            scratch,
+            'new',
+            name,
+            '--template',
+            template,
+            '--db',
+            db,
+            '--runtime',
+            runtime,
+            '--no-install',
+          )
+          assert.equal(result.status, 0, result.output)
+          assert.match(result.output, new RegExp(`\\(${template}, ${db}, ${runtime}:`))
+          const dir = join(scratch, name)
+          const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+          assert.ok(pkg.dependencies.eta, 'views render with Eta')
+          assert.equal(pkg.dependencies.pg !== undefined, db === 'postgres')
+          assert.equal(pkg.dependencies.mongodb !== undefined, db === 'mongodb')
+          // Node's WebSocket server is the ws package; Deno and Bun bring their own.
+          assert.equal(pkg.dependencies.ws !== undefined, template === 'realtime' && runtime === 'node')
+          assert.match(pkg.scripts.test, /^weft build && /, 'the tests load the built browser code')
+          const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'))
+          assert.deepEqual(tsconfig.include, ['src', 'client', 'test'])
+          for (const file of [
+            'views/layout.eta',
+            'views/index.eta',
+            'client/main.ts',
+            'src/assets.ts',
+            '.gitignore',
+          ]) {
+            assert.ok(existsSync(join(dir, file)), `${name}: ${file}`)
+          }
+          assert.match(
+            readFileSync(join(dir, '.env.example'), 'utf8'),
+            new RegExp(`^DATABASE_URL=${db}`, 'm'),
+          )
+          assert.match(readFileSync(join(dir, 'src/app.ts'), 'utf8'), /app\.use\(secureHeaders\(\)\)/)
+          if (template === 'realtime')
+            assert.match(readFileSync(join(dir, '.env.example'), 'utf8'), /^# BROKER_URL=$/m)
+          const readme = readFileSync(join(dir, 'README.md'), 'utf8')
+          const run = { node: 'npm run', deno: 'deno task', bun: 'bun run' }[runtime]
+          assert.match(readme, new RegExp(`^${run} dev .*\\n${run} test `, 'm'))
+        }
+      }
     }
   })
 

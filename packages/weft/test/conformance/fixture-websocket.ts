@@ -1,5 +1,6 @@
 // The WebSocket routes of the conformance fixture: the same file on Node, Deno and Bun.
 import { HttpError, type Weft, type WeftSocket } from 'weftjs'
+import { connect } from 'weftjs/data'
 import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
 
@@ -14,11 +15,19 @@ function flood(socket: WeftSocket<unknown>): void {
   for (let i = 0; i < 4000 && socket.send(chunk); i++);
 }
 
-/** A realtime endpoint: channels with presence and validated client messages. */
+const notes = connect('memory:').then((db) => db.collection<{ _id: string; text: string }>('notes'))
+
+/** A realtime endpoint: channels with presence and validated client messages, a live query and a method. */
 export const live = realtime({
   logger: false,
   authenticate: (_ctx, token) => (token ? { id: token } : null),
-}).channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
+})
+  .channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
+  .publish('notes', {}, async () => (await notes).find({}, { sort: { text: 1 } }))
+  .method('addNote', { args: z.object({ text: z.string().min(1) }) }, async (_conn, { text }) => {
+    const { insertedId } = await (await notes).insertOne({ _id: crypto.randomUUID(), text })
+    return insertedId
+  })
 
 export function addWebSocketRoutes(app: Weft<any>): void {
   app.ws('/live', live)

@@ -110,3 +110,65 @@ export const pipeline: fc.Arbitrary<Doc[]> = fc.oneof(
       ]),
   },
 )
+
+// For $group pushdown: values SQL answers (whole numbers, strings, booleans, null,
+// missing) and values it must hand back (fractions, arrays, documents, numbers past 2^53).
+const groupValue = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: -4, max: 4 }) },
+  { weight: 3, arbitrary: fc.constantFrom<unknown>('a', 'b', 'B', true, false, null) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(0.5, -2.25, [1, 2], [], { x: 1 }, 2 ** 53 + 2, -(2 ** 60)),
+  },
+)
+
+/** Documents for $group: `g` and `n` present or missing, `o.x` nested, `t` a whole number. */
+export const groupDocuments: fc.Arbitrary<Doc[]> = fc
+  .array(
+    fc.record(
+      {
+        g: groupValue,
+        n: groupValue,
+        o: fc.oneof(fc.record({ x: groupValue }), groupValue),
+        t: fc.integer({ min: -9, max: 9 }),
+      },
+      { requiredKeys: ['t'] },
+    ),
+    { maxLength: 12 },
+  )
+  .map((docs) => docs.map((doc, i) => ({ _id: i + 1, ...doc })))
+
+const groupField = fc.constantFrom('$g', '$n', '$o.x', '$t')
+const groupAccumulator = fc.oneof(
+  fc.tuple(fc.constantFrom('$sum', '$avg', '$min', '$max'), groupField).map(([op, path]) => ({ [op]: path })),
+  fc.constantFrom<unknown>({ $count: {} }, { $sum: 1 }, { $sum: 3 }, { $sum: 0.5 }, { $first: '$n' }),
+)
+
+/** An optional $match, then a $group with one to three accumulators, maybe more stages after. */
+export const groupPipeline: fc.Arbitrary<Doc[]> = fc
+  .tuple(
+    fc.option(
+      fc.constantFrom<Doc>(
+        { t: { $gte: 0 } },
+        { g: 'a' },
+        { n: { $gt: 0 } },
+        { 'o.x': { $in: [1, 2] } },
+        { $or: [{ g: true }, { t: 3 }] },
+      ),
+      { nil: null },
+    ),
+    fc.constantFrom<unknown>('$g', '$n', '$o.x', '$t', null, '$o'),
+    fc.array(groupAccumulator, { minLength: 1, maxLength: 3 }),
+    fc.boolean(),
+  )
+  .map(([match, id, accumulators, more]) => {
+    const group: Doc = { _id: id }
+    accumulators.forEach((accumulator, i) => {
+      group[`f${i}`] = accumulator
+    })
+    return [
+      ...(match ? [{ $match: match }] : []),
+      { $group: group },
+      ...(more ? [{ $match: { f0: { $ne: null } } }] : []),
+    ]
+  })

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import fc from 'fast-check'
 import { aggregate as mingoAggregate } from 'mingo'
-import type { Collection, Db } from 'weftjs/data'
+import { type Collection, connect, type Db } from 'weftjs/data'
 import * as arb from './aggregate-arbitraries.ts'
 
 type Doc = Record<string, unknown>
@@ -30,7 +30,7 @@ function expected(docs: Doc[], foreign: Doc[], pipeline: Doc[]): Doc[] {
 export async function runAggregateDifferential(
   t: TestContext,
   makeDb: () => Promise<Db>,
-  options: { numRuns?: number; seed?: number } = {},
+  options: { numRuns?: number; seed?: number; pushesGroups?: boolean } = {},
 ): Promise<void> {
   const params = { numRuns: options.numRuns ?? 150, seed: options.seed }
   const db = await makeDb()
@@ -61,6 +61,56 @@ export async function runAggregateDifferential(
         params,
       )
     })
+
+    await t.test('a $group after a $match gives what the engine gives, in the same order', async () => {
+      // The memory store runs every $group in the shared engine: the reference. SQL stores
+      // answer the simple ones in SQL (whole numbers only) and hand the rest over.
+      const reference = await connect('memory:')
+      const model = reference.collection('model')
+      try {
+        await fc.assert(
+          fc.asyncProperty(arb.groupDocuments, arb.groupPipeline, async (docs, pipeline) => {
+            await reset(collection, docs)
+            await reset(model, docs)
+            const actual = plain(await collection.aggregate(pipeline).toArray())
+            assert.deepStrictEqual(
+              actual,
+              plain(await model.aggregate(pipeline).toArray()),
+              JSON.stringify(pipeline),
+            )
+          }),
+          params,
+        )
+      } finally {
+        await reference.close()
+      }
+    })
+
+    if (options.pushesGroups) {
+      await t.test('simple groups over whole numbers run in SQL; others go to the engine', async () => {
+        const store = db.store.collection(collection.name)
+        const spec = { _id: '$g', total: { $sum: '$n' }, lo: { $min: '$n' }, c: { $count: {} } }
+        await reset(collection, [
+          { _id: 1, g: 'x', n: 2 },
+          { _id: 2, g: 'y', n: 'not a number' },
+          { _id: 3, g: 'x', n: 5 },
+          { _id: 4, n: 1 },
+        ])
+        assert.deepEqual(
+          await store.group!({ n: { $gt: 1 } }, { _id: '$g', total: { $sum: '$n' }, c: { $count: {} } }),
+          [{ _id: 'x', total: 7, c: 2 }],
+        )
+        // $min over a string: BSON type order, left to the engine.
+        assert.equal(await store.group!({}, spec), null)
+        await collection.updateOne({ _id: 2 }, { $set: { n: 2.5 } })
+        assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
+        assert.deepEqual(plain(await collection.aggregate([{ $group: spec }]).toArray()), [
+          { _id: 'x', total: 7, lo: 2, c: 2 },
+          { _id: 'y', total: 2.5, lo: 2.5, c: 1 },
+          { _id: null, total: 1, lo: 1, c: 1 },
+        ])
+      })
+    }
   } finally {
     await collection.deleteMany({})
     await foreign.deleteMany({})

@@ -28,9 +28,9 @@ export async function runWriteSafety(t: TestContext, makeDb: () => Promise<Db>):
         return true
       })
       // Typed keys: true and 1 are different values.
-      await users.createIndex({ flag: 1 }, { unique: true })
       await users.updateOne({ _id: 'u1' }, { $set: { flag: true } })
       await users.updateOne({ _id: 'u3' }, { $set: { flag: 1 } })
+      await users.createIndex({ flag: 1 }, { unique: true })
       assert.deepEqual(
         (await users.find({}, { sort: { email: 1 } }).toArray()).map((u) => u.email),
         ['a@x.io', 'b@x.io'],

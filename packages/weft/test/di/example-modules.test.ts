@@ -29,7 +29,7 @@ describe('the modular taskboard example', () => {
 
   test('a test can override a service of the stats module, in-process', async () => {
     const fake = { summary: async () => ({ total: 9, done: 9, open: 0 }) }
-    const app = createModularApp('memory:', [[StatsService, fake]])
+    const app = createModularApp('memory:', { override: [[StatsService, fake]] })
     assert.deepEqual(await (await app.request('/api/stats')).json(), {
       total: 9,
       done: 9,

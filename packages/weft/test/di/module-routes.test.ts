@@ -106,6 +106,25 @@ describe('routes in modules', () => {
     assert.equal(await (await app.request('/shared')).text(), 'shared')
   })
 
+  test('routeList() names the module that declared each route, its nested sub-apps included; app routes have none', () => {
+    const admin = weft().get('/audit', () => 'audit')
+    const users = module({
+      name: 'users',
+      prefix: '/users',
+      routes: (r) => r.get('/', () => []).route('/admin', admin),
+    })
+    const app = weft({ logger: false, modules: [users] })
+    app.get('/', () => 'home')
+    app.route(
+      '/plain',
+      weft().get('/x', () => 'x'),
+    )
+    assert.deepEqual(
+      app.routeList().map((r) => `${r.path} ${r.module ?? '-'}`),
+      ['/ -', '/users users', '/users/admin/audit users', '/plain/x -'],
+    )
+  })
+
   test("app middleware after await next() resolves from the app's view, not the module's that ran", async () => {
     const Greeting = token<string>('Greeting')
     // The app's module and the one it imports each provide their own Greeting.

@@ -22,6 +22,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   data: ['schema', 'shared'],
   http: ['schema', 'shared'],
   entry: ['http', 'schema', 'shared', 'adapters', 'views'],
+  // Live queries follow weftjs/data cursors (DESIGN: publications return them).
+  realtime: ['http', 'schema', 'shared', 'data'],
 }
 const ABOVE_CORE = ['http', 'schema', 'shared']
 

@@ -1,8 +1,10 @@
 // Private Redis and NATS servers for the broker tests, each on a free port, so a test can
 // stop and start its own broker without touching the shared ones other tests use.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export interface BrokerServer {
   url: string
@@ -57,7 +59,8 @@ export async function startBrokerServer(kind: 'redis' | 'nats'): Promise<BrokerS
   const args =
     kind === 'redis'
       ? ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-      : ['-a', '127.0.0.1', '-p', String(port)]
+      : // JetStream on, in a directory of its own: it holds the shared replay window.
+        ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', mkdtempSync(join(tmpdir(), 'weft-nats-'))]
   let child: ChildProcess | null = null
   const server: BrokerServer = {
     url: `${kind}://127.0.0.1:${port}`,

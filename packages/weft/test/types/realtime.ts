@@ -54,3 +54,18 @@ rt.join('news').on('message', (data) => {
 rt.join('nowhere/at/all')
 // @ts-expect-error: the pattern needs its param segment
 rt.join('orgs/acme')
+
+// A channel that could not be resumed: the room says so with no argument, the client with the name.
+chat.on('resync', (...args) => {
+  type NoArgs = Expect<Equal<typeof args, []>>
+})
+rt.on('resync', (channel) => {
+  type Channel = Expect<Equal<typeof channel, string>>
+})
+// @ts-expect-error: resync has no payload on a room
+chat.on('resync', (what: string) => what)
+// The realtime options take the replay window, or false.
+realtime({ replay: { window: 60_000, messages: 500, bytes: 65_536 } })
+realtime({ replay: false })
+// @ts-expect-error: the window is a number of milliseconds
+realtime({ replay: { window: '2m' } })

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Metafile } from 'esbuild'
+import { buildClient } from '../client-build.js'
 import {
   type Esbuild,
   loadEsbuild,
@@ -32,7 +33,8 @@ export async function build(positionals: string[], flags: { runtime?: string }):
   rmSync(outdir, { recursive: true, force: true })
   let sizes: [string, number][]
   try {
-    sizes = [...(await buildServer(esbuild, project)), ...(await buildClient(esbuild, project))]
+    const client = await buildClient(esbuild, project)
+    sizes = [...(await buildServer(esbuild, project)), ...(client ? outputSizes(client, project.dir) : [])]
   } catch (error) {
     step.fail()
     throw buildFailure(esbuild, error)
@@ -60,38 +62,6 @@ export async function buildServer(esbuild: Esbuild, project: Project): Promise<[
     logLevel: 'silent',
     color: colorEnabled(),
   })
-  return outputSizes(result.metafile, project.dir)
-}
-
-/** client/*.ts -> dist/client/<name>-<hash>.js, and a manifest the views read to link them. */
-async function buildClient(esbuild: Esbuild, project: Project): Promise<[string, number][]> {
-  const clientDir = join(project.dir, 'client')
-  if (!existsSync(clientDir)) return []
-  const entries = readdirSync(clientDir)
-    .filter((name) => /\.[cm]?[jt]sx?$/.test(name) && !/\.d\.ts$|\.test\./.test(name))
-    .map((name) => `client/${name}`)
-  if (entries.length === 0) return []
-  const result = await esbuild.build({
-    absWorkingDir: project.dir,
-    entryPoints: entries,
-    outdir: 'dist/client',
-    entryNames: '[name]-[hash]',
-    bundle: true,
-    splitting: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'silent',
-  })
-  const manifest: Record<string, string> = {}
-  for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    if (output.entryPoint) manifest[output.entryPoint] = relative('dist/client', file)
-  }
-  mkdirSync(join(project.dir, 'dist/client'), { recursive: true })
-  writeFileSync(join(project.dir, 'dist/client/manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   return outputSizes(result.metafile, project.dir)
 }
 

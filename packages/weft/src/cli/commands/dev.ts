@@ -3,6 +3,7 @@ import { existsSync, type FSWatcher, mkdirSync, readdirSync, statSync, watch } f
 import { dirname, join, relative } from 'node:path'
 import type { BuildContext, Message } from 'esbuild'
 import { exitCodeOf, startChild, stopChild, waitForPort } from '../child.js'
+import { clientEntries, DEV_CLIENT_DIR, watchClient } from '../client-build.js'
 import { loadEsbuild } from '../esbuild.js'
 import { bold, colorEnabled, cyan, dim, green, log, red, yellow } from '../output.js'
 import { type Project, readProject, runtimeCommand } from '../project.js'
@@ -25,10 +26,20 @@ export async function dev(
 ): Promise<number> {
   const project = readProject(process.cwd(), { runtime: flags.runtime, entry: positionals[0] })
   const port = Number(flags.port ?? process.env.PORT ?? 3000)
-  const env = { NODE_ENV: 'development', PORT: String(port) }
   log(
     `${bold('weft dev')} ${dim(`${project.entry} on ${project.runtime}`)}  ${cyan(`http://localhost:${port}`)}`,
   )
+  const client = clientEntries(project).length
+    ? await watchClient(await loadEsbuild(project.dir), project, (errors) =>
+        printCompileErrors(errors, 'the browser code'),
+      )
+    : null
+  const env = {
+    NODE_ENV: 'development',
+    PORT: String(port),
+    // Where the app's pages find the browser code and its manifest while in development.
+    ...(client ? { CLIENT_DIR: DEV_CLIENT_DIR } : {}),
+  }
   if (project.runtime !== 'node') return runNativeWatch(project, env)
   return new NodeDevServer(project, port, env).run()
 }
@@ -159,7 +170,9 @@ class NodeDevServer {
     try {
       await this.context!.rebuild()
     } catch (error) {
-      await this.printErrors((error as { errors?: Message[] }).errors ?? [], error)
+      const errors = (error as { errors?: Message[] }).errors
+      await printCompileErrors(errors?.length ? errors : String(error), 'the server')
+      if (this.child) process.stderr.write('the last good version keeps running\n')
       return
     }
     if (this.child) {
@@ -180,15 +193,15 @@ class NodeDevServer {
     if (changed) log(`${green('↻')} ${changed} changed, restarted in ${ms} ms`)
     else log(`${green('✓')} ready in ${ms} ms ${dim('— watching for changes, Ctrl-C to stop')}`)
   }
+}
 
-  private async printErrors(errors: Message[], error: unknown): Promise<void> {
-    const esbuild = await loadEsbuild(this.project.dir)
-    const text = errors.length
-      ? (await esbuild.formatMessages(errors, { kind: 'error', color: colorEnabled() })).join('')
-      : String(error)
-    process.stderr.write(text)
-    process.stderr.write(
-      `${red('✗ compile failed', process.stderr)}: ${this.child ? 'the last good version keeps running; ' : ''}fix the error above and save\n`,
-    )
-  }
+/** esbuild's messages with file, line and the code under them, then what to do. */
+async function printCompileErrors(errors: Message[] | string, what: string): Promise<void> {
+  const esbuild = await loadEsbuild(process.cwd())
+  const text =
+    typeof errors === 'string'
+      ? `${errors}\n`
+      : (await esbuild.formatMessages(errors, { kind: 'error', color: colorEnabled() })).join('')
+  process.stderr.write(text)
+  process.stderr.write(`${red('✗ compile failed', process.stderr)} (${what}): fix the error above and save\n`)
 }

@@ -7,14 +7,15 @@ import { ownSubpaths, ownVersion, templateFiles } from '../templates/index.js'
 import { DATABASES, type DatabaseName, TEMPLATES, type TemplateName } from '../templates/options.js'
 import { runScript } from '../templates/project-files.js'
 
-export const newHelp = `Usage: weft new <dir> [--template api] [--db sqlite] [--runtime node] [--no-install]
+export const newHelp = `Usage: weft new <dir> [--template api|fullstack|realtime] [--db sqlite] [--runtime node] [--no-install]
 
 Creates a Weft app in <dir> (a new or empty folder): strict TypeScript, tests with the
 runtime's test runner, a README, .gitignore, .env.example and secure headers on; then
 installs its dependencies.
 
   --template       api (default): a JSON API with modules, schemas and a database
-                   fullstack, realtime: not yet available in this version
+                   fullstack: the API and a server-rendered page with bundled browser code
+                   realtime: the API, chat rooms with presence and live notes, and a page
   --db             sqlite (default, embedded), postgres or mongodb
   --runtime        node (default), deno or bun
   --no-install     write the files only

@@ -5,8 +5,9 @@ import { readProject } from '../project.js'
 
 export const routesHelp = `Usage: weft routes [--app src/app.ts] [--json]
 
-Prints every route of the app: method, path, the schemas it validates (params, query,
-body, headers, response). The app file's default export is the app (or a function
+Prints every route of the app: method, path, the weftjs/di module that declared it ("-"
+for routes on the app itself), the schemas it validates (params, query, body, headers,
+response). The app file's default export is the app (or a function
 returning it); it is imported, not served.
 
   --app            the app file (default: "weft.app" in package.json, or src/app.ts)
@@ -21,19 +22,22 @@ export async function routes(_: string[], flags: { app?: string; json?: boolean 
   const rows = app.routeList().map((route) => ({
     method: route.method === '*' ? 'ALL' : route.method,
     path: route.path,
+    module: route.module ?? null,
     schemas: schemasOf(route.options),
   }))
   if (flags.json) {
     log(JSON.stringify(rows, null, 2))
     return 0
   }
-  const header = { method: 'METHOD', path: 'PATH', schemas: 'SCHEMAS' }
-  const width = (key: 'method' | 'path') => Math.max(...[header, ...rows].map((r) => r[key].length))
-  const widths = { method: width('method'), path: width('path') }
+  const header = { method: 'METHOD', path: 'PATH', module: 'MODULE', schemas: 'SCHEMAS' }
+  const cells = rows.map((r) => ({ ...r, module: r.module ?? '-' }))
+  const width = (key: 'method' | 'path' | 'module') =>
+    Math.max(...[header, ...cells].map((r) => r[key].length))
+  const widths = { method: width('method'), path: width('path'), module: width('module') }
   const line = (r: typeof header) =>
-    `${r.method.padEnd(widths.method)}  ${r.path.padEnd(widths.path)}  ${r.schemas}`.trimEnd()
+    `${r.method.padEnd(widths.method)}  ${r.path.padEnd(widths.path)}  ${r.module.padEnd(widths.module)}  ${r.schemas}`.trimEnd()
   log(bold(line(header)))
-  for (const row of rows) log(line(row))
+  for (const row of cells) log(line(row))
   log(dim(`${rows.length} route${rows.length === 1 ? '' : 's'}`))
   return 0
 }

@@ -8,12 +8,12 @@ export function apiFiles(options: TemplateOptions): Files {
     'src/main.ts': mainTs(options),
     'src/app.ts': appTs(options),
     'src/database.ts': DATABASE_TS,
-    'src/notes.ts': NOTES_TS,
+    'src/notes.ts': notesTs(false),
     'test/app.test.ts': TEST_TS,
   }
 }
 
-function mainTs(options: TemplateOptions): string {
+export function mainTs(options: TemplateOptions): string {
   const sqlite = options.db === 'sqlite'
   return `${sqlite ? "import { mkdirSync } from 'node:fs'\n" : ''}import { serve } from 'weftjs'
 import { createApp } from './app.ts'
@@ -53,7 +53,7 @@ export default createApp(process.env.DATABASE_URL ?? '${defaultDatabaseUrl(optio
 `
 }
 
-const DATABASE_TS = `import { connect, type Db } from 'weftjs/data'
+export const DATABASE_TS = `import { connect, type Db } from 'weftjs/data'
 import { module, type OnDestroy, token } from 'weftjs/di'
 
 /** The connection: any module may inject it. */
@@ -81,11 +81,13 @@ export function databaseModule(url: string) {
 }
 `
 
-const NOTES_TS = `import { HttpError } from 'weftjs'
+/** The notes module; `live` adds a broadcast of each new note on the realtime channel "notes". */
+export function notesTs(live: boolean): string {
+  return `import { HttpError } from 'weftjs'
 import { inject, module } from 'weftjs/di'
 import { z } from 'zod'
 import { DB } from './database.ts'
-
+${live ? "import { LIVE } from './live.ts'\n" : ''}
 export const NoteInput = z.object({
   text: z.string().trim().min(1).max(1000),
   done: z.boolean().default(false),
@@ -97,7 +99,7 @@ const NoteQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).defa
 /** Notes in the database; the routes below are its only callers. */
 export class Notes {
   readonly notes = inject(DB).collection('notes', NoteInput)
-
+${live ? '  readonly live = inject(LIVE)\n' : ''}
   list(limit: number) {
     return this.notes.find({}, { sort: { _id: -1 }, limit }).toArray()
   }
@@ -109,7 +111,14 @@ export class Notes {
   }
 
   async create(input: z.input<typeof NoteInput>) {
-    return (await this.notes.insertOne(input)).document
+${
+  live
+    ? `    const note = (await this.notes.insertOne(input)).document
+    // Every page on the channel sees it, on every instance once a broker is configured.
+    await this.live.broadcast('notes', note)
+    return note`
+    : '    return (await this.notes.insertOne(input)).document'
+}
   }
 
   async remove(id: string): Promise<void> {
@@ -121,6 +130,7 @@ export const notesModule = module({
   name: 'notes',
   prefix: '/api/notes',
   providers: [Notes],
+  exports: [Notes],
   routes: (r) =>
     r
       .get('/', { query: NoteQuery }, (ctx) => ctx.get(Notes).list(ctx.query.limit))
@@ -133,6 +143,7 @@ export const notesModule = module({
       .delete('/:id', { params: NoteId }, (ctx) => ctx.get(Notes).remove(ctx.params.id)),
 })
 `
+}
 
 const TEST_TS = `import assert from 'node:assert/strict'
 import { test } from 'node:test'

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs'
 import { CliError, EXIT } from '../output.js'
 import { apiFiles } from './api.js'
+import { fullstackFiles } from './fullstack.js'
 import type { Files, TemplateName, TemplateOptions } from './options.js'
 import { projectFiles } from './project-files.js'
+import { realtimeFiles } from './realtime.js'
 
 interface Template {
   /** Subpaths it imports beyond the core, data and di. */
@@ -14,8 +16,11 @@ interface Template {
 
 const TEMPLATES: Record<TemplateName, Template> = {
   api: { needs: ['./secure-headers'], files: apiFiles },
-  fullstack: { needs: ['./views', './static', './secure-headers'], files: null },
-  realtime: { needs: ['./realtime'], files: null },
+  fullstack: { needs: ['./views', './static', './secure-headers'], files: fullstackFiles },
+  realtime: {
+    needs: ['./realtime', './client', './static', './secure-headers'],
+    files: realtimeFiles,
+  },
 }
 
 /** The subpaths the installed weftjs exports, read from its own package.json. */

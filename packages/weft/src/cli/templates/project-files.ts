@@ -13,6 +13,8 @@ const VERSIONS = {
   pg: '^8.23.1',
   betterSqlite3: '^12.6.2',
   mongodb: '^7.9.0',
+  eta: '^4.6.0',
+  ws: '^8.23.0',
 }
 
 const DATABASE_URLS = {
@@ -46,6 +48,12 @@ export function projectFiles(options: TemplateOptions): Files {
       '# Copy to .env and adjust; weft dev and weft start read .env.',
       'PORT=3000',
       `DATABASE_URL=${DATABASE_URLS[options.db]}`,
+      ...(options.template === 'realtime'
+        ? [
+            '# Channels across several instances: redis://127.0.0.1:6379 or nats://127.0.0.1:4222',
+            '# BROKER_URL=',
+          ]
+        : []),
       '',
     ].join('\n'),
     ...(options.runtime === 'deno' ? {} : { 'biome.json': biomeJson() }),
@@ -62,6 +70,9 @@ function packageJson(options: TemplateOptions) {
   // better-sqlite3, whose install script (it builds the native addon) npm must be allowed to run.
   const addon = node && options.db === 'sqlite' && !hasNodeSqlite()
   if (addon) dependencies['better-sqlite3'] = VERSIONS.betterSqlite3
+  if (hasPages(options)) dependencies.eta = VERSIONS.eta
+  // Node's WebSocket server is the ws package; Deno and Bun have their own.
+  if (options.template === 'realtime' && node) dependencies.ws = VERSIONS.ws
   const devDependencies: Record<string, string> = {
     '@types/node': VERSIONS.typesNode,
     esbuild: VERSIONS.esbuild,
@@ -79,7 +90,10 @@ function packageJson(options: TemplateOptions) {
       dev: 'weft dev',
       build: 'weft build',
       start: 'weft build && weft start',
-      test: TEST_SCRIPTS[options.runtime],
+      // The pages' tests load the browser code that weft build bundles.
+      test: hasPages(options)
+        ? `weft build && ${TEST_SCRIPTS[options.runtime]}`
+        : TEST_SCRIPTS[options.runtime],
       check: 'weft check',
       routes: 'weft routes',
     },
@@ -89,6 +103,9 @@ function packageJson(options: TemplateOptions) {
     ...(addon ? { allowScripts: { 'better-sqlite3': true } } : {}),
   }
 }
+
+/** Whether the template has pages: views, public/ and browser code in client/. */
+const hasPages = (options: TemplateOptions) => options.template !== 'api'
 
 /** Whether the Node running `weft new` has node:sqlite. */
 export function hasNodeSqlite(): boolean {
@@ -111,7 +128,7 @@ function tsconfig(options: TemplateOptions) {
       isolatedModules: true,
       skipLibCheck: true,
     },
-    include: ['src', 'test'],
+    include: hasPages(options) ? ['src', 'client', 'test'] : ['src', 'test'],
   }
 }
 
@@ -148,14 +165,28 @@ More:
 | \`${install}\` | install the dependencies (done by \`weft new\`) |
 | \`${runScript(options, 'start')}\` | build into dist/ and run it with production defaults |
 | \`${runScript(options, 'check')}\` | typecheck, lint and test |
-| \`${runScript(options, 'routes')}\` | list the routes with their schemas |
+| \`${runScript(options, 'routes')}\` | list the routes with their modules and schemas |
 | \`npx weft openapi --out openapi.json\` | write the OpenAPI document |
 | \`npx weft doctor\` | list optional packages the app needs and which are missing |
 
-Settings come from the environment (or \`.env\`, see \`.env.example\`): \`PORT\` and
-\`DATABASE_URL\`.
+${hasPages(options) ? PAGES_README : ''}${options.template === 'realtime' ? REALTIME_README : ''}
+Settings come from the environment (or \`.env\`, see \`.env.example\`): \`PORT\`,
+\`DATABASE_URL\`${options.template === 'realtime' ? ' and `BROKER_URL` (redis:// or nats://, for several instances)' : ''}.
 `
 }
+
+const PAGES_README = `
+The page is \`views/index.eta\` in \`views/layout.eta\`; its browser code is \`client/main.ts\`.
+\`weft build\` bundles each file directly in \`client/\` into \`dist/client/\` with a hashed
+name and writes \`dist/client/manifest.json\`, which \`assetUrl()\` in \`src/assets.ts\` reads to
+link it; \`weft dev\` rebuilds it as you save. \`public/\` is served at \`/static\`.
+`
+
+const REALTIME_README = `
+\`src/live.ts\` is the realtime endpoint at \`/live\`: the \`chat/:room\` channels with presence,
+and \`notes\`, where the server announces each new note. The page joins them with
+\`realtimeClient\` from \`weftjs/client\`, which reconnects and rejoins by itself.
+`
 
 const runtimeLabel = (options: TemplateOptions) =>
   ({ node: 'Node.js', deno: 'Deno', bun: 'Bun' })[options.runtime]

@@ -23,6 +23,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -31,13 +32,16 @@ import type {
   UpdateSpec,
 } from '../store.js'
 import { WatchHub } from '../watch.js'
-import { FieldIndex, type Ids, indexName, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
+import { indexConflict, recordOf, sameIndex } from './index-records.js'
+import { FieldIndex, type Ids, type Lookup, type ScalarKey, UniqueIndex } from './memory-index.js'
 import { type LookupSource, lookupFilter, rangeOf } from './memory-lookup.js'
+import { indexName } from './unique-keys.js'
 import { type DocumentChange, immutableId, type Limit, StoreWrites } from './writes.js'
 
 export interface MemoryState {
   docs: Map<string, StoredDocument>
   indexes: Map<UniqueIndex, Map<string, string>>
+  infos: Map<string, IndexInfo>
 }
 
 interface Host {
@@ -54,7 +58,7 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
   readonly #host: Host
   #docs = new Map<string, StoredDocument>()
   readonly #unique = new Map<string, UniqueIndex>()
-  readonly #indexNames = new Set<string>(['_id_'])
+  readonly #indexes = new Map<string, IndexInfo>()
   /** Lookup indexes by dotted path: the leading path of every index. */
   readonly #fields = new Map<string, FieldIndex>()
   /** Insertion order of each stored document (an update's result inherits it), to order candidates. */
@@ -84,23 +88,23 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
   }
 
   // Checks every new document against the stored ones and against each other before
-  // anything is written, so a clash in the middle leaves nothing half-inserted.
+  // anything is written, so a clash in the middle leaves nothing half-inserted. In
+  // document order, `_id` first, as MongoDB meets them inserting one by one.
   #checkNew(docs: StoredDocument[]): void {
     const ids = new Set<string>()
+    const seen = new Map<UniqueIndex, Map<string, string>>()
     for (const doc of docs) {
-      const key = idKey(doc._id)
-      if (this.#docs.has(key) || ids.has(key)) throw new DuplicateKeyError('_id_', { _id: doc._id })
-      ids.add(key)
-    }
-    for (const index of this.#unique.values()) {
-      const seen = new Map<string, string>()
-      for (const doc of docs) {
-        const owner = idKey(doc._id)
+      const owner = idKey(doc._id)
+      if (this.#docs.has(owner) || ids.has(owner)) throw new DuplicateKeyError('_id_', { _id: doc._id })
+      ids.add(owner)
+      for (const index of this.#unique.values()) {
         index.check(doc, owner)
+        let keys = seen.get(index)
+        if (!keys) seen.set(index, (keys = new Map()))
         for (const key of index.keysOf(doc)) {
-          if (seen.has(key) && seen.get(key) !== owner)
+          if (keys.has(key) && keys.get(key) !== owner)
             throw new DuplicateKeyError(index.name, index.keyFields(doc))
-          seen.set(key, owner)
+          keys.set(key, owner)
         }
       }
     }
@@ -325,9 +329,15 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
   async createIndex(spec: IndexSpec): Promise<string> {
     await this.#host.gate()
     const name = indexName(spec)
-    if (!spec.unique || this.#unique.has(name)) {
+    const info = recordOf(spec, name)
+    const existing = this.#indexes.get(name)
+    if (existing) {
+      if (sameIndex(existing, info)) return name
+      throw indexConflict(this.name, name)
+    }
+    if (!spec.unique) {
       this.#addField(Object.keys(spec.keys)[0])
-      this.#indexNames.add(name)
+      this.#indexes.set(name, info)
       return name
     }
     const index = new UniqueIndex(spec)
@@ -341,8 +351,20 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
     index.setEntries(entries)
     this.#unique.set(name, index)
     this.#addField(Object.keys(spec.keys)[0])
-    this.#indexNames.add(name)
+    this.#indexes.set(name, info)
     return name
+  }
+
+  async listIndexes(): Promise<IndexInfo[]> {
+    await this.#host.gate()
+    return [...this.#indexes.values()].filter((info) => info.name !== '_id_')
+  }
+
+  /** The field index stays: it only speeds lookups up. */
+  async dropIndex(name: string): Promise<void> {
+    await this.#host.gate()
+    this.#indexes.delete(name)
+    this.#unique.delete(name)
   }
 
   #addField(path: string | undefined): void {
@@ -376,12 +398,16 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
   snapshot(): MemoryState {
     const indexes = new Map<UniqueIndex, Map<string, string>>()
     for (const index of this.#unique.values()) indexes.set(index, index.copyEntries())
-    return { docs: new Map(this.#docs), indexes }
+    return { docs: new Map(this.#docs), indexes, infos: new Map(this.#indexes) }
   }
 
   /** Puts back a snapshot; a collection created after it (no snapshot) is emptied. */
   restore(state: MemoryState | undefined): void {
     this.#docs = state ? state.docs : new Map()
+    // Indexes created since the snapshot go too.
+    this.#indexes.clear()
+    for (const [name, info] of state?.infos ?? []) this.#indexes.set(name, info)
+    for (const name of this.#unique.keys()) if (!this.#indexes.has(name)) this.#unique.delete(name)
     for (const index of this.#unique.values()) {
       const entries = state?.indexes.get(index)
       if (entries) index.setEntries(entries)

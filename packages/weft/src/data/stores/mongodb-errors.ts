@@ -50,6 +50,8 @@ export function translatingCollection(inner: StoreCollection): StoreCollection {
     deleteOne: (filter) => inner.deleteOne(filter).catch(rethrow),
     deleteMany: (filter) => inner.deleteMany(filter).catch(rethrow),
     createIndex: (spec) => inner.createIndex(spec).catch(rethrow),
+    listIndexes: () => inner.listIndexes().catch(rethrow),
+    dropIndex: (name) => inner.dropIndex(name).catch(rethrow),
     watch: (filter) => inner.watch(filter),
     explain: (filter, options) => inner.explain!(filter, options).catch(rethrow),
   }

@@ -14,6 +14,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   Store,
   StoreCollection,
@@ -65,6 +66,8 @@ class MongoStore implements Store {
   readonly #client: any
   readonly #db: any
   readonly #sessions = new AsyncLocalStorage<any>()
+  /** One per name, as in the other stores: live queries share a collection's change stream by it. */
+  readonly #collections = new Map<string, StoreCollection>()
 
   constructor(client: any) {
     this.#client = client
@@ -72,9 +75,14 @@ class MongoStore implements Store {
   }
 
   collection(name: string): StoreCollection {
-    return translatingCollection(
-      new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
-    )
+    let collection = this.#collections.get(name)
+    if (!collection) {
+      collection = translatingCollection(
+        new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
+      )
+      this.#collections.set(name, collection)
+    }
+    return collection
   }
 
   async ping(): Promise<void> {
@@ -217,6 +225,31 @@ class MongoCollection implements StoreCollection {
     } catch (error) {
       throw duplicateKey(error)
     }
+  }
+
+  async listIndexes(): Promise<IndexInfo[]> {
+    type Listed = { name: string; key: Record<string, 1 | -1>; unique?: boolean; expireAfterSeconds?: number }
+    const listed: Listed[] = await this.#native
+      .listIndexes()
+      .toArray()
+      .catch((error: { codeName?: string }) => {
+        // A collection that does not exist yet has no indexes.
+        if (error.codeName === 'NamespaceNotFound') return []
+        throw error
+      })
+    return listed
+      .filter((index) => index.name !== '_id_')
+      .map((index) => {
+        const info: IndexInfo = { name: index.name, keys: index.key, unique: index.unique === true }
+        if (typeof index.expireAfterSeconds === 'number') info.expireAfterSeconds = index.expireAfterSeconds
+        return info
+      })
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.#native.dropIndex(name).catch((error: { codeName?: string }) => {
+      if (error.codeName !== 'IndexNotFound' && error.codeName !== 'NamespaceNotFound') throw error
+    })
   }
 
   /** A change stream; the full document is looked up for updates. */

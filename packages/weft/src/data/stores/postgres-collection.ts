@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -24,8 +25,10 @@ import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
 import { pgPath, postgresDialect, quote } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
-import { arrayIndexName, indexName, indexPaths } from './sql-indexes.js'
+import { PostgresUnique } from './postgres-unique.js'
+import { arrayIndexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
+import { indexName } from './unique-keys.js'
 import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 export interface Queryable {
@@ -41,6 +44,9 @@ export interface PostgresHost {
   readonly db: Queryable
   readonly inTransaction: boolean
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  afterRollback(undo: () => void): void
+  /** Resolves once the changes committed before the call have reached the watchers. */
+  fence(): Promise<void>
 }
 
 // Two processes creating the same table or schema at once: the loser sees a unique
@@ -68,6 +74,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   readonly #reads: PostgresReads
   /** Paths of the indexes made here, to name the fields in a DuplicateKeyError. */
   readonly #indexPaths = new Map<string, string[]>()
+  readonly #unique: PostgresUnique
 
   constructor(store: PostgresHost, name: string) {
     super()
@@ -77,6 +84,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     this.#table = `${quote(store.schema)}.${quote(name)}`
     this.#log = changesTable(store.schema)
     this.#reads = new PostgresReads(store, name, this.#table)
+    this.#unique = new PostgresUnique(store.schema, name)
   }
 
   async insertMany(docs: StoredDocument[]): Promise<void> {
@@ -88,11 +96,25 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
       `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) ` +
       'SELECT k, coalesce(j, b)::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, b, j) '
     // One document travels in its notification; a batch is announced by ids.
+    const params: unknown[] = [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name]
+    const added = this.#addKeys(docs, params)
     const sql =
       docs.length === 1
-        ? `${insert}RETURNING _id, body)${logAndNotify(this.#log, '$4', '$5', 'insert')}`
-        : `${insert}RETURNING seq, _id)${logAndNotifyIds(this.#log, '$4', '$5')}`
-    await this.#run(sql, [keys, bodies, bodies.map(jsonbSafe), this.#store.channel, this.#name])
+        ? `${insert}RETURNING _id, body)${added}${logAndNotify(this.#log, '$4', '$5', 'insert')}`
+        : `${insert}RETURNING seq, _id)${added}${logAndNotifyIds(this.#log, '$4', '$5')}`
+    await this.#run(sql, params, this.#store.db, docs)
+  }
+
+  // The CTE giving inserted documents their unique keys, its parameters appended; '' without unique indexes.
+  #addKeys(docs: StoredDocument[], params: unknown[]): string {
+    if (!this.#unique.active) return ''
+    const added = docs.flatMap((doc) => {
+      const id = encodeId(doc._id)
+      return this.#unique.change(null, doc).added.map(({ index, key }) => [index, key, id])
+    })
+    const first = params.length + 1
+    params.push(...[0, 1, 2].map((column) => added.map((row) => row[column])))
+    return this.#unique.addSql(first)
   }
 
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
@@ -131,11 +153,21 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
       return `(doc #> ${pgPath(sqlPath(path)!)}) ${direction}`
     })
     // seq last: equal keys sit in insertion order, so ORDER BY key, seq is a plain index
-    // scan in either direction (a unique index has no equal keys to order).
-    if (!spec.unique) columns.push('seq')
-    const unique = spec.unique ? 'UNIQUE ' : ''
-    const indexSql = `CREATE ${unique}INDEX IF NOT EXISTS ${quote(this.#indexName(name))} ON ${this.#table} (${columns.join(', ')})`
-    await this.#run(indexSql, []).catch(ignoreRace)
+    // scan in either direction.
+    columns.push('seq')
+    const sqlName = quote(this.#indexName(name))
+    // Rolled back with a caller's transaction: read the indexes again.
+    this.#store.afterRollback(() => (this.#ready = null))
+    await this.#store.transaction(async () => {
+      const db = this.#store.db
+      if (await this.#unique.record(db, this.#table, spec, name)) {
+        // Uniqueness lives in the keys table (postgres-unique.ts); a UNIQUE expression index
+        // left by an older version, which compared whole arrays, gives way to a plain one.
+        if (spec.unique) await db.query(`DROP INDEX IF EXISTS ${quote(this.#store.schema)}.${sqlName}`)
+        await db.query(`CREATE INDEX IF NOT EXISTS ${sqlName} ON ${this.#table} (${columns.join(', ')})`)
+      }
+      await this.#unique.load(db)
+    })
     // Nearly empty partial indexes let the pushdown ask "is any step of this path an
     // array?" without a table scan.
     for (const path of paths) {
@@ -151,8 +183,33 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return name
   }
 
+  async listIndexes(): Promise<IndexInfo[]> {
+    await this.#ensureTable()
+    return this.#unique.recorded(this.#store.db)
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.#ensureTable()
+    this.#reads.forgetIndexes()
+    this.#store.afterRollback(() => (this.#ready = null))
+    await this.#store.transaction(async () => {
+      const db = this.#store.db
+      await db.query(`DROP INDEX IF EXISTS ${quote(this.#store.schema)}.${quote(this.#indexName(name))}`)
+      await this.#unique.drop(db, name)
+    })
+  }
+
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    await this.#ensureTable()
+    return this.#reads.group(filter, spec)
+  }
+
+  fence(): Promise<void> {
+    return this.#store.fence()
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
@@ -173,11 +230,13 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   }
 
   #ensureTable(): Promise<void> {
-    this.#ready ??= this.#store.pool
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${this.#table} (seq BIGSERIAL, _id TEXT PRIMARY KEY, doc JSONB NOT NULL, body TEXT NOT NULL)`,
-      )
-      .then(() => undefined, ignoreRace)
+    const pool = this.#store.pool
+    const create = (sql: string) => pool.query(sql).then(() => undefined, ignoreRace)
+    this.#ready ??= create(
+      `CREATE TABLE IF NOT EXISTS ${this.#table} (seq BIGSERIAL, _id TEXT PRIMARY KEY, doc JSONB NOT NULL, body TEXT NOT NULL)`,
+    )
+      .then(() => create(this.#unique.registrySql()))
+      .then(() => this.#unique.load(pool))
       .catch((error: unknown) => {
         this.#ready = null
         throw error
@@ -185,11 +244,11 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return this.#ready!
   }
 
-  async #run(sql: string, params: unknown[], db: Queryable = this.#store.db) {
+  async #run(sql: string, params: unknown[], db: Queryable = this.#store.db, docs: StoredDocument[] = []) {
     try {
       return await db.query(sql, params)
     } catch (error) {
-      throw this.#duplicateKey(error)
+      throw (await this.#unique.clash(error, docs)) ?? this.#duplicateKey(error)
     }
   }
 
@@ -235,14 +294,42 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
       if (options.validate) after = await options.validate(after)
       changes.push({ before, after })
     }
+    const unique = this.#unique.active
+    const keys = unique ? changes.map(({ before, after }) => this.#unique.change(before.doc, after)) : []
+    // Several documents give up their old keys before any takes new ones: they may swap values.
+    const early = changes.length > 1
+    if (unique && early)
+      await this.#unique.removeMany(
+        db,
+        keys.map((change, i) => ({ change, id: changes[i].before.key })),
+      )
     const sql =
       `WITH w AS (UPDATE ${this.#table} SET doc = coalesce($6, $1)::jsonb, body = $1 ` +
       'WHERE _id = $2 AND xmin::text = $3 RETURNING _id, body)' +
+      (unique ? this.#unique.removeSql(7, '$2') + this.#unique.addSql(9, '$2') : '') +
       logAndNotify(this.#log, '$4', '$5', 'update')
-    for (const { before, after } of changes) {
+    for (const [i, { before, after }] of changes.entries()) {
       const body = encodeDoc(after)
-      const params = [body, before.key, before.version, this.#store.channel, this.#name, jsonbSafe(body)]
-      const result = await this.#run(sql, params, db)
+      const params: unknown[] = [
+        body,
+        before.key,
+        before.version,
+        this.#store.channel,
+        this.#name,
+        jsonbSafe(body),
+      ]
+      if (unique) {
+        const removed = early ? [] : keys[i].removed
+        params.push(
+          removed.map((r) => r.index),
+          removed.map((r) => r.key),
+        )
+        params.push(
+          keys[i].added.map((r) => r.index),
+          keys[i].added.map((r) => r.key),
+        )
+      }
+      const result = await this.#run(sql, params, db, [after])
       if (result.rowCount === 0) throw new Conflict()
     }
     return { matchedCount: rows.length, modifiedCount: changes.length, upsertedId: null }
@@ -257,11 +344,12 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     const { _id, ...fields } = upsertDocument(filter, spec)
     let doc: StoredDocument = { _id: _id === undefined ? objectId() : (_id as DocId), ...fields }
     if (options.validate) doc = await options.validate(doc)
+    const body = encodeDoc(doc)
+    const params: unknown[] = [encodeId(doc._id), body, this.#store.channel, this.#name, jsonbSafe(body)]
     const sql =
       `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) VALUES ($1, coalesce($5, $2)::jsonb, $2) ` +
-      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'insert')}`
-    const body = encodeDoc(doc)
-    await this.#run(sql, [encodeId(doc._id), body, this.#store.channel, this.#name, jsonbSafe(body)], db)
+      `RETURNING _id, body)${this.#addKeys([doc], params)}${logAndNotify(this.#log, '$3', '$4', 'insert')}`
+    await this.#run(sql, params, db, [doc])
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
   }
 
@@ -272,7 +360,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     const db = this.#store.db
     const sql =
       `WITH w AS (DELETE FROM ${this.#table} WHERE (_id, xmin::text) IN (SELECT * FROM unnest($1::text[], $2::text[])) ` +
-      `RETURNING _id, body)${logAndNotify(this.#log, '$3', '$4', 'delete')}`
+      `RETURNING _id, body)${this.#unique.active ? this.#unique.removeAllSql() : ''}${logAndNotify(this.#log, '$3', '$4', 'delete')}`
     for (;;) {
       const rows = await this.#reads.select(filter, limit ? { limit } : {}, db, '')
       if (rows.length === 0) return 0

@@ -6,6 +6,7 @@
 // which need not be MongoDB's binary order.
 
 import { encodeValue } from './json-codec.js'
+import type { GroupDialect } from './sql-group.js'
 import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
@@ -57,4 +58,28 @@ export const postgresDialect: SqlDialect = {
   notNumber(segments) {
     return `jsonb_typeof(${this.value(segments)}) IS DISTINCT FROM 'number'`
   },
+  // `_id` holds the id's JSON text; "C" orders by bytes whatever the database's collation.
+  idOrder: `btrim(_id, '"') COLLATE "C"`,
+  notPlainId: `_id !~ '^"[ !#-[\\]-~]*"$'`,
+}
+
+/**
+ * Grouping in PostgreSQL (see sql-group.ts). A string holding U+FFFD may stand for
+ * U+0000 in `doc` (JSONB cannot hold it): it is left to the engine, which reads `body`.
+ */
+export const postgresGroupDialect: GroupDialect = {
+  base: postgresDialect,
+  kind(segments) {
+    const v = `(doc #> ${pgPath(segments)})`
+    return (
+      `(CASE coalesce(jsonb_typeof(${v}), 'null') WHEN 'null' THEN 'null' WHEN 'boolean' THEN 'bool' ` +
+      `WHEN 'string' THEN CASE WHEN strpos(doc #>> ${pgPath(segments)}, chr(65533)) > 0 THEN 'other' ELSE 'string' END ` +
+      `WHEN 'number' THEN CASE WHEN ${v}::numeric = trunc(${v}::numeric) AND abs(${v}::numeric) <= 9007199254740992 ` +
+      `THEN 'int' ELSE 'other' END ELSE 'other' END)`
+    )
+  },
+  isNumber: (segments) => `jsonb_typeof(doc #> ${pgPath(segments)}) = 'number'`,
+  int: (segments) => `(doc #> ${pgPath(segments)})::numeric`,
+  text: (segments) => `(doc #>> ${pgPath(segments)})`,
+  order: 'seq',
 }

@@ -29,6 +29,8 @@ interface Payload {
   ids?: string[]
   doc?: object | null
   before?: object | string | null
+  /** A write fence of some process (see `fence()`); other listeners pass it by. */
+  fence?: string
 }
 
 export interface ListenerOptions {
@@ -63,6 +65,8 @@ export class ChangeListener {
   /** Seqs delivered above `#highest - LOOKBACK`, so a catch-up never repeats one. */
   readonly #seen = new Set<number>()
   readonly #trimMarks: { at: number; seq: number }[] = []
+  /** Fences waiting for their own notification, by token. */
+  readonly #fences = new Map<string, () => void>()
   #trimTimer: ReturnType<typeof setInterval> | null = null
 
   constructor(
@@ -92,8 +96,36 @@ export class ChangeListener {
     this.#trimTimer.unref?.()
   }
 
+  /**
+   * Resolves once every change committed before the call has been published. PostgreSQL
+   * delivers notifications in commit order, so a notification sent now arrives after
+   * theirs, and the listener handles notifications one after another. Catching up after
+   * a lost connection passes every waiting fence (the log holds what it missed).
+   */
+  async fence(pool: { query(sql: string, params: unknown[]): Promise<unknown> }): Promise<void> {
+    if (this.#closed) return
+    const token = globalThis.crypto.randomUUID()
+    const passed = new Promise<void>((resolve) => this.#fences.set(token, resolve))
+    try {
+      await pool.query('SELECT pg_notify($1, $2)', [this.#channel, JSON.stringify({ fence: token })])
+    } catch (error) {
+      this.#fences.delete(token)
+      throw error
+    }
+    await passed
+  }
+
+  /** Lets the fence `token` (or every one) through. */
+  #passFences(token?: string): void {
+    for (const each of token === undefined ? [...this.#fences.keys()] : [token]) {
+      this.#fences.get(each)?.()
+      this.#fences.delete(each)
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true
+    this.#passFences()
     if (this.#retry) clearTimeout(this.#retry)
     if (this.#trimTimer) clearInterval(this.#trimTimer)
     await this.#chain
@@ -145,7 +177,10 @@ export class ChangeListener {
         ),
       )
     }
+    // Fences sent while the connection was down lost their notification: the catch-up covers them.
+    const waiting = [...this.#fences.keys()]
     await this.#catchUp(client)
+    for (const token of waiting) this.#passFences(token)
   }
 
   async #catchUp(client: any): Promise<void> {
@@ -191,6 +226,11 @@ export class ChangeListener {
 
   #receive(text: string): void {
     const payload = JSON.parse(text) as Payload
+    if (typeof payload.fence === 'string') {
+      const token = payload.fence
+      this.#chain = this.#chain.then(() => this.#passFences(token))
+      return
+    }
     this.#chain = this.#chain.then(() => this.#deliver(payload)).catch(() => undefined)
   }
 

@@ -7,7 +7,7 @@ import { compileProjection } from '../query/index.js'
 import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
-import { postgresDialect } from './postgres-dialect.js'
+import { postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
 import { explainFind } from './sql-explain.js'
 import {
   addIndexDirection,
@@ -30,6 +30,7 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
+import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
 
 /** A row read for a write: its key, row version (xmin), insertion order and document. */
@@ -77,6 +78,14 @@ export class PostgresReads {
       return result.rows[0].n
     }
     return (await this.select(filter, {}, db, '')).length
+  }
+
+  /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    const group = simpleGroup(spec)
+    const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table)
+    if (!group || !statement) return null
+    return groupResults(group, (await this.#store.db.query(statement.sql, statement.params)).rows)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
@@ -192,9 +201,8 @@ export class PostgresReads {
     if (result.some((row) => row.bad)) return null
     const rows = result.map((row) => ({ ...rawRows([row], plan)[0], order: row.r }))
     if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
-    const decoded = new Map<RawRow, Row>()
-    const rowOf = (raw: RawRow) => decoded.get(raw) ?? decoded.set(raw, decodeRow(raw)).get(raw)!
-    return finishPartialSort(rows, plan, (raw) => rowOf(raw).doc, null).map(rowOf)
+    const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    return this.#finishPartial(rows, plan, db, select, '')
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
@@ -203,6 +211,17 @@ export class PostgresReads {
     const select = `SELECT ${COLUMNS}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
     const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
     if (rows === null) return null
+    return this.#finishPartial(rows, plan, db, select, lock)
+  }
+
+  /** Reads the rows tying with the last one when SQL's rows fill the window, then sorts in full. */
+  async #finishPartial(
+    rows: RawRow[],
+    plan: ExactPlan,
+    db: Queryable,
+    select: string,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<Row[]> {
     const values = partialBoundary(rows, plan)
     let boundary = null
     if (values) {

@@ -154,6 +154,7 @@ class PostgresStore implements Store, PostgresHost {
   readonly listener: ChangeListener
   readonly #collections = new Map<string, PostgresCollection>()
   readonly #context = new AsyncLocalStorage<Queryable>()
+  readonly #undo = new Map<Queryable, (() => void)[]>()
 
   constructor(pool: any, schema: string, connect: () => Promise<any>) {
     // An idle pooled connection that the server closes (a restart, a failover) emits
@@ -196,8 +197,18 @@ class PostgresStore implements Store, PostgresHost {
     await this.pool.query('SELECT 1')
   }
 
+  fence(): Promise<void> {
+    return this.listener.fence(this.pool)
+  }
+
   get inTransaction(): boolean {
     return this.#context.getStore() !== undefined
+  }
+
+  /** Inside `transaction(fn)`: `undo` runs if it rolls back (to forget what it made). */
+  afterRollback(undo: () => void): void {
+    const client = this.#context.getStore()
+    if (client) this.#undo.get(client)?.push(undo)
   }
 
   /** BEGIN ... COMMIT on one pooled client; every operation inside `fn` runs on it. */
@@ -212,14 +223,17 @@ class PostgresStore implements Store, PostgresHost {
     const onError = (error: unknown) => (broken = error)
     client.on('error', onError)
     try {
+      this.#undo.set(client, [])
       await client.query('BEGIN')
       const result = await this.#context.run(client, fn)
       await client.query('COMMIT')
       return result
     } catch (error) {
       await client.query('ROLLBACK').catch((failure: unknown) => (broken ??= failure))
+      for (const undo of this.#undo.get(client) ?? []) undo()
       throw postgresFailure(error)
     } finally {
+      this.#undo.delete(client)
       client.removeListener('error', onError)
       // A broken connection goes back with its error, so the pool closes it.
       client.release(broken)

@@ -11,6 +11,7 @@ import {
   pushdown,
   type SortKey,
   type SqlDialect,
+  type SqlSort,
   sqlPath,
   sqlSortKeys,
 } from './sql-pushdown.js'
@@ -77,7 +78,7 @@ export function planFind(
     partialSort: order.complete ? null : options.sort!,
     limit: options.limit ? options.limit : null,
     offset: options.skip ?? 0,
-    ...checks(filter, probePaths(scalar, order), order.numeric, Boolean(options.limit), dialect, target),
+    ...checks(filter, probePaths(scalar, order), order, Boolean(options.limit), dialect, target),
   }
 }
 
@@ -85,16 +86,19 @@ export function planFind(
  * How the plan checks its assumptions. Row by row (`rowCheck`) when every candidate must
  * be read anyway — a sort key not pinned by the filter, or no limit — and some path has
  * no array index; else `arrayCheck` (a lookup in the array indexes, or a scan of the
- * candidates that stops at the first array, beside a query that may stop early).
+ * candidates that stops at the first array, beside a query that may stop early). A row
+ * check also takes a closing `_id` into SQL's order (checking each id is plain), so the
+ * rows tying on the other keys need no second read.
  */
 function checks(
   filter: Filter,
   paths: string[],
-  numeric: string[],
+  order: SqlSort,
   limited: boolean,
   dialect: SqlDialect,
   target: PlanTarget,
-): Pick<ExactPlan, 'arrayCheck' | 'rowCheck'> {
+): Pick<ExactPlan, 'arrayCheck' | 'rowCheck'> & Partial<Pick<ExactPlan, 'sortKeys' | 'partialSort'>> {
+  const { numeric } = order
   const unindexed = paths.some((path) =>
     sqlPath(path)!.some((_, i, segments) => !target.arrayIndexed.has(segments.slice(0, i + 1).join('.'))),
   )
@@ -104,11 +108,16 @@ function checks(
   const tests = new Set<string>()
   for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
+  const idTail = limited ? order.idTail : undefined
+  if (idTail) tests.add(dialect.notPlainId)
   const bad = `CASE WHEN ${[...tests].join(' OR ')} THEN 1 ELSE 0 END`
-  return {
-    arrayCheck: null,
-    rowCheck: { bad, candidates: (params) => pushdown(filter, dialect, 'superset', params).where },
+  const rowCheck = {
+    bad,
+    candidates: (params: unknown[]) => pushdown(filter, dialect, 'superset', params).where,
   }
+  if (!idTail) return { arrayCheck: null, rowCheck }
+  const idKey: SortKey = { segments: ['_id'], direction: idTail, id: true }
+  return { arrayCheck: null, rowCheck, sortKeys: [...order.keys, idKey], partialSort: null }
 }
 
 /** `count(*)` of the candidates as `n`, and whether any is bad, for a plan with `rowCheck`. */
@@ -119,8 +128,9 @@ export function rowCheckedCount(plan: ExactPlan, table: string, params: unknown[
 
 /**
  * The statement for a plan with `rowCheck`: candidates with `bad` first, then SQL's sort
- * keys, then insertion order; `skip + limit` rows, or for a partial sort every row ranked
- * within them (so the rows tying with the last one all come, for `finishPartialSort`).
+ * keys, then insertion order; `skip + limit` rows, so SQL keeps only the top rows as it
+ * scans (a window function over every candidate made the database sort them all). For a
+ * partial sort the store then reads the rows tying with the last one (`partialBoundary`).
  * Selects the store's `columns` (with the insertion order as `r`), the key columns and `bad`.
  */
 export function rowCheckedQuery(
@@ -134,7 +144,7 @@ export function rowCheckedQuery(
   const check = plan.rowCheck!
   const where = check.candidates(params)
   const keys = plan.sortKeys.map(
-    (key) => `${dialect.value(key.segments)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
+    (key) => `${keyValue(key, dialect)} ${key.direction === -1 ? 'DESC' : 'ASC'}`,
   )
   columns = `${columns}${keyColumns(plan, dialect)}, ${check.bad} AS bad`
   if (plan.limit === null) {
@@ -142,15 +152,8 @@ export function rowCheckedQuery(
     // No OFFSET: every candidate must be read to be checked; the store skips.
     return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}`
   }
-  const order = [`${check.bad} DESC`, ...keys].join(', ')
-  const window = plan.offset + plan.limit
-  if (!plan.partialSort) {
-    return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order}, ${insertionOrder} ASC LIMIT ${window}`
-  }
-  return (
-    `SELECT * FROM (SELECT ${columns}, rank() OVER (ORDER BY ${order}) AS rk FROM ${table} WHERE ${where}) ranked ` +
-    `WHERE rk <= ${window} ORDER BY rk, r`
-  )
+  const order = [`${check.bad} DESC`, ...keys, `${insertionOrder} ASC`].join(', ')
+  return `SELECT ${columns} FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ${plan.offset + plan.limit}`
 }
 
 /**
@@ -281,7 +284,11 @@ export interface OrderedRow {
 
 /** SQL for the sort key columns (`k0`, `k1`...) an exact query selects beside each row. */
 export function keyColumns(plan: ExactPlan, dialect: SqlDialect): string {
-  return plan.sortKeys.map((key, i) => `, ${dialect.value(key.segments)} AS k${i}`).join('')
+  return plan.sortKeys.map((key, i) => `, ${keyValue(key, dialect)} AS k${i}`).join('')
+}
+
+function keyValue(key: SortKey, dialect: SqlDialect): string {
+  return key.id ? dialect.idOrder : dialect.value(key.segments)
 }
 
 /** The sort key values of a result row with `keyColumns`. */

@@ -6,16 +6,6 @@ import { getPath, splitPath } from '../query/index.js'
 import type { IndexSpec, StoredDocument } from '../store.js'
 import { sqlPath } from './sql-pushdown.js'
 
-/** The index name: the one given, or MongoDB's default `field_1_other_-1`. */
-export function indexName(spec: IndexSpec): string {
-  return (
-    spec.name ??
-    Object.entries(spec.keys)
-      .map(([path, direction]) => `${path}_${direction}`)
-      .join('_')
-  )
-}
-
 /** The indexed paths, checked: only plain names reach SQL text. */
 export function indexPaths(spec: IndexSpec): string[] {
   const paths = Object.keys(spec.keys ?? {})

@@ -32,6 +32,13 @@ export interface SqlDialect {
   isArray(segments: string[]): string
   /** True when the value at the path is anything but a number (missing included). */
   notNumber(segments: string[]): string
+  /** The `_id` column as a sort key: the id's text, exact for plain ids (see `notPlainId`). */
+  idOrder: string
+  /**
+   * True unless the `_id` is a plain id: a string of printable ASCII without `"` or `\`,
+   * whose byte order in SQL is JavaScript's order (generated ids are such strings).
+   */
+  notPlainId: string
 }
 
 export type RangeOp = '$gt' | '$gte' | '$lt' | '$lte'
@@ -314,6 +321,8 @@ function strongerPin(a: 'number' | 'single' | undefined, b: 'number' | 'single' 
 export interface SortKey {
   segments: string[]
   direction: 1 | -1
+  /** The `_id` tie-break of a row-checked plan, ordered by `dialect.idOrder`. */
+  id?: true
 }
 
 /** How much of a sort SQL can do. */
@@ -323,6 +332,8 @@ export interface SqlSort {
   numeric: string[]
   /** False when keys after `keys` remain: SQL orders by `keys`, JavaScript finishes the order. */
   complete: boolean
+  /** When the one key left is a closing `_id`: its direction (a row check may push it too). */
+  idTail?: 1 | -1
 }
 
 /**
@@ -339,7 +350,8 @@ export function sqlSortKeys(
   limited: boolean,
 ): SqlSort | null {
   const order: SqlSort = { keys: [], numeric: [], complete: true }
-  for (const [path, direction] of Object.entries(sort ?? {})) {
+  const entries = Object.entries(sort ?? {})
+  for (const [at, [path, direction]] of entries.entries()) {
     const pin = pins.get(path)
     const segments = sqlPath(path)
     if (pin === 'single') continue
@@ -351,6 +363,7 @@ export function sqlSortKeys(
     if (!segments || path === '_id') {
       if (order.keys.length === 0) return null
       order.complete = false
+      if (path === '_id' && at === entries.length - 1) order.idTail = direction === -1 ? -1 : 1
       return order
     }
     order.keys.push({ segments, direction: direction === -1 ? -1 : 1 })

@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  IndexInfo,
   IndexSpec,
   StoreCollection,
   StoredDocument,
@@ -22,11 +23,13 @@ import type {
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
 import { pinnedId } from './sql-find.js'
-import { arrayIndexName, indexName, indexPaths, uniqueKey } from './sql-indexes.js'
+import { arrayIndexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
 import type { SqliteConnection } from './sqlite-driver.js'
 import { SqliteReads } from './sqlite-reads.js'
+import { quoteIdentifier, SqliteUnique } from './sqlite-unique.js'
+import { indexName } from './unique-keys.js'
 import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
 
 /** What a collection needs from its store (see sqlite.ts). */
@@ -53,6 +56,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
   readonly #table: string
   #tableReady = false
   readonly #reads: SqliteReads
+  readonly #unique: SqliteUnique
 
   constructor(store: SqliteHost, name: string) {
     super()
@@ -65,6 +69,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     this.#name = name
     this.#table = quoteIdentifier(name)
     this.#reads = new SqliteReads(store, name, this.#table)
+    this.#unique = new SqliteUnique(() => store.db, name)
   }
 
   forgetTable(): void {
@@ -77,11 +82,12 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     const write = (events: (() => void)[]) => {
       for (const doc of docs) {
         this.#insertRow(insert, doc)
+        if (this.#unique.active) this.#unique.add(this.#unique.change(null, doc), encodeId(doc._id), doc)
         events.push(() => this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc }))
       }
     }
     // A single insert is atomic on its own: skip the BEGIN/COMMIT round.
-    if (docs.length === 1 && !this.#store.inTransaction) {
+    if (docs.length === 1 && !this.#store.inTransaction && !this.#unique.active) {
       const events: (() => void)[] = []
       write(events)
       events[0]()
@@ -122,22 +128,21 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     this.#reads.forgetIndexes()
     if (paths.length === 1 && paths[0] === '_id') return '_id_'
     const columns = paths.map((path, i) => {
-      const segments = sqlPath(path)!
       const direction = Object.values(spec.keys)[i] === -1 ? 'DESC' : 'ASC'
-      const value = `json_extract(doc, ${jsonPath(segments)}) ${direction}`
-      // json_extract reads true as 1: the type column keeps { a: true } and { a: 1 } apart.
-      return spec.unique ? `${value}, json_type(doc, ${jsonPath(segments)})` : value
+      return `json_extract(doc, ${jsonPath(sqlPath(path)!)}) ${direction}`
     })
-    const unique = spec.unique ? 'UNIQUE ' : ''
+    // Rolled back with a caller's transaction: read the indexes again (see forgetTable).
+    this.#store.inTransaction?.created.push(this.#name)
     this.#store.writeSync(() => {
-      try {
-        this.#db.exec(
-          `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdentifier(`${this.#name}.${name}`)} ON ${this.#table} (${columns.join(', ')})`,
-        )
-      } catch (error) {
-        if (!String(error).includes('UNIQUE constraint failed')) throw error
-        throw new DuplicateKeyError(name, {})
-      }
+      const recorded = this.#unique.record(spec, name)
+      // Another process may have made indexes since this one first read them.
+      this.#unique.load()
+      if (!recorded) return
+      const sqlName = quoteIdentifier(`${this.#name}.${name}`)
+      // Uniqueness lives in the keys table (sqlite-unique.ts); a UNIQUE expression index
+      // left by an older version, which compared whole arrays, gives way to a plain one.
+      if (spec.unique) this.#db.exec(`DROP INDEX IF EXISTS ${sqlName}`)
+      this.#db.exec(`CREATE INDEX IF NOT EXISTS ${sqlName} ON ${this.#table} (${columns.join(', ')})`)
       // Partial indexes, nearly empty while no document holds an array there, let the
       // pushdown ask "is any step of this path an array?" without a table scan.
       for (const path of paths) {
@@ -155,8 +160,28 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     return name
   }
 
+  async listIndexes(): Promise<IndexInfo[]> {
+    await this.#ready()
+    return this.#unique.recorded()
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.#ready()
+    this.#reads.forgetIndexes()
+    this.#store.inTransaction?.created.push(this.#name)
+    this.#store.writeSync(() => {
+      this.#db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(`${this.#name}.${name}`)}`)
+      this.#unique.drop(name)
+    })
+  }
+
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
     return this.hub.subscribe(filter)
+  }
+
+  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+    await this.#ready()
+    return this.#reads.group(filter, spec)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
@@ -179,6 +204,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     await this.#store.ready()
     if (this.#tableReady) return
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${this.#table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`)
+    this.#unique.load()
     this.#tableReady = true
     this.#store.inTransaction?.created.push(this.#name)
   }
@@ -200,6 +226,8 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
   ): Promise<UpdateResult> {
     const wait = this.#ready()
     if (wait) await wait
+    const incremented = this.#incrementById(filter, spec, options, limit)
+    if (incremented) return incremented
     const validate = options.validate
     if (!validate) {
       return this.#store.writeSync((events) => {
@@ -218,6 +246,45 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       }
       return this.#writeChanges(matched, changes, events)
     })
+  }
+
+  /**
+   * `updateOne({ _id }, { $inc: { a: 1 } })` as one `json_set`, without reading the
+   * document, when that is exactly the engine's answer: top-level fields holding whole
+   * numbers (or missing), sums within ±2^53, nobody watching (a change event carries the
+   * document), no unique index to keep. Null otherwise, or when no row qualified (the
+   * general path then gives the answer, or the error).
+   */
+  #incrementById(
+    filter: Filter,
+    spec: UpdateSpec,
+    options: UpdateOptions,
+    limit: Limit,
+  ): UpdateResult | null {
+    if (limit !== 1 || options.validate || options.upsert || options.arrayFilters) return null
+    if (this.hub.size > 0 || this.#unique.active) return null
+    const id = pinnedId(filter)
+    const inc = spec.$inc
+    if (id === null || Object.keys(spec).length !== 1 || inc === null || typeof inc !== 'object') return null
+    const fields = Object.entries(inc as Record<string, unknown>)
+    if (fields.length === 0) return null
+    for (const [field, amount] of fields) {
+      if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
+        return null
+    }
+    const value = (field: string) => `json_extract(doc, ${jsonPath([field])})`
+    const sets = fields.map(
+      ([field]) => `${jsonPath([field])}, coalesce(${value(field)}, 0) + CAST(? AS INTEGER)`,
+    )
+    const guards = fields.map(
+      ([field]) =>
+        `(json_type(doc, ${jsonPath([field])}) = 'integer' OR json_type(doc, ${jsonPath([field])}) IS NULL) ` +
+        `AND abs(coalesce(${value(field)}, 0) + CAST(? AS INTEGER)) <= 9007199254740991`,
+    )
+    const sql = `UPDATE ${this.#table} SET doc = json_set(doc, ${sets.join(', ')}) WHERE _id = ? AND ${guards.join(' AND ')}`
+    const amounts = fields.map(([, amount]) => amount)
+    const changed = this.#db.statement(sql).run([...amounts, id, ...amounts])
+    return changed === 1 ? { matchedCount: 1, modifiedCount: 1, upsertedId: null } : null
   }
 
   #collectChanges(filter: Filter, limit: 0 | 1, change: (doc: StoredDocument) => StoredDocument) {
@@ -245,15 +312,23 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
 
   #writeChanges(matched: number, changes: Change[], events: (() => void)[]): UpdateResult {
     const write = this.#db.statement(`UPDATE ${this.#table} SET doc = ? WHERE _id = ?`)
-    for (const { before, after, body } of changes) {
+    // Every document gives up its old keys before any takes new ones: documents may swap values.
+    const keys = this.#unique.active
+      ? changes.map(({ before, after }) => this.#unique.change(before, after))
+      : []
+    for (const [i, { after }] of keys.length ? changes.entries() : [])
+      this.#unique.remove(keys[i], encodeId(after._id))
+    changes.forEach(({ before, after, body }, i) => {
+      const id = encodeId(after._id)
       try {
-        write.run([body ?? encodeDoc(after), encodeId(after._id)])
+        write.run([body ?? encodeDoc(after), id])
       } catch (error) {
         throw this.#duplicateKey(error, after)
       }
+      if (keys.length) this.#unique.add(keys[i], id, after)
       const event = { type: 'update' as const, collection: this.#name, id: after._id, doc: after }
       events.push(() => this.hub.publish(event, before))
-    }
+    })
     return { matchedCount: matched, modifiedCount: changes.length, upsertedId: null }
   }
 
@@ -264,6 +339,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
 
   #insertUpsert(doc: StoredDocument, events: (() => void)[]): UpdateResult {
     this.#insertRow(this.#db.statement(`INSERT INTO ${this.#table} (_id, doc) VALUES (?, ?)`), doc)
+    if (this.#unique.active) this.#unique.add(this.#unique.change(null, doc), encodeId(doc._id), doc)
     events.push(() => this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc }))
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id }
   }
@@ -275,6 +351,7 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       const targets = this.#reads.find(filter, limit ? { limit } : {})
       for (const doc of targets) {
         remove.run([encodeId(doc._id)])
+        this.#unique.removeAll(encodeId(doc._id))
         events.push(() => this.hub.publish({ type: 'delete', collection: this.#name, id: doc._id }, doc))
       }
       return targets.length
@@ -298,8 +375,4 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     const sql = String(rows[0]?.sql ?? '')
     return [...sql.matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)].map((match) => match[1])
   }
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
 }

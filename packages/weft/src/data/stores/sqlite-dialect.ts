@@ -2,6 +2,7 @@
 // very expression `createIndex` indexes, and typed with `json_type`, because
 // `json_extract` gives `true` as 1 and arrays as JSON text.
 
+import type { GroupDialect } from './sql-group.js'
 import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
@@ -67,4 +68,25 @@ export const sqliteDialect: SqlDialect = {
   },
   isArray: (segments) => `json_type(doc, ${jsonPath(segments)}) = 'array'`,
   notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
+  // `_id` holds the id's JSON text: a plain id is `"…"`, its characters between the quotes.
+  idOrder: `trim(_id, '"')`,
+  notPlainId: `(_id NOT GLOB '"*"' OR _id GLOB '*[^ -~]*' OR instr(_id, '\\') > 0)`,
+}
+
+/** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */
+export const sqliteGroupDialect: GroupDialect = {
+  base: sqliteDialect,
+  kind(segments) {
+    const p = jsonPath(segments)
+    return (
+      `(CASE coalesce(json_type(doc, ${p}), 'null') WHEN 'null' THEN 'null' WHEN 'text' THEN 'string' ` +
+      `WHEN 'true' THEN 'bool' WHEN 'false' THEN 'bool' WHEN 'integer' THEN ` +
+      `CASE WHEN json_extract(doc, ${p}) BETWEEN -9007199254740992 AND 9007199254740992 THEN 'int' ELSE 'other' END ` +
+      `ELSE 'other' END)`
+    )
+  },
+  isNumber: (segments) => `json_type(doc, ${jsonPath(segments)}) IN ${NUMBER_TYPES}`,
+  int: (segments) => `json_extract(doc, ${jsonPath(segments)})`,
+  text: (segments) => `json_extract(doc, ${jsonPath(segments)})`,
+  order: 'rowid',
 }

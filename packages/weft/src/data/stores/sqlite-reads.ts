@@ -26,8 +26,9 @@ import {
   supersetPlan,
   tieBoundary,
 } from './sql-find.js'
+import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
-import { sqliteDialect } from './sqlite-dialect.js'
+import { sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
 
 interface SqliteRow extends OrderedRow {
@@ -71,6 +72,20 @@ export class SqliteReads {
       return Number(row[0].n)
     }
     return this.find(filter, {}).length
+  }
+
+  /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
+  group(filter: Filter, spec: unknown): Record<string, unknown>[] | null {
+    const group = simpleGroup(spec)
+    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table)
+    if (!group || !statement) return null
+    try {
+      return groupResults(group, this.#db.statement(statement.sql).all(statement.params))
+    } catch (error) {
+      // An integer sum past 64 bits: the engine sums in floating point.
+      if (/integer overflow/.test(String(error))) return null
+      throw error
+    }
   }
 
   explain(filter: Filter, options: FindOptions): Explanation {
@@ -168,7 +183,8 @@ export class SqliteReads {
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
     if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
-    return finishPartialSort(rows, plan, docOf, null).map(docOf)
+    const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
+    return finishPartialSort(rows, plan, docOf, this.#boundary(rows, plan, from)).map(docOf)
   }
 
   /** SQL orders by the keys it can and reads the window; JavaScript orders the ties. */
@@ -184,18 +200,20 @@ export class SqliteReads {
       plan,
     )
     if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-    const values = partialBoundary(rows, plan)
-    let boundary = null
-    if (values) {
-      const more = [...plan.params]
-      const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], more))
-      boundary = {
-        values,
-        rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, more, plan),
-      }
-    }
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
-    return finishPartialSort(rows, plan, docOf, boundary).map(docOf)
+    return finishPartialSort(rows, plan, docOf, this.#boundary(rows, plan, from)).map(docOf)
+  }
+
+  /** When SQL's rows fill the window: every row tying with the last one on SQL's keys. */
+  #boundary(rows: SqliteRow[], plan: ExactPlan, from: string) {
+    const values = partialBoundary(rows, plan)
+    if (!values) return null
+    const params = [...plan.params]
+    const equal = plan.sortKeys.map((key, i) => sqliteDialect.equals(key.segments, values[i], params))
+    return {
+      values,
+      rows: this.#readRows(`${from} WHERE ${plan.where} AND ${equal.join(' AND ')}`, params, plan),
+    }
   }
 
   #readRows(sql: string, params: unknown[], plan: ExactPlan): SqliteRow[] {

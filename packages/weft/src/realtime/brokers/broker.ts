@@ -2,6 +2,7 @@
 // Brokers carry strings; instances behind one broker see each other's channel messages
 // and presence. A broker never throws at its callers: an outage is its own business.
 import type { Logger } from '../../http/logger.js'
+import { canImport, type PackageNeed } from '../../shared/peers.js'
 
 export interface Broker {
   /** Sends `payload` to every subscriber of `subject` on any instance, this one included. */
@@ -12,10 +13,58 @@ export interface Broker {
   /** Resolves once connected the first time; rejects if the driver cannot be loaded. */
   ready(): Promise<void>
   close(): Promise<void>
+  /** A shared log numbering every channel message for all instances, when the broker keeps one. */
+  log?: ChannelLog
+}
+
+/** Where a channel's numbering stands: its epoch and the last sequence number in it. */
+export interface LogPosition {
+  epoch: string
+  seq: number
+}
+
+/**
+ * The replay window shared by every instance (Redis Streams, NATS JetStream): it numbers
+ * each channel message once, keeps it for the window, and publishes it numbered, so a
+ * client resumes on any instance.
+ */
+export interface ChannelLog {
+  /**
+   * Numbers and keeps one message, then publishes `<epoch> <seq> <json>` on `subject`
+   * to every instance (this one too), in numbering order. Resolves false when the log is
+   * out of reach: the caller serves its own subscribers alone. Never rejects.
+   */
+  append(channel: string, subject: string, json: string): Promise<boolean>
+  /** Where the channel's numbering stands now; a channel never seen starts an epoch. */
+  position(channel: string): Promise<LogPosition>
+  /** The messages after `since`, oldest first, or null when they are not all held any more. */
+  after(channel: string, since: LogPosition): Promise<{ seq: number; json: string }[] | null>
+  /**
+   * Whether a channel's sequence numbers grow by exactly one (Redis), or only grow (JetStream
+   * numbers messages across the whole stream): a gap then does not mean a loss.
+   */
+  contiguous: boolean
+  /**
+   * Delivers the channel's messages after `seq` to `handler`, in order, when the log
+   * delivers them itself (JetStream consumers); without it they come through `subscribe`
+   * as `<epoch> <seq> <json>`.
+   */
+  follow?(channel: string, seq: number, handler: (epoch: string, seq: number, json: string) => void): void
+  unfollow?(channel: string): void
 }
 
 export interface BrokerOptions {
   logger: Logger
+  /** The replay window the log keeps, or false for no log (plain pub/sub). */
+  replay?: { window: number; messages: number } | false
+  /** Prefix of the log's keys or stream names. */
+  namespace?: string
+}
+
+/** A fresh epoch: random, so two numberings of one channel never share one. */
+export function newEpoch(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6))
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')
 }
 
 /**
@@ -33,6 +82,26 @@ export async function brokerFromUrl(url: string, options: BrokerOptions): Promis
     return natsBroker(url, options)
   }
   throw new Error(`WEFT_BAD_BROKER: no broker for "${scheme}:" URLs; use redis://, rediss:// or nats://`)
+}
+
+/**
+ * The package a broker URL needs, recorded by `realtime()` so the app's start-up check
+ * (`serve()`, `checkPackages()`) names it before serving; null for other schemes.
+ */
+export function brokerNeed(url: string): PackageNeed | null {
+  const scheme = url.slice(0, url.indexOf(':'))
+  const name =
+    scheme === 'redis' || scheme === 'rediss'
+      ? 'ioredis'
+      : scheme === 'nats' || scheme === 'tls'
+        ? 'nats'
+        : null
+  if (!name) return null
+  return {
+    package: name,
+    neededBy: `weftjs/realtime (a ${scheme}:// broker)`,
+    present: () => canImport(name),
+  }
 }
 
 /** Imports an optional peer dependency, or fails with the command that installs it. */
@@ -93,6 +162,9 @@ export function deferredBroker(loading: Promise<Broker>): Broker {
       broker ? broker.subscribe(subject, handler) : waiting.set(subject, handler),
     unsubscribe: (subject) => (broker ? broker.unsubscribe(subject) : waiting.delete(subject)),
     ready: () => loaded.then(() => broker!.ready()),
+    get log() {
+      return broker?.log
+    },
     close: () =>
       loaded.then(
         () => broker!.close(),

@@ -1,10 +1,15 @@
 // NATS core pub/sub through `nats` (an optional peer dependency). The client reconnects by
 // itself with jittered waits; what is published while it is away is dropped, not queued
-// (the client's own queue has no bound), so an outage never grows memory.
+// (the client's own queue has no bound), so an outage never grows memory. The replay
+// window lives in JetStream when the server has it (nats-log.ts).
 import type { NatsConnection, Subscription } from 'nats'
-import { type Broker, type BrokerOptions, loadPeer, outageLog } from './broker.js'
+import { type Broker, type BrokerOptions, type ChannelLog, loadPeer, outageLog } from './broker.js'
+import { natsLog } from './nats-log.js'
 
-export async function natsBroker(url: string, { logger }: BrokerOptions): Promise<Broker> {
+export async function natsBroker(
+  url: string,
+  { logger, replay, namespace = 'weft' }: BrokerOptions,
+): Promise<Broker> {
   const nats = await loadPeer('nats', () => import('nats'), 'A nats:// broker')
   const outage = outageLog(logger, 'nats')
   const handlers = new Map<string, (payload: string) => void>()
@@ -12,6 +17,7 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
   const encoder = new TextEncoder()
   const decoder = new TextDecoder()
   let connection: NatsConnection | null = null
+  let log: ChannelLog | null = null
   let closed = false
   let online = false
 
@@ -38,6 +44,13 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
       online = true
       for (const subject of handlers.keys()) listen(nc, subject)
       watchStatus(nc)
+      if (!replay) return
+      log = await natsLog(nats, nc, replay, namespace, () => online)
+      if (!log)
+        logger.warn(
+          { broker: 'nats' },
+          'JetStream is not enabled on the NATS server: channel replay stays within each instance',
+        )
     })
 
   const watchStatus = async (nc: NatsConnection) => {
@@ -72,6 +85,9 @@ export async function natsBroker(url: string, { logger }: BrokerOptions): Promis
       subscriptions.delete(subject)
     },
     ready: () => ready,
+    get log() {
+      return log ?? undefined
+    },
     async close() {
       closed = true
       handlers.clear()

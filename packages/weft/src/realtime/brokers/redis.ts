@@ -1,10 +1,15 @@
 // Redis pub/sub through `ioredis` (an optional peer dependency). Two connections, as Redis
 // requires: one publishes, one subscribes. During an outage publishes are dropped rather
-// than queued (bounded memory), ioredis reconnects with backoff and resubscribes.
+// than queued (bounded memory), ioredis reconnects with backoff and resubscribes. The
+// replay window lives in Redis Streams (redis-log.ts), so a client resumes on any instance.
 import type { Redis as RedisClient } from 'ioredis'
 import { type Broker, type BrokerOptions, backoff, loadPeer, outageLog } from './broker.js'
+import { redisLog } from './redis-log.js'
 
-export async function redisBroker(url: string, { logger }: BrokerOptions): Promise<Broker> {
+export async function redisBroker(
+  url: string,
+  { logger, replay, namespace }: BrokerOptions,
+): Promise<Broker> {
   const { Redis } = await loadPeer('ioredis', () => import('ioredis'), 'A redis:// broker')
   const outage = outageLog(logger, 'redis')
   const common = { retryStrategy: (times: number) => 100 + backoff(times), lazyConnect: false }
@@ -48,6 +53,7 @@ export async function redisBroker(url: string, { logger }: BrokerOptions): Promi
       subscriber.unsubscribe(subject).catch((error: unknown) => outage.down(error))
     },
     ready: () => ready,
+    log: replay ? redisLog(publisher, replay, { namespace }) : undefined,
     async close() {
       handlers.clear()
       publisher.disconnect()

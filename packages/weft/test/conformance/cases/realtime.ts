@@ -32,4 +32,23 @@ export const realtimeCases: Case[] = [
       }
     },
   ],
+  [
+    'weftjs/realtime: a live query sees a method’s write before `updated`; invalid args answer 422',
+    async (target) => {
+      const url = `${target.url.replace(/^http/, 'ws')}/live`
+      const rt = realtimeClient<typeof live>(url, { token: 'cyd', reconnect: false })
+      try {
+        const sub = rt.subscribe('notes')
+        await sub.ready
+        const id = await rt.call('addNote', { text: `note ${Math.random()}` })
+        await eventually(() => sub.docs.some((doc) => doc._id === id), 'the new note in the subscription')
+        await assert.rejects(
+          rt.call('addNote', { text: '' }),
+          (error: { status: number }) => error.status === 422,
+        )
+      } finally {
+        rt.close()
+      }
+    },
+  ],
 ]

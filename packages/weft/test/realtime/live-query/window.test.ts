@@ -1,0 +1,119 @@
+// Window maintenance on its own: the documents a sorted, skipped and limited query holds,
+// change by change, and when it must re-run the query instead of guessing.
+
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { compileFilter, compileSort } from '../../../src/data/query/index.ts'
+import type { ChangeEvent, StoredDocument } from '../../../src/data/store.ts'
+import { QueryWindow } from '../../../src/realtime/live-query/window.ts'
+
+const spec = (skip: number, limit: number) => ({
+  matches: compileFilter({ board: 'b' }),
+  sort: compileSort({ score: -1 }),
+  skip,
+  limit,
+})
+const doc = (id: number, score: number, board = 'b'): StoredDocument => ({ _id: id, board, score })
+const insert = (d: StoredDocument): ChangeEvent => ({ type: 'insert', collection: 't', id: d._id, doc: d })
+const update = (d: StoredDocument): ChangeEvent => ({ type: 'update', collection: 't', id: d._id, doc: d })
+const remove = (id: number): ChangeEvent => ({ type: 'delete', collection: 't', id })
+const ids = (window: QueryWindow) => window.window().map((entry) => entry.doc._id)
+
+describe('a sorted, limited window', () => {
+  test('holds skip + limit + a buffer, and publishes the part after skip', () => {
+    const window = new QueryWindow(spec(1, 2))
+    assert.equal(window.capacity, 1 + 2 + 10)
+    window.load([doc(1, 9), doc(2, 8), doc(3, 7), doc(4, 6)])
+    assert.deepEqual(ids(window), [2, 3])
+  })
+
+  test('a document leaving the top lets the next one in, from the buffer, without a query', () => {
+    const window = new QueryWindow(spec(0, 2))
+    window.load([doc(1, 9), doc(2, 8), doc(3, 7)])
+    assert.equal(window.apply(remove(1)), 'changed')
+    assert.deepEqual(ids(window), [2, 3])
+    assert.equal(window.apply(update(doc(2, 1, 'other'))), 'changed')
+    assert.deepEqual(ids(window), [3])
+  })
+
+  test('a skipped document leaving shifts the window', () => {
+    const window = new QueryWindow(spec(1, 1))
+    window.load([doc(1, 9), doc(2, 8), doc(3, 7)])
+    assert.deepEqual(ids(window), [2])
+    window.apply(remove(1))
+    assert.deepEqual(ids(window), [3])
+  })
+
+  test('a document moving within the held ones moves; past the last held one of an unfinished result it is let go', () => {
+    const window = new QueryWindow(spec(0, 1))
+    const full = Array.from({ length: 11 }, (_, i) => doc(i + 1, 100 - i))
+    window.load(full)
+    assert.equal(window.apply(update(doc(5, 200))), 'changed')
+    assert.deepEqual(ids(window), [5])
+    // Capacity 11 and 11 found: more may exist beyond, so a document sinking past the last is dropped.
+    window.apply(update(doc(5, -1)))
+    assert.equal(window.has(5), false)
+    assert.deepEqual(ids(window), [1])
+  })
+
+  test('asks for a query when it runs short of known matches', () => {
+    const window = new QueryWindow(spec(0, 2))
+    window.load(Array.from({ length: 12 }, (_, i) => doc(i + 1, 100 - i)))
+    for (let id = 1; id <= 10; id++) assert.equal(window.apply(remove(id)), 'changed')
+    assert.equal(window.apply(remove(11)), 'refill')
+  })
+
+  test('a complete result needs no query however many leave', () => {
+    const window = new QueryWindow(spec(0, 2))
+    window.load([doc(1, 9), doc(2, 8)])
+    assert.equal(window.apply(remove(1)), 'changed')
+    assert.equal(window.apply(remove(2)), 'changed')
+    assert.deepEqual(ids(window), [])
+    assert.equal(window.apply(insert(doc(3, 1))), 'changed')
+    assert.deepEqual(ids(window), [3])
+  })
+
+  test('a change to a document it never held and that does not match is nothing to it', () => {
+    const window = new QueryWindow(spec(0, 2))
+    window.load([doc(1, 9)])
+    assert.equal(window.apply(insert(doc(2, 50, 'other'))), 'same')
+    assert.equal(window.apply(remove(7)), 'same')
+  })
+})
+
+describe('ties, ordered by insertion as find() orders them', () => {
+  test('two inserts seen in the feed keep their commit order', () => {
+    const window = new QueryWindow(spec(0, 5))
+    window.load([])
+    window.apply(insert(doc(2, 5)))
+    window.apply(insert(doc(1, 5)))
+    assert.deepEqual(ids(window), [2, 1])
+  })
+
+  test('queried documents tied in one result keep that order', () => {
+    const window = new QueryWindow(spec(0, 5))
+    window.load([doc(3, 5), doc(1, 5), doc(2, 4)])
+    assert.equal(window.apply(update({ ...doc(3, 5), note: 'x' })), 'changed')
+    assert.deepEqual(ids(window), [3, 1, 2])
+  })
+
+  test('a tie it cannot order asks for a query rather than guess', () => {
+    const window = new QueryWindow(spec(0, 5))
+    window.load([doc(3, 5), doc(2, 4)])
+    // 2 joins 3's score: which was inserted first is not known here.
+    assert.equal(window.apply(update(doc(2, 5))), 'refill')
+    // An insert seen now may be older than a queried document (the query may run ahead of the feed).
+    window.load([doc(3, 5)])
+    assert.equal(window.apply(insert(doc(4, 5))), 'refill')
+  })
+})
+
+test('tracks the ids it holds, so the feed routes their changes to it', () => {
+  const held = new Set<unknown>()
+  const window = new QueryWindow(spec(0, 1), (id, on) => (on ? held.add(id) : held.delete(id)))
+  window.load([doc(1, 9), doc(2, 8)])
+  assert.deepEqual([...held].sort(), [1, 2])
+  window.apply(remove(1))
+  window.apply(insert(doc(3, 1)))
+  assert.deepEqual([...held].sort(), [2, 3])
+})

@@ -1,0 +1,51 @@
+// Starts writer-child.ts and hands it batches of writes: the other process of the
+// two-process convergence test.
+
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { Op } from './model.ts'
+
+export interface RemoteWriter {
+  write(collection: string, ops: Op[]): Promise<void>
+  close(): Promise<void>
+}
+
+export async function remoteWriter(url: string): Promise<RemoteWriter> {
+  const script = fileURLToPath(new URL('./writer-child.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, url], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const waiting: (() => void)[] = []
+  let buffered = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk
+    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+      buffered = buffered.slice(newline + 1)
+      waiting.shift()?.()
+    }
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const reply = () => new Promise<void>((resolve) => waiting.push(resolve))
+  // A child that dies fails the test instead of leaving it waiting.
+  child.on('exit', (code) => {
+    if (waiting.length > 0) throw new Error(`the writer process exited (${code}) with a batch pending`)
+  })
+  await reply()
+  let queue = Promise.resolve()
+  return {
+    write(collection, ops) {
+      const done = queue.then(() => {
+        const answer = reply()
+        child.stdin.write(`${JSON.stringify({ collection, ops })}\n`)
+        return answer
+      })
+      queue = done
+      return done
+    },
+    async close() {
+      child.stdin.end()
+      await exited
+    },
+  }
+}
