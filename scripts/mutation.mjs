@@ -8,12 +8,18 @@
 // Stryker puts every file back when it ends, also on Ctrl-C; meanwhile run no other tests of
 // this checkout and edit nothing in it: an interrupted run restores the files it backed up. Scores land in reports/mutation/<module>.json and on the console.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ensureNode24 } from '../packages/weft/test/runtimes/runtimes.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+// StrykerJS and its TAP runner need Node 22+, above the repository's Node floor, so they
+// are not dependencies of the workspace: the first run installs these pinned versions
+// into a cache folder of node_modules, as the runtime tests do for their Node 24.
+const STRYKER_VERSION = '10.0.0'
+const toolDir = join(root, 'node_modules', '.cache', 'weft-mutation')
 const src = (...files) => files.map((file) => `packages/weft/src/${file}`)
 const tests = (...files) => files.map((file) => `packages/weft/test/${file}.test.ts`)
 
@@ -85,7 +91,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   process.exit(child.status ?? 1)
 }
 
-const { Stryker } = await import('@stryker-mutator/core')
+const { Stryker } = await import(pathToFileURL(ensureStryker()).href)
 process.chdir(root)
 mkdirSync('reports/mutation', { recursive: true })
 const scores = []
@@ -139,4 +145,21 @@ function score(results) {
   const noCoverage = count('NoCoverage')
   const total = killed + survived + noCoverage
   return { killed, survived, noCoverage, total, score: total === 0 ? null : (100 * killed) / total }
+}
+
+/** The entry of the pinned StrykerJS core, installed beside its TAP runner on first use. */
+function ensureStryker() {
+  const core = join(toolDir, 'node_modules', '@stryker-mutator', 'core')
+  const installed = existsSync(join(core, 'package.json'))
+    ? JSON.parse(readFileSync(join(core, 'package.json'), 'utf8')).version
+    : null
+  if (installed !== STRYKER_VERSION) {
+    mkdirSync(toolDir, { recursive: true })
+    writeFileSync(join(toolDir, 'package.json'), '{ "private": true }\n')
+    const packages = ['core', 'tap-runner'].map((name) => `@stryker-mutator/${name}@${STRYKER_VERSION}`)
+    const args = ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', toolDir]
+    const result = spawnSync('npm', [...args, ...packages], { stdio: 'inherit' })
+    if (result.status !== 0) throw new Error('could not install StrykerJS for mutation testing')
+  }
+  return join(core, 'dist', 'src', 'index.js')
 }
