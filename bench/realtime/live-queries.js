@@ -5,10 +5,11 @@
 // - CPU per write with 1,000 and 10,000 live queries of one shape ({ board }), against
 //   the same writes with no live query (memory store: the engine's own cost);
 // - memory per live query of 50 documents (sorted, limit 50).
-// Usage: node bench/realtime/live-queries.js [--quick] [--write] [--stores=sqlite,postgres]
+// Usage: node bench/realtime/live-queries.js [--quick] [--stores=sqlite,postgres]
 //   [--queries=1000] [--rate=100] [--seconds=10] [--shapes=1000,10000] [--memory-queries=1000]
-// Needs `npm run build` first (it imports the built package). `--write` (or BENCH_WRITE=1)
-// rewrites the "## Live queries (engine)" section of docs/benchmarks.md.
+// Needs `npm run build` first (it imports the built package). It prints its table only:
+// `node bench/realtime/live-sockets.js --write` runs it and writes the "## Live queries"
+// section of docs/benchmarks.md with both tables (the engine alone and over sockets).
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,7 +19,7 @@ import pg from 'pg'
 import { connect } from 'weftjs/data'
 import { LiveQueryHub } from '../../packages/weft/dist/realtime/live-query/index.js'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
-import { holdBenchLock, machineLine, updateSection, writeRequested } from '../http/report.js'
+import { holdBenchLock, machineLine } from '../http/report.js'
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1'
@@ -192,11 +193,10 @@ const perQuery = await memoryPerQuery()
 rows.push(`| heap per live query of 50 documents | ${(perQuery / 1024).toFixed(1)} KiB |`)
 
 const table = [
-  `Command: \`node bench/realtime/live-queries.js --write\` (after \`npm run build\`). ${machineLine()}`,
+  `Command: \`node bench/realtime/live-queries.js${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
   '',
   '| measure | result |',
   '|---|---|',
   ...rows,
 ].join('\n')
 console.log(table)
-if (writeRequested(argv) && !quick) updateSection('Live queries (engine)', table)

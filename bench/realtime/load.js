@@ -86,6 +86,7 @@ async function openAll(n, onMessage) {
 const now = () => Number(process.hrtime.bigint()) / 1e6
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const memory = async () => (await fetch(`${control}/memory`)).json()
+const cpu = async () => (await (await fetch(`${control}/cpu`)).json()).cpu
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
 async function idle() {
@@ -152,13 +153,21 @@ async function throughput() {
   senders.push(...sockets)
   for (let i = 0; i < sockets.length; i++) sockets[i].send({ s: i, n: 0 })
   await sleep(1000)
+  const cpuBefore = await cpu()
   counting = true
   const started = now()
   await sleep(seconds * 1000)
   counting = false
   const elapsed = (now() - started) / 1000
+  const cpuUsed = (await cpu()) - cpuBefore
   console.log(
-    JSON.stringify({ members: sockets.length, deliveredPerSecond: Math.round(delivered / elapsed) }),
+    JSON.stringify({
+      members: sockets.length,
+      deliveredPerSecond: Math.round(delivered / elapsed),
+      // The server's CPU per delivered message: on a shared machine this moves far less
+      // than the rate, which falls with whatever else holds the cores.
+      cpuPerMessage: cpuUsed / delivered,
+    }),
   )
   process.exit(0)
 }

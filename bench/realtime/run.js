@@ -6,13 +6,10 @@
 // Needs `npm run build` first (the Weft server imports the built package) and, for the
 // two-instance rows, `redis-server` on the PATH (a private one is started on a free port).
 import { spawn, spawnSync } from 'node:child_process'
-import { createServer } from 'node:net'
-import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { findRuntimes } from '../../packages/weft/test/runtimes/runtimes.mjs'
 import { holdBenchLock, machineLine, packageVersion, updateSection, writeRequested } from '../http/report.js'
+import { firstLine, freePort, pinned } from './processes.js'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1'
 const option = (name, fallback) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback
@@ -45,34 +42,9 @@ const fanoutSizes = list('fanout', quick ? '100' : '1000,10000').map(Number)
 const broadcasts = Number(option('broadcasts', quick ? 5 : 100))
 const members = Number(option('members', quick ? 20 : 100))
 const seconds = Number(option('seconds', quick ? 1 : 5))
-const pin = availableParallelism() >= 2 && !spawnSync('taskset', ['-c', '0', 'true']).error
 const bunBin = findRuntimes({ install: false }).find((r) => r.name === 'bun')?.bin
 
 if (!quick) holdBenchLock()
-
-/** Runs `command` with the file limit raised (20,000 here: ~19,900 sockets a process), pinned to `core`. */
-function pinned(core, command, args, env = {}) {
-  const line = [...(pin ? ['taskset', '-c', String(core)] : []), command, ...args]
-    .map((a) => `'${a}'`)
-    .join(' ')
-  return spawn('sh', ['-c', `ulimit -n 20000 2>/dev/null || ulimit -n 4096; exec ${line}`], {
-    cwd: here,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-}
-
-function firstLine(child) {
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (chunk) => {
-      out += chunk
-      const newline = out.indexOf('\n')
-      if (newline !== -1) resolve(JSON.parse(out.slice(0, newline)))
-    })
-    child.once('exit', (code) => reject(new Error(`exited ${code} before printing`)))
-  })
-}
 
 async function startServer(id, env = {}) {
   const peer = PEERS[id]
@@ -103,14 +75,6 @@ async function load(id, server, scenario, count, control, extra = '') {
     String(extra),
   ])
   return firstLine(child)
-}
-
-async function freePort() {
-  const server = createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 const stop = (server) => server?.child.kill('SIGKILL')
@@ -205,7 +169,8 @@ function report(rows) {
   }
   lines.push(
     '',
-    'idle: KB of RSS per connection (lower is better); fanout: ms until the last subscriber has one broadcast, p50 / p99; room: messages delivered per second (higher is better).',
+    "idle: KB of RSS per connection (lower is better); fanout: ms until the last subscriber has one broadcast, p50 / p99; room: messages delivered per second (higher is better) · the server's CPU time per delivered message (lower is better; ratios as raw ÷ Weft, higher is better).",
+    'Every server sends a room message in the frame Weft sends (channel and sequence number around the data), so clients read the same bytes from each; the raw ws floor encodes it once and corks each socket until the end of the turn, as Weft does, and the raw Bun floor uses `server.publish`.',
   )
   return lines.join('\n')
 }
@@ -214,11 +179,12 @@ function format(row) {
   if (!row) return '—'
   if (row.kbPerConnection !== undefined) return `${row.kbPerConnection.toFixed(1)} KB`
   if (row.p50 !== undefined) return `${row.p50.toFixed(1)} / ${row.p99.toFixed(1)} ms`
-  return `${(row.deliveredPerSecond / 1000).toFixed(1)}k/s`
+  return `${(row.deliveredPerSecond / 1000).toFixed(1)}k/s · ${row.cpuPerMessage.toFixed(2)} µs`
 }
 
 function ratio(weft, raw) {
   if (weft.kbPerConnection !== undefined) return (weft.kbPerConnection / raw.kbPerConnection).toFixed(2)
   if (weft.p99 !== undefined) return `p99 ${(weft.p99 / raw.p99).toFixed(2)}`
-  return (weft.deliveredPerSecond / raw.deliveredPerSecond).toFixed(2)
+  const rate = (weft.deliveredPerSecond / raw.deliveredPerSecond).toFixed(2)
+  return `${rate} · CPU ${(raw.cpuPerMessage / weft.cpuPerMessage).toFixed(2)}`
 }

@@ -3,9 +3,11 @@
 // resident memory, heap and event-loop delay (server side, sampler.js). At the end:
 // memory after warm-up against the end (a leak grows), p99 per minute (it should stay
 // flat) and the error count.
-// Usage: node reliability/soak.js [--minutes=10] [--rate=200] [--warmup=60] [--write]
-// The realtime half of the mix (WebSocket subscribers on the taskboard) joins when the
-// realtime layer exists.
+// Usage: node reliability/soak.js [--minutes=10] [--rate=200] [--live=50] [--calls=10]
+//   [--warmup=60] [--write]
+// The realtime half of the mix: `--live` clients on the live board (each subscribed to the
+// tasks live query and present in the board channel), which receive every write as a
+// change, and `--calls` method calls per second among them (live-clients.js).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,6 +15,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { holdBenchLock, machineLine } from '../http/report.js'
 import { writeSection } from './doc-section.js'
+import { liveClients } from './live-clients.js'
 import { percentile, runAtRate, send } from './load.js'
 import { freePort, lastSample, waitUntilServing } from './server-process.js'
 
@@ -23,6 +26,8 @@ const option = (name, fallback) =>
   Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback)
 const MINUTES = option('minutes', 10)
 const RATE = option('rate', 200)
+const LIVE = option('live', 50)
+const CALLS = option('calls', 10)
 const WARMUP = Math.min(option('warmup', 60), Math.floor((MINUTES * 60) / 2))
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const taskboard = join(root, 'examples/taskboard')
@@ -58,6 +63,8 @@ try {
   // A working set of tasks to read, patch and delete; kept at a steady size.
   const ids = []
   for (let i = 0; i < 200; i++) ids.push(await create(`seed ${i}`))
+  const live = await liveClients(port, LIVE)
+  const calling = CALLS > 0 ? setInterval(() => live.call(), 1000 / CALLS) : undefined
   let made = 0
   const mix = () => {
     const roll = Math.random()
@@ -75,7 +82,9 @@ try {
   }
   const rows = []
   const started = Date.now()
-  console.log('  s   sent    ok  err  drop   p50 ms   p99 ms   RSS MiB  heap MiB  loop p99 ms')
+  console.log(
+    '  s   sent    ok  err  drop   p50 ms   p99 ms   RSS MiB  heap MiB  loop p99 ms  live changes  calls  call p99 ms',
+  )
   await runAtRate({
     port,
     rate: RATE,
@@ -87,17 +96,21 @@ try {
     onSecond: (second) => {
       const sorted = second.latencies.sort((a, b) => a - b)
       const sample = lastSample(samples)
+      const realtime = live.take()
       const row = {
         s: Math.round((Date.now() - started) / 1000),
         sent: second.sent,
         ok: second.ok,
-        errors: second.errors,
+        errors: second.errors + realtime.callErrors,
         dropped: second.dropped,
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         rss: sample?.rss ?? 0,
         heap: sample?.heap ?? 0,
         delayP99: sample?.delayP99 ?? null,
+        changes: realtime.changes,
+        calls: realtime.calls,
+        callP99: percentile(realtime.callMs, 99),
       }
       rows.push(row)
       console.log(
@@ -106,10 +119,15 @@ try {
           .join(' ') +
           [row.p50, row.p99].map((v) => v.toFixed(1).padStart(9)).join('') +
           [row.rss, row.heap].map((v) => (v / 1048576).toFixed(1).padStart(10)).join('') +
-          String(row.delayP99 ?? '-').padStart(13),
+          String(row.delayP99 ?? '-').padStart(13) +
+          String(row.changes).padStart(14) +
+          String(row.calls).padStart(7) +
+          row.callP99.toFixed(1).padStart(13),
       )
     },
   })
+  clearInterval(calling)
+  live.close()
   report(rows)
 } finally {
   child.kill('SIGTERM')
@@ -128,18 +146,20 @@ function report(rows) {
     const slice = rows.slice(m * 60, (m + 1) * 60)
     const p99s = slice.map((r) => r.p99).sort((a, b) => a - b)
     const loop = slice.map((r) => r.delayP99 ?? 0).sort((a, b) => a - b)
+    const callP99s = slice.map((r) => r.callP99).sort((a, b) => a - b)
+    const changes = slice.reduce((n, r) => n + r.changes, 0)
     minutes.push(
-      `| ${m + 1} | ${percentile(p99s, 50).toFixed(1)} | ${(Math.max(...slice.map((r) => r.rss)) / 1048576).toFixed(0)} | ${percentile(loop, 50)} |`,
+      `| ${m + 1} | ${percentile(p99s, 50).toFixed(1)} | ${(Math.max(...slice.map((r) => r.rss)) / 1048576).toFixed(0)} | ${percentile(loop, 50)} | ${changes} | ${percentile(callP99s, 50).toFixed(1)} |`,
     )
   }
   const growth = ((last.rss - warm.rss) / warm.rss) * 100
   const lines = [
-    `Soak: ${MINUTES} min at ${RATE} req/s on the taskboard (SQLite), Node ${process.versions.node}; warm-up ${WARMUP} s.`,
+    `Soak: ${MINUTES} min at ${RATE} req/s on the taskboard (SQLite), with ${LIVE} live-board clients and ${CALLS} method calls/s among them, Node ${process.versions.node}; warm-up ${WARMUP} s.`,
     machineLine(),
     `RSS after warm-up ${(warm.rss / 1048576).toFixed(1)} MiB, at the end ${(last.rss / 1048576).toFixed(1)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %), peak ${(maxRss / 1048576).toFixed(1)} MiB; errors and dropped: ${errors}.`,
     '',
-    '| Minute | median of per-second p99 (ms) | peak RSS (MiB) | median event-loop delay p99 (ms) |',
-    '| --- | --- | --- | --- |',
+    '| Minute | median of per-second p99 (ms) | peak RSS (MiB) | median event-loop delay p99 (ms) | live changes received | median of per-second method p99 (ms) |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...minutes,
   ]
   console.log(`\n${lines.join('\n')}`)

@@ -11,6 +11,10 @@ const server = createServer((req, res) => {
     io.to('bench').emit('msg', { stamp: url.searchParams.get('stamp') })
     return res.writeHead(204).end()
   }
+  if (url.pathname === '/cpu') {
+    const { user, system } = process.cpuUsage()
+    return res.writeHead(200).end(JSON.stringify({ cpu: user + system }))
+  }
   if (url.pathname === '/memory') {
     globalThis.gc?.()
     const { rss, heapUsed } = process.memoryUsage()

@@ -21,6 +21,12 @@ app.post('/broadcast', async (ctx) => {
   return undefined
 })
 app.get('/memory', () => memory())
+app.get('/cpu', () => {
+  const usage = (
+    globalThis as { process?: { cpuUsage(): { user: number; system: number } } }
+  ).process?.cpuUsage()
+  return { cpu: usage ? usage.user + usage.system : 0 }
+})
 
 function memory() {
   ;(globalThis as { gc?: () => void }).gc?.()

@@ -1,4 +1,4 @@
-import { untrusted } from '../shared/untrusted.js'
+import { inspectParsed, mayNeedInspection, untrusted } from '../shared/untrusted.js'
 import { HttpError } from './errors.js'
 import type { BodyKind } from './types.js'
 
@@ -126,12 +126,14 @@ export function parseJson(text: string, maxDepth = DEFAULT_JSON_DEPTH): unknown 
   }
   // JSON spells "$" only as itself or as a \u escape, and the poison keys likewise: a
   // text holding none of them has nothing to refuse or mark, and skips the walk.
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    (text.includes('$') || text.includes('\\u') || text.includes('__proto__') || text.includes('constructor'))
-  ) {
-    if (inspect(value)) untrusted(value)
+  if (typeof value === 'object' && value !== null && mayNeedInspection(text)) {
+    const found = inspectParsed(value)
+    if (found.forbidden) {
+      throw new HttpError(400, `The JSON body holds a forbidden "${found.forbidden}" key`, {
+        code: 'WEFT_PROTOTYPE_POLLUTION',
+      })
+    }
+    if (found.dollar) untrusted(value)
   }
   return value
 }
@@ -165,30 +167,6 @@ function nestingExceeds(text: string, maxDepth: number): boolean {
  * Refuses prototype-poisoning keys; true when some key starts with "$". Walks with its
  * own stack: the depth was bounded before parsing, but recursion is not needed anyway.
  */
-function inspect(root: object): boolean {
-  let dollar = false
-  const pending: object[] = [root]
-  while (pending.length > 0) {
-    const value = pending.pop() as Record<string, unknown>
-    for (const key of Object.keys(value)) {
-      const member = value[key]
-      if (key.charCodeAt(0) === 36) dollar = true
-      else if (
-        key === '__proto__' ||
-        (key === 'constructor' &&
-          typeof member === 'object' &&
-          member !== null &&
-          Object.hasOwn(member, 'prototype'))
-      ) {
-        throw new HttpError(400, `The JSON body holds a forbidden "${key}" key`, {
-          code: 'WEFT_PROTOTYPE_POLLUTION',
-        })
-      }
-      if (typeof member === 'object' && member !== null) pending.push(member)
-    }
-  }
-  return dollar
-}
 
 /**
  * `a=1&b=2&a=3` as `{ a: ['1', '3'], b: '2' }`, in an object with no prototype so no key

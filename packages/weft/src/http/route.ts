@@ -2,7 +2,7 @@ import { isStandardSchema, type StandardSchemaV1 } from '../schema/standard.js'
 import { runSchema, type SchemaResult, summarise } from '../schema/validate.js'
 import { isUntrusted, untrusted } from '../shared/untrusted.js'
 import { compose, type Middleware, type Next } from './compose.js'
-import type { Context } from './context.js'
+import type { Context, ParseBodyOptions } from './context.js'
 import { HttpError } from './errors.js'
 import { setResult } from './response.js'
 import type { BodyKind, RouteOptions } from './types.js'
@@ -42,16 +42,11 @@ export function compileRoute(
   const checkResponse = checkResponses && options.response ? compileResponseCheck(options.response) : null
   // Every step answers its own errors (onError), so a compiled route never rejects and the
   // app adds no promise of its own around it. Each await costs a promise and a microtask:
-  // a synchronous route pays none, an async one as few as its own awaits need.
+  // a synchronous route pays none, an async one as few as its own awaits need (a body
+  // schema: the read, the parse, then validation and the handler in one step).
   const terminal = (ctx: Context<any>): void | Promise<void> => {
     try {
-      const validated = validate?.(ctx)
-      if (validated)
-        return validated.then(
-          () => callSafely(ctx),
-          (error) => onError(ctx, error),
-        )
-      return callHandler(ctx)
+      return validate ? validate(ctx, callHandler, onError) : callHandler(ctx)
     } catch (error) {
       return onError(ctx, error)
     }
@@ -78,13 +73,6 @@ export function compileRoute(
       )
     }
     return store(ctx, result)
-  }
-  const callSafely = (ctx: Context<any>): void | Promise<void> => {
-    try {
-      return callHandler(ctx)
-    } catch (error) {
-      return onError(ctx, error)
-    }
   }
   if (middleware.length === 0) return { run: terminal, bodyLimit }
   const chain = compose(middleware)
@@ -119,23 +107,21 @@ function assertResponse(result: SchemaResult, status: number): void {
   })
 }
 
+/** The route's input schemas, then `next` (the handler): errors go to `onError`. */
+type Validation = (ctx: Context<any>, next: Step, onError: ErrorResponder) => void | Promise<void>
+type Step = (ctx: Context<any>) => void | Promise<void>
+
 /**
- * The route's schemas as one step, or null when it has none. Synchronous while the schemas
- * are (params, query, headers); only reading the body, or an async schema, costs a promise.
+ * The route's schemas as one step before the handler, or null when it has none.
+ * Synchronous while the schemas are (params, query, headers); only reading the body, or
+ * an async schema, costs a promise.
  */
-function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void | Promise<void>) | null {
+function compileValidation(options: RouteOptions): Validation | null {
   const { params, query, headers, body } = options
   if (!params && !query && !headers && !body) return null
-  const accepts = options.accepts ?? DEFAULT_ACCEPTS
-  const readBody = body
-    ? (ctx: Context<any>) =>
-        ctx.parseBody({ accepts, multipart: options.multipart }).then((raw) =>
-          settle(validateInput(body, raw, 'body'), (value) => {
-            ctx.body = keepMark(raw, value)
-          }),
-        )
-    : null
-  return (ctx) => {
+  const readBody = body ? compileBodyValidation(body, options) : null
+  if (!params && !query && !headers) return readBody
+  return (ctx, next, onError) => {
     const steps: (void | Promise<void>)[] = []
     if (params) steps.push(settle(validateInput(params, ctx.params, 'params'), (v) => (ctx.params = v)))
     if (query) {
@@ -146,9 +132,53 @@ function compileValidation(options: RouteOptions): ((ctx: Context<any>) => void 
       const input = ctx.headers
       steps.push(settle(validateInput(headers, input, 'headers'), (v) => (ctx.headers = keepMark(input, v))))
     }
+    const then = readBody ? () => readBody(ctx, next, onError) : () => callSafely(ctx, next, onError)
     const pending = steps.filter((step) => step instanceof Promise)
-    if (pending.length === 0) return readBody?.(ctx)
-    return Promise.all(pending).then(() => readBody?.(ctx))
+    if (pending.length === 0) return then()
+    return Promise.all(pending).then(then, (error) => onError(ctx, error))
+  }
+}
+
+/**
+ * Reads the body (415 for a type the route does not take), validates it and calls `next`,
+ * in the one step after the parse: this is the validated POST's hot path.
+ */
+function compileBodyValidation(schema: StandardSchemaV1, options: RouteOptions): Validation {
+  // Built once: parseBody is handed the same options on every request.
+  const parse: ParseBodyOptions = {
+    accepts: options.accepts ?? DEFAULT_ACCEPTS,
+    multipart: options.multipart,
+  }
+  return (ctx, next, onError) =>
+    ctx.parseBody(parse).then(
+      (raw) => {
+        let value: unknown
+        try {
+          value = validateInput(schema, raw, 'body')
+        } catch (error) {
+          return onError(ctx, error)
+        }
+        if (value instanceof Promise) {
+          return value.then(
+            (settled) => {
+              ctx.body = keepMark(raw, settled)
+              return callSafely(ctx, next, onError)
+            },
+            (error) => onError(ctx, error),
+          )
+        }
+        ctx.body = keepMark(raw, value)
+        return callSafely(ctx, next, onError)
+      },
+      (error) => onError(ctx, error),
+    )
+}
+
+function callSafely(ctx: Context<any>, next: Step, onError: ErrorResponder): void | Promise<void> {
+  try {
+    return next(ctx)
+  } catch (error) {
+    return onError(ctx, error)
   }
 }
 

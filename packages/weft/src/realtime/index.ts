@@ -8,6 +8,7 @@ export {
   RealtimeCloseCode,
 } from '../shared/realtime-protocol.js'
 export type { Broker } from './brokers/broker.js'
+export type { CallMemory } from './brokers/call-memory.js'
 export { MemoryHub, memoryBroker } from './brokers/memory.js'
 export type { ChannelOptions, ChannelParams, PresenceOption } from './channels.js'
 export type { Connection } from './connection.js'

@@ -33,6 +33,7 @@ import {
 } from './publications.js'
 import { renewalContext, scheduleRenewal } from './renewal.js'
 import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
+import { SharedAnswers } from './shared-answers.js'
 import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
 import type { Topic } from './topic.js'
 import { type Attached, Topics } from './topics.js'
@@ -163,8 +164,13 @@ export class Live<
     )
     this.presence.start()
     this.hub = options.hub ?? new LiveQueryHub({ logger: this.logger })
-    this.methods = new MethodRegistry(this.limits, options.dev, (error, name) =>
-      this.logger.error({ err: errorFields(error), method: name }, 'realtime method failed'),
+    const callMemory =
+      broker !== undefined ? this.broker.callMemory?.(this.namespace, this.limits.rememberFor) : undefined
+    this.methods = new MethodRegistry(
+      this.limits,
+      options.dev,
+      (error, name) => this.logger.error({ err: errorFields(error), method: name }, 'realtime method failed'),
+      callMemory && new SharedAnswers(callMemory, this.logger),
     )
     this.frames = new FrameHandler(this, this.registry, this.presence, options)
   }

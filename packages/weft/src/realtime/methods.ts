@@ -4,7 +4,8 @@
 // drops its optimistic copy exactly when the real data is there.
 //
 // The client chooses the call's id; a call retried with the same id (after a reconnect, say)
-// does not run twice: the answer is remembered for a while, per user, in bounded memory.
+// does not run twice: the answer is remembered for a while, per user, in bounded memory,
+// and in the broker when it can (so a retry on another instance finds it too).
 import { HttpError } from '../http/errors.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
 import { errorFrame } from '../shared/realtime-protocol.js'
@@ -12,6 +13,7 @@ import { callError, validateArgs } from './call-errors.js'
 import { withCallScope } from './call-scope.js'
 import type { Connection } from './connection.js'
 import { checkName } from './publications.js'
+import type { SharedAnswers } from './shared-answers.js'
 
 /** What a method tells the typed client: the arguments it takes and what it answers. */
 export interface MethodType<Args, Result> {
@@ -58,6 +60,8 @@ export class MethodRegistry<User> {
     private readonly limits: MethodLimits,
     private readonly dev: boolean | undefined,
     private readonly logError: (error: unknown, method: string) => void,
+    /** Answers remembered for every instance, when the broker can. */
+    private readonly shared?: SharedAnswers,
   ) {}
 
   declare(method: DeclaredMethod<User>): void {
@@ -71,7 +75,9 @@ export class MethodRegistry<User> {
     this.forgetOld()
     const known = this.recent.get(key)
     if (known) return known
-    const answer = track(this.run(conn, id, name, args).then((frame) => ({ frame, at: Date.now() })))
+    const run = () => this.run(conn, id, name, args)
+    const frame = this.shared ? this.shared.once(key, run) : run()
+    const answer = track(frame.then((frame) => ({ frame, at: Date.now() })))
     this.recent.set(key, answer)
     while (this.recent.size > this.limits.rememberedCalls) {
       this.recent.delete(this.recent.keys().next().value as string)

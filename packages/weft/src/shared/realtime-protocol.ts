@@ -1,6 +1,7 @@
 // The realtime protocol, version 1 (docs/protocol.md): frames, codes and their encoding.
-// Pure and importing nothing: shared by the server (weftjs/realtime) and the client
+// Pure, importing only the neutral layer: shared by the server (weftjs/realtime) and the client
 // (weftjs/client), which must not depend on each other.
+import { inspectParsed, mayNeedInspection, untrusted } from './untrusted.js'
 
 export const PROTOCOL_VERSION = '1'
 /** The subprotocol a client offers and the server selects. */
@@ -157,6 +158,14 @@ export function parseClientFrame(text: string): Parsed {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return bad('A frame is one JSON object')
+  // As for HTTP bodies: arguments and messages holding a `$` key are marked, so weftjs/data
+  // refuses them as query operators, and poisoning keys are refused outright.
+  if (mayNeedInspection(text)) {
+    const found = inspectParsed(value)
+    if (found.forbidden)
+      return bad(`The frame holds a forbidden "${found.forbidden}" key`, (value as { id?: unknown }).id)
+    if (found.dollar) untrusted(value)
+  }
   const frame = value as Record<string, unknown>
   const { msg, id } = frame
   if (id !== undefined && typeof id !== 'string') return bad('"id" is a string')

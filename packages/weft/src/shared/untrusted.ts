@@ -24,3 +24,38 @@ export function untrusted<T>(value: T): T {
 export function isUntrusted(value: unknown): boolean {
   return typeof value === 'object' && value !== null && marks.has(value)
 }
+
+/**
+ * What one walk of a parsed JSON value finds: a key that starts with `$` (the value is then
+ * to be marked), or a key that poisons any object the value is later merged into
+ * (`__proto__`, or `constructor` holding a `prototype`), which the caller refuses.
+ */
+export function inspectParsed(root: object): { dollar: boolean; forbidden?: string } {
+  let dollar = false
+  const pending: object[] = [root]
+  while (pending.length > 0) {
+    const value = pending.pop() as Record<string, unknown>
+    for (const key of Object.keys(value)) {
+      const member = value[key]
+      if (key.charCodeAt(0) === 36) dollar = true
+      else if (
+        key === '__proto__' ||
+        (key === 'constructor' &&
+          typeof member === 'object' &&
+          member !== null &&
+          Object.hasOwn(member, 'prototype'))
+      ) {
+        return { dollar, forbidden: key }
+      }
+      if (typeof member === 'object' && member !== null) pending.push(member)
+    }
+  }
+  return { dollar }
+}
+
+/** Whether a JSON text may hold what `inspectParsed` looks for: most texts skip the walk. */
+export function mayNeedInspection(text: string): boolean {
+  return (
+    text.includes('$') || text.includes('\\u') || text.includes('__proto__') || text.includes('constructor')
+  )
+}

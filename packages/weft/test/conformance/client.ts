@@ -7,6 +7,8 @@ export interface Target {
   port: number
   /** 'node' | 'node24' | 'deno' | 'bun': only for the few documented differences. */
   runtime: string
+  /** The server's process id, for the few cases that read its counters in /proc. */
+  pid?: number
 }
 
 /** A behaviour every runtime must show, checked against a running fixture server. */

@@ -50,7 +50,23 @@ export function addWebSocketRoutes(app: Weft<any>): void {
         return
       }
       if (text === 'close-me') return socket.close(4100, 'asked to')
+      if (text === 'burst-close') {
+        for (let i = 0; i < 50; i++) socket.send(`burst ${i}`)
+        return socket.close(4100, 'asked to')
+      }
       socket.send(JSON.stringify({ ...socket.data, text, buffered: typeof socket.bufferedAmount }))
+    },
+  })
+  // Each message a socket sends makes the server send 200 to every other socket of the route.
+  const relay = new Set<WeftSocket<unknown>>()
+  app.ws('/ws/relay', {
+    open(socket) {
+      relay.add(socket)
+      socket.send('ready')
+    },
+    close: (socket) => relay.delete(socket),
+    message(socket) {
+      for (const other of relay) if (other !== socket) for (let i = 0; i < 200; i++) other.send(`burst ${i}`)
     },
   })
   app.ws('/ws/binary', {

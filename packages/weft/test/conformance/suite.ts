@@ -54,7 +54,7 @@ export function runConformance(name: Runtime['name']): void {
       server = await startServer(runtime)
     })
     after(() => server?.stop())
-    const target = () => ({ url: server.url, port: server.port, runtime: name })
+    const target = () => ({ url: server.url, port: server.port, runtime: name, pid: server.child.pid })
 
     test('serve() picked the native server of the runtime', async () => {
       const { runtime: picked } = await (await fetch(`${server.url}/__runtime`)).json()

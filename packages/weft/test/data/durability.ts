@@ -27,6 +27,12 @@ export async function killAndCheck(
   assert.ok(acked.length >= acksBeforeKill, `only ${acked.length} acknowledged writes before the child ended`)
   await afterKill?.()
 
+  await checkAcknowledged(url, acked)
+  return acked.length
+}
+
+/** Reopens the store and checks every acknowledged write: each insert, and the update of each even one. */
+export async function checkAcknowledged(url: string, acked: readonly number[]): Promise<void> {
   const db = await connect(url)
   try {
     const docs = db.collection('durability')
@@ -39,5 +45,4 @@ export async function killAndCheck(
   } finally {
     await db.close()
   }
-  return acked.length
 }

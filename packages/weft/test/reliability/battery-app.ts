@@ -4,6 +4,7 @@
 // Node, Deno and Bun.
 import { weft } from 'weftjs'
 import { connect } from 'weftjs/data'
+import { realtime } from 'weftjs/realtime'
 
 const app = weft({
   logger: false,
@@ -67,6 +68,13 @@ app.post('/d/bio', async (ctx) => {
   const body = (await ctx.parseBody()) as { pattern: string }
   return { count: await users.countDocuments({ bio: { $regex: body.pattern } }) }
 })
+// Realtime: a publication whose arguments reach the collection, and channels to join.
+const live = realtime({ logger: false })
+  .publish('byName', {}, (_conn, args) => users.find({ name: (args as { name: string }).name }))
+  .channel('room/:name')
+  .channel('storm/:name')
+app.ws('/live', live)
+
 // The unguarded entry point: `ctx.req.json()` is parsed by the runtime and not marked, so
 // only the collection's own limits stand between it and the store.
 app.post('/d/filter', async (ctx) => ({ count: await users.countDocuments(await ctx.req.json()) }))

@@ -12,6 +12,7 @@ export interface BunServerWebSocket {
   close(code?: number, reason?: string): void
   terminate(): void
   getBufferedAmount(): number
+  cork(callback: () => void): void
 }
 
 export interface BunUpgrader {
@@ -19,26 +20,71 @@ export interface BunUpgrader {
   requestIP(request: Request): { address: string } | null
 }
 
+/** Sockets with messages held since this turn of the event loop began. */
+let holding: BunSocket[] = []
+
+/**
+ * Hands every held message to Bun, each socket's in one corked batch: one write per
+ * socket and turn, where a send each would be one write per message (a busy room sends
+ * each member many messages in a turn).
+ */
+function flushAll(): void {
+  const sockets = holding
+  holding = []
+  for (const socket of sockets) socket.flush()
+}
+
 class BunSocket extends AcceptedSocket {
   raw!: BunServerWebSocket
+  /** Messages held until the end of this turn, and their size. */
+  private held: (string | Uint8Array)[] | null = null
+  private heldBytes = 0
+  /** Bun's buffered amount when this turn's first message was held, read once a turn: it can
+   * only shrink meanwhile, so the send-buffer check errs on the safe side. */
+  private heldOn = 0
 
   get bufferedAmount(): number {
-    return this.raw.getBufferedAmount()
+    return (this.held === null ? this.raw.getBufferedAmount() : this.heldOn) + this.heldBytes
   }
 
   send(data: string | Uint8Array): boolean {
     if (this.raw.readyState !== 1) return false
-    if (exceedsSendBuffer(this, sizeOf(data), this.limits.sendBuffer)) return false
-    return this.raw.send(data) !== 0
+    const size = sizeOf(data)
+    if (exceedsSendBuffer(this, size, this.limits.sendBuffer)) return false
+    if (this.held === null) {
+      this.heldOn = this.raw.getBufferedAmount()
+      this.held = [data]
+      if (holding.push(this) === 1) setImmediate(flushAll)
+    } else this.held.push(data)
+    this.heldBytes += size
+    return true
+  }
+
+  /** Sends the held messages, corked together. */
+  flush(): void {
+    const held = this.held
+    if (held === null) return
+    this.held = null
+    this.heldBytes = 0
+    if (this.raw.readyState !== 1) return
+    if (held.length === 1) this.raw.send(held[0])
+    else this.raw.cork(() => sendAll(this.raw, held))
   }
 
   close(code?: number, reason?: string): void {
+    this.flush() // queued messages go before the close frame
     this.raw.close(code, reason)
   }
 
   terminate(): void {
+    this.held = null
+    this.heldBytes = 0
     this.raw.terminate()
   }
+}
+
+function sendAll(raw: BunServerWebSocket, messages: (string | Uint8Array)[]): void {
+  for (const message of messages) raw.send(message)
 }
 
 /** Bun's idle timeout and ping interval are whole seconds, at most 960. */

@@ -24,17 +24,16 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeout),
       noDelay: true,
     },
-    (incoming, outgoing) => handleNode(app, incoming, outgoing),
+    (incoming, outgoing) => handleNode(app, incoming, outgoing, requests),
   )
   server.on('clientError', answerClientError)
-  let inFlight = 0
   let onIdle: (() => void) | null = null
-  server.on('request', (_incoming, outgoing: ServerResponse) => {
-    inFlight++
-    outgoing.once('close', () => {
-      if (--inFlight === 0 && onIdle) onIdle()
-    })
-  })
+  const requests: InFlight = {
+    count: 0,
+    done: () => {
+      if (--requests.count === 0 && onIdle) onIdle()
+    },
+  }
 
   const closeSockets = app.webSocketRoutes().length ? await attachWebSockets(app, server) : null
   const close = async (): Promise<void> => {
@@ -43,7 +42,7 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
     await closeSockets?.()
     // New requests on kept-alive sockets get `connection: close`; idle sockets go now.
     server.closeIdleConnections()
-    if (inFlight > 0) await new Promise<void>((resolve) => (onIdle = resolve))
+    if (requests.count > 0) await new Promise<void>((resolve) => (onIdle = resolve))
     server.closeIdleConnections()
     await closed
   }
@@ -59,17 +58,39 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
   })
 }
 
+/** Requests between arriving and their response's 'close': what close() waits for. */
+interface InFlight {
+  count: number
+  done: () => void
+}
+
 /**
  * The Node adapter: translates the request in (a lazy NodeContext), runs the app's one
  * lifecycle (`app.handle`), writes the response out. A WebSocket upgrade never comes
  * here: Node emits it as the server's 'upgrade' event (adapters/node/websocket.ts).
  */
-function handleNode(app: Weft<any>, incoming: IncomingMessage, outgoing: ServerResponse): void {
+function handleNode(
+  app: Weft<any>,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  requests: InFlight,
+): void {
   const ctx = new NodeContext(incoming, outgoing, app.limits.bodySize)
   const head = incoming.method === 'HEAD'
+  requests.count++
   const pending = app.handle(ctx)
-  // The request's scope ends once its response is sent or the client leaves.
-  if (ctx.scope) outgoing.once('close', () => ctx.finish())
+  // Once the response is sent or the client leaves, the request no longer holds up
+  // close() and its scope ends. One listener for both: 'close' fires once.
+  const scope = ctx.scope
+  outgoing.on(
+    'close',
+    scope
+      ? () => {
+          requests.done()
+          ctx.finish()
+        }
+      : requests.done,
+  )
   if (pending)
     pending.then(
       () => finish(app, ctx, head),

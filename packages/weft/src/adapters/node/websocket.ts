@@ -60,7 +60,9 @@ class NodeSocket implements TrackedSocket {
   send(data: string | Uint8Array): boolean {
     if (this.raw.readyState !== 1) return false
     if (exceedsSendBuffer(this, sizeOf(data), this.limits.sendBuffer)) return false
-    this.raw.send(data)
+    corkUntilIdle((this.raw as WebSocket & { _socket?: Duplex })._socket)
+    if (typeof data === 'string') this.raw.send(encodeOnce(data), TEXT)
+    else this.raw.send(data)
     return true
   }
 
@@ -71,6 +73,45 @@ class NodeSocket implements TrackedSocket {
   terminate(): void {
     this.raw.terminate()
   }
+}
+
+/** The last text sent and its UTF-8 bytes: a broadcast sends one frame to many sockets. */
+let lastText = ''
+let lastBytes = Buffer.alloc(0)
+const TEXT = { binary: false }
+
+/**
+ * A text message's bytes, encoded once for every socket it goes to (ws would encode a
+ * string again for each). The bytes are never changed: server frames are not masked.
+ */
+function encodeOnce(text: string): Buffer {
+  if (text !== lastText) {
+    lastText = text
+    lastBytes = Buffer.from(text)
+  }
+  return lastBytes
+}
+
+/** TCP sockets corked since this turn of the event loop began, uncorked together after it. */
+let corked: Duplex[] = []
+
+/**
+ * Holds a socket's writes until the event loop has run what is ready (setImmediate), then
+ * writes them in one system call. A room's message reaches each member in a write of its
+ * own; in a busy room several messages for one member are ready in the same turn, and
+ * they leave together instead of one write each. Corked bytes count in `bufferedAmount`,
+ * so the send-buffer limit sees them.
+ */
+function corkUntilIdle(socket: Duplex | undefined): void {
+  if (socket?.writableCorked !== 0 || !socket.writable) return
+  socket.cork()
+  if (corked.push(socket) === 1) setImmediate(uncorkAll)
+}
+
+function uncorkAll(): void {
+  const sockets = corked
+  corked = []
+  for (const socket of sockets) socket.uncork()
 }
 
 interface PendingUpgrade extends IncomingMessage {

@@ -3,6 +3,7 @@
 // and presence. A broker never throws at its callers: an outage is its own business.
 import type { Logger } from '../../http/logger.js'
 import { canImport, type PackageNeed } from '../../shared/peers.js'
+import type { CallMemory } from './call-memory.js'
 
 export interface Broker {
   /** Sends `payload` to every subscriber of `subject` on any instance, this one included. */
@@ -15,6 +16,11 @@ export interface Broker {
   close(): Promise<void>
   /** A shared log numbering every channel message for all instances, when the broker keeps one. */
   log?: ChannelLog
+  /**
+   * Where method answers are remembered for every instance (`name` is the app's namespace,
+   * `ttl` how long an answer is kept). Without it each instance remembers its own.
+   */
+  callMemory?(name: string, ttl: number): CallMemory
 }
 
 /** Where a channel's numbering stands: its epoch and the last sequence number in it. */
@@ -170,5 +176,19 @@ export function deferredBroker(loading: Promise<Broker>): Broker {
         () => broker!.close(),
         () => {},
       ),
+    callMemory(name, ttl) {
+      // Made once the broker is there; a broker that failed to load fails each use (the
+      // caller then remembers answers itself).
+      const memory = loaded.then(() => {
+        if (!broker!.callMemory) throw new Error('this broker does not remember calls')
+        return broker!.callMemory(name, ttl)
+      })
+      memory.catch(() => {})
+      return {
+        claim: (key, lease) => memory.then((m) => m.claim(key, lease)),
+        renew: (key, lease) => memory.then((m) => m.renew(key, lease)),
+        settle: (key, answer) => memory.then((m) => m.settle(key, answer)),
+      }
+    },
   }
 }

@@ -4,6 +4,7 @@
 // window lives in JetStream when the server has it (nats-log.ts).
 import type { NatsConnection, Subscription } from 'nats'
 import { type Broker, type BrokerOptions, type ChannelLog, loadPeer, outageLog } from './broker.js'
+import { natsCallMemory } from './nats-calls.js'
 import { natsLog } from './nats-log.js'
 
 export async function natsBroker(
@@ -93,5 +94,7 @@ export async function natsBroker(
       handlers.clear()
       await connection?.close()
     },
+    // Offline: fail at once (the caller remembers answers itself) rather than wait on a request.
+    callMemory: (name, ttl) => natsCallMemory(() => (online ? connection : null), name, ttl),
   }
 }

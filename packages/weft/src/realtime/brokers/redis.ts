@@ -4,6 +4,7 @@
 // replay window lives in Redis Streams (redis-log.ts), so a client resumes on any instance.
 import type { Redis as RedisClient } from 'ioredis'
 import { type Broker, type BrokerOptions, backoff, loadPeer, outageLog } from './broker.js'
+import { redisCallMemory } from './redis-calls.js'
 import { redisLog } from './redis-log.js'
 
 export async function redisBroker(
@@ -59,5 +60,6 @@ export async function redisBroker(
       publisher.disconnect()
       subscriber.disconnect()
     },
+    callMemory: (name, ttl) => redisCallMemory(publisher, name, ttl),
   }
 }

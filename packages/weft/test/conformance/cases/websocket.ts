@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import type { Case } from '../client.ts'
+import { existsSync, readFileSync } from 'node:fs'
+import type { Case, Target } from '../client.ts'
 import { openSocket, refusal } from '../websocket-client.ts'
 
 const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -189,4 +190,59 @@ export const websocket: Case[] = [
       assert.deepEqual(await within(ws.closed, 5000, 'close'), { code: 4100, reason: 'asked to' })
     },
   ],
+  [
+    'messages sent to a socket in one turn reach it whole and in order (on Node, in a few writes)',
+    async (target) => {
+      const sender = await openSocket(target, '/ws/relay')
+      const receiver = await openSocket(target, '/ws/relay')
+      await sender.next()
+      await receiver.next()
+      const before = target.runtime.startsWith('node') ? writeCalls(target) : null
+      sender.socket.send('go')
+      const received: string[] = []
+      for (let i = 0; i < 200; i++) received.push(await within(receiver.next(), 5000, `message ${i}`))
+      assert.deepEqual(
+        received,
+        Array.from({ length: 200 }, (_, i) => `burst ${i}`),
+      )
+      // Node's writes are counted in /proc; Bun's are send() calls, which are not (its
+      // batching is checked in test/adapters/bun-websocket-batching.test.ts); Deno has no corking.
+      if (target.runtime.startsWith('node') && before !== null) {
+        const writes = (writeCalls(target) ?? 0) - before
+        assert.ok(writes < 40, `${writes} write calls for 200 messages: one each, not batched`)
+      }
+      sender.socket.close()
+      receiver.socket.close()
+      await Promise.all([sender.closed, receiver.closed])
+    },
+  ],
+  [
+    'a close right after a burst sends the burst first',
+    async (target) => {
+      const ws = await openSocket(target, '/ws/echo/burst-close')
+      await ws.next()
+      const received: string[] = []
+      ws.socket.on('message', (data) => received.push(String(data)))
+      ws.socket.send('burst-close')
+      assert.deepEqual(await within(ws.closed, 5000, 'close'), { code: 4100, reason: 'asked to' })
+      assert.deepEqual(
+        received,
+        Array.from({ length: 50 }, (_, i) => `burst ${i}`),
+      )
+    },
+  ],
 ]
+
+/**
+ * The write system calls the server process has made so far, from /proc (Linux). Elsewhere
+ * null, said loudly, and a failure under CI=true.
+ */
+function writeCalls(target: Target): number | null {
+  const file = `/proc/${target.pid}/io`
+  if (target.pid === undefined || !existsSync(file)) {
+    assert.notEqual(process.env.CI, 'true', `${file} is required under CI=true`)
+    console.warn(`\n!!! NOT COUNTING write calls: no ${file} on this system (Linux only)\n`)
+    return null
+  }
+  return Number(/syscw:\s*(\d+)/.exec(readFileSync(file, 'utf8'))?.[1])
+}

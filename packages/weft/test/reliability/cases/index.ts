@@ -2,6 +2,7 @@ import type { BatteryCase } from '../battery.ts'
 import { bodies } from './bodies.ts'
 import { data } from './data.ts'
 import { multipartBombs } from './multipart.ts'
+import { realtime } from './realtime.ts'
 import { slowClients } from './slow-clients.ts'
 import { smuggling } from './smuggling.ts'
 import { urls } from './urls.ts'
@@ -14,4 +15,5 @@ export const battery: BatteryCase[] = [
   ...multipartBombs,
   ...urls,
   ...data,
+  ...realtime,
 ]
