@@ -76,11 +76,38 @@ describe('taskboard example over a real socket, on the embedded SQLite store', (
   })
 
   test('the stats module reads tasks through the tasks module', async () => {
-    const res = await fetch(`${server.url}/api/stats`, { headers: { 'x-user': 'ada' } })
-    const stats = await res.json()
-    assert.equal(stats.for, 'ada')
-    assert.equal(stats.total, stats.done + stats.open)
-    assert.equal(res.headers.get('cache-control'), 'no-store')
+    const stats = async () => {
+      const res = await fetch(`${server.url}/api/stats`, { headers: { 'x-user': 'ada' } })
+      assert.equal(res.headers.get('cache-control'), 'no-store')
+      return res.json()
+    }
+    const before = await stats()
+    assert.equal(before.for, 'ada')
+    // Three new tasks, one of them done: the counts move by exactly that.
+    const ids: string[] = []
+    for (const title of ['one', 'two', 'three']) {
+      const res = await fetch(`${server.url}/api/tasks`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ title }),
+      })
+      ids.push((await res.json())._id)
+    }
+    await fetch(`${server.url}/api/tasks/${ids[0]}`, {
+      method: 'PATCH',
+      headers: json,
+      body: '{"done":true}',
+    })
+    const after = await stats()
+    assert.deepEqual(after, {
+      total: before.total + 3,
+      done: before.done + 1,
+      open: before.open + 2,
+      for: 'ada',
+    })
+    const all = await (await fetch(`${server.url}/api/tasks?limit=100`)).json()
+    assert.equal(after.total, all.length)
+    assert.equal(after.done, all.filter((task: { done: boolean }) => task.done).length)
   })
 
   test('liveness and readiness probes: /healthz and /readyz', async () => {

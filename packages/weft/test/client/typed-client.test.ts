@@ -20,6 +20,10 @@ const app = weft({ logger: false })
     users.delete(ctx.params.id)
   })
   .get('/files/*', (ctx) => ctx.params['*'])
+  .get('/echo/:a/:b', { query: z.object({ q: z.string(), r: z.array(z.string()) }) }, (ctx) => ({
+    params: ctx.params,
+    query: ctx.query,
+  }))
 
 function notFound(id: string): never {
   throw new HttpError(404, `No user ${id}`, { code: 'USER_NOT_FOUND' })
@@ -35,6 +39,20 @@ describe('typed client against a real server', () => {
       assert.deepEqual(await api.get('/search', { query: { tag: ['a', 'b'] } }), { tag: ['a', 'b'] })
       assert.equal(await api.delete('/users/:id', { params: { id: created.id } }), undefined)
       assert.equal(await api.get('/files/*', { params: { '*': 'a b/c.txt' } }), 'a b/c.txt')
+    })
+  })
+
+  test('reserved characters, percent signs and unicode round-trip in params and the query', async () => {
+    await withServer(app, async ({ url }) => {
+      const api = client<typeof app>(url)
+      const awkward = ['a/b?c#d', '100%', '%2F', 'é ✓ 😀', 'x+y&z=1', ' ', '.a']
+      for (const value of awkward) {
+        const params = { a: value, b: `${value}!` }
+        const query = { q: value, r: [value, '&'] }
+        assert.deepEqual(await api.get('/echo/:a/:b', { params, query }), { params, query }, value)
+      }
+      const path = 'dir/a b?c#d%/ü.txt'
+      assert.equal(await api.get('/files/*', { params: { '*': path } }), path)
     })
   })
 

@@ -106,16 +106,25 @@ app.get('/request', (ctx) => ({
   ua: ctx.req.headers.get('x-ua'),
 }))
 
-// Streaming: chunks spaced in time, and a producer that must respect backpressure.
+// Streaming: each chunk after the first waits until the client, having read the one before,
+// asks for it (POST /ticks/next); and a producer that must respect backpressure.
+let ticksAsked = 0
+let wakeTicks: (() => void) | null = null
 app.get('/ticks', () => {
   let n = 0
+  ticksAsked = 0
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (n > 0) await sleep(150)
+      while (ticksAsked < n) await new Promise<void>((resolve) => (wakeTicks = resolve))
       if (n === 3) return controller.close()
       controller.enqueue(new TextEncoder().encode(`tick ${n++}\n`))
     },
   })
+})
+app.post('/ticks/next', () => {
+  ticksAsked++
+  wakeTicks?.()
+  return 'asked'
 })
 let produced = 0
 const chunk = new Uint8Array(64 * 1024).fill(97)
@@ -181,6 +190,10 @@ app.get('/e/unavailable', () => {
 app.post('/merge', async (ctx) => {
   const merged = Object.assign({}, await ctx.parseBody())
   return { polluted: ({} as Record<string, unknown>).polluted ?? null, keys: Object.keys(merged) }
+})
+app.post('/form-keys', async (ctx) => {
+  const form = (await ctx.parseBody()) as Record<string, unknown>
+  return { keys: Object.keys(form), nullPrototype: Object.getPrototypeOf(form) === null, form }
 })
 app.get('/echo', (ctx) => {
   ctx.header('x-echo', String(ctx.query.v))

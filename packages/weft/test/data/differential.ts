@@ -138,6 +138,8 @@ async function checkUpdate(
 ): Promise<void> {
   await reset(collection, docs)
   const before = await everything(collection)
+  const run = mode === 'one' ? mingoUpdateOne : mingoUpdateMany
+  const context = `filter ${JSON.stringify(filter)} update ${JSON.stringify(update)}`
   let result: Awaited<ReturnType<Collection['updateMany']>>
   try {
     result =
@@ -146,15 +148,57 @@ async function checkUpdate(
         : await collection.updateMany(filter, update)
   } catch (error) {
     // MongoDB refuses these updates (conflicting paths, $inc on a string, ...); the
-    // store must then have written nothing at all.
+    // store must then have written nothing at all, and mingo must refuse the same update.
     assert.ok(error instanceof UpdateError, `unexpected ${String(error)}`)
     assert.deepStrictEqual(await everything(collection), before)
+    const mingoRefused = (() => {
+      try {
+        run(plain(docs), filter, update as never)
+        return false
+      } catch {
+        return true
+      }
+    })()
+    const pinned = mingoRefused || mongoRefusesWhereMingoAccepts(docs, filter, error.message)
+    assert.ok(pinned, `the store refused what mingo accepts (${error.message}): ${context}`)
     return
   }
   const expected = plain(docs)
-  const run = mode === 'one' ? mingoUpdateOne : mingoUpdateMany
   const counts = run(expected, filter, update as never)
-  const context = `filter ${JSON.stringify(filter)} update ${JSON.stringify(update)}`
   assert.deepStrictEqual(await everything(collection), plain(expected), context)
   assert.equal(result.matchedCount, counts.matchedCount, context)
+}
+
+/**
+ * Refusals MongoDB makes and mingo does not, each pinned with the value that causes it: a
+ * matched document must really hold that value at the path the message names, so any
+ * other refusal still has to agree with mingo.
+ */
+const mingoAccepts: [RegExp, (value: unknown) => boolean][] = [
+  // An array operator on a field that holds something else.
+  [/^\$(?:push|addToSet|pop|pull|pullAll) needs an array at '([^']+)', found /, (v) => !Array.isArray(v)],
+  // A field created inside a scalar, or by name inside an array.
+  [/^Cannot create field '[^']+' in element \{[^}]*\}: '([^']+)' is not a document/, (v) => !isContainer(v)],
+  [/^Cannot create field '[^']+' in an array at '([^']+)'/, (v) => Array.isArray(v)],
+  // Arithmetic on a value that is not a number.
+  [/^Cannot apply \$(?:inc|mul) to a value of non-numeric type at '([^']+)'/, (v) => typeof v !== 'number'],
+]
+
+function mongoRefusesWhereMingoAccepts(docs: Doc[], filter: Doc, message: string): boolean {
+  for (const [pattern, causes] of mingoAccepts) {
+    const named = pattern.exec(message)
+    if (!named) continue
+    const path = named[1].split('.')
+    const at = (doc: unknown): unknown =>
+      path.reduce<unknown>((value, key) => (isContainer(value) ? (value as Doc)[key] : undefined), doc)
+    return mingoQuery(docs, filter).some((doc) => {
+      const value = at(doc)
+      return value !== undefined && causes(value)
+    })
+  }
+  return false
+}
+
+function isContainer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null
 }

@@ -14,7 +14,8 @@ import { runWriteSafety } from './write-safety.ts'
 const url = process.env.MONGODB_URL
 
 function skipLoudly(t: { skip(message: string): void }): void {
-  const message = 'MONGODB_URL is not set: MongoDB store tests NOT RUN (not a failure, even with CI=true)'
+  const message =
+    'MONGODB_URL is not set: MongoDB store tests NOT RUN (no MongoDB server on this machine; not a failure, even with CI=true)'
   console.error(`\n*** SKIPPING: ${message}. Set MONGODB_URL=mongodb://host:27017/db to run them. ***\n`)
   t.skip(message)
 }

@@ -132,6 +132,15 @@ describe('element and array operators', () => {
     assert.deepEqual(await ids(people, { p: { $elemMatch: { n: 'x', age: { $gt: 5 } } } }), [2])
   })
 
+  test('$elemMatch with a document filter tests only the elements that are documents', async () => {
+    // MongoDB: a scalar element is never a document lacking `b`; mingo disagrees, so the
+    // differential tests skip this and it is pinned here.
+    const docs = [{ a: [1, 2] }, { a: [null] }, { a: [1, { c: 1 }] }, { a: [{ b: 1 }] }, { a: { b: null } }]
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { b: null } } }), [3])
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { b: { $exists: false } } } }), [3])
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { b: 1 } } }), [4])
+  })
+
   test('$size counts the array at the path, through arrays of documents', async () => {
     const docs = [{ a: [] }, { a: [1, 2] }, { a: [{ b: [1] }] }, { a: 'xy' }]
     assert.deepEqual(await ids(docs, { a: { $size: 0 } }), [1])

@@ -88,6 +88,21 @@ describe('array operators', () => {
     assert.deepEqual(scores, { _id: 1, s: [{ v: 5 }, { v: 2 }] })
   })
 
+  test('$push: a negative $position counts from the end, $slice 0 empties, a negative $slice keeps the tail', async () => {
+    const push = (a: unknown[], modifiers: Record<string, unknown>) =>
+      updated({ a }, { $push: { a: { $each: ['x'], ...modifiers } } }).then((doc) => doc?.a)
+    assert.deepEqual(await push([1, 2, 3], { $position: -1 }), [1, 2, 'x', 3])
+    assert.deepEqual(await push([1, 2, 3], { $position: -2 }), [1, 'x', 2, 3])
+    assert.deepEqual(await push([1, 2, 3], { $position: -9 }), ['x', 1, 2, 3])
+    assert.deepEqual(await push([1, 2, 3], { $position: 9 }), [1, 2, 3, 'x'])
+    assert.deepEqual(await push([1, 2, 3], { $slice: 0 }), [])
+    assert.deepEqual(await push([1, 2, 3], { $slice: -1 }), ['x'])
+    assert.deepEqual(await push([1, 2, 3], { $slice: -3 }), [2, 3, 'x'])
+    assert.deepEqual(await push([1, 2, 3], { $slice: -9 }), [1, 2, 3, 'x'])
+    assert.deepEqual(await push([1, 2, 3], { $slice: 2 }), [1, 2])
+    assert.deepEqual(await push([1, 2, 3], { $position: 0, $slice: -2 }), [2, 3])
+  })
+
   test('$addToSet adds only values not already there', async () => {
     assert.deepEqual(
       await updated({ a: [1, { b: 1 }] }, { $addToSet: { a: { $each: [1, 2, { b: 1 }, 2] } } }),

@@ -3,6 +3,29 @@ import { describe, test } from 'node:test'
 import { serve, weft } from 'weftjs'
 import { CONTEXT, inject, module, token } from 'weftjs/di'
 
+/**
+ * Resolves once `tick` has run `n` times: disposal runs after the response is sent, so the
+ * test waits for it to happen rather than sleeping. A bound turns a missing disposal into
+ * a clear failure instead of a hung test.
+ */
+function countdown(n: number, what: string) {
+  let left = n
+  let tick!: () => void
+  const done = new Promise<void>((resolve, reject) => {
+    const bound = setTimeout(
+      () => reject(new Error(`${what}: ${left} of ${n} still pending after 5 s`)),
+      5000,
+    )
+    tick = () => {
+      if (--left === 0) {
+        clearTimeout(bound)
+        resolve()
+      }
+    }
+  })
+  return { tick, done }
+}
+
 describe('scopes', () => {
   test('a singleton is built once and shared by everyone', async () => {
     let built = 0
@@ -42,12 +65,14 @@ describe('scopes', () => {
 
   test('request scope over a real socket: one instance per request, disposed after the response', async () => {
     const events: string[] = []
+    const destroyedBoth = countdown(2, 'request users destroyed')
     let counter = 0
     class RequestUser {
       static scope = 'request' as const
       readonly id = ++counter
       onDestroy() {
         events.push(`destroy ${this.id}`)
+        destroyedBoth.tick()
       }
     }
     class Audit {
@@ -74,7 +99,7 @@ describe('scopes', () => {
       const second = await (await fetch(`${server.url}/me`)).json()
       assert.deepEqual(first, { same: true, id: 1 })
       assert.deepEqual(second, { same: true, id: 2 })
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await destroyedBoth.done
       // Reverse order of creation: Audit (built last) goes first.
       assert.deepEqual(events, [
         'handle 1',
@@ -91,10 +116,12 @@ describe('scopes', () => {
 
   test('a request-scoped instance is disposed even when the handler throws', async () => {
     let destroyed = 0
+    const disposal = countdown(1, 'Tx destroyed')
     class Tx {
       static scope = 'request' as const
       onDestroy() {
         destroyed++
+        disposal.tick()
       }
     }
     const app = weft({
@@ -113,7 +140,7 @@ describe('scopes', () => {
     const server = await serve(app, { port: 0 })
     try {
       assert.equal((await fetch(`${server.url}/fail`)).status, 500)
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await disposal.done
       assert.equal(destroyed, 1)
     } finally {
       await server.close()
@@ -122,10 +149,12 @@ describe('scopes', () => {
 
   test('in-process app.request() disposes request scopes too', async () => {
     let destroyed = 0
+    const disposal = countdown(1, 'Tx destroyed')
     class Tx {
       static scope = 'request' as const
       onDestroy() {
         destroyed++
+        disposal.tick()
       }
     }
     const app = weft({
@@ -133,7 +162,7 @@ describe('scopes', () => {
       modules: [module({ providers: [Tx], routes: (r) => r.get('/', (ctx) => typeof ctx.get(Tx)) })],
     })
     assert.equal(await (await app.request('/')).text(), 'object')
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await disposal.done
     assert.equal(destroyed, 1)
   })
 

@@ -31,5 +31,26 @@ describe('onion middleware', () => {
     ])
     await run(log)
     assert.deepEqual(log, [1, 2, 3, 4])
+    // `last` is the innermost layer: it runs after every middleware, once.
+    log.length = 0
+    await run(log, (ctx) => ctx.push(9))
+    assert.deepEqual(log, [1, 2, 9, 3, 4])
+    const alone: number[] = []
+    await compose<number[]>([])(alone, (ctx) => ctx.push(9))
+    assert.deepEqual(alone, [9])
+  })
+
+  test('a middleware that throws synchronously gives a rejected promise, not a throw', async () => {
+    const run = compose<string[]>([
+      (_ctx, next) => next(),
+      () => {
+        throw new Error('sync')
+      },
+    ])
+    let returned: Promise<void> | undefined
+    assert.doesNotThrow(() => {
+      returned = run([])
+    })
+    await assert.rejects(returned as Promise<void>, /sync/)
   })
 })

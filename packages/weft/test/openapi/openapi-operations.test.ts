@@ -43,6 +43,8 @@ describe('OpenAPI operations', () => {
       .post('/a', { body }, () => '')
       .post('/b', { body: z.string(), accepts: ['text'] }, () => '')
       .post('/c', { body, accepts: ['json', 'form'] }, () => '')
+      .post('/d', { accepts: ['form'] }, () => '')
+      .post('/e', () => '')
     const paths = ops(app)
     assert.deepEqual(Object.keys(paths['/a'].post.requestBody.content), ['application/json'])
     assert.deepEqual(Object.keys(paths['/c'].post.requestBody.content), [
@@ -50,6 +52,10 @@ describe('OpenAPI operations', () => {
       'application/x-www-form-urlencoded',
     ])
     assert.equal(paths['/a'].post.requestBody.required, true)
+    // A route that accepts a body without a schema reads one if sent, but needs none.
+    assert.equal(paths['/d'].post.requestBody.required, false)
+    assert.deepEqual(Object.keys(paths['/d'].post.requestBody.content), ['application/x-www-form-urlencoded'])
+    assert.equal(paths['/e'].post.requestBody, undefined)
     assert.deepEqual(paths['/b'].post.requestBody.content, { 'text/plain': { schema: { type: 'string' } } })
   })
 
@@ -107,7 +113,9 @@ describe('OpenAPI operations', () => {
     assert.equal(res.status, 422)
     const problem = await res.json()
     const schemas = app.openapi({ info }).components.schemas as any
+    assert.deepEqual(schemas.Problem.required, ['type', 'title', 'status'])
     for (const name of schemas.Problem.required) assert.ok(name in problem, `problem has ${name}`)
+    assert.equal(problem.errors.length, 1)
     for (const error of problem.errors) assert.deepEqual(Object.keys(error).sort(), ['in', 'message', 'path'])
   })
 

@@ -65,9 +65,22 @@ export const errors: Case[] = [
   [
     'an unparseable body answers 400, a wrong content type 415, a missing body 422',
     async (target) => {
-      assert.equal((await post(target, '/v/users', '{"name":', json)).status, 400)
-      assert.equal((await post(target, '/v/users', '<user/>', 'application/xml')).status, 415)
-      assert.equal((await post(target, '/v/users')).status, 422)
+      const answers = [
+        [await post(target, '/v/users', '{"name":', json), 400, 'WEFT_MALFORMED_JSON'],
+        [await post(target, '/v/users', '<user/>', 'application/xml'), 415, 'WEFT_UNSUPPORTED_MEDIA_TYPE'],
+        [await post(target, '/v/users'), 422, 'WEFT_VALIDATION'],
+      ] as const
+      for (const [res, status, code] of answers) {
+        assert.equal(res.status, status, code)
+        assert.equal(res.headers.get('content-type'), 'application/problem+json', code)
+        const problem = await res.json()
+        assert.deepEqual([problem.status, problem.code], [status, code])
+        if (status === 422)
+          assert.deepEqual(
+            problem.errors.map((e: { in: string }) => e.in),
+            ['body'],
+          )
+      }
     },
   ],
   [
@@ -76,14 +89,22 @@ export const errors: Case[] = [
       assert.deepEqual(await (await fetch(`${url}/v/users/41`)).json(), { id: 42 })
       const bad = await fetch(`${url}/v/users/abc`)
       assert.equal(bad.status, 422)
-      assert.equal((await bad.json()).errors[0].in, 'params')
+      const badParams = await bad.json()
+      assert.equal(badParams.code, 'WEFT_VALIDATION')
+      assert.deepEqual([badParams.errors[0].in, badParams.errors[0].path], ['params', 'id'])
       assert.deepEqual(await (await fetch(`${url}/v/search?q=x`)).json(), { q: 'x', limit: 10 })
       const tooMany = await fetch(`${url}/v/search?q=x&limit=99`)
       assert.equal(tooMany.status, 422)
-      assert.equal((await tooMany.json()).errors[0].path, 'limit')
+      const badQuery = await tooMany.json()
+      assert.equal(badQuery.code, 'WEFT_VALIDATION')
+      assert.deepEqual([badQuery.errors[0].in, badQuery.errors[0].path], ['query', 'limit'])
       const key = await fetch(`${url}/v/secure`, { headers: { 'x-api-key': 'abcd' } })
       assert.deepEqual(await key.json(), { key: 'abcd' })
-      assert.equal((await fetch(`${url}/v/secure`)).status, 422)
+      const noKey = await fetch(`${url}/v/secure`)
+      assert.equal(noKey.status, 422)
+      const badHeaders = await noKey.json()
+      assert.equal(badHeaders.code, 'WEFT_VALIDATION')
+      assert.deepEqual([badHeaders.errors[0].in, badHeaders.errors[0].path], ['headers', 'x-api-key'])
     },
   ],
 ]

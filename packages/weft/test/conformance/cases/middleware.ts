@@ -23,6 +23,9 @@ export const middleware: Case[] = [
       const res = await fetch(`${url}/mw/private`)
       assert.equal(res.status, 401)
       assert.deepEqual(await res.json(), { error: 'login' })
+      // The app's middleware wraps the route's: it saw the 401 on its way out.
+      assert.equal(res.headers.get('x-powered-by'), 'weft')
+      assert.equal(res.headers.get('x-order'), 'a in,b in,b out,a out')
       const ok = await fetch(`${url}/mw/private`, { headers: { authorization: 'x' } })
       assert.equal(await ok.text(), 'secret')
     },
