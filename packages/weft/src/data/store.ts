@@ -103,6 +103,12 @@ export interface StoreCollection {
   /** Change feed; `return()` stops it and frees its buffer. See `../watch.ts`. */
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent>
   /**
+   * True when `watch()` delivers inserts in the order find() returns unsorted documents
+   * (one writer at a time: memory, SQLite). PostgreSQL numbers a row when it is inserted
+   * but delivers it when it commits, and concurrent inserts may commit out of that order.
+   */
+  readonly insertsInOrder?: boolean
+  /**
    * Optional: resolves once every change committed before the call has been handed to
    * this collection's watchers. Stores that publish in the write itself (memory, SQLite)
    * need none; PostgreSQL waits for its listener.

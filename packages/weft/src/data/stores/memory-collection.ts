@@ -54,6 +54,7 @@ function idKey(id: DocId): string {
 }
 
 export class MemoryCollection extends StoreWrites implements StoreCollection {
+  readonly insertsInOrder = true
   readonly name: string
   readonly #host: Host
   #docs = new Map<string, StoredDocument>()

@@ -50,6 +50,7 @@ interface Change {
   body?: string
 }
 export class SqliteCollection extends StoreWrites implements StoreCollection {
+  readonly insertsInOrder = true
   readonly hub = new WatchHub()
   readonly #store: SqliteHost
   readonly #name: string

@@ -43,7 +43,13 @@ export class LiveQuery implements LiveHandle {
     const sorted = sort !== undefined && Object.keys(sort).length > 0
     this.#ordered = sorted
     this.#window = new QueryWindow(
-      { matches: compileFilter(source.filter), sort: sorted ? compileSort(sort) : undefined, skip, limit },
+      {
+        matches: compileFilter(source.filter),
+        sort: sorted ? compileSort(sort) : undefined,
+        skip,
+        limit,
+        insertsInOrder: source.store.insertsInOrder === true,
+      },
       (id, held) => this.#host.track(this, id, held),
     )
   }

@@ -38,6 +38,8 @@ export interface WindowSpec {
   skip: number
   /** 0: no limit. */
   limit: number
+  /** Whether the feed's inserts come in insertion order (see StoreCollection.insertsInOrder). */
+  insertsInOrder: boolean
 }
 
 /** Whether order matters to the result: a sort, or a skip or limit over insertion order. */
@@ -111,11 +113,11 @@ export class QueryWindow {
     if (!held && !matches) return 'same'
     if (held) this.#remove(held)
     if (matches) {
-      // A held document keeps its rank; an insert is ordered among the inserts seen;
-      // a document updated into the window from outside has an unknown rank.
+      // A held document keeps its rank; an insert is ordered among the inserts seen, where
+      // the feed brings them in insertion order; any other document's rank is unknown.
       const rank: Rank = held
         ? held.rank
-        : event.type === 'insert'
+        : event.type === 'insert' && this.#spec.insertsInOrder
           ? { kind: 'inserted', seq: ++inserts }
           : { kind: 'unknown' }
       this.#insert({ doc, rank })
@@ -178,8 +180,8 @@ export class QueryWindow {
 }
 
 /**
- * Insertion order of two documents, or null when unknown. Inserts seen in the feed come
- * in commit order, so two of them compare; but a seen insert and a queried document do
+ * Insertion order of two documents, or null when unknown. Inserts seen in a feed that
+ * brings them in insertion order compare (others are never ranked 'inserted'); but a seen insert and a queried document do
  * not: a query may run ahead of the feed (its changes still on their way), so the
  * queried document may be the newer one.
  */

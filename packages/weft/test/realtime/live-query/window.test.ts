@@ -7,11 +7,12 @@ import { compileFilter, compileSort } from '../../../src/data/query/index.ts'
 import type { ChangeEvent, StoredDocument } from '../../../src/data/store.ts'
 import { QueryWindow } from '../../../src/realtime/live-query/window.ts'
 
-const spec = (skip: number, limit: number) => ({
+const spec = (skip: number, limit: number, insertsInOrder = true) => ({
   matches: compileFilter({ board: 'b' }),
   sort: compileSort({ score: -1 }),
   skip,
   limit,
+  insertsInOrder,
 })
 const doc = (id: number, score: number, board = 'b'): StoredDocument => ({ _id: id, board, score })
 const insert = (d: StoredDocument): ChangeEvent => ({ type: 'insert', collection: 't', id: d._id, doc: d })
@@ -82,12 +83,19 @@ describe('a sorted, limited window', () => {
 })
 
 describe('ties, ordered by insertion as find() orders them', () => {
-  test('two inserts seen in the feed keep their commit order', () => {
+  test('two inserts seen in a feed that brings them in insertion order keep that order', () => {
     const window = new QueryWindow(spec(0, 5))
     window.load([])
     window.apply(insert(doc(2, 5)))
     window.apply(insert(doc(1, 5)))
     assert.deepEqual(ids(window), [2, 1])
+  })
+
+  test('where the feed brings commits, not insertions, in order (PostgreSQL), two tied inserts ask for a query', () => {
+    const window = new QueryWindow(spec(0, 5, false))
+    window.load([])
+    assert.equal(window.apply(insert(doc(2, 5))), 'changed')
+    assert.equal(window.apply(insert(doc(1, 5))), 'refill')
   })
 
   test('queried documents tied in one result keep that order', () => {
