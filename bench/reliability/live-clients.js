@@ -16,9 +16,13 @@ export async function liveClients(port, count) {
   }
   await Promise.all(clients.map(({ sub }) => sub.ready))
   let made = 0
+  const added = []
   return {
     counts,
-    /** One write as a method call from a random client: add, or mark a listed task done. */
+    /**
+     * One write as a method call from a random client: mark a listed task done, or add a
+     * task, or delete one it added once 50 are out (the database keeps a steady size).
+     */
     call() {
       const { rt, sub } = clients[Math.floor(Math.random() * clients.length)]
       const listed = sub.docs
@@ -26,7 +30,9 @@ export async function liveClients(port, count) {
       const call =
         listed.length > 50 && Math.random() < 0.5
           ? rt.call('setDone', { id: listed[Math.floor(Math.random() * listed.length)]._id, done: true })
-          : rt.call('addTask', { title: `live ${made++}` })
+          : added.length >= 50
+            ? rt.call('deleteTask', { id: added.shift() })
+            : rt.call('addTask', { title: `live ${made++}` }).then((id) => added.push(id))
       call.then(
         () => {
           counts.calls++
