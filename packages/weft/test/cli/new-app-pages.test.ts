@@ -8,6 +8,7 @@ import { realtimeClient } from 'weftjs/client'
 import { WebSocket } from 'ws'
 import { PROTOCOL_VERSION, SUBPROTOCOL, tokenProtocol } from '../../src/shared/realtime-protocol.ts'
 import { browserSkip, launchBrowser } from '../helpers/browser.ts'
+import { eventually } from '../realtime/helpers.ts'
 import { Background, freePort, runIn } from './app-process.ts'
 import { nodeWithSqlite, type ScaffoldedApp, scaffoldApp } from './packed-weftjs.ts'
 
@@ -132,7 +133,9 @@ describe('weft new --template realtime', { skip }, () => {
     assert.match(routes.output, /^POST\s+\/api\/notes\s+notes\s+body$/m)
   })
 
-  test('weft dev: a restart closes sockets with "going away"; the page and a client reconnect and rejoin', async () => {
+  test('weft dev: a restart closes sockets with "going away"; the page and a client reconnect and rejoin', {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const appFile = join(scaffolded.app, 'src/app.ts')
@@ -165,8 +168,13 @@ describe('weft new --template realtime', { skip }, () => {
       raw.send(JSON.stringify({ msg: 'connect', version: PROTOCOL_VERSION, support: [PROTOCOL_VERSION] }))
       await once(raw, 'message')
       const closed = once(raw, 'close')
+      // Recorded from before the restart: the reconnect may be over before the wait below starts.
       const states: string[] = []
+      const freshPresence: number[] = []
       client.on('state', (state) => states.push(state))
+      lobby.on('presence', (state) => {
+        if (states.includes('open')) freshPresence.push(Object.keys(state).length)
+      })
 
       const mark = dev.output.length
       writeFileSync(appFile, original.replace("title: 'Lobby'", "title: 'Lobby, again'"))
@@ -175,28 +183,18 @@ describe('weft new --template realtime', { skip }, () => {
       await dev.waitFor(/src\/app\.ts changed, restarted in \d+ ms/, mark)
 
       // The client comes back by itself, rejoins, and is sent the lobby's presence afresh.
-      await new Promise<void>((resolve) => {
-        const off = client.on('state', (state) => {
-          if (state !== 'open') return
-          off()
-          resolve()
-        })
-      })
+      await eventually(() => states.includes('open'), 'the client to reconnect', 20_000)
       assert.equal(states[0], 'reconnecting')
-      await new Promise<void>((resolve) => {
-        const off = lobby.on('presence', (state) => {
-          if (Object.keys(state).length < 2) return
-          off()
-          resolve()
-        })
-      })
+      await eventually(() => freshPresence.some((n) => n >= 2), 'the lobby presence afresh', 20_000)
       assert.equal(await page.locator('#here').textContent(), 'Ada, Node')
 
       // The page came back too: its message reaches the client through the new server.
-      const heard = new Promise((resolve) => lobby.on('message', resolve))
+      const heard: unknown[] = []
+      lobby.on('message', (data) => heard.push(data))
       await page.fill('#say input', 'after the restart')
       await page.click('#say button')
-      assert.deepEqual(await heard, { text: 'after the restart' })
+      await eventually(() => heard.length > 0, "the page's message", 20_000)
+      assert.deepEqual(heard[0], { text: 'after the restart' })
     } finally {
       client.close()
       await page.close()
