@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { serve } from 'weftjs'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
 import { app } from './client-app.ts'
+import { runProbe } from './run-probe.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const probe = join(here, 'client-probe.ts')
@@ -22,24 +22,7 @@ describe('the typed client on other runtimes', () => {
       }
       const server = await serve(app, { port: 0 })
       try {
-        const args =
-          runtime.name === 'deno' ? [...runtime.args!, `--allow-read=${join(here, '../..')}`] : runtime.args!
-        // Asynchronous on purpose: this process's event loop is what answers the client.
-        const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-          (resolve) => {
-            const child = spawn(runtime.bin!, [...args, probe], {
-              cwd: join(here, '../..'),
-              env: { ...process.env, API_URL: server.url },
-            })
-            let stdout = ''
-            let stderr = ''
-            child.stdout.on('data', (c) => (stdout += c))
-            child.stderr.on('data', (c) => (stderr += c))
-            child.on('close', (status) => resolve({ status, stdout, stderr }))
-          },
-        )
-        assert.equal(run.status, 0, run.stderr)
-        assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').pop()!), {
+        assert.deepEqual(await runProbe(runtime, probe, { API_URL: server.url }), {
           user: { id: '1', name: 'ada' },
           created: 'grace',
           error: { status: 404, code: 'USER_NOT_FOUND' },

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +6,7 @@ import { realtime } from 'weftjs/realtime'
 import { z } from 'zod'
 import { serveLive } from '../realtime/helpers.ts'
 import { findRuntimes } from '../runtimes/runtimes.mjs'
+import { runProbe } from './run-probe.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const probe = join(here, 'realtime-probe.ts')
@@ -27,23 +27,7 @@ describe('the realtime client on other runtimes', () => {
       }).channel('chat/:room', { presence: true, message: z.object({ text: z.string() }) })
       const served = await serveLive(live)
       try {
-        const args =
-          runtime.name === 'deno' ? [...runtime.args!, `--allow-read=${join(here, '../..')}`] : runtime.args!
-        const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
-          (resolve) => {
-            const child = spawn(runtime.bin!, [...args, probe], {
-              cwd: join(here, '../..'),
-              env: { ...process.env, LIVE_URL: served.url },
-            })
-            let stdout = ''
-            let stderr = ''
-            child.stdout.on('data', (c) => (stdout += c))
-            child.stderr.on('data', (c) => (stderr += c))
-            child.on('close', (status) => resolve({ status, stdout, stderr }))
-          },
-        )
-        assert.equal(run.status, 0, run.stderr)
-        assert.deepEqual(JSON.parse(run.stdout.trim().split('\n').pop()!), {
+        assert.deepEqual(await runProbe(runtime, probe, { LIVE_URL: served.url }), {
           state: 'open',
           message: { text: 'from the probe' },
           present: ['probe'],
