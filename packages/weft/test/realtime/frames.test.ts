@@ -14,10 +14,11 @@ interface User {
   exp?: number
 }
 
-/** Tokens: "bad" is refused, "boom" throws, "n:7" has a numeric id, "exp:<seconds>" expires, "none" has no id. */
+/** Tokens: "bad" and "nobody" are refused, "boom" throws, "n:7" has a numeric id, "exp:<seconds>" expires, "none" has no id. */
 function userOf(token: string | undefined): User | null {
   if (token === 'bad') return null
   if (token === 'boom') throw new Error('authenticate broke')
+  if (token === 'nobody') return undefined as unknown as null
   if (token === undefined || token === 'none') return {}
   if (token.startsWith('n:')) return { id: Number(token.slice(2)) }
   if (token.startsWith('exp:')) return { id: 'expiring', exp: Number(token.slice(4)) }
@@ -38,10 +39,18 @@ const doubled = {
   },
 }
 
+/** Error entries the realtime logger wrote: its fields and message. */
+const logged: { fields: Record<string, unknown>; message?: string }[] = []
+const keepErrors = {
+  error: (fields: object, message?: string) => void logged.push({ fields: { ...fields }, message }),
+  warn() {},
+  info() {},
+}
+
 function makeLive(db: Db, dev: boolean) {
   const tasks = db.collection<{ _id: string; title: string }>('tasks')
   return realtime<User>({
-    logger: false,
+    logger: keepErrors,
     dev,
     limits: { channels: 3 },
     authenticate: (_ctx, token) => userOf(token),
@@ -264,6 +273,8 @@ describe('realtime frames, one by one', () => {
       id: '2',
       channel: 'gate/boom',
     })
+    const entry = logged.find((e) => (e.fields.err as { message?: string }).message === 'authorize broke')
+    assert.deepEqual([entry?.fields.frame, entry?.message], ['join', 'realtime frame failed'])
     client.socket.close()
   })
 
@@ -360,6 +371,8 @@ describe('realtime frames, one by one', () => {
       id: 'a1',
       channel: undefined,
     })
+    client.send({ msg: 'auth', id: 'a1b', token: 'nobody' })
+    assert.deepEqual([(await client.next('error')).code, client.frames], ['WEFT_UNAUTHENTICATED', []])
     const past = Math.floor(Date.now() / 1000) - 10
     client.send({ msg: 'auth', id: 'a2', token: `exp:${past}` })
     assert.equal((await client.next('error')).id, 'a2')
@@ -375,9 +388,20 @@ describe('realtime frames, one by one', () => {
     assert.deepEqual(await client.next('authed'), { msg: 'authed', id: 'a4', expiresAt: soon * 1000 })
     assert.deepEqual(await client.next('reauth'), { msg: 'reauth', deadline: soon * 1000 })
 
-    client.send({ msg: 'auth', id: 'a5', token: 'boom' })
+    // An hour away: nothing to renew yet.
+    const later = Math.floor(Date.now() / 1000) + 3600
+    client.send({ msg: 'auth', id: 'a5', token: `exp:${later}` })
+    assert.deepEqual(await client.next('authed'), { msg: 'authed', id: 'a5', expiresAt: later * 1000 })
+    await settle(client, 'p')
+    assert.deepEqual(
+      client.frames.filter((frame) => frame.msg === 'reauth'),
+      [],
+      'no reauth an hour ahead',
+    )
+
+    client.send({ msg: 'auth', id: 'a6', token: 'boom' })
     const failed = await client.next('error')
-    assert.deepEqual([failed.status, failed.code, failed.id], [500, 'WEFT_INTERNAL', 'a5'])
+    assert.deepEqual([failed.status, failed.code, failed.id], [500, 'WEFT_INTERNAL', 'a6'])
     client.socket.close()
   })
 
@@ -415,6 +439,42 @@ describe('realtime frames, one by one', () => {
       seen.some((frame) => frame.msg === 'added' && frame.id === 'sub-2'),
       false,
     )
+    client.socket.close()
+  })
+})
+
+describe('realtime frames on an endpoint without authenticate', () => {
+  let served: Served
+  before(async () => {
+    served = await serveLive(realtime({ logger: false }).channel('room', { presence: true }))
+  })
+  after(() => served.close())
+
+  test('closing frames name their reason: connect first, no common version', async () => {
+    const early = await rawClient(served.url, { connect: false })
+    early.send({ msg: 'ping' })
+    assert.deepEqual(await early.closed, { code: 4002, reason: 'send "connect" first' })
+    const old = await rawClient(served.url, { connect: false })
+    old.send({ msg: 'connect', version: '0', support: ['0'] })
+    assert.deepEqual(await old.closed, { code: 4000, reason: 'no common protocol version' })
+  })
+
+  test('publish and unsub before any join or sub answer, and the connection goes on', async () => {
+    const client = await rawClient(served.url)
+    client.send({ msg: 'unsub', id: 'never' })
+    client.send({ msg: 'publish', id: '1', channel: 'room', data: {} })
+    assert.equal((await client.next('error')).code, 'WEFT_FORBIDDEN')
+    await settle(client, 'p')
+    client.socket.close()
+  })
+
+  test('auth is refused without authenticate; presence is keyed by the session of an anonymous user', async () => {
+    const { client, session } = await connected(served, 'ignored')
+    client.send({ msg: 'auth', id: 'a1', token: 'any' })
+    assert.equal((await client.next('error')).code, 'WEFT_UNAUTHENTICATED')
+    client.send({ msg: 'join', id: '1', channel: 'room' })
+    const presence = await client.next('presence')
+    assert.deepEqual(presence.state, { [session]: [{ ref: session }] })
     client.socket.close()
   })
 })
