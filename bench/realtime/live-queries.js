@@ -20,6 +20,7 @@ import { connect } from 'weftjs/data'
 import { LiveQueryHub } from '../../packages/weft/dist/realtime/live-query/index.js'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
 import { holdBenchLock, machineLine } from '../http/report.js'
+import { percentile } from '../percentile.js'
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1'
@@ -40,11 +41,6 @@ if (typeof globalThis.gc !== 'function') {
   const { spawnSync } = await import('node:child_process')
   const run = spawnSync(process.execPath, ['--expose-gc', ...process.argv.slice(1)], { stdio: 'inherit' })
   process.exit(run.status ?? 1)
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
 import { holdBenchLock, machineLine, updateSection, writeRequested } from '../http/report.js'
+import { percentile } from '../percentile.js'
 import { jsonLines, pinned } from './processes.js'
 
 const argv = process.argv.slice(2)
@@ -41,11 +42,6 @@ const withEngine = !argv.includes('--no-engine')
 const write = writeRequested(argv) && !quick
 
 if (!quick) holdBenchLock()
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
-}
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`
 const count = (n) => n.toLocaleString('en')
