@@ -19,7 +19,7 @@ import pg from 'pg'
 import { connect } from 'weftjs/data'
 import { LiveQueryHub } from '../../packages/weft/dist/realtime/live-query/index.js'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
-import { holdBenchLock, machineLine } from '../http/report.js'
+import { holdBenchLock, measureTable } from '../http/report.js'
 import { percentile } from '../percentile.js'
 
 const argv = process.argv.slice(2)
@@ -188,11 +188,5 @@ for (const n of shapes) {
 const perQuery = await memoryPerQuery()
 rows.push(`| heap per live query of 50 documents | ${(perQuery / 1024).toFixed(1)} KiB |`)
 
-const table = [
-  `Command: \`node bench/realtime/live-queries.js${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
-  '',
-  '| measure | result |',
-  '|---|---|',
-  ...rows,
-].join('\n')
+const table = measureTable('bench/realtime/live-queries.js', argv, rows)
 console.log(table)

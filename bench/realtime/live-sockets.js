@@ -23,7 +23,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
-import { holdBenchLock, machineLine, updateSection, writeRequested } from '../http/report.js'
+import { holdBenchLock, measureTable, updateSection, writeRequested } from '../http/report.js'
 import { percentile } from '../percentile.js'
 import { jsonLines, pinned } from './processes.js'
 
@@ -205,13 +205,7 @@ if (stores.includes('postgres')) {
   } else console.error(`*** PostgreSQL at ${POSTGRES_URL} is not reachable: its rows are left out. ***`)
 }
 
-const table = [
-  `Command: \`node bench/realtime/live-sockets.js${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
-  '',
-  '| measure | result |',
-  '|---|---|',
-  ...rows,
-].join('\n')
+const table = measureTable('bench/realtime/live-sockets.js', argv, rows)
 console.log(table)
 
 if (write) {
