@@ -3,8 +3,7 @@
 // not change when the app's own code does. A standby process loads them while the current
 // version serves, then waits; on a change it runs the new build, and only the app's own
 // code is left to load.
-import type { ChildProcess } from 'node:child_process'
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 
@@ -38,7 +37,8 @@ export class Standby {
 
   constructor(
     outfile: string,
-    private readonly start: (script: string) => { command: string; args: string[] },
+    /** How the runtime is started on a script (flags, .env). */
+    private readonly commandFor: (script: string) => { command: string; args: string[] },
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
@@ -50,7 +50,7 @@ export class Standby {
   /** Starts the next process, loading `packages` (the build's static imports of packages). */
   prepare(packages: string[]): void {
     this.discard()
-    const { command, args } = this.start(this.script)
+    const { command, args } = this.commandFor(this.script)
     const child = spawn(command, args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.env },
