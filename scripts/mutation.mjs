@@ -82,6 +82,7 @@ export const modules = {
       'realtime/live-query/window',
       'realtime/live-query/diff',
       'realtime/live-query/what-observers-see',
+      'realtime/live-query/handles',
       'realtime/live-query/recovery',
       'realtime/live-query/convergence-memory',
     ),

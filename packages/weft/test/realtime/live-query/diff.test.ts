@@ -136,6 +136,11 @@ describe('equal values', () => {
     assert.deepEqual(fieldChanges({ n: null }, { n: {} })?.fields, { n: {} })
     assert.deepEqual(fieldChanges({ n: {} }, { n: null })?.fields, { n: null })
     assert.deepEqual(fieldChanges({ n: 1 }, { n: 2 })?.fields, { n: 2 })
+    // find() tells a date from its text; a nested date turning into its ISO text is a change.
+    const at = new Date(5)
+    assert.deepEqual(fieldChanges({ a: { at } }, { a: { at: at.toISOString() } })?.fields, {
+      a: { at: at.toISOString() },
+    })
     assert.deepEqual(fieldChanges({ a: [1] }, { a: { 0: 1 } })?.fields, { a: { 0: 1 } })
     assert.deepEqual(fieldChanges({ a: undefined }, {}), { fields: {}, cleared: ['a'] })
     assert.deepEqual(fieldChanges({}, { a: undefined }), { fields: { a: undefined }, cleared: [] })
