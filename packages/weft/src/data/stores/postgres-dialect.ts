@@ -60,7 +60,10 @@ export const postgresDialect: SqlDialect = {
   },
   // `_id` holds the id's JSON text; "C" orders by bytes whatever the database's collation.
   idOrder: `btrim(_id, '"') COLLATE "C"`,
-  notPlainId: `_id !~ '^"[ !#-[\\]-~]*"$'`,
+  // Plain: a JSON string (a leading quote) of ASCII (as many bytes as characters) that
+  // needed no escape (no backslash); the ids are JSON.stringify's, which escapes `"` and
+  // control characters. Three string scans: a regular expression cost three times more.
+  notPlainId: `(_id NOT LIKE '"%' OR strpos(_id, '\\') > 0 OR octet_length(_id) <> length(_id))`,
 }
 
 /**

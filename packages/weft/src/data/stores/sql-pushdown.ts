@@ -35,8 +35,9 @@ export interface SqlDialect {
   /** The `_id` column as a sort key: the id's text, exact for plain ids (see `notPlainId`). */
   idOrder: string
   /**
-   * True unless the `_id` is a plain id: a string of printable ASCII without `"` or `\`,
-   * whose byte order in SQL is JavaScript's order (generated ids are such strings).
+   * True unless the `_id` is a plain id: a string of ASCII that JSON writes without an
+   * escape (no `"`, `\` or control character), whose byte order in SQL is JavaScript's
+   * order (generated ids are such strings).
    */
   notPlainId: string
 }
