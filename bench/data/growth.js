@@ -144,6 +144,15 @@ if (write) {
     '"Weft ÷ raw" above 1 means Weft is slower. The goal: indexed queries within 1.5× raw at every size,',
     'scans within 2×.',
     '',
+    'Where the time went on PostgreSQL, and what changed: a find that reads every candidate (an unindexed',
+    "filter; here the sort + limit) tests each path several times (the filter, the array and number checks,",
+    "the sort key), and PostgreSQL extracts `doc #> '{path}'` anew for each test; those extractions cost more",
+    "than the scan. When no index serves the filter, the statement now reads from a subquery that extracts",
+    "each path once (`doc -> 'age' AS \"doc.age\"`, kept apart by `OFFSET 0`), and the plain-id check of a",
+    'closing `_id` is three string scans, not a regular expression. A find reads only the document and its',
+    'insertion order (not the key and row version a write needs), and an indexed find checks for arrays in',
+    'its WHERE clause instead of a joined probe column. `cursor.explain()` shows these statements.',
+    '',
     ...sections,
   ].join('\n')
   const start = doc.indexOf('\n## Data at scale')
