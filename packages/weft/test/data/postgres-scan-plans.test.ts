@@ -29,7 +29,9 @@ const id = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<string | number>('a"', 'a\\', '\uFF00', '\u{1F600}', 'é', 12) },
 )
 
-const documents = fc.uniqueArray(
+type Doc = Record<string, unknown>
+
+const documents: fc.Arbitrary<Doc[]> = fc.uniqueArray(
   fc.record(
     {
       _id: id,
@@ -63,7 +65,30 @@ const sort = fc.constantFrom<Record<string, 1 | -1>>(
 
 const page = fc.record({ skip: fc.nat(3), limit: fc.nat(4) })
 
-async function reset(collections: Collection[], docs: Record<string, unknown>[]): Promise<void> {
+type Case = [Doc[], Doc, Record<string, 1 | -1>, { skip: number; limit: number }]
+
+// Ties that only a right `_id` order passes, and an array on a step of the sort path.
+const examples: Case[] = [
+  ...[
+    ['a#', 'a"', 'b'],
+    ['\uFF00', '\u{1F600}', 'b'],
+    ['10', 12, 'b'],
+  ].map(
+    (ids): Case => [ids.map((_id) => ({ _id, g: 0, v: 0 })), {}, { v: -1, _id: 1 }, { skip: 0, limit: 2 }],
+  ),
+  [
+    [
+      { _id: 'a', g: 0, n: { x: 0 } },
+      { _id: 'b', g: 0, n: [{ x: 1 }, { x: -2 }] },
+      { _id: 'c', g: 0, n: { x: -1 } },
+    ],
+    { g: { $gte: 0 } },
+    { 'n.x': 1, _id: -1 },
+    { skip: 0, limit: 2 },
+  ],
+]
+
+async function reset(collections: Collection[], docs: Doc[]): Promise<void> {
   for (const collection of collections) {
     await collection.deleteMany({})
     if (docs.length > 0) await collection.insertMany(structuredClone(docs))
@@ -89,32 +114,7 @@ test('unindexed filters with sorts, pages and counts answer like the memory stor
         await same((c) => c.find(where).toArray(), context)
         await same((c) => c.countDocuments(where), context)
       }),
-      {
-        numRuns: 120,
-        // Ties that only a right `_id` order passes, and an array on a step of the sort path.
-        examples: [
-          ...[
-            ['a#', 'a"', 'b'],
-            ['\uFF00', '\u{1F600}', 'b'],
-            ['10', 12, 'b'],
-          ].map((ids) => [
-            ids.map((_id) => ({ _id, g: 0, v: 0 })),
-            {},
-            { v: -1, _id: 1 },
-            { skip: 0, limit: 2 },
-          ]),
-          [
-            [
-              { _id: 'a', g: 0, n: { x: 0 } },
-              { _id: 'b', g: 0, n: [{ x: 1 }, { x: -2 }] },
-              { _id: 'c', g: 0, n: { x: -1 } },
-            ],
-            { g: { $gte: 0 } },
-            { 'n.x': 1, _id: -1 },
-            { skip: 0, limit: 2 },
-          ],
-        ],
-      },
+      { numRuns: 120, examples },
     )
   } finally {
     await db.close()
