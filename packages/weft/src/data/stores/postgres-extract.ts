@@ -25,6 +25,8 @@ export interface ExtractOnce {
   from(table: string): string
 }
 
+const MAX_NAMED_PATH = 50
+
 export function extractOnce(): ExtractOnce {
   const columns = new Map<string, string>()
   let frozen = false
@@ -35,7 +37,8 @@ export function extractOnce(): ExtractOnce {
       const column = columns.get(path)
       if (column) return column
       if (frozen) return postgresDialect.value(segments)
-      const name = quote(`doc.${path}`)
+      // PostgreSQL cuts names at 63 bytes: a long path gets a numbered name ('#' is in no path).
+      const name = quote(path.length <= MAX_NAMED_PATH ? `doc.${path}` : `doc.#${columns.size}`)
       columns.set(path, name)
       return name
     },
