@@ -18,7 +18,8 @@ const value = fc.oneof(
 )
 
 // Plain string ids (DEL included: ASCII that JSON leaves unescaped), beside ids whose
-// stored text SQL would order otherwise: after a quote ('a"' before 'a#'), a number
+// stored text SQL would order otherwise: after a quote ('a"' before 'a#'), with a
+// character below the closing quote ('ab!' before 'ab' with the quotes kept), a number
 // (before every string in MongoDB, after '10' as text), characters beyond U+FFFF (before
 // U+FF00 in JavaScript, after it in UTF-8).
 const id = fc.oneof(
@@ -73,6 +74,8 @@ const examples: Case[] = [
     ['a#', 'a"', 'b'],
     ['\uFF00', '\u{1F600}', 'b'],
     ['10', 12, 'b'],
+    ['ab!', 'ab', 'b'],
+    ['a b', 'a', 'b'],
   ].map(
     (ids): Case => [ids.map((_id) => ({ _id, g: 0, v: 0 })), {}, { v: -1, _id: 1 }, { skip: 0, limit: 2 }],
   ),
