@@ -148,7 +148,7 @@ if (write) {
     'filter; here the sort + limit) tests each path several times (the filter, the array and number checks,',
     "the sort key), and PostgreSQL extracts `doc #> '{path}'` anew for each test; those extractions cost more",
     'than the scan. When no index serves the filter, the statement now reads from a subquery that extracts',
-    "each path once (`doc -> 'age' AS \"doc.age\"`, kept apart by `OFFSET 0`); a closing `_id` is checked by a",
+    'each path once (`doc -> \'age\' AS "doc.age"`, kept apart by `OFFSET 0`); a closing `_id` is checked by a',
     'few string scans instead of a regular expression and ordered as stored, without a trimmed copy per row.',
     'A find reads only the document and its insertion order (not the key and row version a write needs), and',
     'an indexed find checks for arrays in its WHERE clause instead of a joined probe column.',
