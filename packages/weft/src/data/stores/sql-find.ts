@@ -106,7 +106,11 @@ function checks(
     return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
   }
   const tests = new Set<string>()
-  for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
+  for (const path of paths) {
+    // A number is no array: a numeric key's last step needs no test of its own.
+    const steps = arraySteps(sqlPath(path)!, dialect)
+    for (const test of numeric.includes(path) ? steps.slice(0, -1) : steps) tests.add(test)
+  }
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
   const idTail = limited ? order.idTail : undefined
   if (idTail) tests.add(dialect.notPlainId)
