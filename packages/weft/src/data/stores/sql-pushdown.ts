@@ -24,8 +24,8 @@ export interface SqlDialect {
   isNull(segments: string[]): string
   exists(segments: string[], exists: boolean): string
   /**
-   * A typed range with a lower bound, an upper bound or both (bounds of one type); null
-   * when this dialect cannot compare such bounds like MongoDB.
+   * A typed range with a lower bound, an upper bound or both (bounds of one type); null,
+   * with no parameter added, when this dialect cannot compare such bounds like MongoDB.
    */
   range(segments: string[], lower: Bound | null, upper: Bound | null, params: unknown[]): string | null
   /** True when the value at the path is an array. */

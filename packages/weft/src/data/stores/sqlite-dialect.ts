@@ -49,6 +49,10 @@ export const sqliteDialect: SqlDialect = {
   isNull: (segments) => `json_extract(doc, ${jsonPath(segments)}) IS NULL`,
   exists: (segments, exists) => `json_type(doc, ${jsonPath(segments)}) IS ${exists ? 'NOT NULL' : 'NULL'}`,
   range(segments, lower, upper, params) {
+    // Refused before any parameter is added: the caller keeps no placeholder for them.
+    const isNumber = typeof (lower ?? upper)!.value === 'number'
+    if (!isNumber && ![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string)))
+      return null
     const v = this.value(segments)
     const t = `json_type(doc, ${jsonPath(segments)})`
     const parts = [lower, upper]
@@ -56,12 +60,11 @@ export const sqliteDialect: SqlDialect = {
       .map((bound) => `${v} ${SQL_OPERATOR[bound.op]} ${this.param(params, bound.value)}`)
     // In SQLite every number sorts below every text, and '' is the smallest text: with
     // one side open, a fence keeps the index scan inside one type.
-    if (typeof (lower ?? upper)!.value === 'number') {
+    if (isNumber) {
       if (!upper) parts.push(`${v} < ''`)
       if (mayBeBoolean(lower, upper)) parts.push(`${t} IN ${NUMBER_TYPES}`)
       return `(${parts.join(' AND ')})`
     }
-    if (![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string))) return null
     if (!lower) parts.push(`${v} >= ''`)
     parts.push(`${t} = 'text'`)
     return `(${parts.join(' AND ')})`
