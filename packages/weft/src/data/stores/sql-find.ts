@@ -105,8 +105,11 @@ function checks(
   if (numeric.length === 0 && (limited || !unindexed)) {
     return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
   }
+  // A number at a path rules out an array at each of its steps (a step that is an array
+  // leaves the path with no value), so a path checked for numbers needs no array tests.
   const tests = new Set<string>()
-  for (const path of paths) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
+  for (const path of paths)
+    if (!numeric.includes(path)) for (const test of arraySteps(sqlPath(path)!, dialect)) tests.add(test)
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
   const idTail = limited ? order.idTail : undefined
   if (idTail) tests.add(dialect.notPlainId)

@@ -35,7 +35,7 @@ export interface SqlDialect {
   /** The `_id` column as a sort key: the id's text, exact for plain ids (see `notPlainId`). */
   idOrder: string
   /**
-   * True unless the `_id` is a plain id: a string of printable ASCII without `"` or `\`,
+   * True unless the `_id` is a plain id (a dialect may refuse more): an ASCII string JSON need not escape,
    * whose byte order in SQL is JavaScript's order (generated ids are such strings).
    */
   notPlainId: string

@@ -70,7 +70,10 @@ export const sqliteDialect: SqlDialect = {
   notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
   // `_id` holds the id's JSON text: a plain id is `"…"`, its characters between the quotes.
   idOrder: `trim(_id, '"')`,
-  notPlainId: `(_id NOT GLOB '"*"' OR _id GLOB '*[^ -~]*' OR instr(_id, '\\') > 0)`,
+  // Not a string, an escape inside (JSON escapes `"`, `\` and control characters) or a
+  // character past ASCII (its byte length exceeds its length). Three cheap scans: the
+  // GLOB patterns this replaced cost a sorted query without index a sixth of its time.
+  notPlainId: `(substr(_id, 1, 1) <> '"' OR instr(_id, '\\') > 0 OR length(_id) <> length(CAST(_id AS BLOB)))`,
 }
 
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */
