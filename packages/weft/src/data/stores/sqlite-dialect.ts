@@ -51,17 +51,20 @@ export const sqliteDialect: SqlDialect = {
   range(segments, lower, upper, params) {
     const v = this.value(segments)
     const t = `json_type(doc, ${jsonPath(segments)})`
+    // Refused before any parameter is added: a refused range leaves the statement's parameters as they were.
+    const text = typeof (lower ?? upper)!.value === 'string'
+    if (text && ![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string)))
+      return null
     const parts = [lower, upper]
       .filter((bound): bound is Bound => bound !== null)
       .map((bound) => `${v} ${SQL_OPERATOR[bound.op]} ${this.param(params, bound.value)}`)
     // In SQLite every number sorts below every text, and '' is the smallest text: with
     // one side open, a fence keeps the index scan inside one type.
-    if (typeof (lower ?? upper)!.value === 'number') {
+    if (!text) {
       if (!upper) parts.push(`${v} < ''`)
       if (mayBeBoolean(lower, upper)) parts.push(`${t} IN ${NUMBER_TYPES}`)
       return `(${parts.join(' AND ')})`
     }
-    if (![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string))) return null
     if (!lower) parts.push(`${v} >= ''`)
     parts.push(`${t} = 'text'`)
     return `(${parts.join(' AND ')})`
