@@ -77,11 +77,17 @@ describe('SQLite plans kept per filter shape', () => {
   test('writes that put arrays where the plan assumed none are still answered exactly', async () => {
     const both = await pair(true)
     await same(both, { a: 7 })
+    await same(both, { a: 7, b: { $gte: 1 } })
     await same(both, { a: { $gte: 1 } }, { sort: { a: -1 }, limit: 3 })
     for (const docs of [both.memory, both.sqlite]) await docs.insertMany([{ _id: 200, a: [7, 8], b: 1 }])
     await same(both, { a: 8 })
+    await same(both, { a: 8, b: { $gte: 1 } })
+    await same(both, { a: 99, b: { $gte: 1 } })
     await same(both, { a: { $gte: 2 } }, { sort: { a: -1 }, limit: 3 })
-    for (const docs of [both.memory, both.sqlite]) await docs.deleteOne({ _id: 200 })
+    // A count with no candidate still asks whether an array hides one.
+    for (const docs of [both.memory, both.sqlite]) await docs.insertMany([{ _id: 201, a: [50], b: 5 }])
+    await same(both, { a: 50, b: { $gte: 1 } })
+    for (const docs of [both.memory, both.sqlite]) await docs.deleteMany({ _id: { $in: [200, 201] } })
     await same(both, { a: 7 })
   })
 

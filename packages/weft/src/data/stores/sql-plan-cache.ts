@@ -295,7 +295,8 @@ function instantiate(template: Template, leaves: unknown[], options: FindOptions
     limit: plan.limit,
     offset: plan.offset,
     arrayCheck: bound(template.arrayCheck, leaves),
-    rowCheck: plan.rowCheck && candidates && { bad: plan.rowCheck.bad, candidates },
+    rowCheck: plan.rowCheck &&
+      candidates && { bad: plan.rowCheck.bad, candidates, table: plan.rowCheck.table },
     memo,
   }
 }
@@ -316,6 +317,7 @@ function sameAs(cached: Plan, planned: Plan): boolean {
     cached.limit === planned.limit &&
     cached.offset === planned.offset &&
     cached.rowCheck?.bad === planned.rowCheck?.bad &&
+    cached.rowCheck?.table === planned.rowCheck?.table &&
     sameBuilt(built(cached.arrayCheck), built(planned.arrayCheck)) &&
     sameBuilt(built(cached.rowCheck?.candidates ?? null), built(planned.rowCheck?.candidates ?? null))
   )

@@ -74,7 +74,7 @@ export class SqliteReads {
       if (memo.count === undefined) memo.count = rowCheckedCount(plan, this.#table, params)
       else plan.rowCheck.candidates(params)
       const [row] = this.#db.statement(memo.count).all(params)
-      if (!row.bad) return Number(row.n)
+      if (!row.bad && (row.n > 0 || !this.#tableHasArrays(plan))) return Number(row.n)
     } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
       memo.count ??= `SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`
       return Number(this.#db.statement(memo.count).all(plan.params)[0].n)
@@ -197,6 +197,7 @@ export class SqliteReads {
     const params: unknown[] = []
     const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
     const raw = this.#db.statement(sql).all(params)
+    if (raw.length === 0) return this.#tableHasArrays(plan) ? null : []
     if (raw.some((row) => row.bad)) return null
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
@@ -259,7 +260,13 @@ export class SqliteReads {
   }
 
   #target(): PlanTarget {
-    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed }
+    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed, tableChecks: true }
+  }
+
+  /** A row-checked plan read no row: was that an array at an indexed step (`rowCheck.table`)? */
+  #tableHasArrays(plan: ExactPlan): boolean {
+    const table = plan.rowCheck?.table
+    return Boolean(table) && Boolean(this.#db.statement(`SELECT ${table} AS found`).all([])[0].found)
   }
 
   #hasArrays(plan: ExactPlan & { memo?: PlanMemo }): boolean {
