@@ -43,6 +43,17 @@ export function machineLine() {
   )
 }
 
+/** A two-column table of `rows` under the command that produced it and the machine line. */
+export function measureTable(script, argv, rows) {
+  return [
+    `Command: \`node ${script}${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
+    '',
+    '| measure | result |',
+    '|---|---|',
+    ...rows,
+  ].join('\n')
+}
+
 /** `--write` or BENCH_WRITE=1 (npm does not pass arguments through the root's nested `npm run`). */
 export function writeRequested(argv) {
   return argv.includes('--write') || process.env.BENCH_WRITE === '1'

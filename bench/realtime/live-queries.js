@@ -19,7 +19,8 @@ import pg from 'pg'
 import { connect } from 'weftjs/data'
 import { LiveQueryHub } from '../../packages/weft/dist/realtime/live-query/index.js'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
-import { holdBenchLock, machineLine } from '../http/report.js'
+import { holdBenchLock, measureTable } from '../http/report.js'
+import { percentile } from '../percentile.js'
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1'
@@ -40,11 +41,6 @@ if (typeof globalThis.gc !== 'function') {
   const { spawnSync } = await import('node:child_process')
   const run = spawnSync(process.execPath, ['--expose-gc', ...process.argv.slice(1)], { stdio: 'inherit' })
   process.exit(run.status ?? 1)
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`
@@ -192,11 +188,5 @@ for (const n of shapes) {
 const perQuery = await memoryPerQuery()
 rows.push(`| heap per live query of 50 documents | ${(perQuery / 1024).toFixed(1)} KiB |`)
 
-const table = [
-  `Command: \`node bench/realtime/live-queries.js${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
-  '',
-  '| measure | result |',
-  '|---|---|',
-  ...rows,
-].join('\n')
+const table = measureTable('bench/realtime/live-queries.js', argv, rows)
 console.log(table)

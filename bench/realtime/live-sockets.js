@@ -23,7 +23,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { POSTGRES_URL, postgresReachable } from '../data/postgres.js'
-import { holdBenchLock, machineLine, updateSection, writeRequested } from '../http/report.js'
+import { holdBenchLock, measureTable, updateSection, writeRequested } from '../http/report.js'
+import { percentile } from '../percentile.js'
 import { jsonLines, pinned } from './processes.js'
 
 const argv = process.argv.slice(2)
@@ -41,11 +42,6 @@ const withEngine = !argv.includes('--no-engine')
 const write = writeRequested(argv) && !quick
 
 if (!quick) holdBenchLock()
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
-}
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`
 const count = (n) => n.toLocaleString('en')
@@ -209,13 +205,7 @@ if (stores.includes('postgres')) {
   } else console.error(`*** PostgreSQL at ${POSTGRES_URL} is not reachable: its rows are left out. ***`)
 }
 
-const table = [
-  `Command: \`node bench/realtime/live-sockets.js${argv.length ? ` ${argv.join(' ')}` : ''}\` (after \`npm run build\`). ${machineLine()}`,
-  '',
-  '| measure | result |',
-  '|---|---|',
-  ...rows,
-].join('\n')
+const table = measureTable('bench/realtime/live-sockets.js', argv, rows)
 console.log(table)
 
 if (write) {

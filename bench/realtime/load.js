@@ -6,6 +6,7 @@
 // Peers: weft (weftjs/realtime protocol), ws and bun ("join:room" text), socketio.
 import { io as ioClient } from 'socket.io-client'
 import WebSocket from 'ws'
+import { percentile } from '../percentile.js'
 
 const [peer, scenario, countArg, url, control, extra] = process.argv.slice(2)
 const count = Number(countArg)
@@ -87,7 +88,6 @@ const now = () => Number(process.hrtime.bigint()) / 1e6
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const memory = async () => (await fetch(`${control}/memory`)).json()
 const cpu = async () => (await (await fetch(`${control}/cpu`)).json()).cpu
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 
 async function idle() {
   const before = await memory()

@@ -12,8 +12,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findRuntimes } from '../../packages/weft/test/runtimes/runtimes.mjs'
 import { holdBenchLock, machineLine } from '../http/report.js'
+import { percentile } from '../percentile.js'
 import { writeSection } from './doc-section.js'
-import { percentile, runAtRate } from './load.js'
+import { runAtRate } from './load.js'
 import { freePort, lastSample, waitUntilServing } from './server-process.js'
 
 holdBenchLock()

@@ -4,12 +4,6 @@
 // without bound: a request that cannot start counts as dropped.
 import { Agent, request } from 'node:http'
 
-/** Percentile of sorted numbers. */
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
-
 /** One request; resolves with status and milliseconds, or status 0 on a socket error. */
 export function send(agent, port, { method = 'GET', path, body, headers = {} }) {
   const started = performance.now()

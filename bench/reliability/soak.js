@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { holdBenchLock, machineLine } from '../http/report.js'
+import { percentile } from '../percentile.js'
 import { writeSection } from './doc-section.js'
 import { liveClients } from './live-clients.js'
-import { percentile, runAtRate, send } from './load.js'
+import { runAtRate, send } from './load.js'
 import { freePort, lastSample, waitUntilServing } from './server-process.js'
 
 holdBenchLock()
@@ -98,7 +99,6 @@ try {
       if (spec.method === 'POST' && answer.status === 201) ids.push(JSON.parse(answer.text)._id)
     },
     onSecond: (second) => {
-      const sorted = second.latencies.sort((a, b) => a - b)
       const sample = lastSample(samples)
       const realtime = live.take()
       const row = {
@@ -107,8 +107,8 @@ try {
         ok: second.ok,
         errors: second.errors + realtime.callErrors,
         dropped: second.dropped,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
+        p50: percentile(second.latencies, 50),
+        p99: percentile(second.latencies, 99),
         rss: sample?.rss ?? 0,
         heap: sample?.heap ?? 0,
         delayP99: sample?.delayP99 ?? null,

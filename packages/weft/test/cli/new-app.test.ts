@@ -204,11 +204,29 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
       assert.match(dev.output.slice(mark), /src\/app\.ts:\d+:\d+/)
       assert.equal((await fetch(`${url}/boom`)).status, 500, 'the last good version still answers')
 
+      // The next version runs in a process weft dev started ahead, once the last one was up.
       mark = dev.output.length
-      writeFileSync(appFile, original)
+      const changedAt = Date.now()
+      writeFileSync(
+        appFile,
+        original.replace(
+          '  return app\n',
+          "  app.get('/process', () => ({ started: performance.timeOrigin, check: process.env.DEV_CHECK ?? null }))\n" +
+            '  return app\n',
+        ),
+      )
       await dev.waitFor(/restarted in \d+ ms/, mark)
       assert.equal((await fetch(`${url}/boom`)).status, 404)
+      const restarted = await (await fetch(`${url}/process`)).json()
+      assert.ok(restarted.started < changedAt, 'the process serving the change was started before it')
+
+      // A changed .env is a new environment, which the process started ahead does not have.
+      mark = dev.output.length
+      writeFileSync(join(app, '.env'), 'DEV_CHECK=from-env\n')
+      await dev.waitFor(/\.env changed, restarted in \d+ ms/, mark)
+      assert.equal((await (await fetch(`${url}/process`)).json()).check, 'from-env')
     } finally {
+      rmSync(join(app, '.env'), { force: true })
       writeFileSync(appFile, original)
       assert.equal(await dev.stop(), 0, dev.output)
     }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 
@@ -99,5 +100,18 @@ export function post(target: Target, path: string, body?: BodyInit, type?: strin
     method: 'POST',
     body,
     headers: type ? { 'content-type': type } : {},
+  })
+}
+
+/** Asserts the production answer to an unexpected throw: the bare 500 problem, no message, no stack. */
+export async function assertBareInternalError(res: Response): Promise<void> {
+  assert.equal(res.status, 500)
+  const text = await res.text()
+  assert.doesNotMatch(text, /hunter2|stack/)
+  assert.deepEqual(JSON.parse(text), {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    code: 'WEFT_INTERNAL',
   })
 }

@@ -3,6 +3,7 @@
 // Bun's default-export server take.
 import { HttpError, weft } from 'weftjs'
 import { z } from 'zod'
+import { servePacedBody } from './paced-body.ts'
 
 // headerCount is set below the default on purpose: a limit the app sets is enforced by
 // Weft on every runtime, where the default leaves Deno and Bun to their own bounds.
@@ -126,22 +127,7 @@ app.post('/ticks/next', () => {
   wakeTicks?.()
   return 'asked'
 })
-let produced = 0
-const chunk = new Uint8Array(64 * 1024).fill(97)
-app.get('/big', () => {
-  produced = 0
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (produced >= 400) return controller.close()
-        produced++
-        controller.enqueue(chunk)
-      },
-    },
-    { highWaterMark: 1 },
-  )
-})
-app.get('/big/produced', () => ({ produced }))
+servePacedBody(app)
 
 // Bodies
 app.post('/parse', async (ctx) => ({ body: await ctx.parseBody() }))

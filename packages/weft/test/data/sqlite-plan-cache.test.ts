@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type Collection, connect } from 'weftjs/data'
+import { type Collection, type CollectionFindOptions, connect } from 'weftjs/data'
 
 const VALUES: unknown[] = [0, -0, 1, 0.5, -3, 7, true, false, null, '', 'x', '[1]', '{', '\u{1F600}', 'é']
 
@@ -32,9 +32,13 @@ async function pair(indexed: boolean) {
 
 type Pair = { memory: Collection; sqlite: Collection }
 
-async function same({ memory, sqlite }: Pair, filter: Record<string, unknown>, options = {}) {
+async function same(
+  { memory, sqlite }: Pair,
+  filter: Record<string, unknown>,
+  options: CollectionFindOptions = {},
+) {
   const what = `${JSON.stringify(filter, (_, v) => (Object.is(v, -0) ? '-0' : v))} ${JSON.stringify(options)}`
-  const sorted = 'sort' in options ? options : { ...options, sort: { _id: 1 } }
+  const sorted: CollectionFindOptions = 'sort' in options ? options : { ...options, sort: { _id: 1 } }
   assert.deepEqual(
     await sqlite.find(filter, sorted).toArray(),
     await memory.find(filter, sorted).toArray(),
@@ -101,7 +105,7 @@ describe('SQLite plans kept per filter shape', () => {
     await items.createIndex({ a: 1 })
     const indexed = await items.find({ a: 9 }).explain()
     assert.doesNotMatch(indexed.note ?? '', rowChecked)
-    assert.match(indexed.sql, /NOT \(EXISTS/)
+    assert.match(indexed.sql ?? '', /NOT \(EXISTS/)
     assert.ok(indexed.indexes.includes('items.a_1'), String(indexed.indexes))
     assert.deepEqual(await items.find({ a: 7 }).toArray(), [DOCS[4]])
     await items.dropIndex('a_1')

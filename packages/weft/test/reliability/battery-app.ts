@@ -5,6 +5,7 @@
 import { weft } from 'weftjs'
 import { connect } from 'weftjs/data'
 import { realtime } from 'weftjs/realtime'
+import { servePacedBody } from '../conformance/paced-body.ts'
 
 const app = weft({
   logger: false,
@@ -27,23 +28,7 @@ app.post('/parse-big', { bodyLimit: 4 * 1024 * 1024 }, async (ctx) => {
 app.post('/upload', async (ctx) => ({ size: (await ctx.bytes()).byteLength }))
 app.post('/form', async (ctx) => ({ fields: Object.keys((await ctx.parseBody()) as object).length }))
 
-// A 25 MiB streamed response, produced only as fast as the client reads it.
-let produced = 0
-const chunk = new Uint8Array(64 * 1024).fill(97)
-app.get('/big', () => {
-  produced = 0
-  return new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        if (produced >= 400) return controller.close()
-        produced++
-        controller.enqueue(chunk)
-      },
-    },
-    { highWaterMark: 1 },
-  )
-})
-app.get('/big/produced', () => ({ produced }))
+servePacedBody(app)
 
 // Data: input reaches a collection through the body, the query and the params.
 const db = await connect('memory:')

@@ -13,6 +13,7 @@ import {
 } from '../../http/websocket.js'
 import { exceedsSendBuffer, OpenSockets, sizeOf, type TrackedSocket } from '../websocket-sockets.js'
 import { runUpgrade } from '../websocket-upgrade.js'
+import { type Beating, Heartbeat } from './heartbeat.js'
 
 type WsModule = typeof import('ws')
 
@@ -31,11 +32,9 @@ async function loadWs(): Promise<WsModule> {
 const kSocket = Symbol('weft.socket')
 type TaggedWebSocket = WebSocket & { [kSocket]: NodeSocket }
 
-class NodeSocket implements TrackedSocket {
-  /** Heard from since the last ping. */
+class NodeSocket implements TrackedSocket, Beating {
   alive = true
-  /** The heartbeat set this socket is in. */
-  beat: Set<NodeSocket> | null = null
+  beat: Set<Beating> | null = null
 
   constructor(
     readonly raw: WebSocket,
@@ -72,6 +71,10 @@ class NodeSocket implements TrackedSocket {
 
   terminate(): void {
     this.raw.terminate()
+  }
+
+  ping(): void {
+    this.raw.ping()
   }
 }
 
@@ -127,7 +130,7 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
   const { WebSocketServer } = await loadWs()
   const sockets = new OpenSockets(app.logger)
   const servers = new Map<WebSocketRoute, WebSocketServer>()
-  const heartbeats = new Map<number, { sockets: Set<NodeSocket>; timer: ReturnType<typeof setInterval> }>()
+  const heartbeats = new Map<number, Heartbeat>()
 
   const serverFor = (route: WebSocketRoute): WebSocketServer => {
     let wss = servers.get(route)
@@ -150,25 +153,9 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
 
   const watch = (socket: NodeSocket) => {
     const every = socket.limits.idleTimeout
-    let beat = heartbeats.get(every)
-    if (!beat) {
-      const watched = new Set<NodeSocket>()
-      // A peer that answered no ping since the last one is gone: drop it.
-      const timer = setInterval(() => {
-        for (const s of watched) {
-          if (!s.alive) s.terminate()
-          else {
-            s.alive = false
-            s.raw.ping()
-          }
-        }
-      }, every)
-      timer.unref()
-      beat = { sockets: watched, timer }
-      heartbeats.set(every, beat)
-    }
-    beat.sockets.add(socket)
-    socket.beat = beat.sockets
+    let heartbeat = heartbeats.get(every)
+    if (!heartbeat) heartbeats.set(every, (heartbeat = new Heartbeat(every)))
+    heartbeat.add(socket)
   }
 
   const open = (accepted: AcceptedUpgrade, raw: WebSocket, address: string) => {
@@ -219,7 +206,7 @@ export async function attachWebSockets(app: Weft<any>, server: HttpServer): Prom
 
   return async () => {
     await sockets.closeAll()
-    for (const { timer } of heartbeats.values()) clearInterval(timer)
+    for (const heartbeat of heartbeats.values()) heartbeat.stop()
   }
 }
 

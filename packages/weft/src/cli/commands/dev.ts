@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, type FSWatcher, mkdirSync, readdirSync, statSync, watch } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import type { BuildContext, Message } from 'esbuild'
+import type { BuildContext, BuildResult, Message } from 'esbuild'
 import { exitCodeOf, startChild, stopChild, waitForPort } from '../child.js'
 import { clientEntries, DEV_CLIENT_DIR, watchClient } from '../client-build.js'
+import { Standby } from '../dev-standby.js'
 import { loadEsbuild } from '../esbuild.js'
 import { bold, colorEnabled, cyan, dim, green, log, red, yellow } from '../output.js'
 import { type Project, readProject, runtimeCommand } from '../project.js'
@@ -81,6 +82,7 @@ class NodeDevServer {
   private readonly stopped = new WeakSet<ChildProcess>()
   private building: Promise<void> = Promise.resolve()
   private readonly outfile: string
+  private readonly standby: Standby
 
   constructor(
     private readonly project: Project,
@@ -88,11 +90,12 @@ class NodeDevServer {
     private readonly env: NodeJS.ProcessEnv,
   ) {
     this.outfile = join(project.dir, '.weft/dev/server.mjs')
+    mkdirSync(dirname(this.outfile), { recursive: true })
+    this.standby = new Standby(this.outfile, (script) => runtimeCommand(project, script), project.dir, env)
   }
 
   async run(): Promise<number> {
     const esbuild = await loadEsbuild(this.project.dir)
-    mkdirSync(dirname(this.outfile), { recursive: true })
     this.context = await esbuild.context({
       absWorkingDir: this.project.dir,
       entryPoints: [this.project.entry],
@@ -104,11 +107,13 @@ class NodeDevServer {
       target: 'node20',
       sourcemap: 'inline',
       logLevel: 'silent',
+      metafile: true,
     })
     this.watchSources()
     await this.rebuild(null)
     const stop = async () => {
       for (const watcher of this.watchers) watcher.close()
+      this.standby.discard()
       if (this.child) {
         this.stopped.add(this.child)
         await stopChild(this.child)
@@ -116,7 +121,10 @@ class NodeDevServer {
       await this.context?.dispose()
     }
     // Should weft dev itself fail, the app must not outlive it holding the port.
-    process.once('exit', () => this.child?.kill('SIGKILL'))
+    process.once('exit', () => {
+      this.child?.kill('SIGKILL')
+      this.standby.discard()
+    })
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => void stop().then(() => process.exit(0)))
     }
@@ -134,7 +142,9 @@ class NodeDevServer {
     if (existsSync(sourceDir) && sourceDir !== this.project.dir) this.watchTree(sourceDir)
     this.watchers.push(
       watch(this.project.dir, (_, file) => {
-        if (file && /^(\.env|package\.json|tsconfig\.json)$/.test(file)) this.changed(file)
+        if (!file || !/^(\.env|package\.json|tsconfig\.json)$/.test(file)) return
+        this.standby.discard() // it was started with the old environment and packages
+        this.changed(file)
       }),
     )
   }
@@ -167,8 +177,9 @@ class NodeDevServer {
 
   private async rebuild(changed: string | null): Promise<void> {
     const started = performance.now()
+    let packages: string[]
     try {
-      await this.context!.rebuild()
+      packages = packagesImported(await this.context!.rebuild())
     } catch (error) {
       const errors = (error as { errors?: Message[] }).errors
       await printCompileErrors(errors?.length ? errors : String(error), 'the server')
@@ -180,7 +191,7 @@ class NodeDevServer {
       await stopChild(this.child)
     }
     const { command, args } = runtimeCommand(this.project, this.outfile)
-    const child = startChild(command, args, this.project.dir, this.env)
+    const child = this.standby.take() ?? startChild(command, args, this.project.dir, this.env)
     this.child = child
     child.once('exit', (code, signal) => {
       if (!this.stopped.has(child)) {
@@ -192,7 +203,14 @@ class NodeDevServer {
     if (!up) return
     if (changed) log(`${green('↻')} ${changed} changed, restarted in ${ms} ms`)
     else log(`${green('✓')} ready in ${ms} ms ${dim('— watching for changes, Ctrl-C to stop')}`)
+    this.standby.prepare(packages)
   }
+}
+
+/** The packages a build imports statically, in its order (what its first statements load). */
+function packagesImported(result: BuildResult): string[] {
+  const imports = Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.imports)
+  return imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path)
 }
 
 /** esbuild's messages with file, line and the code under them, then what to do. */

@@ -120,8 +120,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument> {
     return lazyResults(async () => {
       await this.#ensureTable()
-      const rows = await this.#reads.select(filter, options, this.#store.db, '')
-      return rows.map((row) => row.doc)
+      return this.#reads.find(filter, options)
     })
   }
 

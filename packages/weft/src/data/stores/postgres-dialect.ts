@@ -58,9 +58,17 @@ export const postgresDialect: SqlDialect = {
   notNumber(segments) {
     return `jsonb_typeof(${this.value(segments)}) IS DISTINCT FROM 'number'`
   },
-  // `_id` holds the id's JSON text; "C" orders by bytes whatever the database's collation.
-  idOrder: `btrim(_id, '"') COLLATE "C"`,
-  notPlainId: `_id !~ '^"[ !#-[\\]-~]*"$'`,
+  // `_id` holds the id's JSON text, quotes included; "C" orders by bytes whatever the
+  // database's collation. With the quotes kept, bytes order ids as JavaScript does as long
+  // as no character sorts below the closing quote ('ab!' would come before 'ab'): plain
+  // ids are JSON strings (a leading quote) of ASCII (as many bytes as characters) without
+  // an escape (no backslash: JSON.stringify escapes quotes and control characters), a
+  // space or a '!'. Five cheap scans per row cost less than trimming the quotes (a new
+  // string per row) or one regular expression.
+  idOrder: `_id COLLATE "C"`,
+  notPlainId:
+    `(_id NOT LIKE '"%' OR strpos(_id, '\\') > 0 OR strpos(_id, ' ') > 0 OR strpos(_id, '!') > 0 ` +
+    'OR octet_length(_id) <> length(_id))',
 }
 
 /**

@@ -116,8 +116,6 @@ function checks(
   if (numeric.length === 0 && (limited || !unindexed)) {
     return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
   }
-  // A number at a path rules out an array at each of its steps (a step that is an array
-  // leaves the path with no value), so a path checked for numbers needs no array tests.
   // A path whose every step has an array index is checked once over the table (a lookup
   // in those indexes): its condition stays scalar and may use its index.
   const isIndexed = (path: string) =>
@@ -128,9 +126,10 @@ function checks(
   const tests = new Set<string>()
   const tableTests = new Set<string>()
   for (const path of paths) {
-    if (numeric.includes(path)) continue
-    for (const test of arraySteps(sqlPath(path)!, dialect))
-      (tableChecked.has(path) ? tableTests : tests).add(test)
+    // A number is no array: a numeric key's last step needs no test of its own.
+    const steps = arraySteps(sqlPath(path)!, dialect)
+    if (numeric.includes(path)) for (const test of steps.slice(0, -1)) tests.add(test)
+    else for (const test of steps) (tableChecked.has(path) ? tableTests : tests).add(test)
   }
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
   const idTail = limited ? order.idTail : undefined

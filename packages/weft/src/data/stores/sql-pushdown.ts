@@ -35,8 +35,8 @@ export interface SqlDialect {
   /** The `_id` column as a sort key: the id's text, exact for plain ids (see `notPlainId`). */
   idOrder: string
   /**
-   * True unless the `_id` is a plain id (a dialect may refuse more): an ASCII string JSON need not escape,
-   * whose byte order in SQL is JavaScript's order (generated ids are such strings).
+   * True unless the `_id` is a plain id: a string whose `idOrder` in SQL is JavaScript's
+   * order (ASCII without escapes; each dialect says which; generated ids are plain).
    */
   notPlainId: string
 }

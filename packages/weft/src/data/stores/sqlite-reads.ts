@@ -74,7 +74,7 @@ export class SqliteReads {
       if (memo.count === undefined) memo.count = rowCheckedCount(plan, this.#table, params)
       else plan.rowCheck.candidates(params)
       const [row] = this.#db.statement(memo.count).all(params)
-      if (!row.bad && (row.n > 0 || !this.#tableHasArrays(plan))) return Number(row.n)
+      if (!row.bad && (Number(row.n) > 0 || !this.#tableHasArrays(plan))) return Number(row.n)
     } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
       memo.count ??= `SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`
       return Number(this.#db.statement(memo.count).all(plan.params)[0].n)

@@ -1,0 +1,234 @@
+// How PostgreSQL runs finds that read every candidate: an unindexed filter reads from a
+// subquery that extracts each path once (postgres-extract.ts), an indexed one keeps its
+// index; an indexed find checks for arrays inside its own statement. The answers stay
+// the memory store's, including the cases SQL must hand to JavaScript: mixed-type and
+// missing sort keys, arrays on the filter and sort paths (and on a step of a nested
+// path), ids SQL cannot order, ties broken by `_id`, numbers at the edges (±Infinity, NaN,
+// integers past 2^53).
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import { type Collection, connect } from 'weftjs/data'
+import { postgresEnv } from './postgres-env.ts'
+
+// Numbers at the edges of what is stored: ±Infinity (stored as ±1e999, beyond every
+// double), NaN (stored tagged, below every number in MongoDB), integers past 2^53, the
+// largest and smallest doubles, -0 (equal to 0).
+const EXTREMES = [Infinity, -Infinity, Number.NaN, 2 ** 53 + 2, -(2 ** 60), Number.MAX_VALUE, -5e-324, -0]
+
+// Mostly small numbers with ties; now and then a value SQL cannot order like MongoDB,
+// or a number at the edges.
+const value = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: -2, max: 2 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>('x', 1.5, null, true, [1, -1], [], { k: 1 }) },
+  { weight: 2, arbitrary: fc.constantFrom<unknown>(...EXTREMES) },
+)
+
+// Plain string ids (DEL included: ASCII that JSON leaves unescaped), beside ids whose
+// stored text SQL would order otherwise: after a quote ('a"' before 'a#'), with a
+// character below the closing quote ('ab!' before 'ab' with the quotes kept), a number
+// (before every string in MongoDB, after '10' as text), characters beyond U+FFFF (before
+// U+FF00 in JavaScript, after it in UTF-8).
+const id = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom<string | number>('a', 'ab', 'ab!', 'B', '10', ' x', 'a#', 'a\u007f'),
+  },
+  { weight: 2, arbitrary: fc.constantFrom<string | number>('a"', 'a\\', '\uFF00', '\u{1F600}', 'é', 12) },
+)
+
+type Doc = Record<string, unknown>
+
+const documents: fc.Arbitrary<Doc[]> = fc.uniqueArray(
+  fc.record(
+    {
+      _id: id,
+      g: value,
+      v: value,
+      n: fc.oneof(
+        { weight: 6, arbitrary: fc.record({ x: value }, { requiredKeys: [] }) },
+        { weight: 1, arbitrary: fc.constant([{ x: 1 }, { x: -2 }]) },
+      ),
+    },
+    { requiredKeys: ['_id', 'g'] },
+  ),
+  { selector: (doc) => doc._id, maxLength: 12 },
+)
+
+const filter = fc.constantFrom<Record<string, unknown>>(
+  {},
+  { g: { $gte: 0 } },
+  { g: { $lt: 1 }, 'n.x': { $gt: -3 } },
+  { $or: [{ g: 0 }, { v: { $lte: 0 } }] },
+  { v: { $exists: true } },
+)
+
+const sort = fc.constantFrom<Record<string, 1 | -1>>(
+  { v: -1, _id: 1 },
+  { v: 1 },
+  { 'n.x': 1, _id: -1 },
+  { v: -1, 'n.x': 1 },
+  { g: 1, v: -1, _id: 1 },
+)
+
+const page = fc.record({ skip: fc.nat(3), limit: fc.nat(4) })
+
+type Case = [Doc[], Doc, Record<string, 1 | -1>, { skip: number; limit: number }]
+
+// Ties that only a right `_id` order passes, and an array on a step of the sort path.
+const examples: Case[] = [
+  ...[
+    ['a#', 'a"', 'b'],
+    ['\uFF00', '\u{1F600}', 'b'],
+    ['10', 12, 'b'],
+    ['ab!', 'ab', 'b'],
+    ['a b', 'a', 'b'],
+  ].map(
+    (ids): Case => [ids.map((_id) => ({ _id, g: 0, v: 0 })), {}, { v: -1, _id: 1 }, { skip: 0, limit: 2 }],
+  ),
+  // Edge numbers on the sort key, each tying with another row so that `_id` decides:
+  // numbers only (SQL orders them), and with NaN (JavaScript does).
+  ...[EXTREMES.filter((v) => !Number.isNaN(v)), EXTREMES].flatMap((numbers) =>
+    (
+      [
+        { v: -1, _id: 1 },
+        { v: 1, _id: -1 },
+      ] as const
+    ).map(
+      (order): Case => [
+        [...numbers, ...numbers, 1].map((v, i) => ({ _id: `i${(i * 7) % 17}`, g: i % 2, v })),
+        { g: { $gte: 0 } },
+        order,
+        { skip: 1, limit: 4 },
+      ],
+    ),
+  ),
+  [
+    [
+      { _id: 'a', g: 0, n: { x: 0 } },
+      { _id: 'b', g: 0, n: [{ x: 1 }, { x: -2 }] },
+      { _id: 'c', g: 0, n: { x: -1 } },
+    ],
+    { g: { $gte: 0 } },
+    { 'n.x': 1, _id: -1 },
+    { skip: 0, limit: 2 },
+  ],
+]
+
+async function reset(collections: Collection[], docs: Doc[]): Promise<void> {
+  for (const collection of collections) {
+    await collection.deleteMany({})
+    if (docs.length > 0) await collection.insertMany(structuredClone(docs))
+  }
+}
+
+test('unindexed filters with sorts, pages and counts answer like the memory store', async (t) => {
+  const env = await postgresEnv('scan_plans')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  const memory = await connect('memory:')
+  try {
+    const sql = db.collection('scans')
+    const reference = memory.collection('scans')
+    // JSON keeps what the stores may differ in (prototypes) out, and ±Infinity and NaN in.
+    const plain = (found: unknown) =>
+      JSON.parse(JSON.stringify(found, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `${v}` : v)))
+    const same = async (run: (collection: Collection) => Promise<unknown>, context: string) => {
+      assert.deepStrictEqual(plain(await run(sql)), plain(await run(reference)), context)
+    }
+    await fc.assert(
+      fc.asyncProperty(documents, filter, sort, page, async (docs, where, order, { skip, limit }) => {
+        await reset([sql, reference], docs)
+        const context = JSON.stringify({ where, order, skip, limit })
+        await same((c) => c.find(where, { sort: order, skip, limit }).toArray(), context)
+        await same((c) => c.find(where).toArray(), context)
+        await same((c) => c.countDocuments(where), context)
+      }),
+      { numRuns: 120, examples },
+    )
+  } finally {
+    await db.close()
+    await memory.close()
+    await env.drop()
+  }
+})
+
+type Place = { _id: string; city: string; score: number; n: { x: number } }
+
+/** The places `keep` selects, sorted by `n.x` in `direction`, then by `_id`. */
+function expectedTop(docs: Place[], keep: (doc: Place) => boolean, direction: 1 | -1): Place[] {
+  return docs.filter(keep).sort((a, b) => direction * (a.n.x - b.n.x) || (a._id < b._id ? -1 : 1))
+}
+
+test('an unindexed scan reads each path once; an indexed filter or an _id keeps its index', async (t) => {
+  const env = await postgresEnv('scan_explain')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  try {
+    const places = db.collection('places')
+    await places.createIndex({ city: 1 })
+    const docs: Place[] = Array.from({ length: 3000 }, (_, i) => ({
+      _id: `p${i}`,
+      city: `c${i % 300}`,
+      score: i % 7,
+      n: { x: i % 11 },
+    }))
+    await places.insertMany(structuredClone(docs))
+    await env.client.query(`ANALYZE "${env.schema}"."places"`)
+    const order = { sort: { 'n.x': -1, _id: 1 }, limit: 5 } as const
+
+    const scan = await places.find({ score: { $gte: 3 } }, order).explain()
+    assert.equal(scan.pushdown, 'all')
+    assert.equal(scan.fullScan, true)
+    const sql = scan.sql ?? ''
+    assert.match(sql, / OFFSET 0\) AS docs /)
+    for (const path of ["doc -> 'score'", "doc -> 'n' -> 'x'"]) assert.equal(sql.split(path).length, 2, path)
+    assert.doesNotMatch(sql, /#>/)
+    const top = await places.find({ score: { $gte: 3 } }, order).toArray()
+    assert.deepEqual(top, expectedTop(docs, (doc) => doc.score >= 3, -1).slice(0, 5))
+
+    // Two paths alike in their first 63 bytes (PostgreSQL's longest name) stay two columns.
+    const long = `${'a'.repeat(30)}.${'b'.repeat(40)}`
+    const longer = { [`${long}.x`]: { $exists: false }, [`${long}.y`]: { $exists: false }, score: 6 }
+    const few = await places.find(longer, { sort: { 'n.x': 1, _id: 1 }, limit: 2 }).toArray()
+    assert.deepEqual(few, expectedTop(docs, (doc) => doc.score === 6, 1).slice(0, 2))
+
+    const indexed = await places.find({ city: 'c3', score: { $gte: 3 } }, order).explain()
+    assert.doesNotMatch(indexed.sql ?? '', /OFFSET 0/)
+    assert.ok(indexed.indexes.includes('places.city_1'), indexed.indexes.join(', '))
+
+    const byId = await places.find({ _id: { $in: ['p1', 'p2'] }, score: { $gte: 1 } }, order).explain()
+    assert.doesNotMatch(byId.sql ?? '', /OFFSET 0/)
+    assert.equal(byId.fullScan, false)
+  } finally {
+    await db.close()
+    await env.drop()
+  }
+})
+
+test('an indexed find whose array check finds an array, or that matches nothing, still answers', async (t) => {
+  const env = await postgresEnv('scan_guard')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  try {
+    const posts = db.collection('posts')
+    await posts.createIndex({ tag: 1 })
+    await posts.insertMany([
+      { _id: 1, tag: 'a' },
+      { _id: 2, tag: ['a', 'b'] },
+      { _id: 3, tag: 'b' },
+    ])
+    const ids = async (where: Record<string, unknown>) =>
+      (await posts.find(where).toArray()).map((doc) => doc._id)
+    assert.deepEqual(await ids({ tag: 'a' }), [1, 2])
+    assert.deepEqual(await ids({ tag: 'b' }), [2, 3])
+    assert.deepEqual(await ids({ tag: 'c' }), [])
+    await posts.deleteOne({ _id: 2 })
+    assert.deepEqual(await ids({ tag: 'a' }), [1])
+    assert.deepEqual(await ids({ tag: 'c' }), [])
+  } finally {
+    await db.close()
+    await env.drop()
+  }
+})
