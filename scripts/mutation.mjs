@@ -68,7 +68,25 @@ export const modules = {
     ),
   },
   client: { mutate: src('client/index.ts'), tests: tests('client/client-requests', 'client/typed-client') },
-  'realtime-protocol': { mutate: src('realtime/frames.ts'), tests: tests('realtime/protocol') },
+  'realtime-protocol': {
+    mutate: src('realtime/frames.ts'),
+    tests: tests('realtime/protocol', 'realtime/frames'),
+  },
+  'live-query': {
+    mutate: src(
+      'realtime/live-query/window.ts',
+      'realtime/live-query/diff.ts',
+      'realtime/live-query/live-query.ts',
+    ),
+    tests: tests(
+      'realtime/live-query/window',
+      'realtime/live-query/diff',
+      'realtime/live-query/what-observers-see',
+      'realtime/live-query/handles',
+      'realtime/live-query/recovery',
+      'realtime/live-query/convergence-memory',
+    ),
+  },
 }
 
 const wanted = process.argv.slice(2)

@@ -224,3 +224,172 @@ describe('refused queries', () => {
     assert.equal(await items.countDocuments({ a: { $gte: 5, $lt: 6 }, b: { $exists: 1 } }), 1)
   })
 })
+
+describe('NaN and regular expressions as values', () => {
+  // MongoDB: NaN equals only NaN; of the range operators only the inclusive ones with a
+  // NaN bound match it, and no numeric bound matches a NaN value.
+  test('NaN matches NaN by equality, $in, $gte and $lte only', async () => {
+    const docs = [{ a: Number.NaN }, { a: 1 }, { a: -Infinity }, { a: [Number.NaN, 2] }]
+    assert.deepEqual(await ids(docs, { a: Number.NaN }), [1, 4])
+    assert.deepEqual(await ids(docs, { a: { $in: [Number.NaN] } }), [1, 4])
+    assert.deepEqual(await ids(docs, { a: { $gte: Number.NaN } }), [1, 4])
+    assert.deepEqual(await ids(docs, { a: { $lte: Number.NaN } }), [1, 4])
+    assert.deepEqual(await ids(docs, { a: { $gt: Number.NaN } }), [])
+    assert.deepEqual(await ids(docs, { a: { $lt: Number.NaN } }), [])
+    assert.deepEqual(await ids(docs, { a: { $lt: 5 } }), [2, 3, 4])
+    assert.deepEqual(await ids(docs, { a: { $gte: -Infinity } }), [2, 3, 4])
+  })
+
+  // MongoDB: a stored regular expression equals a query regex with the same pattern and
+  // flags; as a pattern, the query regex matches strings.
+  test('a stored regular expression matches a regex of the same source and flags', async () => {
+    const docs = [{ a: /ab/i }, { a: /ab/ }, { a: /abc/i }, { a: 'xAB' }, { a: 5 }]
+    assert.deepEqual(await ids(docs, { a: /ab/i }), [1, 4])
+    assert.deepEqual(await ids(docs, { a: { $eq: /ab/i } }), [1])
+    assert.deepEqual(await ids(docs, { a: { $in: [/ab/] } }), [2])
+    assert.deepEqual(await ids(docs, { a: { $not: /B/ } }), [1, 2, 3, 5])
+  })
+
+  test('$in holds documents, arrays and dates as well as scalars', async () => {
+    const when = new Date(5)
+    const docs = [{ a: { x: 1 } }, { a: [1, 2] }, { a: new Date(5) }, { a: true }, { a: 'true' }]
+    assert.deepEqual(await ids(docs, { a: { $in: [{ x: 1 }, when] } }), [1, 3])
+    assert.deepEqual(await ids(docs, { a: { $in: [[1, 2], true] } }), [2, 4])
+    assert.deepEqual(await ids(docs, { a: { $nin: [2, 'true', { x: 1 }] } }), [3, 4])
+  })
+})
+
+describe('$elemMatch with $and, $or and $nor', () => {
+  // MongoDB: a logical operator at the top of $elemMatch makes it a filter on the
+  // elements that are documents, not a condition on each value.
+  const docs = [
+    { a: [{ b: 1 }] },
+    { a: [{ c: 2 }] },
+    { a: [{ b: 1, c: 2 }] },
+    { a: [1, 2] },
+    { a: [{ b: 3 }] },
+  ]
+
+  test('$or', async () => {
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { $or: [{ b: 1 }, { c: 2 }] } } }), [1, 2, 3])
+  })
+
+  test('$and', async () => {
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { $and: [{ b: 1 }, { c: 2 }] } } }), [3])
+  })
+
+  test('$nor, which scalar elements never meet', async () => {
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { $nor: [{ b: 1 }, { c: 2 }] } } }), [5])
+  })
+
+  test('the value form tests scalars, and $all can hold it', async () => {
+    assert.deepEqual(await ids(docs, { a: { $elemMatch: { $gte: 2 } } }), [4])
+    assert.deepEqual(
+      await ids(docs, { a: { $all: [{ $elemMatch: { b: 1 } }, { $elemMatch: { c: 2 } }] } }),
+      [3],
+    )
+  })
+})
+
+describe('$size and $mod, as MongoDB reads them', () => {
+  test('$size takes a whole number of zero or more', async () => {
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    for (const size of [-1, 1.5, '2', null]) {
+      assert.throws(() => items.find({ a: { $size: size } }), {
+        code: 'WEFT_DATA_BAD_QUERY',
+        message: /\$size needs a non-negative whole number/,
+      })
+    }
+    assert.deepEqual(await ids([{ a: [1, 2] }, { a: [1] }], { a: { $size: 2.0 } }), [1])
+    await db.close()
+  })
+
+  test('$mod takes [divisor, remainder], numbers, the divisor not 0', async () => {
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    for (const mod of [[4], [4, 0, 1], 4, ['4', 0], [4, '0'], [0, 1]]) {
+      assert.throws(() => items.find({ n: { $mod: mod } }), {
+        code: 'WEFT_DATA_BAD_QUERY',
+        message: /\$mod needs \[divisor, remainder\]/,
+      })
+    }
+    await db.close()
+  })
+
+  // MongoDB truncates divisor, remainder and value toward zero, keeps the dividend's sign,
+  // and matches neither NaN nor an infinity.
+  test('$mod truncates toward zero and keeps the sign of the value', async () => {
+    const docs = [
+      { n: 5.9 },
+      { n: -5 },
+      { n: 1 },
+      { n: Number.NaN },
+      { n: Infinity },
+      { n: '5' },
+      { n: [9, 2] },
+    ]
+    assert.deepEqual(await ids(docs, { n: { $mod: [4.7, 1.2] } }), [1, 3, 7])
+    assert.deepEqual(await ids(docs, { n: { $mod: [4, -1] } }), [2])
+    assert.deepEqual(await ids(docs, { n: { $mod: [-4, 1] } }), [1, 3, 7])
+  })
+})
+
+describe('regular expression operands', () => {
+  test('a global regex matches every document, not every other one', async () => {
+    const docs = [{ s: 'a' }, { s: 'a' }, { s: 'ba' }]
+    assert.deepEqual(await ids(docs, { s: /a/g }), [1, 2, 3])
+    assert.deepEqual(await ids(docs, { s: { $in: [/a/y] } }), [1, 2])
+  })
+
+  test('$options: only i, m, s, u and x, as a string, and only beside $regex', async () => {
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ $regex: 'a', $options: 'g' }, /\$options "g" is not supported/],
+      [{ $regex: 'a', $options: 1 }, /\$options must be a string/],
+      [{ $options: 'i' }, /\$options needs \$regex beside it/],
+      [{ $regex: 5 }, /\$regex must be a string or a RegExp/],
+      // A range from a class escape is read literally without the u flag and refused with it.
+      [{ $regex: /[\w-a]/, $options: 'u' }, /is not a valid regular expression/],
+    ]
+    for (const [condition, message] of refused) {
+      assert.throws(() => items.find({ s: condition }), { code: 'WEFT_DATA_BAD_QUERY', message })
+    }
+    await db.close()
+    const docs = [{ s: 'a b' }, { s: 'ab' }, { s: 'A\nB' }]
+    // x drops unescaped white space and # comments, keeps an escaped space.
+    assert.deepEqual(
+      await ids(docs, { s: { $regex: 'a\\ b # the escaped space stays', $options: 'x' } }),
+      [1],
+    )
+    assert.deepEqual(await ids(docs, { s: { $regex: 'a.b', $options: 'si' } }), [1, 3])
+    assert.deepEqual(await ids(docs, { s: { $regex: /^b/i, $options: 'm' } }), [3])
+  })
+
+  test('$comment is ignored; other top-level operators and empty logical lists are refused', async () => {
+    assert.deepEqual(await ids([{ a: 1 }, { a: 2 }], { $comment: 'why', a: 1 }), [1])
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    for (const op of ['$and', '$or', '$nor']) {
+      assert.throws(() => items.find({ [op]: {} }), {
+        code: 'WEFT_DATA_BAD_QUERY',
+        message: new RegExp(`\\${op} needs a non-empty array of filters`),
+      })
+    }
+    assert.throws(() => items.find({ $nor: [{ a: 1 }], $foo: 1 }), { code: 'WEFT_DATA_BAD_OPERATOR' })
+    assert.throws(() => items.find({ a: { $not: 5 } }), { message: /\$not needs an operator object/ })
+    assert.throws(() => items.find({ a: { $all: 5 } }), { message: /\$all needs an array/ })
+    assert.throws(() => items.find({ a: { $elemMatch: [1] } }), { message: /\$elemMatch needs an object/ })
+    assert.throws(() => items.find({ a: { $nin: 'x' } }), { message: /\$nin needs an array/ })
+    assert.throws(() => items.find({ a: { $type: 'nothing' } }), { code: 'WEFT_DATA_BAD_QUERY' })
+    await db.close()
+  })
+
+  test('$exists takes any truthy or falsy value; an empty document is a value to equal', async () => {
+    const docs = [{ a: 1 }, {}, { a: {} }]
+    assert.deepEqual(await ids(docs, { a: { $exists: 0 } }), [2])
+    assert.deepEqual(await ids(docs, { a: { $exists: 'yes' } }), [1, 3])
+    assert.deepEqual(await ids(docs, { a: {} }), [3])
+  })
+})

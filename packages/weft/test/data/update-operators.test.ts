@@ -229,3 +229,113 @@ describe('results and upserts', () => {
     )
   })
 })
+
+describe('operands MongoDB refuses', () => {
+  // MongoDB: $currentDate takes true or { $type: 'date' | 'timestamp' }; a timestamp is
+  // stored here as a Date, the only time type the stores keep.
+  test("$currentDate's $type", async () => {
+    const before = Date.now()
+    for (const spec of [true, { $type: 'date' }, { $type: 'timestamp' }]) {
+      const doc = await updated({}, { $currentDate: { at: spec } })
+      assert.ok(doc?.at instanceof Date && doc.at.getTime() >= before, JSON.stringify(spec))
+    }
+    for (const spec of [false, 1, 'date', {}, { $type: 'Date' }, { $type: 'string' }]) {
+      const error = await refusal({}, { $currentDate: { at: spec } })
+      assert.equal(error.code, 'WEFT_DATA_BAD_UPDATE')
+      assert.match(error.message, /\$currentDate for 'at' needs true or \{ \$type: 'date' \}/)
+    }
+  })
+
+  test("$rename's target: a non-empty string, not _id, not through an array", async () => {
+    for (const target of [5, '', null]) {
+      assert.match(
+        (await refusal({ a: 1 }, { $rename: { a: target } })).message,
+        /\$rename target for 'a' must be a non-empty string/,
+      )
+    }
+    assert.match((await refusal({ a: 1 }, { $rename: { _id: 'b' } })).message, /cannot rename _id/)
+    assert.match((await refusal({ a: 1 }, { $rename: { a: '_id' } })).message, /cannot rename _id/)
+    assert.match((await refusal({ a: 1 }, { $rename: { a: '_id.x' } })).message, /cannot rename _id/)
+    assert.match(
+      (await refusal({ a: [{ b: 1 }] }, { $rename: { 'a.0.b': 'c' } })).message,
+      /through an array/,
+    )
+    assert.match((await refusal({ a: 1, c: [] }, { $rename: { a: 'c.0' } })).message, /through an array/)
+    assert.match((await refusal({ a: 1, b: 2 }, { $rename: { a: 'b', b: 'c' } })).message, /conflict/)
+    assert.deepEqual(await updated({ a: { b: 1 } }, { $rename: { 'a.b': 'c' } }), { _id: 1, a: {}, c: 1 })
+  })
+
+  // MongoDB: $, $[] and $[name] may stand in a path of any operator but $rename and
+  // $setOnInsert; no other segment may start with $, and none may be empty.
+  test('which paths may hold positional segments', async () => {
+    const invalid = /is invalid: use field names, positions, or \$, \$\[\] and \$\[name\]/
+    for (const update of [
+      { $rename: { 'a.$[]': 'b' } },
+      { $setOnInsert: { 'a.$[]': 1 } },
+      { $set: { 'a..b': 1 } },
+      { $set: { 'a.': 1 } },
+      { $set: { $x: 1 } },
+      { $set: { 'a.$x': 1 } },
+      { $inc: { 'a.$bad]': 1 } },
+    ]) {
+      const error = await refusal({ a: [1, 2] }, update)
+      assert.equal(error.code, 'WEFT_DATA_BAD_UPDATE', JSON.stringify(update))
+      assert.match(error.message, invalid, JSON.stringify(update))
+    }
+    assert.deepEqual(await updated({ a: [1, 2] }, { $inc: { 'a.$[]': 10 } }), { _id: 1, a: [11, 12] })
+    assert.deepEqual(await updated({ a: [1, 2] }, { $unset: { 'a.$[]': '' } }), { _id: 1, a: [null, null] })
+    assert.deepEqual(await updated({ a: [[1], [2]] }, { $push: { 'a.$[]': 0 } }), {
+      _id: 1,
+      a: [
+        [1, 0],
+        [2, 0],
+      ],
+    })
+  })
+
+  test('$each, $position, $slice and $sort take what MongoDB takes', async () => {
+    for (const [push, message] of [
+      [{ $each: 1 }, /\$each needs an array/],
+      [{ $each: [1], $position: 1.5 }, /\$position needs a whole number/],
+      [{ $each: [1], $slice: '1' }, /\$slice needs a whole number/],
+      [{ $each: [1], $sort: 'up' }, /\$sort in \$push needs 1, -1 or a sort object/],
+    ] as const) {
+      assert.match((await refusal({ a: [] }, { $push: { a: push } })).message, message)
+    }
+    assert.match((await refusal({ a: [] }, { $pop: { a: 2 } })).message, /\$pop needs 1/)
+    assert.match((await refusal({ a: [] }, { $pullAll: { a: 1 } })).message, /\$pullAll needs an array/)
+    assert.match(
+      (await refusal({ a: 1 }, { $addToSet: { a: 2 } })).message,
+      /\$addToSet needs an array at 'a'/,
+    )
+  })
+})
+
+describe('update documents and field order', () => {
+  // MongoDB 5+: fields an update creates appear in path order, whatever the update's order.
+  test('new fields are written in path order', async () => {
+    const doc = await updated({}, { $set: { z: 1, 'm.b': 1, a: 1 }, $inc: { 'm.a': 1, c: 1 } })
+    assert.deepEqual(Object.keys(doc ?? {}), ['_id', 'a', 'c', 'm', 'z'])
+    assert.deepEqual(Object.keys((doc?.m ?? {}) as object), ['a', 'b'])
+  })
+
+  test('an operator needs an object of fields', async () => {
+    for (const update of [{ $set: 5 }, { $inc: [1] }, { $unset: 'a' }]) {
+      assert.match((await refusal({ a: 1 }, update)).message, /needs an object of fields/)
+    }
+  })
+
+  test('an upsert seeds only equalities, not other operators, regular expressions or $or', async () => {
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    const { upsertedId } = await items.updateOne(
+      { a: /x/, b: { $in: [1] }, $or: [{ c: 1 }], d: { $eq: 2 }, e: { f: 1 } },
+      { $set: { g: 1 } },
+      { upsert: true },
+    )
+    assert.deepEqual(await items.findOne({ _id: upsertedId! }), { _id: upsertedId, d: 2, e: { f: 1 }, g: 1 })
+    const replaced = await items.replaceOne({ k: 1 }, { _id: 'given', v: 1 }, { upsert: true })
+    assert.equal(replaced.upsertedId, 'given')
+    await db.close()
+  })
+})

@@ -86,7 +86,13 @@ export function rawClient(
     socket.on('open', async () => {
       if (options.connect !== false) {
         client.send({ msg: 'connect', version: '1', support: ['1'] })
-        await client.next('connected')
+        // No `connected` within next()'s bound rejects: a broken handshake fails the test
+        // instead of leaving it waiting for ever.
+        const answered = await client.next('connected').catch((error: Error) => error)
+        if (answered instanceof Error) {
+          socket.close()
+          return reject(answered)
+        }
       }
       resolve(client)
     })
