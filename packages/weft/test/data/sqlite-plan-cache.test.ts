@@ -109,6 +109,8 @@ describe('SQLite plans kept per filter shape', () => {
     assert.ok(indexed.indexes.includes('items.a_1'), String(indexed.indexes))
     assert.deepEqual(await items.find({ a: 7 }).toArray(), [DOCS[4]])
     await items.dropIndex('a_1')
+    const dropped = await items.find({ a: 9 }).explain()
+    assert.ok(!dropped.indexes.includes('items.a_1'), `explain() names a dropped index: ${dropped.indexes}`)
     assert.deepEqual(await items.find({ a: 7 }).toArray(), [DOCS[4]])
     assert.deepEqual(await items.find({ a: 7 }, { sort: { a: -1 }, limit: 1 }).toArray(), [DOCS[4]])
     await db.close()

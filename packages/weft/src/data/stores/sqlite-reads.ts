@@ -101,7 +101,7 @@ export class SqliteReads {
     const plan = this.#plans.plan(filter, options)
     const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' }, plan)
     const detail = this.#db
-      .statement(`EXPLAIN QUERY PLAN ${found.sql}`)
+      .statement(`EXPLAIN QUERY PLAN ${found.sql}`, false)
       .all(found.params ?? [])
       .map((row) => String(row.detail))
     const indexes = new Set<string>()
