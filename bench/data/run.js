@@ -1,10 +1,9 @@
 // `npm run bench:data` (from bench/, after `npm run build` at the root): Weft's data
 // layer side by side with the raw drivers and in-memory peers, same documents, same
-// operations. `--write` (or BENCH_WRITE=1) rewrites the "## Data" section of
+// operations. `--write` (or BENCH_WRITE=1) rewrites the tables of the "## Data" section of
 // docs/benchmarks.md. BENCH_QUICK=1 for a smoke run; BENCH_DATA_DOCS, BENCH_DATA_MS tune it.
 
 import { readFileSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
 import { holdBenchLock } from '../http/report.js'
 import { mingoArray, nedb, weftMemory } from './memory.js'
 import { POSTGRES_URL, postgresReachable, rawPostgres, weftPostgres } from './postgres.js'
@@ -34,6 +33,11 @@ for (const group of groups) {
   console.log(sections.at(-1))
 }
 
+/** Two decimals, or one significant digit below 0.1 (0.004×, not 0.00×). */
+function ratio(value) {
+  return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(1)}×`
+}
+
 function table(title, results) {
   const weft = results.at(-1)
   const peers = results.slice(0, -1)
@@ -45,39 +49,34 @@ function table(title, results) {
   const rows = OPERATION_NAMES.map((op) => [
     op,
     ...results.map((r) => Math.round(r.ops[op]).toLocaleString('en-US')),
-    ...peers.map((p) => `${(p.ops[op] / weft.ops[op]).toFixed(2)}×`),
+    ...peers.map((p) => ratio(p.ops[op] / weft.ops[op])),
   ])
   const line = (cells) => `| ${cells.join(' | ')} |`
   return [`### ${title}`, '', line(head), line(head.map(() => '---')), ...rows.map(line), ''].join('\n')
 }
 
 if (write) {
+  // Only the tables are rewritten: the text around them (what changed, what is left) is
+  // written by hand and stays.
   const path = new URL('../../docs/benchmarks.md', import.meta.url)
-  let doc
-  try {
-    doc = readFileSync(path, 'utf8')
-  } catch {
-    doc = '# Benchmarks\n'
+  let doc = readFileSync(path, 'utf8')
+  for (const block of sections) doc = replaceTable(doc, block)
+  writeFileSync(path, doc)
+  console.error('docs/benchmarks.md: the "## Data" tables written')
+}
+
+/** Puts `block` (a "### title" heading and its table) in place of the table under that heading in "## Data". */
+function replaceTable(doc, block) {
+  const heading = block.slice(0, block.indexOf('\n'))
+  const section = doc.indexOf('\n## Data\n')
+  const end = doc.indexOf('\n## ', section + 1)
+  const at = doc.indexOf(`\n${heading}\n`, section)
+  if (section === -1 || at === -1 || (end !== -1 && at > end)) {
+    throw new Error(`docs/benchmarks.md has no "${heading}" under "## Data": add the heading, then run again`)
   }
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-  const section = [
-    '## Data',
-    '',
-    'Command: `npm run build && cd bench && node data/run.js --write` (or `npm run bench:data`).',
-    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}; ${DOCS.toLocaleString('en-US')} documents,`,
-    `${OP_MS} ms per operation and subject after a warm-up, in interleaved turns, one operation at a time. "÷ Weft" is the peer's ops/s`,
-    "divided by Weft's: above 1 the peer is faster. Operations: insertMany in batches of 1000;",
-    '`find({ email })` on an indexed field; `find({ age: { $gte, $lt } }, { sort: { age: -1 }, limit: 10 })`',
-    'on an indexed field; `updateOne({ _id }, { $inc: { score: 1 } })`.',
-    '',
-    ...sections,
-  ].join('\n')
-  const start = doc.indexOf('\n## Data')
-  if (start === -1) doc = `${doc.trimEnd()}\n\n${section}`
-  else {
-    const next = doc.indexOf('\n## ', start + 1)
-    doc = `${doc.slice(0, start)}\n${section}${next === -1 ? '' : `\n${doc.slice(next)}`}`
-  }
-  writeFileSync(path, doc.endsWith('\n') ? doc : `${doc}\n`)
-  console.error('docs/benchmarks.md: "## Data" section written')
+  const nextHeading = doc.indexOf('\n#', at + 1)
+  let tableEnd = doc.indexOf('\n|', at)
+  if (tableEnd === -1 || (nextHeading !== -1 && tableEnd > nextHeading)) tableEnd = at + heading.length + 1
+  while (doc.startsWith('\n|', tableEnd)) tableEnd = doc.indexOf('\n', tableEnd + 1)
+  return `${doc.slice(0, at + 1)}${block.trimEnd()}${doc.slice(tableEnd)}`
 }

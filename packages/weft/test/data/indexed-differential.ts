@@ -47,13 +47,17 @@ const unpinnedDocs = fc
   .map((docs) => docs.map((doc, i) => ({ _id: i + 1, ...doc })))
 
 // String ids under numeric ties: plain ids, which SQL orders itself when `_id` closes the
-// sort, beside ids SQL would order differently (a quote, a backslash, non-ASCII, 'ab!'
-// before 'ab' by bytes with the quotes kept) and a number, which send it to JavaScript.
+// sort (DEL included: JSON leaves it as it is), beside ids SQL would order differently (a
+// quote, a backslash, a control character, non-ASCII, 'ab!' before 'ab' by bytes with the
+// quotes kept) and a number, which send it to JavaScript.
 const stringIdDocs = fc
   .uniqueArray(
     fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('a', 'ab', 'ab!', 'B', 'b', '10', '9', 'z', '~', ' x') },
-      { weight: 1, arbitrary: fc.constantFrom('a"b', 'a\\b', 'é', 12) },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom('a', 'ab', 'ab!', 'B', 'b', '10', '9', 'z', '~', ' x', 'a\u007f'),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('a"b', 'a\\b', 'a\u0001', 'é', 12) },
     ),
     { maxLength: 10 },
   )

@@ -206,6 +206,23 @@ describe('refused queries', () => {
     assert.throws(() => items.find({ a: { $gt: 1, b: 2 } }), { code: 'WEFT_DATA_BAD_QUERY', message: /mix/ })
     assert.throws(() => items.find({ a: { $regex: '(' } }), { code: 'WEFT_DATA_BAD_QUERY' })
   })
+
+  test('a malformed operand is refused beside comparisons, whose operands may be anything', async () => {
+    const db = await connect('memory:')
+    const items = db.collection('items')
+    await items.insertMany([{ _id: 1, a: 5, b: [1, 2] }])
+    for (const filter of [
+      { a: { $gt: 1, $size: -1 } },
+      { a: { $lte: 9 }, b: { $in: 'x' } },
+      { a: { $gte: 0, $options: 'i' } },
+      { a: { $exists: true }, b: { $gt: 0, $mod: [0, 1] } },
+    ]) {
+      assert.throws(() => items.find(filter), { code: 'WEFT_DATA_BAD_QUERY' }, JSON.stringify(filter))
+    }
+    const anyOperand = { a: { $gt: { x: 1 }, $ne: [1], $lt: new Date(0), $exists: 'yes', $eq: null } }
+    assert.deepEqual(await items.find(anyOperand).toArray(), [])
+    assert.equal(await items.countDocuments({ a: { $gte: 5, $lt: 6 }, b: { $exists: 1 } }), 1)
+  })
 })
 
 describe('NaN and regular expressions as values', () => {

@@ -43,22 +43,26 @@ function injection(where: string): never {
  */
 export function validateFilter(filter: Filter, options: FilterCheckOptions = {}): void {
   // Compiling checks the operands of operators ($regex, $size, ...); a filter of plain
-  // equalities has none, and skipping the compile saves every such find a third of its check.
+  // equalities and comparisons has none to check, and skipping the compile saves such a
+  // find most of its check.
   if (checkFilter(filter, options.allowOperators === true, 0)) compileFilter(filter)
 }
 
-/** True when the filter holds an operator anywhere (at the top or in a condition). */
+/** Operators whose operand may be any value: compiling them checks nothing more. */
+const ANY_OPERAND = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$exists'])
+
+/** True when the filter holds an operator whose use the compile must check. */
 function checkFilter(filter: Filter, allow: boolean, depth: number): boolean {
   if (!isPlainObject(filter)) throw new QueryError('A filter must be an object, e.g. { done: false }.')
   checkDepth(depth)
-  let operators = false
+  let compile = false
   for (const key of Object.keys(filter)) {
     const value = filter[key]
     if (!key.startsWith('$')) {
-      if (checkCondition(key, value, allow, depth + 1)) operators = true
+      if (checkCondition(key, value, allow, depth + 1)) compile = true
       continue
     }
-    operators = true
+    compile = true
     if (!queryOperators.has(key) || !['$and', '$or', '$nor', '$comment'].includes(key)) {
       refuseOperator(key, 'at the top level of a filter')
     }
@@ -68,10 +72,10 @@ function checkFilter(filter: Filter, allow: boolean, depth: number): boolean {
       for (const part of value) checkFilter(part as Filter, allow, depth + 1)
     }
   }
-  return operators
+  return compile
 }
 
-/** True when the condition is an operator object. */
+/** True when the condition holds an operator the compile must check (see ANY_OPERAND). */
 function checkCondition(path: string, value: unknown, allow: boolean, depth: number): boolean {
   checkDepth(depth)
   if (!isOperatorObject(value)) {
@@ -79,11 +83,13 @@ function checkCondition(path: string, value: unknown, allow: boolean, depth: num
     return false
   }
   if (!allow && isUntrusted(value)) injection(`at "${path}"`)
+  let compile = false
   for (const op of Object.keys(value)) {
     if (!queryOperators.has(op)) refuseOperator(op, `in the condition on "${path}"`)
     checkOperand(path, op, value[op], allow, depth + 1)
+    if (!ANY_OPERAND.has(op)) compile = true
   }
-  return true
+  return compile
 }
 
 function checkOperand(path: string, op: string, operand: unknown, allow: boolean, depth: number): void {

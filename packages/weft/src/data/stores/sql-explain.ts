@@ -28,10 +28,14 @@ export interface SqlLayout {
 
 export type SqlExplanation = Omit<Explanation, 'store' | 'indexes' | 'fullScan' | 'detail'>
 
-/** The first statement a find runs, and how much of the query SQL answers. */
-export function explainFind(filter: Filter, options: FindOptions, layout: SqlLayout): SqlExplanation {
+/** The first statement a find runs, and how much of the query SQL answers (`plan`: the store's own). */
+export function explainFind(
+  filter: Filter,
+  options: FindOptions,
+  layout: SqlLayout,
+  plan = planFind(filter, options, layout.dialect, layout.target),
+): SqlExplanation {
   const { dialect, target, insertionOrder, body } = layout
-  const plan = planFind(filter, options, dialect, target)
   const params: unknown[] = []
   if (plan.kind === 'superset') {
     const superset = supersetPlan(filter, dialect)

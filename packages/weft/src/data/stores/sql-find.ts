@@ -42,7 +42,16 @@ export interface ExactPlan {
    * store answers in JavaScript; else no candidate is (the superset then selects exactly
    * the matches), and the rows are the answer.
    */
-  rowCheck: { bad: string; candidates: (params: unknown[]) => string } | null
+  rowCheck: {
+    bad: string
+    candidates: (params: unknown[]) => string
+    /**
+     * With `tableChecks`: the test, over the whole table, for an array at the steps that
+     * have an array index (`candidates` then ends with NOT this test, so an array there
+     * leaves no row at all: the store asks this test when no row comes back).
+     */
+    table: string | null
+  } | null
 }
 
 export interface SupersetPlan {
@@ -55,6 +64,8 @@ export interface SupersetPlan {
 export interface PlanTarget {
   table: string
   arrayIndexed: ReadonlySet<string>
+  /** The store handles `rowCheck.table` (see there): paths whose every step has an array index are checked through those indexes. */
+  tableChecks?: boolean
 }
 
 /**
@@ -105,19 +116,36 @@ function checks(
   if (numeric.length === 0 && (limited || !unindexed)) {
     return { arrayCheck: arrayCheck(filter, paths, dialect, target), rowCheck: null }
   }
+  // A path whose every step has an array index is checked once over the table (a lookup
+  // in those indexes): its condition stays scalar and may use its index.
+  const isIndexed = (path: string) =>
+    sqlPath(path)!.every((_, i, segments) => target.arrayIndexed.has(segments.slice(0, i + 1).join('.')))
+  const tableChecked = new Set(
+    target.tableChecks ? paths.filter((path) => !numeric.includes(path) && isIndexed(path)) : [],
+  )
   const tests = new Set<string>()
+  const tableTests = new Set<string>()
   for (const path of paths) {
     // A number is no array: a numeric key's last step needs no test of its own.
     const steps = arraySteps(sqlPath(path)!, dialect)
-    for (const test of numeric.includes(path) ? steps.slice(0, -1) : steps) tests.add(test)
+    if (numeric.includes(path)) for (const test of steps.slice(0, -1)) tests.add(test)
+    else for (const test of steps) (tableChecked.has(path) ? tableTests : tests).add(test)
   }
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
   const idTail = limited ? order.idTail : undefined
   if (idTail) tests.add(dialect.notPlainId)
   const bad = `CASE WHEN ${[...tests].join(' OR ')} THEN 1 ELSE 0 END`
+  const table =
+    tableTests.size === 0
+      ? null
+      : `EXISTS (SELECT 1 FROM ${target.table} WHERE ${[...tableTests].join(' OR ')})`
   const rowCheck = {
     bad,
-    candidates: (params: unknown[]) => pushdown(filter, dialect, 'superset', params).where,
+    candidates: (params: unknown[]) => {
+      const where = pushdown(filter, dialect, 'superset', params, tableChecked).where
+      return table === null ? where : `(${where}) AND NOT (${table})`
+    },
+    table,
   }
   if (!idTail) return { arrayCheck: null, rowCheck }
   const idKey: SortKey = { segments: ['_id'], direction: idTail, id: true }

@@ -61,6 +61,8 @@ export interface Pushdown {
   paths: string[]
   /** Paths the filter pins to numbers, or to a single value, for ORDER BY pushdown. */
   pins: Map<string, 'number' | 'single'>
+  /** Paths left in scalar form in superset mode: the store checks them for arrays otherwise. */
+  scalarPaths?: ReadonlySet<string>
 }
 
 /**
@@ -73,8 +75,9 @@ export function pushdown(
   dialect: SqlDialect,
   mode: 'superset' | 'scalar',
   params: unknown[] = [],
+  scalarPaths?: ReadonlySet<string>,
 ): Pushdown {
-  const state: Pushdown = { where: '', params, exact: true, paths: [], pins: new Map() }
+  const state: Pushdown = { where: '', params, exact: true, paths: [], pins: new Map(), scalarPaths }
   state.where = translate(filter, dialect, mode, state, true) ?? '1=1'
   // SQLite refuses expressions nested past 1,000 levels (a chain of ORs nests), and both
   // drivers refuse tens of thousands of parameters: a clause that large is not pushed.
@@ -213,7 +216,7 @@ function fieldCondition(
   if (!scalar) return null
   if (!state.paths.includes(path)) state.paths.push(path)
   if (topLevel && pin) state.pins.set(path, strongerPin(state.pins.get(path), pin)!)
-  if (mode === 'scalar') return scalar
+  if (mode === 'scalar' || state.scalarPaths?.has(path)) return scalar
   return `(${scalar} OR ${arraySteps(segments, dialect).join(' OR ')})`
 }
 

@@ -49,18 +49,18 @@ export const sqliteDialect: SqlDialect = {
   isNull: (segments) => `json_extract(doc, ${jsonPath(segments)}) IS NULL`,
   exists: (segments, exists) => `json_type(doc, ${jsonPath(segments)}) IS ${exists ? 'NOT NULL' : 'NULL'}`,
   range(segments, lower, upper, params) {
-    // Refused before any parameter is added: the caller keeps no placeholder for them.
-    const isNumber = typeof (lower ?? upper)!.value === 'number'
-    if (!isNumber && ![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string)))
-      return null
     const v = this.value(segments)
     const t = `json_type(doc, ${jsonPath(segments)})`
+    // Refused before any parameter is added: a refused range leaves the statement's parameters as they were.
+    const text = typeof (lower ?? upper)!.value === 'string'
+    if (text && ![lower, upper].every((bound) => !bound || sameOrderInSqlite(bound.value as string)))
+      return null
     const parts = [lower, upper]
       .filter((bound): bound is Bound => bound !== null)
       .map((bound) => `${v} ${SQL_OPERATOR[bound.op]} ${this.param(params, bound.value)}`)
     // In SQLite every number sorts below every text, and '' is the smallest text: with
     // one side open, a fence keeps the index scan inside one type.
-    if (isNumber) {
+    if (!text) {
       if (!upper) parts.push(`${v} < ''`)
       if (mayBeBoolean(lower, upper)) parts.push(`${t} IN ${NUMBER_TYPES}`)
       return `(${parts.join(' AND ')})`
@@ -73,7 +73,10 @@ export const sqliteDialect: SqlDialect = {
   notNumber: (segments) => `coalesce(json_type(doc, ${jsonPath(segments)}), '') NOT IN ('integer', 'real')`,
   // `_id` holds the id's JSON text: a plain id is `"…"`, its characters between the quotes.
   idOrder: `trim(_id, '"')`,
-  notPlainId: `(_id NOT GLOB '"*"' OR _id GLOB '*[^ -~]*' OR instr(_id, '\\') > 0)`,
+  // Not a string, an escape inside (JSON escapes `"`, `\` and control characters) or a
+  // character past ASCII (its byte length exceeds its length). Three cheap scans: the
+  // GLOB patterns this replaced cost a sorted query without index a sixth of its time.
+  notPlainId: `(substr(_id, 1, 1) <> '"' OR instr(_id, '\\') > 0 OR length(_id) <> length(CAST(_id AS BLOB)))`,
 }
 
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */

@@ -17,8 +17,12 @@ export interface SqliteStatement {
 export interface SqliteConnection {
   readonly driver: 'bun:sqlite' | 'node:sqlite' | 'better-sqlite3'
   exec(sql: string): void
-  /** Prepared once per SQL text and kept: statements are the hot path. */
-  statement(sql: string): SqliteStatement
+  /**
+   * Prepared once per SQL text and kept: statements are the hot path. `keep: false` for a
+   * statement whose answer is fixed when it is prepared (EXPLAIN QUERY PLAN): a kept one
+   * would go on describing the plan from before a schema change.
+   */
+  statement(sql: string, keep?: boolean): SqliteStatement
   close(): void
 }
 
@@ -95,8 +99,8 @@ function wrap(
   return {
     driver,
     exec: (sql) => translated(() => db.exec(sql)),
-    statement(sql) {
-      let cached = cache.get(sql)
+    statement(sql, keep = true) {
+      let cached = keep ? cache.get(sql) : undefined
       if (!cached) {
         const stmt = translated(() => db.prepare(sql))
         // try/catch inline, not a wrapper closure: these two are the hot path.
@@ -118,7 +122,7 @@ function wrap(
         }
         // Pages with ever new LIMIT/OFFSET values make new SQL texts: keep the cache bounded.
         if (cache.size >= 500) cache.clear()
-        cache.set(sql, cached)
+        if (keep) cache.set(sql, cached)
       }
       return cached
     },

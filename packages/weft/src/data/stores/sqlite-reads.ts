@@ -28,6 +28,7 @@ import {
 } from './sql-find.js'
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
+import { PlanCache, type PlanMemo } from './sql-plan-cache.js'
 import { sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
 
@@ -43,6 +44,10 @@ export class SqliteReads {
   readonly #table: string
   /** What the indexes offer the planner, read from the schema (null: read it again). */
   #indexes: IndexCatalog | null = null
+  /** Plans by filter shape; they hold what the indexes offered when they were made. */
+  readonly #plans = new PlanCache((filter, options) =>
+    planFind(filter, options, sqliteDialect, this.#target()),
+  )
 
   constructor(host: { readonly db: SqliteConnection }, name: string, table: string) {
     this.#host = host
@@ -53,6 +58,7 @@ export class SqliteReads {
   /** After createIndex: read the schema again. */
   forgetIndexes(): void {
     this.#indexes = null
+    this.#plans.clear()
   }
 
   get #db(): SqliteConnection {
@@ -60,16 +66,18 @@ export class SqliteReads {
   }
 
   count(filter: Filter): number {
-    const plan = planFind(filter, {}, sqliteDialect, this.#target())
+    const plan = this.#plans.plan(filter, {})
+    const memo = plan.memo ?? {}
     if (plan.kind === 'exact' && plan.rowCheck) {
       const params: unknown[] = []
-      const [row] = this.#db.statement(rowCheckedCount(plan, this.#table, params)).all(params)
-      if (!row.bad) return Number(row.n)
+      // The candidates' parameters are added either way; their SQL is built once per shape.
+      if (memo.count === undefined) memo.count = rowCheckedCount(plan, this.#table, params)
+      else plan.rowCheck.candidates(params)
+      const [row] = this.#db.statement(memo.count).all(params)
+      if (!row.bad && (Number(row.n) > 0 || !this.#tableHasArrays(plan))) return Number(row.n)
     } else if (plan.kind === 'exact' && !this.#hasArrays(plan)) {
-      const row = this.#db
-        .statement(`SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`)
-        .all(plan.params)
-      return Number(row[0].n)
+      memo.count ??= `SELECT count(*) AS n FROM ${this.#table} WHERE ${plan.where}`
+      return Number(this.#db.statement(memo.count).all(plan.params)[0].n)
     }
     return this.find(filter, {}).length
   }
@@ -90,9 +98,10 @@ export class SqliteReads {
 
   explain(filter: Filter, options: FindOptions): Explanation {
     const layout = { dialect: sqliteDialect, target: this.#target(), directions: this.#catalog().directions }
-    const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' })
+    const plan = this.#plans.plan(filter, options)
+    const found = explainFind(filter, options, { ...layout, insertionOrder: 'rowid', body: 'doc' }, plan)
     const detail = this.#db
-      .statement(`EXPLAIN QUERY PLAN ${found.sql}`)
+      .statement(`EXPLAIN QUERY PLAN ${found.sql}`, false)
       .all(found.params ?? [])
       .map((row) => String(row.detail))
     const indexes = new Set<string>()
@@ -107,10 +116,10 @@ export class SqliteReads {
 
   /** The documents `find` answers, now (the caller waited for the store to be ready). */
   find(filter: Filter, options: FindOptions): StoredDocument[] {
-    const plan = planFind(filter, options, sqliteDialect, this.#target())
-    const exact = plan.kind === 'exact' ? this.#findExact(plan) : null
+    const plan = this.#plans.plan(filter, options)
+    const exact = plan.kind === 'exact' ? this.#findExact(plan, plan.memo) : null
     if (exact) return project(exact, options)
-    const superset = supersetPlan(filter, sqliteDialect)
+    const superset = plan.kind === 'superset' ? plan : supersetPlan(filter, sqliteDialect)
     const sql = `SELECT doc FROM ${this.#table} WHERE ${superset.where} ORDER BY rowid`
     const docs = this.#db
       .statement(sql)
@@ -119,27 +128,27 @@ export class SqliteReads {
     return finishInMemory(docs, filter, options)
   }
 
-  /** The exact plan's documents, or null when the array check found an array. */
-  #findExact(plan: ExactPlan): StoredDocument[] | null {
+  /**
+   * The exact plan's documents, or null when the array check found an array. `memo`: the
+   * statement of a plan from the cache, kept for the next query of its shape.
+   */
+  #findExact(plan: ExactPlan, memo: PlanMemo = {}): StoredDocument[] | null {
     if (plan.rowCheck) return this.#findRowChecked(plan)
     if (plan.partialSort) return this.#findPartial(plan)
-    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
-    const page = pageClause(query.limit, query.offset)
     // The array check rides in the WHERE clause as uncorrelated EXISTS, which SQLite runs
     // once per statement (free, where a UNION ALL in front of the query doubled its cost
     // and a column cost more with every row). Rows back mean no array; no rows ask the
     // check on its own.
     const params = [...plan.params]
-    const where =
-      plan.arrayCheck === null ? plan.where : `(${plan.where}) AND NOT (${plan.arrayCheck(params)})`
+    const check = plan.arrayCheck === null ? null : plan.arrayCheck(params)
+    if (memo.exact !== undefined) return this.#readExact(plan, memo.exact, params)
+    const where = check === null ? plan.where : `(${plan.where}) AND NOT (${check})`
+    const query = exactQuery(plan, sqliteDialect, 'rowid', indexDirection(plan, this.#catalog().directions))
+    const page = pageClause(query.limit, query.offset)
     if (!query.reversedTies) {
       // SQL's order is the final one (keys, then rowid): no key columns to read back.
-      const sql = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
-      const rows = this.#db.statement(sql).all(params)
-      if (rows.length === 0) return this.#hasArrays(plan) ? null : []
-      const docs = new Array<StoredDocument>(rows.length)
-      for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
-      return docs
+      memo.exact = `SELECT doc FROM ${this.#table} WHERE ${where} ORDER BY ${query.orderBy}${page}`
+      return this.#readExact(plan, memo.exact, params)
     }
     // Reversed ties: the first pass reads keys and rowids only (from the index); the
     // documents are read once the rows that stay are known.
@@ -174,11 +183,21 @@ export class SqliteReads {
     return kept.map((row) => decodeDoc(row.body!))
   }
 
+  /** The documents of an exact query whose order SQL gives whole (`sql`: it selects `doc`). */
+  #readExact(plan: ExactPlan, sql: string, params: unknown[]): StoredDocument[] | null {
+    const rows = this.#db.statement(sql).all(params)
+    if (rows.length === 0) return this.#hasArrays(plan) ? null : []
+    const docs = new Array<StoredDocument>(rows.length)
+    for (let i = 0; i < rows.length; i++) docs[i] = decodeDoc(rows[i].doc as string)
+    return docs
+  }
+
   /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
   #findRowChecked(plan: ExactPlan): StoredDocument[] | null {
     const params: unknown[] = []
     const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
     const raw = this.#db.statement(sql).all(params)
+    if (raw.length === 0) return this.#tableHasArrays(plan) ? null : []
     if (raw.some((row) => row.bad)) return null
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
@@ -241,14 +260,22 @@ export class SqliteReads {
   }
 
   #target(): PlanTarget {
-    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed }
+    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed, tableChecks: true }
   }
 
-  #hasArrays(plan: ExactPlan): boolean {
+  /** A row-checked plan read no row: was that an array at an indexed step (`rowCheck.table`)? */
+  #tableHasArrays(plan: ExactPlan): boolean {
+    const table = plan.rowCheck?.table
+    return Boolean(table) && Boolean(this.#db.statement(`SELECT ${table} AS found`).all([])[0].found)
+  }
+
+  #hasArrays(plan: ExactPlan & { memo?: PlanMemo }): boolean {
     if (plan.arrayCheck === null) return false
     const params: unknown[] = []
-    const sql = `SELECT ${plan.arrayCheck(params)} AS found`
-    return Boolean(this.#db.statement(sql).all(params)[0].found)
+    const check = plan.arrayCheck(params)
+    const memo = plan.memo ?? {}
+    memo.arrays ??= `SELECT ${check} AS found`
+    return Boolean(this.#db.statement(memo.arrays).all(params)[0].found)
   }
 }
 
