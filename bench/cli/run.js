@@ -3,7 +3,8 @@
 //     `nest new` then `npm run start`; a Hono starter (hono, @hono/node-server, tsx) installed
 //     then `tsx src/index.ts`
 //   - restart on change: `weft dev` on examples/taskboard, `nest start --watch`, `tsx watch`
-//     (a source file is rewritten; the time until the server answers with the change)
+//     (a source file is rewritten 3 s after the last change showed; the time until the
+//     server answers with the change)
 //   - builds: `weft build` on the taskboard (one bundle of server and dependencies), `nest build`
 //     on the NestJS starter and `tsc` on the Hono starter (their output needs node_modules
 //     beside it): time and output size
@@ -23,6 +24,8 @@ const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1'
 const peers = argv.includes('--peers') || !quick
 const roundsFlag = argv.indexOf('--rounds')
 const rounds = (roundsFlag >= 0 && Number(argv[roundsFlag + 1])) || (quick ? 2 : 10)
+/** Between one answer showing an edit and the next edit. */
+const PAUSE_MS = 3000
 const weftBin = join(root, 'packages/weft/dist/cli/main.js')
 // Every tool runs on the pinned Node 24: a new SQLite app then uses node:sqlite, as it would
 // for anyone on a current Node, instead of building better-sqlite3.
@@ -125,6 +128,9 @@ async function restartTimes(label, cwd, startCommand, file, edit, path = '/', ex
   try {
     await waitForAnswer(`http://127.0.0.1:${port}${path}`)
     for (let i = 1; i <= rounds; i++) {
+      // As someone editing: a look at the result before the next save. (weft dev uses the
+      // pause to load the next process's packages; edits back to back each cost a cold start.)
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS))
       const marker = `bench-${Date.now()}-${i}`
       const started = performance.now()
       writeFileSync(file, edit(original, marker))
