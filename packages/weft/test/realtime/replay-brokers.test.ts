@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Redis } from 'ioredis'
+import * as nats from 'nats'
 import { connect, nanos } from 'nats'
 import { realtimeClient } from 'weftjs/client'
 import { type RealtimeOptions, realtime } from 'weftjs/realtime'
+import { natsLog } from '../../src/realtime/brokers/nats-log.ts'
 import { type BrokerServer, eachBroker, startBrokerServer } from './broker-servers.ts'
 import { eventually, rawClient, serveLive } from './helpers.ts'
 
@@ -165,5 +167,38 @@ for (const { kind, skip } of eachBroker('replay tests')) {
       assert.equal(info.config.max_age, nanos(120_000), 'messages leave with the window')
       await nc.close()
     }
+  })
+}
+
+// Instances that start together create the JetStream log together. The stream's creation
+// time names the numbering, and one of two racing creations is answered with Go's zero
+// time: it must be read back, or that instance numbers in an epoch of its own.
+for (const { kind, skip } of eachBroker('the log creation race').filter((b) => b.kind === 'nats')) {
+  describe(`replay log created by two ${kind} instances at once`, { skip }, () => {
+    let server: BrokerServer
+    before(async () => {
+      server = await startBrokerServer(kind)
+    })
+    after(() => server?.stop())
+
+    test('both name the same epoch, however the creations interleave', async () => {
+      const servers = server.url.replace('nats://', '')
+      const [first, second] = await Promise.all([connect({ servers }), connect({ servers })])
+      const options = { window: 60_000, messages: 10 }
+      try {
+        for (let round = 0; round < 300; round++) {
+          const namespace = `race${round}`
+          const logs = await Promise.all(
+            [first, second].map((nc) => natsLog(nats, nc, options, namespace, () => true)),
+          )
+          const epochs = await Promise.all(logs.map(async (log) => (await log!.position('c')).epoch))
+          assert.equal(epochs[0], epochs[1], `round ${round}: one numbering for both instances`)
+          assert.match(epochs[0]!, /^js[0-9a-z]+$/, 'an epoch from a real creation time')
+          await (await first.jetstreamManager()).streams.delete(`${namespace}_replay`)
+        }
+      } finally {
+        await Promise.all([first.close(), second.close()])
+      }
+    })
   })
 }

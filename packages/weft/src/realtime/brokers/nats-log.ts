@@ -49,8 +49,10 @@ export async function natsLog(
   let created: string
   try {
     jsm = (await nc.jetstreamManager()) as WithDirect
-    const info = await jsm.streams.add(config).catch(() => jsm.streams.update(name, config))
-    created = info.created
+    await jsm.streams.add(config).catch(() => jsm.streams.update(name, config))
+    // Read back, not taken from the answer: when two instances create the stream at once,
+    // one of them is answered with Go's zero time, and would number in an epoch of its own.
+    created = (await jsm.streams.info(name)).created
   } catch {
     return null
   }
