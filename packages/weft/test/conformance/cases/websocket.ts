@@ -144,18 +144,20 @@ export const websocket: Case[] = [
   [
     'connections per IP are limited: past the limit the upgrade is answered 429',
     async (target) => {
-      const first = await openSocket(target, '/ws/limited')
-      const second = await openSocket(target, '/ws/limited')
-      const third = await refusal(target, '/ws/limited')
+      // From an address of its own: sockets other cases left closing do not count.
+      const alone = { localAddress: '127.0.0.3' }
+      const first = await openSocket(target, '/ws/limited', alone)
+      const second = await openSocket(target, '/ws/limited', alone)
+      const third = await refusal(target, '/ws/limited', alone)
       assert.equal(third.status, 429)
       assert.equal(JSON.parse(third.body).code, 'WEFT_TOO_MANY_CONNECTIONS')
       first.socket.close()
       await first.closed
       // The server may see the close a moment after the client does.
-      let again = await refusal(target, '/ws/limited')
+      let again = await refusal(target, '/ws/limited', alone)
       for (let i = 0; i < 20 && again.status === 429; i++) {
         await new Promise((resolve) => setTimeout(resolve, 100))
-        again = await refusal(target, '/ws/limited')
+        again = await refusal(target, '/ws/limited', alone)
       }
       assert.equal(again.status, 101, 'a slot is free again once a socket closed')
       second.socket.close()
@@ -165,13 +167,14 @@ export const websocket: Case[] = [
   [
     'upgrades racing each other cannot pass the connections-per-IP limit together',
     async (target) => {
+      const alone = { localAddress: '127.0.0.4' }
       // Every earlier socket of this address must be gone on the server's side first.
-      for (let i = 0; i < 40 && (await refusal(target, '/ws/limited')).status !== 101; i++) {
+      for (let i = 0; i < 40 && (await refusal(target, '/ws/limited', alone)).status !== 101; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
       const attempts = await Promise.all(
-        [1, 2, 3, 4, 5].map(() => openSocket(target, '/ws/limited').catch((e) => e)),
+        [1, 2, 3, 4, 5].map(() => openSocket(target, '/ws/limited', alone).catch((e) => e)),
       )
       const opened = attempts.filter((a) => !(a instanceof Error))
       const refused = attempts.filter((a) => a instanceof Error).map((e) => (e as { status?: number }).status)
