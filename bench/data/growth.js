@@ -3,14 +3,13 @@
 // into a raw table of the same layout; at each size the same queries run on both and the
 // table reports milliseconds per query and Weft ÷ raw. An indexed query should cost what
 // its result costs, whatever the collection's size; `--write` (or BENCH_WRITE=1) rewrites
-// the "## Data at scale" section of docs/benchmarks.md.
+// the tables of the "## Data at scale" section of docs/benchmarks.md.
 //
 // Sizes: BENCH_GROWTH_SIZES (default 10000,100000,1000000 for SQLite; PostgreSQL stops at
 // BENCH_GROWTH_PG_MAX, default 100000, to keep the run bounded). BENCH_QUICK=1: 2000,20000.
 
-import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
-import { holdBenchLock } from '../http/report.js'
+import { holdBenchLock, updateTables } from '../http/report.js'
 import { growthPostgres } from './growth-postgres.js'
 import { growthSqlite } from './growth-sqlite.js'
 import { postgresReachable } from './postgres.js'
@@ -130,52 +129,11 @@ if (await postgresReachable()) {
   console.error('*** PostgreSQL is not reachable: its rows are left out. ***')
 }
 
+// Only the tables and the machine line: the text around them says what changed and what
+// is left, by hand.
 if (write) {
-  const path = new URL('../../docs/benchmarks.md', import.meta.url)
-  let doc = readFileSync(path, 'utf8')
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-  const section = [
-    '## Data at scale',
-    '',
-    'Command: `npm run build && cd bench && node data/growth.js --write`.',
-    `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}.`,
-    'Documents `{ _id, age, city, score }` (100 cities), `createIndex({ city: 1 })`; the raw side is the same',
-    'layout (a JSON column, the same expression index) queried with hand-written SQL. Median time per query;',
-    '"Weft ÷ raw" above 1 means Weft is slower. The goal: indexed queries within 1.5× raw at every size,',
-    'scans within 2×.',
-    '',
-    'Where the time went on PostgreSQL, and what changed: a find that reads every candidate (an unindexed',
-    'filter; here the sort + limit) tests each path several times (the filter, the array and number checks,',
-    "the sort key), and PostgreSQL extracts `doc #> '{path}'` anew for each test; those extractions cost more",
-    'than the scan. When no index serves the filter, the statement now reads from a subquery that extracts',
-    'each path once (`doc -> \'age\' AS "doc.age"`, kept apart by `OFFSET 0`); a closing `_id` is checked by a',
-    'few string scans instead of a regular expression and ordered as stored, without a trimmed copy per row.',
-    'A find reads only the document and its insertion order (not the key and row version a write needs), and',
-    'an indexed find checks for arrays in its WHERE clause instead of a joined probe column.',
-    '`cursor.explain()` shows these statements.',
-    '',
-    'What is left on the scan is the price of exact answers. Of the 4 ms the 10,000-document scan spends',
-    'over the hand-written SQL (server time), about 1.7 ms go to checking each candidate (no array on the',
-    'filter and sort paths, a number as sort key, an `_id` that orders as stored), about 1.4 ms to the typed',
-    'filter (two JSONB comparisons: the bound, and the fence that keeps booleans, arrays and objects out,',
-    'which JSONB orders above numbers), the rest to ordering JSONB values; the hand-written SQL checks no',
-    'type. At 100,000 documents the server times are within 1.2× of each other, as they are for the indexed',
-    'query with a second condition; there most of the rest is the sort into insertion order, which the',
-    'hand-written SQL skips and which keeps PostgreSQL from sending rows before it has read them all. Tried',
-    'and measured, and left out: ordering by a numeric copy of the sort key (no faster; a `float8` copy would',
-    'also fail on ±Infinity, stored as ±1e999); a plain statement without the subquery, which PostgreSQL may',
-    'run with a parallel worker (slower on this 2-core machine: the repeated extractions cost more than the',
-    'worker saves); a numeric filter behind a type test (5% on the filter); splitting the indexed query into',
-    'its index part and the rest (under 10% of server time, within the noise).',
-    '',
-    ...sections,
-  ].join('\n')
-  const start = doc.indexOf('\n## Data at scale')
-  if (start === -1) doc = `${doc.trimEnd()}\n\n${section}`
-  else {
-    const next = doc.indexOf('\n## ', start + 1)
-    doc = `${doc.slice(0, start)}\n${section}${next === -1 ? '' : `\n${doc.slice(next)}`}`
-  }
-  writeFileSync(path, doc.endsWith('\n') ? doc : `${doc}\n`)
-  console.error('docs/benchmarks.md: "## Data at scale" section written')
+  const machine = `Machine: ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}.`
+  updateTables('Data at scale', sections, machine)
+  console.error('docs/benchmarks.md: the "## Data at scale" tables written')
 }

@@ -3,12 +3,11 @@
 // operations. `--write` (or BENCH_WRITE=1) rewrites the tables of the "## Data" section of
 // docs/benchmarks.md. BENCH_QUICK=1 for a smoke run; BENCH_DATA_DOCS, BENCH_DATA_MS tune it.
 
-import { readFileSync, writeFileSync } from 'node:fs'
-import { holdBenchLock } from '../http/report.js'
+import { holdBenchLock, updateTables } from '../http/report.js'
 import { mingoArray, nedb, weftMemory } from './memory.js'
 import { POSTGRES_URL, postgresReachable, rawPostgres, weftPostgres } from './postgres.js'
 import { rawSqlite, weftSqlite } from './sqlite.js'
-import { DOCS, measureGroup, OP_MS, OPERATION_NAMES } from './workload.js'
+import { measureGroup, OPERATION_NAMES } from './workload.js'
 
 // Take turns with other benchmarks on this machine (see bench/README.md).
 holdBenchLock()
@@ -55,28 +54,8 @@ function table(title, results) {
   return [`### ${title}`, '', line(head), line(head.map(() => '---')), ...rows.map(line), ''].join('\n')
 }
 
+// Only the tables: the text around them says what changed and what is left, by hand.
 if (write) {
-  // Only the tables are rewritten: the text around them (what changed, what is left) is
-  // written by hand and stays.
-  const path = new URL('../../docs/benchmarks.md', import.meta.url)
-  let doc = readFileSync(path, 'utf8')
-  for (const block of sections) doc = replaceTable(doc, block)
-  writeFileSync(path, doc)
+  updateTables('Data', sections)
   console.error('docs/benchmarks.md: the "## Data" tables written')
-}
-
-/** Puts `block` (a "### title" heading and its table) in place of the table under that heading in "## Data". */
-function replaceTable(doc, block) {
-  const heading = block.slice(0, block.indexOf('\n'))
-  const section = doc.indexOf('\n## Data\n')
-  const end = doc.indexOf('\n## ', section + 1)
-  const at = doc.indexOf(`\n${heading}\n`, section)
-  if (section === -1 || at === -1 || (end !== -1 && at > end)) {
-    throw new Error(`docs/benchmarks.md has no "${heading}" under "## Data": add the heading, then run again`)
-  }
-  const nextHeading = doc.indexOf('\n#', at + 1)
-  let tableEnd = doc.indexOf('\n|', at)
-  if (tableEnd === -1 || (nextHeading !== -1 && tableEnd > nextHeading)) tableEnd = at + heading.length + 1
-  while (doc.startsWith('\n|', tableEnd)) tableEnd = doc.indexOf('\n', tableEnd + 1)
-  return `${doc.slice(0, at + 1)}${block.trimEnd()}${doc.slice(tableEnd)}`
 }

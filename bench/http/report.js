@@ -86,6 +86,40 @@ export function updateSection(title, body) {
   writeFileSync(DOC, `${before ? `${before}\n` : ''}${section}${after ? `\n${after}` : ''}`)
 }
 
+/**
+ * Rewrites the tables of `## <title>`, leaving its text as it is (what changed, what is
+ * left: written by hand). Each block, a `### heading` and its table, replaces the table
+ * under the same heading; `machine`, when given, replaces the section's `Machine:` line.
+ */
+export function updateTables(title, blocks, machine) {
+  const doc = readFileSync(DOC, 'utf8')
+  const start = doc.indexOf(`\n## ${title}\n`)
+  if (start === -1)
+    throw new Error(`docs/benchmarks.md has no "## ${title}": add it with its "### " headings first`)
+  const next = doc.indexOf('\n## ', start + 1)
+  const end = next === -1 ? doc.length : next
+  let section = doc.slice(start, end)
+  for (const block of blocks) section = replaceTable(section, block)
+  if (machine) section = section.replace(/\nMachine: [^\n]*/, `\n${machine}`)
+  writeFileSync(DOC, doc.slice(0, start) + section + doc.slice(end))
+}
+
+/** `section` with the table under `block`'s heading (or the bare heading) replaced by `block`. */
+function replaceTable(section, block) {
+  const heading = block.slice(0, block.indexOf('\n'))
+  const at = section.indexOf(`\n${heading}\n`)
+  if (at === -1)
+    throw new Error(`docs/benchmarks.md has no "${heading}" in its section: add the heading first`)
+  const nextHeading = section.indexOf('\n#', at + 1)
+  let tableEnd = section.indexOf('\n|', at)
+  if (tableEnd === -1 || (nextHeading !== -1 && tableEnd > nextHeading)) tableEnd = at + heading.length + 1
+  while (section.startsWith('\n|', tableEnd)) {
+    const lineEnd = section.indexOf('\n', tableEnd + 1)
+    tableEnd = lineEnd === -1 ? section.length : lineEnd
+  }
+  return `${section.slice(0, at + 1)}${block.trimEnd()}${section.slice(tableEnd)}`
+}
+
 const LOCK = '/tmp/weft-bench.lock'
 
 /**
