@@ -20,6 +20,7 @@
 
 import type { Filter, FindOptions } from '../store.js'
 import type { ExactPlan, SupersetPlan } from './sql-find.js'
+import { isOperatorObject, isPlainRecord } from './sql-pushdown.js'
 
 type Plan = ExactPlan | SupersetPlan
 
@@ -148,7 +149,7 @@ function listShape(list: unknown, leaves: unknown[]): string | null {
 }
 
 function conditionShape(condition: unknown, leaves: unknown[]): string | null {
-  if (!isOperatorRecord(condition)) return leafShape(condition, leaves)
+  if (!isOperatorObject(condition)) return leafShape(condition, leaves)
   let key = '('
   for (const op of Object.keys(condition)) {
     const operand = condition[op]
@@ -253,14 +254,18 @@ function markerSlots(markers: unknown[]): Map<unknown, Slot> {
   return slots
 }
 
-function readBound(
-  build: ((params: unknown[]) => string) | null,
-  slots: (params: unknown[]) => Slot[],
-): BoundSql | null {
+type Build = ((params: unknown[]) => string) | null
+
+/** The SQL a plan's builder writes and the parameters it adds. */
+function built(build: Build): { sql: string; params: unknown[] } | null {
   if (build === null) return null
   const params: unknown[] = []
-  const sql = build(params)
-  return { sql, slots: slots(params) }
+  return { sql: build(params), params }
+}
+
+function readBound(build: Build, slots: (params: unknown[]) => Slot[]): BoundSql | null {
+  const part = built(build)
+  return part && { sql: part.sql, slots: slots(part.params) }
 }
 
 function bind(slots: Slot[], leaves: unknown[], params: unknown[] = []): unknown[] {
@@ -271,7 +276,7 @@ function bind(slots: Slot[], leaves: unknown[], params: unknown[] = []): unknown
   return params
 }
 
-function bound(part: BoundSql | null, leaves: unknown[]): ((params: unknown[]) => string) | null {
+function bound(part: BoundSql | null, leaves: unknown[]): Build {
   if (part === null) return null
   return (params) => {
     bind(part.slots, leaves, params)
@@ -306,11 +311,6 @@ function sameAs(cached: Plan, planned: Plan): boolean {
   if (cached.kind !== planned.kind || cached.where !== planned.where) return false
   if (!sameValues(cached.params, planned.params)) return false
   if (cached.kind === 'superset' || planned.kind === 'superset') return true
-  const built = (build: ((params: unknown[]) => string) | null) => {
-    if (build === null) return null
-    const params: unknown[] = []
-    return { sql: build(params), params }
-  }
   return (
     JSON.stringify(cached.sortKeys) === JSON.stringify(planned.sortKeys) &&
     cached.partialSort === planned.partialSort &&
@@ -333,17 +333,4 @@ function sameBuilt(
 
 function sameValues(a: unknown[], b: unknown[]): boolean {
   return a.length === b.length && a.every((value, i) => Object.is(value, b[i]))
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
-/** As the pushdown reads a condition: a plain object whose keys all start with `$`. */
-function isOperatorRecord(value: unknown): value is Record<string, unknown> {
-  if (!isPlainRecord(value)) return false
-  const keys = Object.keys(value)
-  return keys.length > 0 && keys.every((key) => key.startsWith('$'))
 }

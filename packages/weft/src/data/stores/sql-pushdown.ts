@@ -303,9 +303,16 @@ function idCondition(condition: unknown, dialect: SqlDialect, state: Pushdown): 
   return null
 }
 
-function isOperatorObject(value: unknown): value is Record<string, unknown> {
+/** An object literal (or one without a prototype): what the pushdown reads as a filter or condition. */
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/** A condition of operators, as the pushdown reads one: a plain object whose keys all start with `$`. */
+export function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  if (!isPlainRecord(value)) return false
   const keys = Object.keys(value)
   return keys.length > 0 && keys.every((key) => key.startsWith('$'))
 }
