@@ -186,7 +186,7 @@ export class FrameHandler<User> {
       const detail = "The message does not match the channel's schema"
       return this.answer(conn, errorFrame(422, 'WEFT_INVALID_MESSAGE', detail, { id, channel, issues }))
     }
-    this.live.send(channel, JSON.stringify(result.value))
+    void this.live.send(channel, JSON.stringify(result.value))
   }
 
   private async renew(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'auth' }>): Promise<void> {

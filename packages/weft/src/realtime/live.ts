@@ -261,16 +261,20 @@ export class Live<
     return this as never
   }
 
-  /** Sends `data` to every subscriber of `channel` on every instance. Serialised once. */
+  /**
+   * Sends `data` to every subscriber of `channel` on every instance. Serialised once.
+   * Resolves once the broker's replay log has numbered it, so broadcasts awaited in turn
+   * arrive in that order on every instance, even when different instances send them.
+   */
   async broadcast(channel: string, data: unknown): Promise<void> {
     const json = JSON.stringify(data)
     if (json === undefined) throw new TypeError('WEFT_BAD_MESSAGE: broadcast data must be JSON-serialisable')
-    this.send(channel, json)
+    await this.send(channel, json)
   }
 
   /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
-  send(channel: string, json: string): void {
-    this.topics.send(channel, json)
+  send(channel: string, json: string): Promise<void> {
+    return this.topics.send(channel, json)
   }
 
   /**

@@ -35,14 +35,16 @@ export class Topics {
     return this.replay ? this.broker.log : undefined
   }
 
-  /** Delivers serialised data to local subscribers and, through the broker, to other instances. */
-  send(channel: string, json: string): void {
+  /**
+   * Delivers serialised data to local subscribers and, through the broker, to other
+   * instances. Resolves once the shared log has numbered it (or it went out here alone), so
+   * sends awaited one after another keep their order everywhere, whichever instance sends.
+   */
+  async send(channel: string, json: string): Promise<void> {
     const log = this.log
     if (log) {
       // Numbered by the log, it comes back to this instance as to every other one.
-      void log.append(channel, this.subject(channel), json).then((numbered) => {
-        if (!numbered) this.alone(channel, json)
-      })
+      if (!(await log.append(channel, this.subject(channel), json))) this.alone(channel, json)
       return
     }
     this.topics.get(channel)?.deliver(json)

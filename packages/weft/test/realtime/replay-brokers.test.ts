@@ -45,10 +45,9 @@ for (const { kind, skip } of eachBroker('replay tests')) {
         assert.deepEqual((await onB.next('joined')).epoch, joined.epoch, 'one numbering everywhere')
         await liveB.broadcast('feed/x', { n: 1 })
         await liveA.broadcast('feed/x', { n: 2 })
-        const seen = (await Promise.all([onA.next('message'), onA.next('message')])).map((f) => [
-          f.seq,
-          f.data.n,
-        ])
+        // One after the other: next() takes the first frame that arrived.
+        const seen = []
+        for (const f of [await onA.next('message'), await onA.next('message')]) seen.push([f.seq, f.data.n])
         assert.deepEqual(seen, [
           [joined.seq + 1, 1],
           [joined.seq + 2, 2],
@@ -71,6 +70,27 @@ for (const { kind, skip } of eachBroker('replay tests')) {
         )
         resumed.socket.close()
         onB.socket.close()
+      } finally {
+        await close()
+      }
+    })
+
+    test('broadcasts awaited in turn from two instances arrive in that order on both', async () => {
+      const { liveA, liveB, a, b, close } = await pair()
+      try {
+        const clients = [await rawClient(a.url), await rawClient(b.url)]
+        for (const client of clients) {
+          client.send({ msg: 'join', id: '1', channel: 'feed/order' })
+          await client.next('joined')
+        }
+        const sent = Array.from({ length: 40 }, (_, n) => n)
+        for (const n of sent) await (n % 2 ? liveB : liveA).broadcast('feed/order', { n })
+        for (const client of clients) {
+          const messages = () => client.frames.filter((f) => f.msg === 'message').map((f) => f.data.n)
+          await eventually(() => messages().length >= sent.length, 'every message')
+          assert.deepEqual(messages(), sent)
+          client.socket.close()
+        }
       } finally {
         await close()
       }
