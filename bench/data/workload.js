@@ -20,7 +20,7 @@ export function makeDoc(i) {
 }
 
 // A cheap deterministic sequence, so every subject asks the same questions.
-function* sequence(seed) {
+export function* sequence(seed) {
   let x = seed
   for (;;) {
     x = (x * 1103515245 + 12345) & 0x7fffffff
@@ -66,24 +66,36 @@ export async function measureGroup(subjects) {
   for (const name of OPERATION_NAMES.slice(1)) {
     const run = operations[name]
     for (const subject of subjects) await check(subject, name, run)
-    const counts = subjects.map(() => 0)
-    const spent = subjects.map(() => 0)
-    const numbers = subjects.map(() => sequence(42))
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [k, subject] of subjects.entries()) {
-        const began = performance.now()
-        const until = began + OP_MS / ROUNDS
-        while (performance.now() < until) {
-          for (let n = 0; n < 8; n++) await run(subject, numbers[k].next().value)
-          counts[k] += 8
-        }
-        spent[k] += performance.now() - began
-      }
-    }
-    for (const k of subjects.keys()) results[k][name] = counts[k] / (spent[k] / 1000)
+    const rates = await timeInterleaved(subjects.map((subject) => (n) => run(subject, n)))
+    for (const k of subjects.keys()) results[k][name] = rates[k]
   }
   for (const subject of subjects) await subject.close()
   return results
+}
+
+/**
+ * Operations per second of each of `runs`, each called with the numbers of one
+ * deterministic sequence (the same for all): ROUNDS short turns per run, interleaved, so
+ * that load from elsewhere on the machine falls on all of them alike. Warm them up first.
+ * `batch` calls run between two clock reads: 8 for calls of microseconds, 1 for slow ones
+ * (a turn then overshoots by one call at most).
+ */
+export async function timeInterleaved(runs, { ms = OP_MS, batch = 8 } = {}) {
+  const counts = runs.map(() => 0)
+  const spent = runs.map(() => 0)
+  const numbers = runs.map(() => sequence(42))
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, run] of runs.entries()) {
+      const began = performance.now()
+      const until = began + ms / ROUNDS
+      while (performance.now() < until) {
+        for (let n = 0; n < batch; n++) await run(numbers[k].next().value)
+        counts[k] += batch
+      }
+      spent[k] += performance.now() - began
+    }
+  }
+  return runs.map((_, k) => counts[k] / (spent[k] / 1000))
 }
 
 async function check(subject, name, run) {
