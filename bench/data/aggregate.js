@@ -140,6 +140,7 @@ function mingoArrays() {
   return {
     title: 'Memory',
     name: 'mingo (array, no index)',
+    peer: 'mingo',
     weftUrl: 'memory:',
     async open() {},
     async insert(table, docs) {
@@ -221,7 +222,7 @@ async function measureStore(store) {
 
 function table(store, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`
-  const head = ['operation', `${store.name} ms`, 'Weft ms', 'Weft ÷ raw']
+  const head = ['operation', `${store.name} ms`, 'Weft ms', `Weft ÷ ${store.peer ?? 'raw'}`]
   const body = rows.map((row) =>
     line([row.name, row.raw.toFixed(3), row.weft.toFixed(3), `${(row.weft / row.raw).toFixed(2)}×`]),
   )
