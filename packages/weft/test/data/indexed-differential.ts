@@ -125,6 +125,28 @@ export async function runIndexedDifferential(t: TestContext, makeDb: () => Promi
       )
     })
 
+    await t.test(
+      'an array at an indexed path is found when only it matches, beside an unindexed condition',
+      async () => {
+        // The indexed condition stays plain (its array check runs once over the table), so
+        // the plain statement reads no row here: the store must see why and look again.
+        await reset(both, [
+          { _id: 1, a: [1, 2], u: 5 },
+          { _id: 2, a: 3, u: 5 },
+          { _id: 3, a: { x: [7] }, u: 6 },
+        ])
+        for (const filter of [
+          { a: 1, u: { $gt: 4 } },
+          { 'a.x': 7, u: { $gte: 6 } },
+        ]) {
+          await same((c) => c.find(filter).toArray(), JSON.stringify(filter))
+          await same((c) => c.find(filter, { sort: { u: -1 }, limit: 1 }).toArray(), JSON.stringify(filter))
+          await same((c) => c.countDocuments(filter), JSON.stringify({ count: filter }))
+        }
+        assert.equal(await sql.countDocuments({ a: 1, u: { $gt: 4 } }), 1)
+      },
+    )
+
     await t.test('a numeric range with sort, skip and limit pages like the memory store', async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -75,7 +75,8 @@ export class PostgresReads {
       const checked = await this.#rowChecked(filter, {}, plan)
       const params: unknown[] = []
       const [row] = (await db.query(rowCheckedCount(checked.plan, checked.table, params), params)).rows
-      if (!row.bad) return Number(row.n)
+      if (!row.bad && (Number(row.n) > 0 || !(await this.#tableHasArrays(checked.plan, db))))
+        return Number(row.n)
     } else if (plan.kind === 'exact' && !(await this.#hasArrays(plan, db))) {
       const result = await db.query(
         `SELECT count(*)::int AS n FROM ${this.#table} WHERE ${plan.where}`,
@@ -235,6 +236,7 @@ export class PostgresReads {
     const params: unknown[] = []
     const result = (await db.query(rowCheckedQuery(plan, dialect, table, 'seq', columns, params), params))
       .rows
+    if (result.length === 0) return (await this.#tableHasArrays(plan, db)) ? null : []
     if (result.some((row) => row.bad)) return null
     const rows = rawRows(result, plan)
     if (!plan.partialSort) return rows.slice(plan.offset).map(decodeRow)
@@ -312,7 +314,17 @@ export class PostgresReads {
   }
 
   async #target(): Promise<PlanTarget> {
-    return { table: this.#table, arrayIndexed: (await this.#catalog()).arrayIndexed }
+    return { table: this.#table, arrayIndexed: (await this.#catalog()).arrayIndexed, tableChecks: true }
+  }
+
+  /**
+   * A row-checked read found no row: was that an array at an indexed step? Its check
+   * (`rowCheck.table`) rides in the statement as a condition PostgreSQL evaluates once,
+   * which keeps the indexed condition plain, but then no rows can mean either.
+   */
+  async #tableHasArrays(plan: ExactPlan, db: Queryable): Promise<boolean> {
+    const table = plan.rowCheck?.table
+    return Boolean(table) && (await db.query(`SELECT ${table} AS found`)).rows[0].found
   }
 
   async #hasArrays(plan: ExactPlan, db: Queryable): Promise<boolean> {
