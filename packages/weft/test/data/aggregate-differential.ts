@@ -102,6 +102,32 @@ export async function runAggregateDifferential(
         )
         // $min over a string: BSON type order, left to the engine.
         assert.equal(await store.group!({}, spec), null)
+        // Keys of every type SQL groups itself, kept apart by type, null and missing as one.
+        await reset(collection, [
+          { _id: 1, g: true, n: 1 },
+          { _id: 2, g: 1, n: 2 },
+          { _id: 3, g: '1', n: 3 },
+          { _id: 4, g: null, n: 4 },
+          { _id: 5, n: 5 },
+          { _id: 6, g: 1, n: -6 },
+          { _id: 7, g: 'é"\\', n: 7 },
+        ])
+        assert.deepEqual(await store.group!({}, { _id: '$g', total: { $sum: '$n' }, hi: { $max: '$n' } }), [
+          { _id: true, total: 1, hi: 1 },
+          { _id: 1, total: -4, hi: 2 },
+          { _id: '1', total: 3, hi: 3 },
+          { _id: null, total: 9, hi: 5 },
+          { _id: 'é"\\', total: 7, hi: 7 },
+        ])
+        // A key SQL would group otherwise (a document) is handed back whole.
+        await collection.updateOne({ _id: 3 }, { $set: { g: { a: 1 } } })
+        assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
+        await reset(collection, [
+          { _id: 1, g: 'x', n: 2 },
+          { _id: 2, g: 'y', n: 'not a number' },
+          { _id: 3, g: 'x', n: 5 },
+          { _id: 4, n: 1 },
+        ])
         await collection.updateOne({ _id: 2 }, { $set: { n: 2.5 } })
         assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
         assert.deepEqual(plain(await collection.aggregate([{ $group: spec }]).toArray()), [

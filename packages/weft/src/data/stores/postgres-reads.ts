@@ -92,7 +92,11 @@ export class PostgresReads {
     const group = simpleGroup(spec)
     const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table)
     if (!group || !statement) return null
-    return groupResults(group, (await this.#store.db.query(statement.sql, statement.params)).rows)
+    return groupResults(
+      group,
+      postgresGroupDialect,
+      (await this.#store.db.query(statement.sql, statement.params)).rows,
+    )
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

@@ -88,7 +88,7 @@ export class SqliteReads {
     const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table)
     if (!group || !statement) return null
     try {
-      return groupResults(group, this.#db.statement(statement.sql).all(statement.params))
+      return groupResults(group, sqliteGroupDialect, this.#db.statement(statement.sql).all(statement.params))
     } catch (error) {
       // An integer sum past 64 bits: the engine sums in floating point.
       if (/integer overflow/.test(String(error))) return null
