@@ -28,6 +28,7 @@ import { type PopulateOption, planPopulate, populate } from './populate.js'
 import {
   compilePipeline,
   type ForeignFind,
+  groupPage,
   splitPipeline,
   validatePipeline,
 } from './query/aggregate/index.js'
@@ -192,15 +193,17 @@ export class Collection<T = Doc, TInput = T> {
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
     const run = compilePipeline(rest)
-    // A $group right after the pushed-down $match: the store may answer it (SQL).
+    // A $group right after the pushed-down $match: the store may answer it (SQL), and the
+    // $sort and $limit after it (a top N read as N rows).
     const group = this.#store.group && Object.keys(findOptions).length === 0 ? groupStage(rest[0]) : undefined
     const afterGroup = group === undefined ? undefined : compilePipeline(rest.slice(1))
+    const page = group === undefined ? undefined : groupPage(rest.slice(1))
     const foreign: ForeignFind = (name, foreignFilter) => {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
     }
     return lazyResults(async () => {
-      const groups = afterGroup && (await this.#store.group!(filter, group))
+      const groups = afterGroup && (await this.#store.group!(filter, group, page))
       if (groups) return afterGroup!(groups, foreign)
       const docs = await collect(this.#store.find(filter, findOptions))
       return run(docs, foreign)

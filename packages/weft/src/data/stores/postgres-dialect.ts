@@ -86,6 +86,9 @@ export const postgresGroupDialect: GroupDialect = {
   number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::numeric END`,
   notWhole: (number) => `scale(${number}) > 0`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
+  keyOrder: (key) => `(${key} #>> '{}') COLLATE "C"`,
+  keyUnordered: (key) =>
+    `CASE WHEN jsonb_typeof(${key}) = 'string' THEN octet_length(${key} #>> '{}') <> length(${key} #>> '{}') ELSE true END`,
   // The driver parses JSONB.
   decodeKey: (key) => key,
   order: 'seq',

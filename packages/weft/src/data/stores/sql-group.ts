@@ -7,7 +7,7 @@
 // string to compare, a document as key...), and the caller then lets the engine run.
 
 import { isPlainObject } from '../query/index.js'
-import type { Filter } from '../store.js'
+import type { Filter, GroupPage } from '../store.js'
 import { planFind } from './sql-find.js'
 import { arraySteps, type SqlDialect, sqlPath } from './sql-pushdown.js'
 
@@ -31,6 +31,10 @@ export interface GroupDialect {
   notWhole(number: string): string
   /** True when the value is neither missing, null nor a number. */
   notNumber(column: (suffix: string) => string): string
+  /** A key's string, to order by as JavaScript compares strings when `keyUnordered` is false. */
+  keyOrder(key: string): string
+  /** Of a key: true unless it is a string of ASCII (whose byte order is JavaScript's order). */
+  keyUnordered(key: string): string
   /** A key as JavaScript gets it from the driver, to the value the engine would give. */
   decodeKey(key: unknown): unknown
   /** The column giving insertion order (groups come out in the order they first appear). */
@@ -91,23 +95,69 @@ export function groupStatement(
   group: SimpleGroup,
   dialect: GroupDialect,
   table: string,
+  page?: GroupPage,
 ): { sql: string; params: unknown[] } | null {
   const plan = planFind(filter, {}, dialect.base, { table, arrayIndexed: new Set() })
   if (plan.kind !== 'exact') return null
+  // The page is a hint: one SQL cannot order like the engine is left to the engine.
+  const paged = page && pageOrder(group, page, dialect)
   const params: unknown[] = plan.rowCheck ? [] : [...plan.params]
   const where = plan.rowCheck ? plan.rowCheck.candidates(params) : plan.where
-  return { sql: groupQuery(group, dialect, `${table} WHERE ${where}`, plan.rowCheck?.bad ?? '0'), params }
+  const from = `${table} WHERE ${where}`
+  const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', paged?.byKey ?? false)
+  const limit = paged && Number.isSafeInteger(page.limit) ? ` LIMIT ${page.limit}` : ''
+  return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params }
+}
+
+/**
+ * The ORDER BY of a `$sort` on the group's results, ties in order of first appearance as
+ * the engine's stable sort leaves them; null unless every key is a `$sum`, `$count`,
+ * `$min` or `$max` SQL computes (whole numbers, or null, which sorts first as in BSON) or
+ * `_id` (`byKey`: then every key must be a string SQL orders as JavaScript does).
+ */
+function pageOrder(
+  group: SimpleGroup,
+  page: GroupPage,
+  dialect: GroupDialect,
+): { order: string; byKey: boolean } | null {
+  const keys: string[] = []
+  let byKey = false
+  for (const [name, direction] of Object.entries(page.sort ?? {})) {
+    const f = group.fields.findIndex((field) => field.field === name)
+    const field = group.fields[f]
+    let value: string
+    if (name === '_id' && group.key) {
+      byKey = true
+      value = dialect.keyOrder('key')
+    } else if (!field || field.op === '$avg') return null
+    else if (field.op === 'count') value = `count(*) * ${field.times}`
+    else if (field.op === '$sum') value = `coalesce(sum(num${numbered(group, f)}), 0)`
+    else value = `${field.op === '$min' ? 'min' : 'max'}(num${numbered(group, f)})`
+    keys.push(`${value} ${direction === -1 ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+  }
+  return { order: [...keys, 'min(o)'].join(', '), byKey }
+}
+
+/** The position of field `f` among the fields that read a path (their numbers are num0, num1...). */
+function numbered(group: SimpleGroup, f: number): number {
+  return group.fields.slice(0, f).filter((field) => 'path' in field).length
 }
 
 /**
  * The SELECT over `from` (a table and WHERE clause) with `bad` (the rows' own flag, OR-ed
- * with the group's checks): one row per group, in order of first appearance. Each path is
+ * with the group's checks): one row per group, for the caller's ORDER BY (`o`: first appearance). Each path is
  * read once per row (`e`), turned into a key or a number once (`c`), then grouped; written
  * inline, every use read the document again, a dozen JSON calls per path and row. Checks
  * that SQL answers as the engine does are aggregates too, so a key is checked once per
  * group, not once per row.
  */
-export function groupQuery(group: SimpleGroup, dialect: GroupDialect, from: string, rowBad: string): string {
+export function groupQuery(
+  group: SimpleGroup,
+  dialect: GroupDialect,
+  from: string,
+  rowBad: string,
+  orderedByKey = false,
+): string {
   const fields = group.fields.flatMap((field, f) => ('path' in field ? [{ ...field, f }] : []))
   const paths = [...(group.key ? [group.key] : []), ...fields.map((field) => field.path)]
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
@@ -126,7 +176,7 @@ export function groupQuery(group: SimpleGroup, dialect: GroupDialect, from: stri
     ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
     ...fields.flatMap(({ op }, j) => {
       const column = named(first + j)
-      const number = `${dialect.number(column)} AS n${j}`
+      const number = `${dialect.number(column)} AS num${j}`
       // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
       return op === '$sum' || op === '$avg' ? [number] : [number, `${dialect.notNumber(column)} AS x${j}`]
     }),
@@ -137,22 +187,30 @@ export function groupQuery(group: SimpleGroup, dialect: GroupDialect, from: stri
   const columns = group.key ? ['key'] : []
   const bad = ['rb = 1']
   fields.forEach(({ op, f }, j) => {
-    bad.push(dialect.notWhole(`n${j}`))
+    bad.push(dialect.notWhole(`num${j}`))
     if (op === '$sum' || op === '$avg') {
-      columns.push(`sum(n${j}) AS s${f}`, `sum(abs(n${j})) AS a${f}`, `count(n${j}) AS n${f}`)
+      columns.push(
+        `sum(num${j}) AS s${f}`,
+        `max(sum(abs(num${j}))) OVER () AS a${f}`,
+        `count(num${j}) AS n${f}`,
+      )
     } else {
       // Past 2^53 SQL compares exactly, the engine in floating point.
-      bad.push(`x${j}`, `abs(n${j}) > ${LIMIT}`)
-      columns.push(`${op === '$min' ? 'min' : 'max'}(n${j}) AS m${f}`)
+      bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
+      columns.push(`${op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
     }
   })
-  const keyBad = group.key ? ` OR ${dialect.keyUnsure('key')}` : ''
+  const keyBad = group.key
+    ? ` OR ${dialect.keyUnsure('key')}${orderedByKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`
+    : ''
+  // Over every group (windows), so a page of them still answers for all the others.
   columns.push(
     'count(*) AS total',
-    `CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END AS bad`,
+    'max(count(*)) OVER () AS most',
+    `max(CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END) OVER () AS bad`,
   )
   const groupBy = group.key ? ' GROUP BY key' : ''
-  return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0 ORDER BY min(o)`
+  return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0`
 }
 
 /** The groups as the engine gives them, or null when a row is bad or a sum may be inexact. */
@@ -164,7 +222,7 @@ export function groupResults(group: SimpleGroup, dialect: GroupDialect, rows: Do
     const total = Number(row.total)
     for (const [i, field] of group.fields.entries()) {
       if (field.op === 'count') {
-        if (Math.abs(field.times * total) > LIMIT) return null
+        if (Math.abs(field.times * Number(row.most)) > LIMIT) return null
         doc[field.field] = field.times * total
       } else if (field.op === '$min' || field.op === '$max') {
         doc[field.field] = row[`m${i}`] === null ? null : Number(row[`m${i}`])

@@ -101,6 +101,9 @@ export const sqliteGroupDialect: GroupDialect = {
   // Reals are left to the engine, whole or not: SQLite would add them up in its own order.
   notWhole: (number) => `typeof(${number}) = 'real'`,
   notNumber: (column) => `coalesce(${column('t')}, 'null') NOT IN ('integer', 'real', 'null')`,
+  keyOrder: (key) => `json_extract(${key}, '$')`,
+  keyUnordered: (key) =>
+    `json_type(${key}) <> 'text' OR length(CAST(json_extract(${key}, '$') AS BLOB)) <> length(json_extract(${key}, '$'))`,
   decodeKey: (key) => JSON.parse(key as string),
   order: 'rowid',
   // A subquery with a LIMIT is not merged into an outer query that groups or has one.
