@@ -129,6 +129,10 @@ export async function runAggregateDifferential(
           { _id: true, total: 1, hi: 1 },
           { _id: 1, total: -4, hi: 2 },
         ])
+        // A group outside the page SQL cannot answer (a fraction) sends the whole page back.
+        await collection.insertOne({ _id: 8, g: 'frac', n: 0.5 })
+        assert.equal(await store.group!({}, sums, { sort: { total: -1 }, limit: 1 }), null)
+        await collection.deleteOne({ _id: 8 })
         // No number to take the minimum of is null, which BSON orders before numbers.
         await collection.updateOne({ _id: 1 }, { $set: { m: 5 } })
         await collection.updateOne({ _id: 2 }, { $set: { m: 3 } })

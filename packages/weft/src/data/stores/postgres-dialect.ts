@@ -19,6 +19,14 @@ export function pgPath(segments: string[]): string {
   return `'{${segments.join(',')}}'`
 }
 
+/**
+ * `doc -> 'a' -> 'b'`: `doc #> '{a,b}'` for plain names (never array positions), without
+ * parsing a path array for each row; for reading values, not for conditions an index serves.
+ */
+export function arrowPath(segments: string[]): string {
+  return `doc${segments.map((segment) => ` -> '${segment}'`).join('')}`
+}
+
 // -Infinity is stored as -1e999 (see json-codec.ts), the lowest number there is.
 const LOWEST_NUMBER = "'-1e999'::jsonb"
 const LOWEST_BOOLEAN = "'false'::jsonb"
@@ -77,12 +85,13 @@ export const postgresDialect: SqlDialect = {
  */
 export const postgresGroupDialect: GroupDialect = {
   base: postgresDialect,
-  extract: (segments, column) => [`doc #> ${pgPath(segments)} AS ${column('v')}`],
+  extract: (segments, column) => [`${arrowPath(segments)} AS ${column('v')}`],
   key: (column) => `coalesce(${column('v')}, 'null'::jsonb)`,
   // JSONB compares numbers exactly, the engine as doubles: only whole ones within 2^53 agree.
   keyUnsure: (key) =>
     `CASE jsonb_typeof(${key}) WHEN 'number' THEN scale(${key}::numeric) > 0 OR abs(${key}::numeric) > 9007199254740992 ` +
     `WHEN 'string' THEN strpos(${key} #>> '{}', chr(65533)) > 0 WHEN 'boolean' THEN false WHEN 'null' THEN false ELSE true END`,
+  isArray: (column) => `jsonb_typeof(${column('v')}) = 'array'`,
   number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::numeric END`,
   notWhole: (number) => `scale(${number}) > 0`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,

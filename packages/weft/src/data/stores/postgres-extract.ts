@@ -12,7 +12,7 @@
 
 import { isPlainObject } from '../query/index.js'
 import type { Filter } from '../store.js'
-import { postgresDialect, quote } from './postgres-dialect.js'
+import { arrowPath, postgresDialect, quote } from './postgres-dialect.js'
 import { pushdown, type SqlDialect } from './sql-pushdown.js'
 
 /** A dialect whose path values are columns of `from(table)`, each extracted once. */
@@ -47,12 +47,7 @@ export function extractOnce(): ExtractOnce {
     dialect,
     from(table) {
       frozen = true
-      // `doc -> 'a' -> 'b'` is `doc #> '{a,b}'` for plain names (never array positions),
-      // without parsing a path array for each row.
-      const extracted = [...columns].map(([path, name]) => {
-        const steps = path.split('.').map((segment) => ` -> '${segment}'`)
-        return `, doc${steps.join('')} AS ${name}`
-      })
+      const extracted = [...columns].map(([path, name]) => `, ${arrowPath(path.split('.'))} AS ${name}`)
       return `(SELECT seq, _id, xmin, doc, body${extracted.join('')} FROM ${table} OFFSET 0) AS docs`
     },
   }

@@ -25,6 +25,8 @@ export interface GroupDialect {
   key(column: (suffix: string) => string): string
   /** Of a group's key: true when SQL may group it otherwise than the engine (see `unsure`). */
   keyUnsure(key: string): string
+  /** True when the value is an array. */
+  isArray(column: (suffix: string) => string): string
   /** The value as a SQL number when it is a number, else NULL. */
   number(column: (suffix: string) => string): string
   /** Of a number: true when it is not a whole number, which SQL would add up or compare otherwise. */
@@ -118,7 +120,10 @@ export function groupStatement(
   // The page is a hint: one SQL cannot order like the engine is left to the engine.
   const paged = page && pageOrder(group, page, dialect)
   const from = `${target.table} WHERE ${where}`
-  const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', paged?.byKey ?? false)
+  const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', {
+    paged: Boolean(paged),
+    byKey: paged?.byKey ?? false,
+  })
   const limit = paged && Number.isSafeInteger(page.limit) ? ` LIMIT ${page.limit}` : ''
   return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params, whenEmpty }
 }
@@ -178,17 +183,18 @@ export function groupQuery(
   dialect: GroupDialect,
   from: string,
   rowBad: string,
-  orderedByKey = false,
+  page: { paged: boolean; byKey: boolean } = { paged: false, byKey: false },
 ): string {
+  // A page of the groups answers for all the others: its checks are windows over all of them.
+  const all = (aggregate: string) => (page.paged ? `max(${aggregate}) OVER ()` : aggregate)
   const numbers = fieldPaths(group)
   const paths = [...(group.key ? [group.key] : []), ...numbers]
   const first = group.key ? 1 : 0
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
   // An array on a path: the engine sees the values inside it, SQL does not. A key that is
-  // an array is one value to both, and is checked with the group's key.
-  const arrays = new Set(
-    paths.flatMap((path, i) => arraySteps(path, dialect.base).slice(0, i < first ? -1 : undefined)),
-  )
+  // an array is one value to both, and is checked with the group's key. The last step is
+  // tested on the value read, the steps before it on the document.
+  const arrays = new Set(paths.flatMap((path) => arraySteps(path, dialect.base).slice(0, -1)))
   const read = [
     `${dialect.order} AS o`,
     `CASE WHEN (${rowBad}) = 1${[...arrays].map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
@@ -208,7 +214,9 @@ export function groupQuery(
     }),
   ]
   const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`
-  const converted = `(SELECT ${['o', 'rb', ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
+  const arrayValues = numbers.map((_, j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
+  const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
+  const converted = `(SELECT ${['o', rb, ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
 
   const columns = group.key ? ['key'] : []
   const bad = ['rb = 1', ...numbers.map((_, j) => dialect.notWhole(`num${j}`))]
@@ -226,13 +234,12 @@ export function groupQuery(
     } else columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
   })
   const keyBad = group.key
-    ? ` OR ${dialect.keyUnsure('key')}${orderedByKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`
+    ? ` OR ${dialect.keyUnsure('key')}${page.byKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`
     : ''
-  // Over every group (windows), so a page of them still answers for all the others.
   columns.push(
     'count(*) AS total',
-    'max(count(*)) OVER () AS most',
-    `max(CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END) OVER () AS bad`,
+    `${all('count(*)')} AS most`,
+    `${all(`CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END`)} AS bad`,
   )
   const groupBy = group.key ? ' GROUP BY key' : ''
   return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0`

@@ -97,6 +97,7 @@ export const sqliteGroupDialect: GroupDialect = {
   keyUnsure: (key) =>
     `json_type(${key}) IN ('object', 'array', 'real') OR ` +
     `(json_type(${key}) = 'integer' AND abs(CAST(${key} AS INTEGER)) > 9007199254740992)`,
+  isArray: (column) => `${column('t')} = 'array'`,
   number: (column) => `CASE WHEN ${column('t')} IN ${NUMBER_TYPES} THEN ${column('x')} END`,
   // Reals are left to the engine, whole or not: SQLite would add them up in its own order.
   notWhole: (number) => `typeof(${number}) = 'real'`,
