@@ -47,8 +47,17 @@ export function compilePipeline(pipeline: unknown[], nested = false): CompiledPi
   }
 }
 
+// One vars object for the whole stage, as in `$group`: expressions read it during the
+// call and never keep it, and a fresh object per document costs more than the stage.
 function perDocument(apply: DocStage): Stage {
-  return (docs, base) => docs.map((doc) => apply(doc, { ...base, CURRENT: doc, ROOT: doc }))
+  return (docs, base) => {
+    const vars: Vars = { ...base, CURRENT: null, ROOT: null }
+    return docs.map((doc) => {
+      vars.CURRENT = doc
+      vars.ROOT = doc
+      return apply(doc, vars)
+    })
+  }
 }
 
 function count(name: string): Stage {
