@@ -13,7 +13,7 @@ type Group = { id: unknown; accumulators: Accumulator[] }
 export function compileGroup(
   spec: unknown,
   compile: Compile,
-): (docs: Doc[], vars: Omit<Vars, 'CURRENT' | 'ROOT'>) => Doc[] {
+): (docs: readonly Doc[], vars: Omit<Vars, 'CURRENT' | 'ROOT'>) => Doc[] {
   if (!isPlainObject(spec) || !('_id' in spec))
     throw new QueryError(
       '$group needs an _id, e.g. { $group: { _id: "$status", n: { $sum: 1 } } } (_id: null for one group).',
