@@ -29,6 +29,7 @@ import {
   compilePipeline,
   copyOut,
   type ForeignFind,
+  groupPage,
   readsInPlace,
   splitPipeline,
   validatePipeline,
@@ -194,9 +195,11 @@ export class Collection<T = Doc, TInput = T> {
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
     const run = compilePipeline(rest)
-    // A $group right after the pushed-down $match: the store may answer it (SQL).
+    // A $group right after the pushed-down $match: the store may answer it (SQL), and the
+    // $sort and $limit after it (a top N read as N rows).
     const group = this.#store.group && Object.keys(findOptions).length === 0 ? groupStage(rest[0]) : undefined
     const afterGroup = group === undefined ? undefined : compilePipeline(rest.slice(1))
+    const page = group === undefined ? undefined : groupPage(rest.slice(1))
     const foreign: ForeignFind = (name, foreignFilter) => {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
@@ -204,7 +207,7 @@ export class Collection<T = Doc, TInput = T> {
     // The memory store lends its own documents when copying the output is the cheaper copy.
     const inPlace = this.#store.findInPlace && readsInPlace(rest)
     return lazyResults(async () => {
-      const groups = afterGroup && (await this.#store.group!(filter, group))
+      const groups = afterGroup && (await this.#store.group!(filter, group, page))
       if (groups) return afterGroup!(groups, foreign)
       if (inPlace) return copyOut(await run(await this.#store.findInPlace!(filter, findOptions), foreign))
       const docs = await collect(this.#store.find(filter, findOptions))

@@ -144,6 +144,20 @@ const groupAccumulator = fc.oneof(
   fc.constantFrom<unknown>({ $count: {} }, { $sum: 1 }, { $sum: 3 }, { $sum: 0.5 }, { $first: '$n' }),
 )
 
+// What may follow the group: a top N on its accumulators (which SQL may answer with it,
+// ties in order of first appearance), on a missing field or on _id (which it leaves to the
+// engine), or another stage.
+const direction = fc.constantFrom<1 | -1>(1, -1)
+const afterGroup = fc.oneof(
+  fc.constant<Doc[]>([]),
+  fc.constant<Doc[]>([{ $match: { f0: { $ne: null } } }]),
+  fc.tuple(direction, fc.integer({ min: 1, max: 3 })).map(([d, n]) => [{ $sort: { f0: d } }, { $limit: n }]),
+  fc.tuple(direction, direction).map(([d, e]) => [{ $sort: { f1: d, f0: e } }]),
+  fc.integer({ min: 1, max: 3 }).map((n) => [{ $limit: n }]),
+  fc.tuple(direction, fc.integer({ min: 1, max: 3 })).map(([d, n]) => [{ $sort: { _id: d } }, { $limit: n }]),
+  fc.tuple(direction, direction).map(([d, e]) => [{ $sort: { f0: d, _id: e } }, { $limit: 2 }]),
+)
+
 /** An optional $match, then a $group with one to three accumulators, maybe more stages after. */
 export const groupPipeline: fc.Arbitrary<Doc[]> = fc
   .tuple(
@@ -159,16 +173,12 @@ export const groupPipeline: fc.Arbitrary<Doc[]> = fc
     ),
     fc.constantFrom<unknown>('$g', '$n', '$o.x', '$t', null, '$o'),
     fc.array(groupAccumulator, { minLength: 1, maxLength: 3 }),
-    fc.boolean(),
+    afterGroup,
   )
-  .map(([match, id, accumulators, more]) => {
+  .map(([match, id, accumulators, after]) => {
     const group: Doc = { _id: id }
     accumulators.forEach((accumulator, i) => {
       group[`f${i}`] = accumulator
     })
-    return [
-      ...(match ? [{ $match: match }] : []),
-      { $group: group },
-      ...(more ? [{ $match: { f0: { $ne: null } } }] : []),
-    ]
+    return [...(match ? [{ $match: match }] : []), { $group: group }, ...after]
   })

@@ -102,6 +102,66 @@ export async function runAggregateDifferential(
         )
         // $min over a string: BSON type order, left to the engine.
         assert.equal(await store.group!({}, spec), null)
+        // Keys of every type SQL groups itself, kept apart by type, null and missing as one.
+        await reset(collection, [
+          { _id: 1, g: true, n: 1 },
+          { _id: 2, g: 1, n: 2 },
+          { _id: 3, g: '1', n: 3 },
+          { _id: 4, g: null, n: 4 },
+          { _id: 5, n: 5 },
+          { _id: 6, g: 1, n: -6 },
+          { _id: 7, g: 'é"\\', n: 7 },
+        ])
+        assert.deepEqual(await store.group!({}, { _id: '$g', total: { $sum: '$n' }, hi: { $max: '$n' } }), [
+          { _id: true, total: 1, hi: 1 },
+          { _id: 1, total: -4, hi: 2 },
+          { _id: '1', total: 3, hi: 3 },
+          { _id: null, total: 9, hi: 5 },
+          { _id: 'é"\\', total: 7, hi: 7 },
+        ])
+        // A top N after the group: SQL orders, breaks ties by first appearance and keeps N.
+        const sums = { _id: '$g', total: { $sum: '$n' }, hi: { $max: '$n' } }
+        assert.deepEqual(await store.group!({}, sums, { sort: { total: -1 }, limit: 2 }), [
+          { _id: null, total: 9, hi: 5 },
+          { _id: 'é"\\', total: 7, hi: 7 },
+        ])
+        assert.deepEqual(await store.group!({}, sums, { sort: { hi: 1 }, limit: 2 }), [
+          { _id: true, total: 1, hi: 1 },
+          { _id: 1, total: -4, hi: 2 },
+        ])
+        // No number to take the minimum of is null, which BSON orders before numbers.
+        await collection.updateOne({ _id: 1 }, { $set: { m: 5 } })
+        await collection.updateOne({ _id: 2 }, { $set: { m: 3 } })
+        const lows = await store.group!({}, { _id: '$g', lo: { $min: '$m' } }, { sort: { lo: 1 }, limit: 4 })
+        assert.deepEqual(lows, [
+          { _id: '1', lo: null },
+          { _id: null, lo: null },
+          { _id: 'é"\\', lo: null },
+          { _id: 1, lo: 3 },
+        ])
+        // Ties broken by _id: SQL orders string keys of ASCII itself, others go to the engine.
+        const byKey = { sort: { c: -1, _id: 1 }, limit: 3 } as const
+        const counted = { _id: '$g', c: { $count: {} } }
+        assert.equal(await store.group!({}, counted, byKey), null)
+        await collection.deleteMany({ g: { $not: { $type: 'string' } } })
+        await collection.updateMany({ g: 'é"\\' }, { $set: { g: 'Z' } })
+        await collection.insertMany([{ g: 'b' }, { g: 'a' }, { g: 'a' }, { g: 'b' }])
+        assert.deepEqual(await store.group!({}, counted, byKey), [
+          { _id: 'a', c: 2 },
+          { _id: 'b', c: 2 },
+          { _id: '1', c: 1 },
+        ])
+        await collection.insertOne({ g: 'é' })
+        assert.equal(await store.group!({}, counted, byKey), null)
+        // A key SQL would group otherwise (a document) is handed back whole.
+        await collection.updateOne({ _id: 3 }, { $set: { g: { a: 1 } } })
+        assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
+        await reset(collection, [
+          { _id: 1, g: 'x', n: 2 },
+          { _id: 2, g: 'y', n: 'not a number' },
+          { _id: 3, g: 'x', n: 5 },
+          { _id: 4, n: 1 },
+        ])
         await collection.updateOne({ _id: 2 }, { $set: { n: 2.5 } })
         assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
         assert.deepEqual(plain(await collection.aggregate([{ $group: spec }]).toArray()), [

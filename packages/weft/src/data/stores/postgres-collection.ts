@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  GroupPage,
   IndexInfo,
   IndexSpec,
   StoreCollection,
@@ -202,9 +203,9 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
-  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
     await this.#ensureTable()
-    return this.#reads.group(filter, spec)
+    return this.#reads.group(filter, spec, page)
   }
 
   fence(): Promise<void> {

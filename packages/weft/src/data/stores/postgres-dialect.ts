@@ -77,17 +77,20 @@ export const postgresDialect: SqlDialect = {
  */
 export const postgresGroupDialect: GroupDialect = {
   base: postgresDialect,
-  kind(segments) {
-    const v = `(doc #> ${pgPath(segments)})`
-    return (
-      `(CASE coalesce(jsonb_typeof(${v}), 'null') WHEN 'null' THEN 'null' WHEN 'boolean' THEN 'bool' ` +
-      `WHEN 'string' THEN CASE WHEN strpos(doc #>> ${pgPath(segments)}, chr(65533)) > 0 THEN 'other' ELSE 'string' END ` +
-      `WHEN 'number' THEN CASE WHEN ${v}::numeric = trunc(${v}::numeric) AND abs(${v}::numeric) <= 9007199254740992 ` +
-      `THEN 'int' ELSE 'other' END ELSE 'other' END)`
-    )
-  },
-  isNumber: (segments) => `jsonb_typeof(doc #> ${pgPath(segments)}) = 'number'`,
-  int: (segments) => `(doc #> ${pgPath(segments)})::numeric`,
-  text: (segments) => `(doc #>> ${pgPath(segments)})`,
+  extract: (segments, column) => [`doc #> ${pgPath(segments)} AS ${column('v')}`],
+  key: (column) => `coalesce(${column('v')}, 'null'::jsonb)`,
+  // JSONB compares numbers exactly, the engine as doubles: only whole ones within 2^53 agree.
+  keyUnsure: (key) =>
+    `CASE jsonb_typeof(${key}) WHEN 'number' THEN scale(${key}::numeric) > 0 OR abs(${key}::numeric) > 9007199254740992 ` +
+    `WHEN 'string' THEN strpos(${key} #>> '{}', chr(65533)) > 0 WHEN 'boolean' THEN false WHEN 'null' THEN false ELSE true END`,
+  number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::numeric END`,
+  notWhole: (number) => `scale(${number}) > 0`,
+  notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
+  keyOrder: (key) => `(${key} #>> '{}') COLLATE "C"`,
+  keyUnordered: (key) =>
+    `CASE WHEN jsonb_typeof(${key}) = 'string' THEN octet_length(${key} #>> '{}') <> length(${key} #>> '{}') ELSE true END`,
+  // The driver parses JSONB.
+  decodeKey: (key) => key,
   order: 'seq',
+  fence: ' OFFSET 0',
 }

@@ -4,7 +4,7 @@
 // `select`, with a row lock inside transactions.
 
 import { compileProjection } from '../query/index.js'
-import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
+import type { Explanation, Filter, FindOptions, GroupPage, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
 import { postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
@@ -88,11 +88,15 @@ export class PostgresReads {
   }
 
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
-  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table)
+    const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table, page)
     if (!group || !statement) return null
-    return groupResults(group, (await this.#store.db.query(statement.sql, statement.params)).rows)
+    return groupResults(
+      group,
+      postgresGroupDialect,
+      (await this.#store.db.query(statement.sql, statement.params)).rows,
+    )
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

@@ -7,25 +7,40 @@
 // string to compare, a document as key...), and the caller then lets the engine run.
 
 import { isPlainObject } from '../query/index.js'
-import type { Filter } from '../store.js'
+import type { Filter, GroupPage } from '../store.js'
 import { planFind } from './sql-find.js'
 import { arraySteps, type SqlDialect, sqlPath } from './sql-pushdown.js'
 
 type Doc = Record<string, unknown>
 
-/** What a store adds to its pushdown dialect for grouping. */
+/**
+ * What a store adds to its pushdown dialect for grouping. A path's value is read once per
+ * row into columns (`extract`); the other parts read those columns, named through `column`.
+ */
 export interface GroupDialect {
   base: SqlDialect
-  /** 'null' (missing too), 'int' (a whole number within ±2^53), 'bool', 'string' or 'other'. */
-  kind(segments: string[]): string
-  /** True when the value is a number of any kind. */
-  isNumber(segments: string[]): string
-  /** The value as a SQL number, for a path whose kind is 'int'. */
-  int(segments: string[]): string
-  /** The value as SQL text ('string'), or something equal for equal booleans ('bool'). */
-  text(segments: string[]): string
+  /** The columns read for a path, as `expression AS name` with names from `column`. */
+  extract(segments: string[], column: (suffix: string) => string): string[]
+  /** The value as one comparable SQL value that keeps types apart, missing as null. */
+  key(column: (suffix: string) => string): string
+  /** Of a group's key: true when SQL may group it otherwise than the engine (see `unsure`). */
+  keyUnsure(key: string): string
+  /** The value as a SQL number when it is a number, else NULL. */
+  number(column: (suffix: string) => string): string
+  /** Of a number: true when it is not a whole number, which SQL would add up or compare otherwise. */
+  notWhole(number: string): string
+  /** True when the value is neither missing, null nor a number. */
+  notNumber(column: (suffix: string) => string): string
+  /** A key's string, to order by as JavaScript compares strings when `keyUnordered` is false. */
+  keyOrder(key: string): string
+  /** Of a key: true unless it is a string of ASCII (whose byte order is JavaScript's order). */
+  keyUnordered(key: string): string
+  /** A key as JavaScript gets it from the driver, to the value the engine would give. */
+  decodeKey(key: unknown): unknown
   /** The column giving insertion order (groups come out in the order they first appear). */
   order: string
+  /** What keeps a subquery from being merged into its outer query (which would read each value anew at every use). */
+  fence: string
 }
 
 type Accumulator =
@@ -80,64 +95,134 @@ export function groupStatement(
   group: SimpleGroup,
   dialect: GroupDialect,
   table: string,
+  page?: GroupPage,
 ): { sql: string; params: unknown[] } | null {
   const plan = planFind(filter, {}, dialect.base, { table, arrayIndexed: new Set() })
   if (plan.kind !== 'exact') return null
+  // The page is a hint: one SQL cannot order like the engine is left to the engine.
+  const paged = page && pageOrder(group, page, dialect)
   const params: unknown[] = plan.rowCheck ? [] : [...plan.params]
   const where = plan.rowCheck ? plan.rowCheck.candidates(params) : plan.where
-  return { sql: groupQuery(group, dialect, `${table} WHERE ${where}`, plan.rowCheck?.bad ?? '0'), params }
+  const from = `${table} WHERE ${where}`
+  const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', paged?.byKey ?? false)
+  const limit = paged && Number.isSafeInteger(page.limit) ? ` LIMIT ${page.limit}` : ''
+  return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params }
+}
+
+/**
+ * The ORDER BY of a `$sort` on the group's results, ties in order of first appearance as
+ * the engine's stable sort leaves them; null unless every key is a `$sum`, `$count`,
+ * `$min` or `$max` SQL computes (whole numbers, or null, which sorts first as in BSON) or
+ * `_id` (`byKey`: then every key must be a string SQL orders as JavaScript does).
+ */
+function pageOrder(
+  group: SimpleGroup,
+  page: GroupPage,
+  dialect: GroupDialect,
+): { order: string; byKey: boolean } | null {
+  const keys: string[] = []
+  let byKey = false
+  for (const [name, direction] of Object.entries(page.sort ?? {})) {
+    const f = group.fields.findIndex((field) => field.field === name)
+    const field = group.fields[f]
+    let value: string
+    if (name === '_id' && group.key) {
+      byKey = true
+      value = dialect.keyOrder('key')
+    } else if (!field || field.op === '$avg') return null
+    else if (field.op === 'count') value = `count(*) * ${field.times}`
+    else if (field.op === '$sum') value = `coalesce(sum(num${numbered(group, f)}), 0)`
+    else value = `${field.op === '$min' ? 'min' : 'max'}(num${numbered(group, f)})`
+    keys.push(`${value} ${direction === -1 ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+  }
+  return { order: [...keys, 'min(o)'].join(', '), byKey }
+}
+
+/** The position of field `f` among the fields that read a path (their numbers are num0, num1...). */
+function numbered(group: SimpleGroup, f: number): number {
+  return group.fields.slice(0, f).filter((field) => 'path' in field).length
 }
 
 /**
  * The SELECT over `from` (a table and WHERE clause) with `bad` (the rows' own flag, OR-ed
- * with the group's checks): one row per group, in order of first appearance.
+ * with the group's checks): one row per group, for the caller's ORDER BY (`o`: first appearance). Each path is
+ * read once per row (`e`), turned into a key or a number once (`c`), then grouped; written
+ * inline, every use read the document again, a dozen JSON calls per path and row. Checks
+ * that SQL answers as the engine does are aggregates too, so a key is checked once per
+ * group, not once per row.
  */
-export function groupQuery(group: SimpleGroup, dialect: GroupDialect, from: string, rowBad: string): string {
-  const columns: string[] = []
-  const bad: string[] = [`(${rowBad}) = 1`]
-  const paths = [
-    ...(group.key ? [group.key] : []),
-    ...group.fields.flatMap((f) => ('path' in f ? [f.path] : [])),
+export function groupQuery(
+  group: SimpleGroup,
+  dialect: GroupDialect,
+  from: string,
+  rowBad: string,
+  orderedByKey = false,
+): string {
+  const fields = group.fields.flatMap((field, f) => ('path' in field ? [{ ...field, f }] : []))
+  const paths = [...(group.key ? [group.key] : []), ...fields.map((field) => field.path)]
+  const named = (i: number) => (suffix: string) => `p${i}${suffix}`
+  // An array on a path: the engine sees the values inside it, SQL does not. A key that is
+  // an array is one value to both, and is checked with the group's key.
+  const arrays = paths.flatMap((path, i) =>
+    arraySteps(path, dialect.base).slice(0, group.key && i === 0 ? -1 : undefined),
+  )
+  const read = [
+    `${dialect.order} AS o`,
+    `CASE WHEN (${rowBad}) = 1${arrays.map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
+    ...paths.flatMap((path, i) => dialect.extract(path, named(i))),
   ]
-  // An array on a path: the engine sees it (or values inside it), SQL does not.
-  for (const path of paths) for (const test of arraySteps(path, dialect.base)) bad.push(test)
-  let groupBy = ''
-  if (group.key) {
-    const kind = dialect.kind(group.key)
-    const int = `CASE WHEN ${kind} = 'int' THEN ${dialect.int(group.key)} END`
-    const text = `CASE WHEN ${kind} IN ('string', 'bool') THEN ${dialect.text(group.key)} END`
-    columns.push(`${kind} AS k`, `${int} AS ki`, `${text} AS ks`)
-    bad.push(`${kind} = 'other'`)
-    groupBy = ` GROUP BY ${kind}, ${int}, ${text}`
-  }
-  group.fields.forEach((field, i) => {
-    if (field.op === 'count') return
-    const kind = dialect.kind(field.path)
-    const int = `CASE WHEN ${kind} = 'int' THEN ${dialect.int(field.path)} END`
-    if (field.op === '$sum' || field.op === '$avg') {
-      // Other numbers would be summed differently; non-numbers are ignored by both.
-      bad.push(`(${kind} = 'other' AND ${dialect.isNumber(field.path)})`)
-      columns.push(`sum(${int}) AS s${i}`, `sum(abs(${int})) AS a${i}`, `count(${int}) AS n${i}`)
+  const first = group.key ? 1 : 0
+  const values = [
+    ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
+    ...fields.flatMap(({ op }, j) => {
+      const column = named(first + j)
+      const number = `${dialect.number(column)} AS num${j}`
+      // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
+      return op === '$sum' || op === '$avg' ? [number] : [number, `${dialect.notNumber(column)} AS x${j}`]
+    }),
+  ]
+  const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`
+  const converted = `(SELECT ${['o', 'rb', ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
+
+  const columns = group.key ? ['key'] : []
+  const bad = ['rb = 1']
+  fields.forEach(({ op, f }, j) => {
+    bad.push(dialect.notWhole(`num${j}`))
+    if (op === '$sum' || op === '$avg') {
+      columns.push(
+        `sum(num${j}) AS s${f}`,
+        `max(sum(abs(num${j}))) OVER () AS a${f}`,
+        `count(num${j}) AS n${f}`,
+      )
     } else {
-      // Only whole numbers (and null or missing, which are skipped) compare alike.
-      bad.push(`${kind} NOT IN ('null', 'int')`)
-      columns.push(`${field.op === '$min' ? 'min' : 'max'}(${int}) AS m${i}`)
+      // Past 2^53 SQL compares exactly, the engine in floating point.
+      bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
+      columns.push(`${op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
     }
   })
-  columns.push('count(*) AS total', `max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) AS bad`)
-  return `SELECT ${columns.join(', ')} FROM ${from}${groupBy} HAVING count(*) > 0 ORDER BY min(${dialect.order})`
+  const keyBad = group.key
+    ? ` OR ${dialect.keyUnsure('key')}${orderedByKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`
+    : ''
+  // Over every group (windows), so a page of them still answers for all the others.
+  columns.push(
+    'count(*) AS total',
+    'max(count(*)) OVER () AS most',
+    `max(CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END) OVER () AS bad`,
+  )
+  const groupBy = group.key ? ' GROUP BY key' : ''
+  return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0`
 }
 
 /** The groups as the engine gives them, or null when a row is bad or a sum may be inexact. */
-export function groupResults(group: SimpleGroup, rows: Doc[]): Doc[] | null {
+export function groupResults(group: SimpleGroup, dialect: GroupDialect, rows: Doc[]): Doc[] | null {
   const out: Doc[] = []
   for (const row of rows) {
     if (Number(row.bad)) return null
-    const doc: Doc = { _id: group.key ? keyValue(row) : null }
+    const doc: Doc = { _id: group.key ? dialect.decodeKey(row.key) : null }
     const total = Number(row.total)
     for (const [i, field] of group.fields.entries()) {
       if (field.op === 'count') {
-        if (Math.abs(field.times * total) > LIMIT) return null
+        if (Math.abs(field.times * Number(row.most)) > LIMIT) return null
         doc[field.field] = field.times * total
       } else if (field.op === '$min' || field.op === '$max') {
         doc[field.field] = row[`m${i}`] === null ? null : Number(row[`m${i}`])
@@ -152,11 +237,4 @@ export function groupResults(group: SimpleGroup, rows: Doc[]): Doc[] | null {
     out.push(doc)
   }
   return out
-}
-
-function keyValue(row: Doc): unknown {
-  if (row.k === 'int') return Number(row.ki)
-  if (row.k === 'string') return row.ks
-  if (row.k === 'bool') return row.ks === 'true' || row.ks === 1 || row.ks === '1'
-  return null
 }

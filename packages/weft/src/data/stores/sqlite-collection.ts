@@ -12,6 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
+  GroupPage,
   IndexInfo,
   IndexSpec,
   StoreCollection,
@@ -180,9 +181,9 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
-  async group(filter: Filter, spec: unknown): Promise<Record<string, unknown>[] | null> {
+  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
     await this.#ready()
-    return this.#reads.group(filter, spec)
+    return this.#reads.group(filter, spec, page)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

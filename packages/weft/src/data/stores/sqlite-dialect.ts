@@ -82,17 +82,30 @@ export const sqliteDialect: SqlDialect = {
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */
 export const sqliteGroupDialect: GroupDialect = {
   base: sqliteDialect,
-  kind(segments) {
+  extract: (segments, column) => {
     const p = jsonPath(segments)
+    return [`json_type(doc, ${p}) AS ${column('t')}`, `json_extract(doc, ${p}) AS ${column('x')}`]
+  },
+  // JSON text: json_extract alone gives true as 1 and an object as its text.
+  key: (column) => {
+    const [t, x] = [column('t'), column('x')]
     return (
-      `(CASE coalesce(json_type(doc, ${p}), 'null') WHEN 'null' THEN 'null' WHEN 'text' THEN 'string' ` +
-      `WHEN 'true' THEN 'bool' WHEN 'false' THEN 'bool' WHEN 'integer' THEN ` +
-      `CASE WHEN json_extract(doc, ${p}) BETWEEN -9007199254740992 AND 9007199254740992 THEN 'int' ELSE 'other' END ` +
-      `ELSE 'other' END)`
+      `CASE ${t} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'object' THEN ${x} ` +
+      `WHEN 'array' THEN ${x} ELSE coalesce(json_quote(${x}), 'null') END`
     )
   },
-  isNumber: (segments) => `json_type(doc, ${jsonPath(segments)}) IN ${NUMBER_TYPES}`,
-  int: (segments) => `json_extract(doc, ${jsonPath(segments)})`,
-  text: (segments) => `json_extract(doc, ${jsonPath(segments)})`,
+  keyUnsure: (key) =>
+    `json_type(${key}) IN ('object', 'array', 'real') OR ` +
+    `(json_type(${key}) = 'integer' AND abs(CAST(${key} AS INTEGER)) > 9007199254740992)`,
+  number: (column) => `CASE WHEN ${column('t')} IN ${NUMBER_TYPES} THEN ${column('x')} END`,
+  // Reals are left to the engine, whole or not: SQLite would add them up in its own order.
+  notWhole: (number) => `typeof(${number}) = 'real'`,
+  notNumber: (column) => `coalesce(${column('t')}, 'null') NOT IN ('integer', 'real', 'null')`,
+  keyOrder: (key) => `json_extract(${key}, '$')`,
+  keyUnordered: (key) =>
+    `json_type(${key}) <> 'text' OR length(CAST(json_extract(${key}, '$') AS BLOB)) <> length(json_extract(${key}, '$'))`,
+  decodeKey: (key) => JSON.parse(key as string),
   order: 'rowid',
+  // A subquery with a LIMIT is not merged into an outer query that groups or has one.
+  fence: ' LIMIT -1',
 }

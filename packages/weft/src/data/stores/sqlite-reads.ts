@@ -2,7 +2,7 @@
 // straight from SQL, superset plans finished in JavaScript), counts and explain(). All
 // synchronous: the caller has waited for the store (see `#ready` in sqlite-collection.ts).
 
-import type { Explanation, Filter, FindOptions, StoredDocument } from '../store.js'
+import type { Explanation, Filter, FindOptions, GroupPage, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import { explainFind } from './sql-explain.js'
 import {
@@ -83,12 +83,12 @@ export class SqliteReads {
   }
 
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
-  group(filter: Filter, spec: unknown): Record<string, unknown>[] | null {
+  group(filter: Filter, spec: unknown, page?: GroupPage): Record<string, unknown>[] | null {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table)
+    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table, page)
     if (!group || !statement) return null
     try {
-      return groupResults(group, this.#db.statement(statement.sql).all(statement.params))
+      return groupResults(group, sqliteGroupDialect, this.#db.statement(statement.sql).all(statement.params))
     } catch (error) {
       // An integer sum past 64 bits: the engine sums in floating point.
       if (/integer overflow/.test(String(error))) return null

@@ -4,7 +4,7 @@
 // result stays the same: a `$match` commutes with a `$sort` but not with a `$skip` or
 // `$limit`, and a `$sort` after a page changes which documents are in it.
 
-import type { Filter, FindOptions, SortSpec } from '../../store.js'
+import type { Filter, FindOptions, GroupPage, SortSpec } from '../../store.js'
 import { stageOf } from './pipeline.js'
 
 export interface PipelineSplit {
@@ -31,4 +31,16 @@ export function splitPipeline(pipeline: unknown[]): PipelineSplit {
   }
   const filter = filters.length === 0 ? {} : filters.length === 1 ? filters[0] : { $and: filters }
   return { filter, options, rest: pipeline.slice(index) }
+}
+
+/**
+ * The `$sort` and `$limit` right after a `$group`, which a store answering the group may
+ * apply too (the engine applies them again, a no-op on groups already kept and ordered).
+ */
+export function groupPage(after: unknown[]): GroupPage | undefined {
+  const [first, second] = after.slice(0, 2).map((stage, i) => stageOf(stage, i))
+  if (first?.[0] === '$limit') return { limit: first[1] as number }
+  if (first?.[0] !== '$sort') return undefined
+  const sort = first[1] as SortSpec
+  return second?.[0] === '$limit' ? { sort, limit: second[1] as number } : { sort }
 }
