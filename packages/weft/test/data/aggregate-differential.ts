@@ -170,6 +170,31 @@ export async function runAggregateDifferential(
           { _id: null, total: 1, lo: 1, c: 1 },
         ])
       })
+
+      await t.test(
+        'a group after a $match on an indexed field reads through the index, arrays included',
+        async () => {
+          const store = db.store.collection(collection.name)
+          const sum = { _id: null, t: { $sum: '$n' } }
+          await collection.createIndex({ k: 1 })
+          try {
+            await reset(collection, [
+              { _id: 1, k: 'y', n: 1 },
+              { _id: 2, k: 'z', n: 2 },
+            ])
+            assert.deepEqual(await store.group!({ k: 'y' }, sum), [{ _id: null, t: 1 }])
+            // The plain condition misses the array holding 'y': SQL must not answer alone.
+            await collection.insertOne({ _id: 3, k: ['y'], n: 4 })
+            assert.equal(await store.group!({ k: 'y' }, sum), null)
+            assert.deepEqual(
+              plain(await collection.aggregate([{ $match: { k: 'y' } }, { $group: sum }]).toArray()),
+              [{ _id: null, t: 5 }],
+            )
+          } finally {
+            await collection.dropIndex('k_1')
+          }
+        },
+      )
     }
   } finally {
     await collection.deleteMany({})

@@ -90,13 +90,14 @@ export class PostgresReads {
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
   async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, postgresGroupDialect, this.#table, page)
+    const statement = group && groupStatement(filter, group, postgresGroupDialect, await this.#target(), page)
     if (!group || !statement) return null
-    return groupResults(
-      group,
-      postgresGroupDialect,
-      (await this.#store.db.query(statement.sql, statement.params)).rows,
-    )
+    const db = this.#store.db
+    const { rows } = await db.query(statement.sql, statement.params)
+    const { whenEmpty } = statement
+    if (rows.length === 0 && whenEmpty && (await db.query(whenEmpty.sql, whenEmpty.params)).rows[0].found)
+      return null
+    return groupResults(group, postgresGroupDialect, rows)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

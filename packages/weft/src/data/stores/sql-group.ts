@@ -8,7 +8,7 @@
 
 import { isPlainObject } from '../query/index.js'
 import type { Filter, GroupPage } from '../store.js'
-import { planFind } from './sql-find.js'
+import { type PlanTarget, planFind } from './sql-find.js'
 import { arraySteps, type SqlDialect, sqlPath } from './sql-pushdown.js'
 
 type Doc = Record<string, unknown>
@@ -85,28 +85,42 @@ function fieldPath(value: unknown): string[] | undefined {
   return sqlPath(value.slice(1)) ?? undefined
 }
 
+/** A statement and its parameters. */
+export interface Statement {
+  sql: string
+  params: unknown[]
+}
+
 /**
  * The statement answering `group` over the documents `filter` matches, with its
- * parameters; null when the filter is not one SQL answers exactly. Every candidate row
- * is checked (no array index is relied on), as a count does.
+ * parameters; null when the filter is not one SQL answers exactly. Conditions on paths
+ * with an array index stay plain, so their index serves the read, and their array check
+ * rides along; then no group back may mean an array: `whenEmpty` (SELECT … AS found) tells.
  */
 export function groupStatement(
   filter: Filter,
   group: SimpleGroup,
   dialect: GroupDialect,
-  table: string,
+  target: PlanTarget,
   page?: GroupPage,
-): { sql: string; params: unknown[] } | null {
-  const plan = planFind(filter, {}, dialect.base, { table, arrayIndexed: new Set() })
+): (Statement & { whenEmpty: Statement | null }) | null {
+  const plan = planFind(filter, {}, dialect.base, target)
   if (plan.kind !== 'exact') return null
+  const params: unknown[] = plan.rowCheck ? [] : [...plan.params]
+  let where = plan.rowCheck ? plan.rowCheck.candidates(params) : plan.where
+  let whenEmpty: Statement | null = null
+  if (plan.rowCheck?.table) whenEmpty = { sql: `SELECT ${plan.rowCheck.table} AS found`, params: [] }
+  if (plan.arrayCheck) {
+    where = `(${where}) AND NOT (${plan.arrayCheck(params)})`
+    const checkParams: unknown[] = []
+    whenEmpty = { sql: `SELECT ${plan.arrayCheck(checkParams)} AS found`, params: checkParams }
+  }
   // The page is a hint: one SQL cannot order like the engine is left to the engine.
   const paged = page && pageOrder(group, page, dialect)
-  const params: unknown[] = plan.rowCheck ? [] : [...plan.params]
-  const where = plan.rowCheck ? plan.rowCheck.candidates(params) : plan.where
-  const from = `${table} WHERE ${where}`
+  const from = `${target.table} WHERE ${where}`
   const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', paged?.byKey ?? false)
   const limit = paged && Number.isSafeInteger(page.limit) ? ` LIMIT ${page.limit}` : ''
-  return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params }
+  return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params, whenEmpty }
 }
 
 /**
@@ -131,16 +145,24 @@ function pageOrder(
       value = dialect.keyOrder('key')
     } else if (!field || field.op === '$avg') return null
     else if (field.op === 'count') value = `count(*) * ${field.times}`
-    else if (field.op === '$sum') value = `coalesce(sum(num${numbered(group, f)}), 0)`
-    else value = `${field.op === '$min' ? 'min' : 'max'}(num${numbered(group, f)})`
+    else if (field.op === '$sum') value = `coalesce(sum(num${numberOf(group, f)}), 0)`
+    else value = `${field.op === '$min' ? 'min' : 'max'}(num${numberOf(group, f)})`
     keys.push(`${value} ${direction === -1 ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
   }
   return { order: [...keys, 'min(o)'].join(', '), byKey }
 }
 
-/** The position of field `f` among the fields that read a path (their numbers are num0, num1...). */
-function numbered(group: SimpleGroup, f: number): number {
-  return group.fields.slice(0, f).filter((field) => 'path' in field).length
+/** The distinct paths the fields read, each read once: field f's number is `num${numberOf(group, f)}`. */
+function fieldPaths(group: SimpleGroup): string[][] {
+  const paths = new Map<string, string[]>()
+  for (const field of group.fields) if ('path' in field) paths.set(field.path.join('.'), field.path)
+  return [...paths.values()]
+}
+
+function numberOf(group: SimpleGroup, f: number): number {
+  const field = group.fields[f]
+  const path = 'path' in field ? field.path.join('.') : ''
+  return fieldPaths(group).findIndex((known) => known.join('.') === path)
 }
 
 /**
@@ -158,47 +180,50 @@ export function groupQuery(
   rowBad: string,
   orderedByKey = false,
 ): string {
-  const fields = group.fields.flatMap((field, f) => ('path' in field ? [{ ...field, f }] : []))
-  const paths = [...(group.key ? [group.key] : []), ...fields.map((field) => field.path)]
+  const numbers = fieldPaths(group)
+  const paths = [...(group.key ? [group.key] : []), ...numbers]
+  const first = group.key ? 1 : 0
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
   // An array on a path: the engine sees the values inside it, SQL does not. A key that is
   // an array is one value to both, and is checked with the group's key.
-  const arrays = paths.flatMap((path, i) =>
-    arraySteps(path, dialect.base).slice(0, group.key && i === 0 ? -1 : undefined),
+  const arrays = new Set(
+    paths.flatMap((path, i) => arraySteps(path, dialect.base).slice(0, i < first ? -1 : undefined)),
   )
   const read = [
     `${dialect.order} AS o`,
-    `CASE WHEN (${rowBad}) = 1${arrays.map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
+    `CASE WHEN (${rowBad}) = 1${[...arrays].map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
     ...paths.flatMap((path, i) => dialect.extract(path, named(i))),
   ]
-  const first = group.key ? 1 : 0
+  // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
+  const compared = new Set(
+    group.fields.flatMap((field, f) =>
+      field.op === '$min' || field.op === '$max' ? [numberOf(group, f)] : [],
+    ),
+  )
   const values = [
     ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
-    ...fields.flatMap(({ op }, j) => {
-      const column = named(first + j)
-      const number = `${dialect.number(column)} AS num${j}`
-      // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
-      return op === '$sum' || op === '$avg' ? [number] : [number, `${dialect.notNumber(column)} AS x${j}`]
+    ...numbers.flatMap((_, j) => {
+      const number = `${dialect.number(named(first + j))} AS num${j}`
+      return compared.has(j) ? [number, `${dialect.notNumber(named(first + j))} AS x${j}`] : [number]
     }),
   ]
   const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`
   const converted = `(SELECT ${['o', 'rb', ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
 
   const columns = group.key ? ['key'] : []
-  const bad = ['rb = 1']
-  fields.forEach(({ op, f }, j) => {
-    bad.push(dialect.notWhole(`num${j}`))
-    if (op === '$sum' || op === '$avg') {
+  const bad = ['rb = 1', ...numbers.map((_, j) => dialect.notWhole(`num${j}`))]
+  // Past 2^53 SQL compares exactly, the engine in floating point.
+  for (const j of compared) bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
+  group.fields.forEach((field, f) => {
+    if (field.op === 'count') return
+    const j = numberOf(group, f)
+    if (field.op === '$sum' || field.op === '$avg') {
       columns.push(
         `sum(num${j}) AS s${f}`,
         `max(sum(abs(num${j}))) OVER () AS a${f}`,
         `count(num${j}) AS n${f}`,
       )
-    } else {
-      // Past 2^53 SQL compares exactly, the engine in floating point.
-      bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
-      columns.push(`${op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
-    }
+    } else columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
   })
   const keyBad = group.key
     ? ` OR ${dialect.keyUnsure('key')}${orderedByKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`

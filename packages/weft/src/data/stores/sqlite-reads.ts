@@ -85,10 +85,14 @@ export class SqliteReads {
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
   group(filter: Filter, spec: unknown, page?: GroupPage): Record<string, unknown>[] | null {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#table, page)
+    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#target(), page)
     if (!group || !statement) return null
     try {
-      return groupResults(group, sqliteGroupDialect, this.#db.statement(statement.sql).all(statement.params))
+      const rows = this.#db.statement(statement.sql).all(statement.params)
+      const { whenEmpty } = statement
+      if (rows.length === 0 && whenEmpty && this.#db.statement(whenEmpty.sql).all(whenEmpty.params)[0].found)
+        return null
+      return groupResults(group, sqliteGroupDialect, rows)
     } catch (error) {
       // An integer sum past 64 bits: the engine sums in floating point.
       if (/integer overflow/.test(String(error))) return null
