@@ -27,8 +27,10 @@ import { keysetPage, type PageOptions } from './keyset.js'
 import { type PopulateOption, planPopulate, populate } from './populate.js'
 import {
   compilePipeline,
+  copyOut,
   type ForeignFind,
   groupPage,
+  readsInPlace,
   splitPipeline,
   validatePipeline,
 } from './query/aggregate/index.js'
@@ -202,9 +204,12 @@ export class Collection<T = Doc, TInput = T> {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
     }
+    // The memory store lends its own documents when copying the output is the cheaper copy.
+    const inPlace = this.#store.findInPlace && readsInPlace(rest)
     return lazyResults(async () => {
       const groups = afterGroup && (await this.#store.group!(filter, group, page))
       if (groups) return afterGroup!(groups, foreign)
+      if (inPlace) return copyOut(await run(await this.#store.findInPlace!(filter, findOptions), foreign))
       const docs = await collect(this.#store.find(filter, findOptions))
       return run(docs, foreign)
     }) as AggregateResults<R>

@@ -126,6 +126,12 @@ export interface StoreCollection {
    */
   aggregate?(pipeline: Record<string, unknown>[]): AsyncIterable<Record<string, unknown>>
   /**
+   * Optional: the documents `find(filter, options)` would give, as the store's own objects
+   * instead of copies (memory store). Only for the aggregation engine, which never changes
+   * what it reads and copies what it returns (see `./query/aggregate/in-place.ts`).
+   */
+  findInPlace?(filter: Filter, options: Omit<FindOptions, 'projection'>): Promise<readonly StoredDocument[]>
+  /**
    * Optional: a `$group` stage (its spec) over the documents `filter` matches, answered by
    * the database when the answer is provably the engine's, in the engine's order; null
    * to let the engine run it (SQL stores, see `./stores/sql-group.ts`). `page` holds the

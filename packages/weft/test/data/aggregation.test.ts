@@ -37,10 +37,11 @@ async function recording(): Promise<{
       const target = inner.collection(name)
       return new Proxy(target, {
         get(object, key) {
-          if (key === 'find')
+          // The memory store lends its documents to the engine (findInPlace): a read all the same.
+          if (key === 'find' || key === 'findInPlace')
             return (filter: Filter, options: FindOptions) => {
               finds.push({ collection: name, filter, options })
-              return object.find(filter, options)
+              return key === 'find' ? object.find(filter, options) : object.findInPlace!(filter, options)
             }
           if (key === 'aggregate') return undefined
           const value = Reflect.get(object, key)

@@ -1,6 +1,7 @@
 // One collection of the memory store. Documents live in a Map keyed by their `_id` (with
 // its type, so 1 and '1' differ), in insertion order, which is the natural order of find.
-// Documents are copied in and out, so callers never hold the stored objects. Finds on
+// Documents are copied in and out, so callers never hold the stored objects (the
+// aggregation engine reads them in place and copies its output instead). Finds on
 // `_id` or an indexed path read candidates from the indexes (see memory-lookup.ts).
 
 import { lazyResults } from '../cursor.js'
@@ -117,6 +118,17 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
       const project = compileProjection(options.projection)
       return this.#select(filter, options).map((doc) => project(cloneValue(doc)) as StoredDocument)
     })
+  }
+
+  // What find gives, uncopied: for the aggregation engine alone, which only reads it. A
+  // stored document is never changed once stored (an update stores a new object), so
+  // what the engine holds stays as it was while the pipeline runs.
+  async findInPlace(
+    filter: Filter,
+    options: Omit<FindOptions, 'projection'>,
+  ): Promise<readonly StoredDocument[]> {
+    await this.#host.gate()
+    return this.#select(filter, options)
   }
 
   /** JavaScript over every document, or over the candidates the indexes give. */

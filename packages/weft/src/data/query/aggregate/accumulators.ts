@@ -2,25 +2,104 @@
 // MongoDB's rules: `$sum` adds numbers and ignores the rest (`{ $sum: 1 }` counts),
 // `$avg` is null without numbers, `$min`/`$max` skip null and missing, `$first`/`$last`
 // give null for a missing value, and `$push`/`$addToSet` leave missing values out.
+// All but `$push`/`$addToSet` fold as they go: a group holds one running value, not the
+// list of its documents' values, so grouping a large collection makes little garbage.
 
 import { QueryError } from '../../errors.js'
-import { isPlainObject, valuesEqual } from '../compare.js'
+import { compareValues, isPlainObject, valuesEqual } from '../compare.js'
 import type { Compile, Evaluate, Vars } from './expression-args.js'
-import { averageOf, extremeOf, sumOf } from './expression-array.js'
+import { isNullish } from './expression-args.js'
 
-/** Collects one group's values and gives the field's final value. */
+/** Takes one group's values, one document at a time, and gives the field's final value. */
 export interface Accumulator {
   add(vars: Vars): void
   result(): unknown
 }
 export type AccumulatorFactory = () => Accumulator
 
-function collecting(expr: Evaluate, finish: (values: unknown[]) => unknown): AccumulatorFactory {
+// Left to right from 0, as `sumOf` adds an array: the same bits as summing the values at
+// the end. Non-numbers (bigint included) are ignored.
+class Sum implements Accumulator {
+  total = 0
+  constructor(readonly expr: Evaluate) {}
+  add(vars: Vars): void {
+    const value = this.expr(vars)
+    if (typeof value === 'number') this.total += value
+  }
+  result(): unknown {
+    return this.total
+  }
+}
+
+class Average implements Accumulator {
+  total = 0
+  count = 0
+  constructor(readonly expr: Evaluate) {}
+  add(vars: Vars): void {
+    const value = this.expr(vars)
+    if (typeof value !== 'number') return
+    this.total += value
+    this.count++
+  }
+  result(): unknown {
+    return this.count === 0 ? null : this.total / this.count
+  }
+}
+
+/** `$min` (sign -1) and `$max` (1) in the cross-type order; the first of equal values stays. */
+class Extreme implements Accumulator {
+  best: unknown = null
+  constructor(
+    readonly expr: Evaluate,
+    readonly sign: 1 | -1,
+  ) {}
+  add(vars: Vars): void {
+    const value = this.expr(vars)
+    if (isNullish(value)) return
+    if (this.best === null || compareValues(value, this.best) * this.sign > 0) this.best = value
+  }
+  result(): unknown {
+    return this.best
+  }
+}
+
+// Every document's expression is still evaluated, so one that throws (a bad `$divide`)
+// fails the pipeline as before, whichever document it is.
+class First implements Accumulator {
+  value: unknown
+  seen = false
+  constructor(readonly expr: Evaluate) {}
+  add(vars: Vars): void {
+    const value = this.expr(vars)
+    if (this.seen) return
+    this.value = value
+    this.seen = true
+  }
+  result(): unknown {
+    return this.value ?? null
+  }
+}
+
+class Last implements Accumulator {
+  value: unknown
+  constructor(readonly expr: Evaluate) {}
+  add(vars: Vars): void {
+    this.value = this.expr(vars)
+  }
+  result(): unknown {
+    return this.value ?? null
+  }
+}
+
+function push(expr: Evaluate): AccumulatorFactory {
   return () => {
     const values: unknown[] = []
     return {
-      add: (vars) => values.push(expr(vars)),
-      result: () => finish(values),
+      add(vars) {
+        const value = expr(vars)
+        if (value !== undefined) values.push(value)
+      },
+      result: () => values,
     }
   }
 }
@@ -39,14 +118,13 @@ function addToSet(expr: Evaluate): AccumulatorFactory {
 }
 
 const builders: Record<string, (expr: Evaluate) => AccumulatorFactory> = {
-  $sum: (expr) => collecting(expr, sumOf),
-  $avg: (expr) => collecting(expr, averageOf),
-  $min: (expr) => collecting(expr, (values) => extremeOf(values, -1)),
-  $max: (expr) => collecting(expr, (values) => extremeOf(values, 1)),
-  $first: (expr) => collecting(expr, (values) => (values.length === 0 ? null : (values[0] ?? null))),
-  $last: (expr) =>
-    collecting(expr, (values) => (values.length === 0 ? null : (values[values.length - 1] ?? null))),
-  $push: (expr) => collecting(expr, (values) => values.filter((value) => value !== undefined)),
+  $sum: (expr) => () => new Sum(expr),
+  $avg: (expr) => () => new Average(expr),
+  $min: (expr) => () => new Extreme(expr, -1),
+  $max: (expr) => () => new Extreme(expr, 1),
+  $first: (expr) => () => new First(expr),
+  $last: (expr) => () => new Last(expr),
+  $push: push,
   $addToSet: addToSet,
 }
 

@@ -2,6 +2,7 @@
 // memory, the same for every store that does not aggregate natively.
 
 export { compileExpression } from './expression.js'
+export { copyOut, readsInPlace } from './in-place.js'
 export { type CompiledPipeline, compilePipeline } from './pipeline.js'
 export { groupPage, type PipelineSplit, splitPipeline } from './pushdown.js'
 export type { ForeignFind } from './stage-lookup.js'

@@ -22,7 +22,9 @@ import { compileUnwind } from './stage-unwind.js'
 
 type Doc = Record<string, unknown>
 type Base = Omit<Vars, 'CURRENT' | 'ROOT'>
-type Stage = (docs: Doc[], base: Base, find: ForeignFind) => Doc[] | Promise<Doc[]>
+// Stages take their input read-only and build new documents: the input may be a store's
+// own objects (see in-place.ts).
+type Stage = (docs: readonly Doc[], base: Base, find: ForeignFind) => Doc[] | Promise<Doc[]>
 
 /** A pipeline stage: an object with exactly one `$stage` key. */
 export function stageOf(stage: unknown, index: number): [string, unknown] {
@@ -34,21 +36,31 @@ export function stageOf(stage: unknown, index: number): [string, unknown] {
   return [keys[0], (stage as Record<string, unknown>)[keys[0]]]
 }
 
-export type CompiledPipeline = (docs: Doc[], find: ForeignFind) => Promise<Doc[]>
+export type CompiledPipeline = (docs: readonly Doc[], find: ForeignFind) => Promise<Doc[]>
 
 /** `compilePipeline([{ $group: ... }])(docs, find)` -> the pipeline's output. */
 export function compilePipeline(pipeline: unknown[], nested = false): CompiledPipeline {
   const stages = pipeline.map((stage, i) => compileStage(...stageOf(stage, i), nested))
   return async (docs, find) => {
     const base: Base = { NOW: new Date() }
-    let current = docs
-    for (const stage of stages) current = await stage(current, base, find)
+    if (stages.length === 0) return [...docs]
+    let current = await stages[0](docs, base, find)
+    for (let i = 1; i < stages.length; i++) current = await stages[i](current, base, find)
     return current
   }
 }
 
+// One vars object for the whole stage, as in `$group`: expressions read it during the
+// call and never keep it, and a fresh object per document costs more than the stage.
 function perDocument(apply: DocStage): Stage {
-  return (docs, base) => docs.map((doc) => apply(doc, { ...base, CURRENT: doc, ROOT: doc }))
+  return (docs, base) => {
+    const vars: Vars = { ...base, CURRENT: null, ROOT: null }
+    return docs.map((doc) => {
+      vars.CURRENT = doc
+      vars.ROOT = doc
+      return apply(doc, vars)
+    })
+  }
 }
 
 function count(name: string): Stage {

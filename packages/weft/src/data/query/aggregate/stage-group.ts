@@ -4,15 +4,16 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
-import { type AccumulatorFactory, compileAccumulator } from './accumulators.js'
+import { type Accumulator, type AccumulatorFactory, compileAccumulator } from './accumulators.js'
 import type { Compile, Vars } from './expression-args.js'
 
 type Doc = Record<string, unknown>
+type Group = { id: unknown; accumulators: Accumulator[] }
 
 export function compileGroup(
   spec: unknown,
   compile: Compile,
-): (docs: Doc[], vars: Omit<Vars, 'CURRENT' | 'ROOT'>) => Doc[] {
+): (docs: readonly Doc[], vars: Omit<Vars, 'CURRENT' | 'ROOT'>) => Doc[] {
   if (!isPlainObject(spec) || !('_id' in spec))
     throw new QueryError(
       '$group needs an _id, e.g. { $group: { _id: "$status", n: { $sum: 1 } } } (_id: null for one group).',
@@ -26,19 +27,29 @@ export function compileGroup(
       return [field, compileAccumulator(field, spec[field], compile)]
     })
   return (docs, base) => {
-    const groups = new Map<string, { id: unknown; accumulators: ReturnType<AccumulatorFactory>[] }>()
+    // Strings, the usual key, are their own Map key: no groupKey text to build per document.
+    // They get a Map of their own, so a string never meets another value's groupKey.
+    const byString = new Map<string, Group>()
+    const byKey = new Map<string, Group>()
+    const groups: Group[] = []
+    // One vars object for the whole loop: expressions read it during the call and never
+    // keep it, and a fresh object per document cost more than the rest of the group.
+    const vars: Vars = { ...base, CURRENT: null, ROOT: null }
     for (const doc of docs) {
-      const vars = { ...base, CURRENT: doc, ROOT: doc }
+      vars.CURRENT = doc
+      vars.ROOT = doc
       const id = key(vars) ?? null
-      const hash = groupKey(id)
-      let group = groups.get(hash)
+      const map = typeof id === 'string' ? byString : byKey
+      const hash = typeof id === 'string' ? id : groupKey(id)
+      let group = map.get(hash)
       if (!group) {
         group = { id, accumulators: fields.map(([, make]) => make()) }
-        groups.set(hash, group)
+        map.set(hash, group)
+        groups.push(group)
       }
       for (const accumulator of group.accumulators) accumulator.add(vars)
     }
-    return [...groups.values()].map(({ id, accumulators }) => {
+    return groups.map(({ id, accumulators }) => {
       const out: Doc = { _id: id }
       fields.forEach(([field], i) => {
         out[field] = accumulators[i].result()

@@ -17,7 +17,7 @@ export type ForeignFind = (collection: string, filter: Record<string, unknown>) 
 const BATCH = 1000
 const NAME = /^[A-Za-z0-9_.-]{1,120}$/
 
-export function compileLookup(spec: unknown): (docs: Doc[], find: ForeignFind) => Promise<Doc[]> {
+export function compileLookup(spec: unknown): (docs: readonly Doc[], find: ForeignFind) => Promise<Doc[]> {
   if (!isPlainObject(spec)) throw new QueryError('$lookup needs { from, localField, foreignField, as }.')
   const { from, localField, foreignField, as } = spec
   if ('pipeline' in spec || 'let' in spec)
