@@ -2,9 +2,10 @@
 // (see ../query/aggregate/stage-group.ts): `_id` a field path or null, and fields
 // `$sum` / `$avg` / `$min` / `$max` of a field path, `$sum` of a whole number, `$count`.
 // Only whole numbers within ±2^53 are summed, averaged or compared in SQL, so every sum
-// is exact in both and the same on every store; each row reports `bad` when a document
+// is exact in both and the same on every store; each group reports `bad` when a document
 // holds what the SQL form cannot answer the same (a fraction, an array on a path, a
-// string to compare, a document as key...), and the caller then lets the engine run.
+// string to compare, a document as key...), and the caller then lets the engine run. A
+// `$sort` and `$limit` after the group may go into the statement (see `pageOrder`).
 
 import { isPlainObject } from '../query/index.js'
 import type { Filter, GroupPage } from '../store.js'
@@ -23,7 +24,7 @@ export interface GroupDialect {
   extract(segments: string[], column: (suffix: string) => string): string[]
   /** The value as one comparable SQL value that keeps types apart, missing as null. */
   key(column: (suffix: string) => string): string
-  /** Of a group's key: true when SQL may group it otherwise than the engine (see `unsure`). */
+  /** Of a group's key: true when SQL may group it otherwise than the engine (a document, a fraction...). */
   keyUnsure(key: string): string
   /** True when the value is an array. */
   isArray(column: (suffix: string) => string): string
@@ -226,11 +227,7 @@ export function groupQuery(
     if (field.op === 'count') return
     const j = numberOf(group, f)
     if (field.op === '$sum' || field.op === '$avg') {
-      columns.push(
-        `sum(num${j}) AS s${f}`,
-        `max(sum(abs(num${j}))) OVER () AS a${f}`,
-        `count(num${j}) AS n${f}`,
-      )
+      columns.push(`sum(num${j}) AS s${f}`, `${all(`sum(abs(num${j}))`)} AS a${f}`, `count(num${j}) AS n${f}`)
     } else columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
   })
   const keyBad = group.key
