@@ -29,8 +29,8 @@ import {
   compilePipeline,
   copyOut,
   type ForeignFind,
-  groupPage,
   readsInPlace,
+  splitGroup,
   splitPipeline,
   validatePipeline,
 } from './query/aggregate/index.js'
@@ -195,11 +195,10 @@ export class Collection<T = Doc, TInput = T> {
     if (native) return lazyResults(() => collect(native.call(this.#store, pipeline))) as AggregateResults<R>
     const { filter, options: findOptions, rest } = splitPipeline(pipeline)
     const run = compilePipeline(rest)
-    // A $group right after the pushed-down $match: the store may answer it (SQL), and the
-    // $sort and $limit after it (a top N read as N rows).
-    const group = this.#store.group && Object.keys(findOptions).length === 0 ? groupStage(rest[0]) : undefined
-    const afterGroup = group === undefined ? undefined : compilePipeline(rest.slice(1))
-    const page = group === undefined ? undefined : groupPage(rest.slice(1))
+    // A $group right after the pushed-down $match (and maybe an $unwind): the store may
+    // answer it (SQL), and the $sort and $limit after it (a top N read as N rows).
+    const group = this.#store.group && Object.keys(findOptions).length === 0 ? splitGroup(rest) : undefined
+    const afterGroup = group && compilePipeline(group.after)
     const foreign: ForeignFind = (name, foreignFilter) => {
       if (!this.#sibling) throw new QueryError('$lookup needs a collection opened through a Db.')
       return this.#sibling(name).find(foreignFilter, { allowOperators: true }).toArray()
@@ -207,7 +206,7 @@ export class Collection<T = Doc, TInput = T> {
     // The memory store lends its own documents when copying the output is the cheaper copy.
     const inPlace = this.#store.findInPlace && readsInPlace(rest)
     return lazyResults(async () => {
-      const groups = afterGroup && (await this.#store.group!(filter, group, page))
+      const groups = group && (await this.#store.group!(filter, group.spec, group.stages))
       if (groups) return afterGroup!(groups, foreign)
       if (inPlace) return copyOut(await run(await this.#store.findInPlace!(filter, findOptions), foreign))
       const docs = await collect(this.#store.find(filter, findOptions))
@@ -452,9 +451,4 @@ export class Collection<T = Doc, TInput = T> {
     checkFieldNames(valid)
     return valid
   }
-}
-
-function groupStage(stage: unknown): unknown {
-  if (stage === null || typeof stage !== 'object') return undefined
-  return (stage as Doc).$group
 }

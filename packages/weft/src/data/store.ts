@@ -15,11 +15,16 @@ export type Filter = Record<string, unknown>
 export type UpdateSpec = Record<string, unknown>
 export type SortSpec = Record<string, 1 | -1>
 
-/** A `$sort` and/or `$limit` right after a `$group`, for a store to answer with it. */
-export interface GroupPage {
+/**
+ * The stages around a `$group` a store may answer with it: an `$unwind` of a field before
+ * it (the field's path segments), a `$sort` and `$limit` after it.
+ */
+export interface GroupStages {
+  unwind?: string[]
   sort?: SortSpec
   limit?: number
 }
+
 export type Projection = Record<string, 0 | 1 | boolean>
 
 export interface FindOptions {
@@ -134,11 +139,12 @@ export interface StoreCollection {
   /**
    * Optional: a `$group` stage (its spec) over the documents `filter` matches, answered by
    * the database when the answer is provably the engine's, in the engine's order; null
-   * to let the engine run it (SQL stores, see `./stores/sql-group.ts`). `page` holds the
-   * `$sort` and `$limit` that follow: the store may return only the groups they keep, in
+   * to let the engine run it (SQL stores, see `./stores/sql-group.ts`). With `stages.unwind`
+   * the group is over the field's elements (null: the engine unwinds). `stages.sort` and
+   * `stages.limit` follow the group: the store may return only the groups they keep, in
    * their order (the engine applies them again either way).
    */
-  group?(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null>
+  group?(filter: Filter, spec: unknown, stages?: GroupStages): Promise<Record<string, unknown>[] | null>
   /** How `find(filter, options)` would run (see `Explanation`); stores without it say little. */
   explain?(filter: Filter, options: FindOptions): Promise<Explanation>
 }

@@ -122,7 +122,10 @@ const groupValue = fc.oneof(
   },
 )
 
-/** Documents for $group: `g` and `n` present or missing, `o.x` nested, `t` a whole number. */
+/**
+ * Documents for $group: `g` and `n` present or missing, `o.x` nested, `t` a whole number,
+ * `u` to unwind (an array of documents and values, a value, a document, or missing).
+ */
 export const groupDocuments: fc.Arbitrary<Doc[]> = fc
   .array(
     fc.record(
@@ -131,6 +134,13 @@ export const groupDocuments: fc.Arbitrary<Doc[]> = fc
         n: groupValue,
         o: fc.oneof(fc.record({ x: groupValue }), groupValue),
         t: fc.integer({ min: -9, max: 9 }),
+        u: fc.oneof(
+          {
+            weight: 4,
+            arbitrary: fc.array(fc.oneof(fc.record({ x: groupValue }), groupValue), { maxLength: 3 }),
+          },
+          { weight: 1, arbitrary: fc.oneof(groupValue, fc.record({ x: groupValue })) },
+        ),
       },
       { requiredKeys: ['t'] },
     ),
@@ -138,7 +148,7 @@ export const groupDocuments: fc.Arbitrary<Doc[]> = fc
   )
   .map((docs) => docs.map((doc, i) => ({ _id: i + 1, ...doc })))
 
-const groupField = fc.constantFrom('$g', '$n', '$o.x', '$t')
+const groupField = fc.constantFrom('$g', '$n', '$o.x', '$t', '$u', '$u.x')
 const groupAccumulator = fc.oneof(
   fc.tuple(fc.constantFrom('$sum', '$avg', '$min', '$max'), groupField).map(([op, path]) => ({ [op]: path })),
   fc.constantFrom<unknown>({ $count: {} }, { $sum: 1 }, { $sum: 3 }, { $sum: 0.5 }, { $first: '$n' }),
@@ -171,14 +181,16 @@ export const groupPipeline: fc.Arbitrary<Doc[]> = fc
       ),
       { nil: null },
     ),
-    fc.constantFrom<unknown>('$g', '$n', '$o.x', '$t', null, '$o'),
+    // An $unwind before the group, which SQL stores may answer with it ('$u.x.y' they leave).
+    fc.option(fc.constantFrom<Doc>({ $unwind: '$u' }, { $unwind: { path: '$u' } }), { nil: null }),
+    fc.constantFrom<unknown>('$g', '$n', '$o.x', '$t', null, '$o', '$u', '$u.x', '$u.x.y'),
     fc.array(groupAccumulator, { minLength: 1, maxLength: 3 }),
     afterGroup,
   )
-  .map(([match, id, accumulators, after]) => {
+  .map(([match, unwind, id, accumulators, after]) => {
     const group: Doc = { _id: id }
     accumulators.forEach((accumulator, i) => {
       group[`f${i}`] = accumulator
     })
-    return [...(match ? [{ $match: match }] : []), { $group: group }, ...after]
+    return [...(match ? [{ $match: match }] : []), ...(unwind ? [unwind] : []), { $group: group }, ...after]
   })

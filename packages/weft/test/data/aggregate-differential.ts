@@ -157,6 +157,33 @@ export async function runAggregateDifferential(
         ])
         await collection.insertOne({ g: 'é' })
         assert.equal(await store.group!({}, counted, byKey), null)
+        // After $unwind: one row per element, a value not an array one element, null and
+        // missing none; groups in order of first appearance, element by element.
+        await reset(collection, [
+          { _id: 1, u: [{ x: 'a' }, { x: 'b' }, 'a'] },
+          { _id: 2, u: { x: 'a' } },
+          { _id: 3, u: 'b' },
+          { _id: 4, u: [] },
+          { _id: 5 },
+          { _id: 6, u: null },
+          { _id: 7, u: [null, { x: 2 }] },
+        ])
+        const unwound = await store.group!({}, { _id: '$u.x', c: { $count: {} } }, { unwind: ['u'] })
+        assert.deepEqual(unwound, [
+          { _id: 'a', c: 2 },
+          { _id: 'b', c: 1 },
+          { _id: null, c: 3 },
+          { _id: 2, c: 1 },
+        ])
+        // A document as key (the element itself) is left to the engine.
+        assert.equal(await store.group!({}, { _id: '$u', c: { $count: {} } }, { unwind: ['u'] }), null)
+        await reset(collection, [
+          { _id: 1, g: 'x', n: 2 },
+          { _id: 2, g: 'y', n: 'not a number' },
+          { _id: 3, g: 'x', n: 5 },
+          { _id: 4, n: 1 },
+          { _id: 5, g: 'é"\\', n: 7 },
+        ])
         // A key SQL would group otherwise (a document) is handed back whole.
         await collection.updateOne({ _id: 3 }, { $set: { g: { a: 1 } } })
         assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)

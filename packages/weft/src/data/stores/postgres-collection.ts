@@ -12,7 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
-  GroupPage,
+  GroupStages,
   IndexInfo,
   IndexSpec,
   StoreCollection,
@@ -203,9 +203,13 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
-  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
+  async group(
+    filter: Filter,
+    spec: unknown,
+    stages?: GroupStages,
+  ): Promise<Record<string, unknown>[] | null> {
     await this.#ensureTable()
-    return this.#reads.group(filter, spec, page)
+    return this.#reads.group(filter, spec, stages)
   }
 
   fence(): Promise<void> {

@@ -101,5 +101,19 @@ export const postgresGroupDialect: GroupDialect = {
   // The driver parses JSONB.
   decodeKey: (key) => key,
   order: 'seq',
+  unwind(segments) {
+    const v = arrowPath(segments)
+    const elements =
+      `CASE WHEN jsonb_typeof(${v}) = 'array' THEN ${v} WHEN ${v} IS NULL OR jsonb_typeof(${v}) = 'null' ` +
+      `THEN '[]'::jsonb ELSE jsonb_build_array(${v}) END`
+    return {
+      join: ` CROSS JOIN LATERAL jsonb_array_elements(${elements}) WITH ORDINALITY AS u(elem, idx)`,
+      order: 'seq::numeric * 4294967296 + u.idx',
+      bad: null,
+    }
+  },
+  extractElement: (segments, column) => [
+    `${segments.length === 0 ? 'u.elem' : `u.elem -> '${segments[0]}'`} AS ${column('v')}`,
+  ],
   fence: ' OFFSET 0',
 }

@@ -4,7 +4,7 @@
 // `select`, with a row lock inside transactions.
 
 import { compileProjection } from '../query/index.js'
-import type { Explanation, Filter, FindOptions, GroupPage, StoredDocument } from '../store.js'
+import type { Explanation, Filter, FindOptions, GroupStages, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
 import { postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
@@ -88,9 +88,14 @@ export class PostgresReads {
   }
 
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
-  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
+  async group(
+    filter: Filter,
+    spec: unknown,
+    stages?: GroupStages,
+  ): Promise<Record<string, unknown>[] | null> {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, postgresGroupDialect, await this.#target(), page)
+    const statement =
+      group && groupStatement(filter, group, postgresGroupDialect, await this.#target(), stages)
     if (!group || !statement) return null
     const db = this.#store.db
     const { rows } = await db.query(statement.sql, statement.params)

@@ -8,7 +8,7 @@
 // `$sort` and `$limit` after the group may go into the statement (see `pageOrder`).
 
 import { isPlainObject } from '../query/index.js'
-import type { Filter, GroupPage } from '../store.js'
+import type { Filter, GroupStages } from '../store.js'
 import { type PlanTarget, planFind } from './sql-find.js'
 import { arraySteps, type SqlDialect, sqlPath } from './sql-pushdown.js'
 
@@ -42,6 +42,14 @@ export interface GroupDialect {
   decodeKey(key: unknown): unknown
   /** The column giving insertion order (groups come out in the order they first appear). */
   order: string
+  /**
+   * The elements of an array field, one row each, as `$unwind` gives them (a value not an
+   * array is one element, null and missing none): the join after the table, the order of
+   * first appearance (the row's, then the element's), and rows SQL cannot order so.
+   */
+  unwind(segments: string[], table: string): { join: string; order: string; bad: string | null }
+  /** `extract` for a path inside the element (`[]`: the element itself, or one field of it). */
+  extractElement(segments: string[], column: (suffix: string) => string): string[]
   /** What keeps a subquery from being merged into its outer query (which would read each value anew at every use). */
   fence: string
 }
@@ -105,10 +113,14 @@ export function groupStatement(
   group: SimpleGroup,
   dialect: GroupDialect,
   target: PlanTarget,
-  page?: GroupPage,
+  stages: GroupStages = {},
 ): (Statement & { whenEmpty: Statement | null }) | null {
   const plan = planFind(filter, {}, dialect.base, target)
   if (plan.kind !== 'exact') return null
+  const source = stages.unwind
+    ? unwoundSource(group, dialect, stages.unwind, target.table)
+    : plainSource(dialect)
+  if (!source) return null
   const params: unknown[] = plan.rowCheck ? [] : [...plan.params]
   let where = plan.rowCheck ? plan.rowCheck.candidates(params) : plan.where
   let whenEmpty: Statement | null = null
@@ -119,14 +131,63 @@ export function groupStatement(
     whenEmpty = { sql: `SELECT ${plan.arrayCheck(checkParams)} AS found`, params: checkParams }
   }
   // The page is a hint: one SQL cannot order like the engine is left to the engine.
-  const paged = page && pageOrder(group, page, dialect)
-  const from = `${target.table} WHERE ${where}`
-  const query = groupQuery(group, dialect, from, plan.rowCheck?.bad ?? '0', {
+  const paged = (stages.sort || stages.limit !== undefined) && pageOrder(group, stages, dialect)
+  const from = `${target.table}${source.join} WHERE ${where}`
+  const query = groupQuery(group, dialect, source, from, plan.rowCheck?.bad ?? '0', {
     paged: Boolean(paged),
-    byKey: paged?.byKey ?? false,
+    byKey: paged ? paged.byKey : false,
   })
-  const limit = paged && Number.isSafeInteger(page.limit) ? ` LIMIT ${page.limit}` : ''
-  return { sql: `${query} ORDER BY ${paged?.order ?? 'min(o)'}${limit}`, params, whenEmpty }
+  const limit = paged && Number.isSafeInteger(stages.limit) ? ` LIMIT ${stages.limit}` : ''
+  return { sql: `${query} ORDER BY ${paged ? paged.order : 'min(o)'}${limit}`, params, whenEmpty }
+}
+
+/**
+ * Where the group's rows come from and how each path is read: the documents, or (after
+ * `$unwind`) their elements, a path under the unwound field read from the element.
+ */
+interface Source {
+  join: string
+  order: string
+  /** ` OR test` for each test marking a row SQL cannot answer; '' for none. */
+  bad: string
+  /** The columns reading `path` (see `GroupDialect.extract`); its array steps to test on the document. */
+  read(path: string[], column: (suffix: string) => string): { columns: string[]; arraySteps: string[] }
+}
+
+function plainSource(dialect: GroupDialect): Source {
+  return {
+    join: '',
+    order: dialect.order,
+    bad: '',
+    read: (path, column) => ({
+      columns: dialect.extract(path, column),
+      arraySteps: arraySteps(path, dialect.base).slice(0, -1),
+    }),
+  }
+}
+
+/** Null when a path reaches deeper than one field into the element (left to the engine). */
+function unwoundSource(
+  group: SimpleGroup,
+  dialect: GroupDialect,
+  field: string[],
+  table: string,
+): Source | null {
+  const inside = (path: string[]) => field.every((segment, i) => path[i] === segment)
+  const paths = [...(group.key ? [group.key] : []), ...fieldPaths(group)]
+  if (paths.some((path) => inside(path) && path.length > field.length + 1)) return null
+  const unwind = dialect.unwind(field, table)
+  const plain = plainSource(dialect)
+  // The steps before the unwound field: an array there is more than one field to unwind.
+  const before = arraySteps(field, dialect.base).slice(0, -1)
+  return {
+    ...unwind,
+    bad: [unwind.bad, ...before].flatMap((test) => (test ? [` OR ${test}`] : [])).join(''),
+    read: (path, column) =>
+      inside(path)
+        ? { columns: dialect.extractElement(path.slice(field.length), column), arraySteps: [] }
+        : plain.read(path, column),
+  }
 }
 
 /**
@@ -137,7 +198,7 @@ export function groupStatement(
  */
 function pageOrder(
   group: SimpleGroup,
-  page: GroupPage,
+  page: GroupStages,
   dialect: GroupDialect,
 ): { order: string; byKey: boolean } | null {
   const keys: string[] = []
@@ -182,9 +243,10 @@ function numberOf(group: SimpleGroup, f: number): number {
 export function groupQuery(
   group: SimpleGroup,
   dialect: GroupDialect,
+  source: Source,
   from: string,
   rowBad: string,
-  page: { paged: boolean; byKey: boolean } = { paged: false, byKey: false },
+  page: { paged: boolean; byKey: boolean },
 ): string {
   // A page of the groups answers for all the others: its checks are windows over all of them.
   const all = (aggregate: string) => (page.paged ? `max(${aggregate}) OVER ()` : aggregate)
@@ -195,11 +257,12 @@ export function groupQuery(
   // An array on a path: the engine sees the values inside it, SQL does not. A key that is
   // an array is one value to both, and is checked with the group's key. The last step is
   // tested on the value read, the steps before it on the document.
-  const arrays = new Set(paths.flatMap((path) => arraySteps(path, dialect.base).slice(0, -1)))
+  const reads = paths.map((path, i) => source.read(path, named(i)))
+  const arrays = new Set(reads.flatMap((read) => read.arraySteps))
   const read = [
-    `${dialect.order} AS o`,
-    `CASE WHEN (${rowBad}) = 1${[...arrays].map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
-    ...paths.flatMap((path, i) => dialect.extract(path, named(i))),
+    `${source.order} AS o`,
+    `CASE WHEN (${rowBad}) = 1${source.bad}${[...arrays].map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
+    ...reads.flatMap((read) => read.columns),
   ]
   // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
   const compared = new Set(

@@ -12,7 +12,7 @@ import type {
   Explanation,
   Filter,
   FindOptions,
-  GroupPage,
+  GroupStages,
   IndexInfo,
   IndexSpec,
   StoreCollection,
@@ -181,9 +181,13 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     return this.hub.subscribe(filter)
   }
 
-  async group(filter: Filter, spec: unknown, page?: GroupPage): Promise<Record<string, unknown>[] | null> {
+  async group(
+    filter: Filter,
+    spec: unknown,
+    stages?: GroupStages,
+  ): Promise<Record<string, unknown>[] | null> {
     await this.#ready()
-    return this.#reads.group(filter, spec, page)
+    return this.#reads.group(filter, spec, stages)
   }
 
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {

@@ -107,6 +107,29 @@ export const sqliteGroupDialect: GroupDialect = {
     `json_type(${key}) <> 'text' OR length(CAST(json_extract(${key}, '$') AS BLOB)) <> length(json_extract(${key}, '$'))`,
   decodeKey: (key) => JSON.parse(key as string),
   order: 'rowid',
+  unwind(segments, table) {
+    const p = jsonPath(segments)
+    // json_extract gives true as 1 and an object as text: booleans and objects are spelled out.
+    const elements =
+      `CASE coalesce(json_type(doc, ${p}), 'null') WHEN 'array' THEN json_extract(doc, ${p}) WHEN 'null' THEN '[]' ` +
+      `WHEN 'true' THEN '[true]' WHEN 'false' THEN '[false]' WHEN 'object' THEN json_array(json(json_extract(doc, ${p}))) ` +
+      `ELSE json_array(json_extract(doc, ${p})) END`
+    return {
+      join: `, json_each(${elements}) AS u`,
+      order: `${table}.rowid * 4294967296 + u.key`,
+      // Past 2^31 rows the order would not fit in 64 bits.
+      bad: `${table}.rowid >= 2147483648`,
+    }
+  },
+  extractElement(segments, column) {
+    if (segments.length === 0) return [`u.type AS ${column('t')}`, `u.value AS ${column('x')}`]
+    const element = "CASE WHEN u.type = 'object' THEN u.value END"
+    const p = jsonPath(segments)
+    return [
+      `json_type(${element}, ${p}) AS ${column('t')}`,
+      `json_extract(${element}, ${p}) AS ${column('x')}`,
+    ]
+  },
   // A subquery with a LIMIT is not merged into an outer query that groups or has one.
   fence: ' LIMIT -1',
 }

@@ -2,7 +2,7 @@
 // straight from SQL, superset plans finished in JavaScript), counts and explain(). All
 // synchronous: the caller has waited for the store (see `#ready` in sqlite-collection.ts).
 
-import type { Explanation, Filter, FindOptions, GroupPage, StoredDocument } from '../store.js'
+import type { Explanation, Filter, FindOptions, GroupStages, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import { explainFind } from './sql-explain.js'
 import {
@@ -83,9 +83,9 @@ export class SqliteReads {
   }
 
   /** A `$group` over the matches in SQL (see sql-group.ts); null: let the engine run it. */
-  group(filter: Filter, spec: unknown, page?: GroupPage): Record<string, unknown>[] | null {
+  group(filter: Filter, spec: unknown, stages?: GroupStages): Record<string, unknown>[] | null {
     const group = simpleGroup(spec)
-    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#target(), page)
+    const statement = group && groupStatement(filter, group, sqliteGroupDialect, this.#target(), stages)
     if (!group || !statement) return null
     try {
       const rows = this.#db.statement(statement.sql).all(statement.params)

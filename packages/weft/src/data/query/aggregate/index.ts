@@ -4,6 +4,6 @@
 export { compileExpression } from './expression.js'
 export { copyOut, readsInPlace } from './in-place.js'
 export { type CompiledPipeline, compilePipeline } from './pipeline.js'
-export { groupPage, type PipelineSplit, splitPipeline } from './pushdown.js'
+export { type PipelineSplit, splitGroup, splitPipeline } from './pushdown.js'
 export type { ForeignFind } from './stage-lookup.js'
 export { MAX_PIPELINE_STAGES, type PipelineCheckOptions, validatePipeline } from './validate.js'

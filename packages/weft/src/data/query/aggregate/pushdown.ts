@@ -4,7 +4,8 @@
 // result stays the same: a `$match` commutes with a `$sort` but not with a `$skip` or
 // `$limit`, and a `$sort` after a page changes which documents are in it.
 
-import type { Filter, FindOptions, GroupPage, SortSpec } from '../../store.js'
+import type { Filter, FindOptions, GroupStages, SortSpec } from '../../store.js'
+import { isPlainObject } from '../compare.js'
 import { stageOf } from './pipeline.js'
 
 export interface PipelineSplit {
@@ -34,13 +35,36 @@ export function splitPipeline(pipeline: unknown[]): PipelineSplit {
 }
 
 /**
- * The `$sort` and `$limit` right after a `$group`, which a store answering the group may
- * apply too (the engine applies them again, a no-op on groups already kept and ordered).
+ * A `$group` at the head of what the engine runs, maybe after a plain `$unwind` (no
+ * options), with the `$sort` and `$limit` right after it: the stages a store answering
+ * groups may take with it (the engine applies the sort and limit again, a no-op on groups
+ * already kept and ordered). `after`: the stages after the group.
  */
-export function groupPage(after: unknown[]): GroupPage | undefined {
+export function splitGroup(
+  rest: unknown[],
+): { spec: unknown; stages: GroupStages; after: unknown[] } | undefined {
+  const unwind = rest.length > 1 ? plainUnwind(rest[0]) : undefined
+  const at = unwind ? 1 : 0
+  if (rest.length <= at || stageOf(rest[at], at)[0] !== '$group') return undefined
+  const after = rest.slice(at + 1)
+  const stages: GroupStages = unwind ? { unwind } : {}
   const [first, second] = after.slice(0, 2).map((stage, i) => stageOf(stage, i))
-  if (first?.[0] === '$limit') return { limit: first[1] as number }
-  if (first?.[0] !== '$sort') return undefined
-  const sort = first[1] as SortSpec
-  return second?.[0] === '$limit' ? { sort, limit: second[1] as number } : { sort }
+  if (first?.[0] === '$sort') {
+    stages.sort = first[1] as SortSpec
+    if (second?.[0] === '$limit') stages.limit = second[1] as number
+  } else if (first?.[0] === '$limit') stages.limit = first[1] as number
+  return { spec: stageOf(rest[at], at)[1], stages, after }
+}
+
+/** The path segments of `{ $unwind: '$a.b' }` or `{ $unwind: { path: '$a.b' } }`, nothing else. */
+function plainUnwind(stage: unknown): string[] | undefined {
+  const [op, spec] = stageOf(stage, 0)
+  if (op !== '$unwind') return undefined
+  const path =
+    typeof spec === 'string'
+      ? spec
+      : isPlainObject(spec) && Object.keys(spec).length === 1
+        ? spec.path
+        : undefined
+  return typeof path === 'string' && /^\$[^$]/.test(path) ? path.slice(1).split('.') : undefined
 }
