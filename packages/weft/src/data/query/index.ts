@@ -8,7 +8,13 @@ export { getPath, splitPath, valuesAtPath } from './paths.js'
 export { compileProjection } from './project.js'
 export { MAX_REGEX_LENGTH, MAX_REGEX_REPEAT } from './regex.js'
 export { type Comparator, compileSort } from './sort.js'
-export { type ApplyUpdateOptions, applyUpdate, isOperatorUpdate, upsertDocument } from './update.js'
+export {
+  type ApplyUpdateOptions,
+  applyUpdate,
+  comparePaths,
+  isOperatorUpdate,
+  upsertDocument,
+} from './update.js'
 export {
   containsDollarKey,
   type FilterCheckOptions,

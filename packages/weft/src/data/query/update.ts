@@ -144,7 +144,7 @@ function refuseConflicts(actions: Action[]): void {
 }
 
 // MongoDB 5+ orders updated fields: names as strings, numeric names as numbers.
-function comparePaths(a: string[], b: string[]): number {
+export function comparePaths(a: string[], b: string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i] === b[i]) continue
     if (isIndexSegment(a[i]) && isIndexSegment(b[i])) return Number(a[i]) - Number(b[i])

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { isPlainObject, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -27,6 +27,7 @@ import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.
 import { pgPath, postgresDialect, quote } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { PostgresUnique } from './postgres-unique.js'
+import { pinnedId } from './sql-find.js'
 import { arrayIndexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { indexName } from './unique-keys.js'
@@ -264,6 +265,8 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     spec: UpdateSpec,
   ): Promise<UpdateResult> {
     await this.#ensureTable()
+    const incremented = await this.#incrementById(filter, spec, options, limit)
+    if (incremented) return incremented
     // The common case, one document and no schema hook, needs no transaction: read, then
     // write only if the row version is unchanged, else read again.
     if (limit === 1 && !options.validate && !this.#store.inTransaction) {
@@ -278,6 +281,59 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return this.#store.transaction(() =>
       this.#updateRows(filter, options, limit, change, spec, this.#store.db, ' FOR UPDATE'),
     )
+  }
+
+  /**
+   * `updateOne({ _id }, { $inc: { a: 1 } })` in one statement, without reading the document
+   * first, when that is exactly the engine's answer: top-level fields holding whole numbers
+   * (present: a new field goes last, which the statement cannot place), sums within ±2^53,
+   * no unique index to keep, no validation, outside a transaction. `body` keeps its key
+   * order: its top-level members are read in order from the JSON text (`json_each` keeps
+   * it, where JSONB sorts keys) and written back with the sums in place. Logged and
+   * announced like any update. Null when it does not apply or no row qualified: the
+   * general path then answers.
+   */
+  async #incrementById(
+    filter: Filter,
+    spec: UpdateSpec,
+    options: UpdateOptions,
+    limit: Limit,
+  ): Promise<UpdateResult | null> {
+    if (limit !== 1 || options.validate || options.upsert || options.arrayFilters) return null
+    if (this.#store.inTransaction || this.#unique.active) return null
+    const id = pinnedId(filter)
+    const inc = spec.$inc
+    if (id === null || Object.keys(spec).length !== 1 || !isPlainObject(inc)) return null
+    const fields = Object.entries(inc)
+    if (fields.length === 0) return null
+    for (const [field, amount] of fields) {
+      if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
+        return null
+    }
+    const params: unknown[] = [id, this.#store.channel, this.#name]
+    const bind = (value: unknown) => `$${params.push(value)}`
+    let doc = 'doc'
+    const guards: string[] = []
+    const sums: string[] = []
+    for (const [field, amount] of fields) {
+      const [key, by] = [`${bind(field)}::text`, `${bind(amount)}::numeric`]
+      const value = `(doc -> ${key})`
+      doc = `jsonb_set(${doc}, ARRAY[${key}], to_jsonb(${value}::numeric + ${by}))`
+      guards.push(
+        `CASE WHEN jsonb_typeof(${value}) = 'number' THEN scale(${value}::numeric) = 0 ` +
+          `AND abs(${value}::numeric + ${by}) <= 9007199254740991 ELSE false END`,
+      )
+      sums.push(`WHEN ${key} THEN ((e.value::text)::numeric + ${by})::text`)
+    }
+    const body =
+      `(SELECT '{' || string_agg(to_json(e.key)::text || ':' || CASE e.key ${sums.join(' ')} ` +
+      "ELSE e.value::text END, ',' ORDER BY e.n) || '}' FROM json_each(body::json) WITH ORDINALITY AS e(key, value, n))"
+    const sql =
+      `WITH w AS (UPDATE ${this.#table} SET doc = ${doc}, body = ${body} ` +
+      `WHERE _id = $1 AND ${guards.join(' AND ')} RETURNING _id, body)` +
+      logAndNotify(this.#log, '$2', '$3', 'update')
+    const result = await this.#store.db.query(sql, params)
+    return result.rowCount === 1 ? { matchedCount: 1, modifiedCount: 1, upsertedId: null } : null
   }
 
   async #updateRows(

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { comparePaths, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -272,7 +272,8 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     const id = pinnedId(filter)
     const inc = spec.$inc
     if (id === null || Object.keys(spec).length !== 1 || inc === null || typeof inc !== 'object') return null
-    const fields = Object.entries(inc as Record<string, unknown>)
+    // In the engine's order: fields it adds go last in that order.
+    const fields = Object.entries(inc as Record<string, unknown>).sort(([a], [b]) => comparePaths([a], [b]))
     if (fields.length === 0) return null
     for (const [field, amount] of fields) {
       if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
