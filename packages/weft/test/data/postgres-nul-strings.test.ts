@@ -1,0 +1,39 @@
+// JSONB cannot hold U+0000. PostgreSQL keeps each document's exact text beside its JSONB
+// copy, so a string holding U+0000 comes back as written, alone or in a batch, and
+// queries on it answer as the memory store does.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { connect } from 'weftjs/data'
+import { postgresEnv } from './postgres-env.ts'
+
+test('strings holding U+0000 come back as written, in batches and alone', async (t) => {
+  const env = await postgresEnv('nul')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  try {
+    const notes = db.collection('notes')
+    const batch = [
+      { _id: 1, text: 'plain' },
+      { _id: 2, text: 'a\u0000b', tags: ['\u0000'] },
+      { _id: 3, text: 'tail\u0000' },
+    ]
+    await notes.insertMany(batch)
+    await notes.insertMany([
+      { _id: 4, text: 'x' },
+      { _id: 5, text: 'y' },
+    ])
+    await notes.insertOne({ _id: 6, text: '\u0000' })
+    assert.deepEqual(await notes.find({}, { sort: { _id: 1 } }).toArray(), [
+      ...batch,
+      { _id: 4, text: 'x' },
+      { _id: 5, text: 'y' },
+      { _id: 6, text: '\u0000' },
+    ])
+    assert.deepEqual(await notes.find({ text: 'a\u0000b' }).toArray(), [batch[1]])
+    assert.equal(await notes.countDocuments({ text: { $in: ['tail\u0000', '\u0000'] } }), 2)
+  } finally {
+    await db.close()
+    await env.drop()
+  }
+})
