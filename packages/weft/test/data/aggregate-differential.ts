@@ -161,7 +161,7 @@ export async function runAggregateDifferential(
         // missing none; groups in order of first appearance, element by element.
         await reset(collection, [
           { _id: 1, u: [{ x: 'a' }, { x: 'b' }, 'a'] },
-          { _id: 2, u: { x: 'a' } },
+          { _id: 2, u: [{ x: 'a' }] },
           { _id: 3, u: 'b' },
           { _id: 4, u: [] },
           { _id: 5 },
@@ -177,6 +177,24 @@ export async function runAggregateDifferential(
         ])
         // A document as key (the element itself) is left to the engine.
         assert.equal(await store.group!({}, { _id: '$u', c: { $count: {} } }, { unwind: ['u'] }), null)
+        // A document unwound is one element; an array element's field, the values inside.
+        await collection.updateOne({ _id: 2 }, { $set: { u: { x: 'a' } } })
+        await collection.insertOne({ _id: 8, u: [[{ x: 'b' }], []] })
+        assert.deepEqual(
+          plain(
+            await collection
+              .aggregate([{ $unwind: '$u' }, { $group: { _id: '$u.x', c: { $count: {} } } }])
+              .toArray(),
+          ),
+          [
+            { _id: 'a', c: 2 },
+            { _id: 'b', c: 1 },
+            { _id: null, c: 3 },
+            { _id: 2, c: 1 },
+            { _id: ['b'], c: 1 },
+            { _id: [], c: 1 },
+          ],
+        )
         await reset(collection, [
           { _id: 1, g: 'x', n: 2 },
           { _id: 2, g: 'y', n: 'not a number' },

@@ -112,6 +112,7 @@ export const postgresGroupDialect: GroupDialect = {
       bad: null,
     }
   },
+  elementIsArray: "jsonb_typeof(u.elem) = 'array'",
   extractElement: (segments, column) => [
     `${segments.length === 0 ? 'u.elem' : `u.elem -> '${segments[0]}'`} AS ${column('v')}`,
   ],

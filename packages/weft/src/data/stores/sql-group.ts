@@ -50,6 +50,8 @@ export interface GroupDialect {
   unwind(segments: string[], table: string): { join: string; order: string; bad: string | null }
   /** `extract` for a path inside the element (`[]`: the element itself, or one field of it). */
   extractElement(segments: string[], column: (suffix: string) => string): string[]
+  /** True when the element is an array (a field of it is then the values inside, to the engine). */
+  elementIsArray: string
   /** What keeps a subquery from being merged into its outer query (which would read each value anew at every use). */
   fence: string
 }
@@ -185,7 +187,10 @@ function unwoundSource(
     bad: [unwind.bad, ...before].flatMap((test) => (test ? [` OR ${test}`] : [])).join(''),
     read: (path, column) =>
       inside(path)
-        ? { columns: dialect.extractElement(path.slice(field.length), column), arraySteps: [] }
+        ? {
+            columns: dialect.extractElement(path.slice(field.length), column),
+            arraySteps: path.length > field.length ? [dialect.elementIsArray] : [],
+          }
         : plain.read(path, column),
   }
 }

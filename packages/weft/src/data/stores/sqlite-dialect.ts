@@ -7,6 +7,8 @@ import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
 const NUMBER_TYPES = "('integer', 'real')"
+/** The first characters of a number's JSON text. */
+const NUMBER_START = "('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')"
 
 export function jsonPath(segments: string[]): string {
   return `'$.${segments.join('.')}'`
@@ -82,53 +84,46 @@ export const sqliteDialect: SqlDialect = {
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */
 export const sqliteGroupDialect: GroupDialect = {
   base: sqliteDialect,
-  extract: (segments, column) => {
-    const p = jsonPath(segments)
-    return [`json_type(doc, ${p}) AS ${column('t')}`, `json_extract(doc, ${p}) AS ${column('x')}`]
-  },
-  // JSON text: json_extract alone gives true as 1 and an object as its text.
-  key: (column) => {
-    const [t, x] = [column('t'), column('x')]
-    return (
-      `CASE ${t} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'object' THEN ${x} ` +
-      `WHEN 'array' THEN ${x} ELSE coalesce(json_quote(${x}), 'null') END`
-    )
-  },
+  // Each value is read once, as JSON text (`->`): its first character tells its type,
+  // and the text is the key itself (json_extract gives true as 1 and loses the type).
+  extract: (segments, column) => [`doc -> ${jsonPath(segments)} AS ${column('j')}`],
+  key: (column) => `coalesce(${column('j')}, 'null')`,
   keyUnsure: (key) =>
     `json_type(${key}) IN ('object', 'array', 'real') OR ` +
     `(json_type(${key}) = 'integer' AND abs(CAST(${key} AS INTEGER)) > 9007199254740992)`,
-  isArray: (column) => `${column('t')} = 'array'`,
-  number: (column) => `CASE WHEN ${column('t')} IN ${NUMBER_TYPES} THEN ${column('x')} END`,
+  isArray: (column) => `substr(${column('j')}, 1, 1) = '['`,
+  // '1.0' becomes the integer 1, as JavaScript reads it; a fraction stays a real.
+  number: (column) =>
+    `CASE WHEN substr(${column('j')}, 1, 1) IN ${NUMBER_START} THEN CAST(${column('j')} AS NUMERIC) END`,
   // Reals are left to the engine, whole or not: SQLite would add them up in its own order.
   notWhole: (number) => `typeof(${number}) = 'real'`,
-  notNumber: (column) => `coalesce(${column('t')}, 'null') NOT IN ('integer', 'real', 'null')`,
+  notNumber: (column) =>
+    `coalesce(${column('j')}, 'null') <> 'null' AND substr(${column('j')}, 1, 1) NOT IN ${NUMBER_START}`,
   keyOrder: (key) => `json_extract(${key}, '$')`,
   keyUnordered: (key) =>
     `json_type(${key}) <> 'text' OR length(CAST(json_extract(${key}, '$') AS BLOB)) <> length(json_extract(${key}, '$'))`,
   decodeKey: (key) => JSON.parse(key as string),
   order: 'rowid',
   unwind(segments, table) {
-    const p = jsonPath(segments)
-    // json_extract gives true as 1 and an object as text: booleans and objects are spelled out.
-    const elements =
-      `CASE coalesce(json_type(doc, ${p}), 'null') WHEN 'array' THEN json_extract(doc, ${p}) WHEN 'null' THEN '[]' ` +
-      `WHEN 'true' THEN '[true]' WHEN 'false' THEN '[false]' WHEN 'object' THEN json_array(json(json_extract(doc, ${p}))) ` +
-      `ELSE json_array(json_extract(doc, ${p})) END`
+    // json_each walks the array in the document itself. A value not an array is one row
+    // (key null): kept unless null; a document gives its members (keys as text), so it is
+    // left to the engine.
     return {
-      join: `, json_each(${elements}) AS u`,
-      order: `${table}.rowid * 4294967296 + u.key`,
+      join: ` JOIN json_each(doc, ${jsonPath(segments)}) AS u ON NOT (u.key IS NULL AND u.type = 'null')`,
+      order: `${table}.rowid * 4294967296 + coalesce(u.key, 0)`,
       // Past 2^31 rows the order would not fit in 64 bits.
-      bad: `${table}.rowid >= 2147483648`,
+      bad: `${table}.rowid >= 2147483648 OR typeof(u.key) = 'text'`,
     }
   },
+  elementIsArray: "u.type = 'array'",
   extractElement(segments, column) {
-    if (segments.length === 0) return [`u.type AS ${column('t')}`, `u.value AS ${column('x')}`]
-    const element = "CASE WHEN u.type = 'object' THEN u.value END"
-    const p = jsonPath(segments)
-    return [
-      `json_type(${element}, ${p}) AS ${column('t')}`,
-      `json_extract(${element}, ${p}) AS ${column('x')}`,
-    ]
+    // The element as JSON text: json_each gives strings bare and booleans as 1 and 0.
+    if (segments.length === 0)
+      return [
+        "CASE u.type WHEN 'text' THEN json_quote(u.value) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' " +
+          `WHEN 'null' THEN 'null' ELSE CAST(u.value AS TEXT) END AS ${column('j')}`,
+      ]
+    return [`CASE WHEN u.type = 'object' THEN u.value -> ${jsonPath(segments)} END AS ${column('j')}`]
   },
   // A subquery with a LIMIT is not merged into an outer query that groups or has one.
   fence: ' LIMIT -1',
