@@ -79,7 +79,7 @@ const OPERATIONS = [
   },
   {
     key: 'unwindGroup',
-    name: '`$match` region → `$unwind` items → `$group` by sku: `$sum` (engine)',
+    name: '`$match` region → `$unwind` items → `$group` by sku: `$sum`',
     arg: (n) => `r${n % REGIONS}`,
     pipeline: (region) => [
       { $match: { region } },
