@@ -1,6 +1,0 @@
-const { connect } = await import('/work/main/packages/weft/dist/data/index.js')
-const db = await connect('postgres://postgres@127.0.0.1:5432/test?schema=weft_ab10000&statementTimeout=0')
-const e = await db.collection('docs').find({ city: 'c42', score: { $gt: 500 } }).explain()
-console.log(e.sql, e.indexes, e.fullScan, JSON.stringify(e.detail[0].Plan).slice(0, 600))
-const t0 = performance.now(); for (let i = 0; i < 100; i++) await db.collection('docs').find({ city: 'c42', score: { $gt: 500 } }).toArray(); console.log(((performance.now() - t0) / 100).toFixed(3), 'ms')
-await db.close()
