@@ -337,7 +337,8 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
       "ELSE e.value::text END, ',' ORDER BY e.n) || '}' FROM json_each(body::json) WITH ORDINALITY AS e(key, value, n))"
     const sql =
       `WITH w AS (UPDATE ${this.#table} SET doc = ${doc}, body = ${body} ` +
-      `WHERE _id = $1 AND ${guards.join(' AND ')} RETURNING _id, body)` +
+      // json_each refuses the escape \u0000 (see jsonbSafe): such a body takes the general path.
+      `WHERE _id = $1 AND ${guards.join(' AND ')} AND strpos(body, '\\u0000') = 0 RETURNING _id, body)` +
       logAndNotify(this.#log, '$2', '$3', 'update')
     const result = await this.#store.db.query(sql, params)
     return result.rowCount === 1 ? { matchedCount: 1, modifiedCount: 1, upsertedId: null } : null
