@@ -175,6 +175,17 @@ export async function runAggregateDifferential(
           { _id: null, c: 3 },
           { _id: 2, c: 1 },
         ])
+        // A field name SQL cannot spell safely is left to the engine, never put in the SQL.
+        const hostile = "u') AS u; DROP TABLE model; --"
+        assert.equal(await store.group!({}, { _id: null, c: { $count: {} } }, { unwind: [hostile] }), null)
+        assert.deepEqual(
+          plain(
+            await collection
+              .aggregate([{ $unwind: `$${hostile}` }, { $group: { _id: null, c: { $count: {} } } }])
+              .toArray(),
+          ),
+          [],
+        )
         // A document as key (the element itself) is left to the engine.
         assert.equal(await store.group!({}, { _id: '$u', c: { $count: {} } }, { unwind: ['u'] }), null)
         // A document unwound is one element; an array element's field, the values inside.

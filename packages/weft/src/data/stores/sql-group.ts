@@ -168,13 +168,18 @@ function plainSource(dialect: GroupDialect): Source {
   }
 }
 
-/** Null when a path reaches deeper than one field into the element (left to the engine). */
+/**
+ * Null when the unwound path is not one SQL may name (it goes into the SQL text), or a
+ * path reaches deeper than one field into the element: left to the engine.
+ */
 function unwoundSource(
   group: SimpleGroup,
   dialect: GroupDialect,
-  field: string[],
+  unwound: string[],
   table: string,
 ): Source | null {
+  const field = sqlPath(unwound.join('.'))
+  if (!field) return null
   const inside = (path: string[]) => field.every((segment, i) => path[i] === segment)
   const paths = [...(group.key ? [group.key] : []), ...fieldPaths(group)]
   if (paths.some((path) => inside(path) && path.length > field.length + 1)) return null
