@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { isPlainObject, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -27,7 +27,7 @@ import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.
 import { pgPath, postgresDialect, quote } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { PostgresUnique } from './postgres-unique.js'
-import { pinnedId } from './sql-find.js'
+import { plainIncrement } from './sql-increment.js'
 import { arrayIndexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { indexName } from './unique-keys.js'
@@ -306,23 +306,15 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     options: UpdateOptions,
     limit: Limit,
   ): Promise<UpdateResult | null> {
-    if (limit !== 1 || options.validate || options.upsert || options.arrayFilters) return null
     if (this.#store.inTransaction || this.#unique.active) return null
-    const id = pinnedId(filter)
-    const inc = spec.$inc
-    if (id === null || Object.keys(spec).length !== 1 || !isPlainObject(inc)) return null
-    const fields = Object.entries(inc)
-    if (fields.length === 0) return null
-    for (const [field, amount] of fields) {
-      if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
-        return null
-    }
-    const params: unknown[] = [id, this.#store.channel, this.#name]
+    const increment = plainIncrement(filter, spec, options, limit)
+    if (!increment) return null
+    const params: unknown[] = [increment.id, this.#store.channel, this.#name]
     const bind = (value: unknown) => `$${params.push(value)}`
     let doc = 'doc'
     const guards: string[] = []
     const sums: string[] = []
-    for (const [field, amount] of fields) {
+    for (const [field, amount] of increment.fields) {
       const [key, by] = [`${bind(field)}::text`, `${bind(amount)}::numeric`]
       const value = `(doc -> ${key})`
       doc = `jsonb_set(${doc}, ARRAY[${key}], to_jsonb(${value}::numeric + ${by}))`

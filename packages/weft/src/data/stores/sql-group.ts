@@ -150,8 +150,8 @@ export function groupStatement(
 interface Source {
   join: string
   order: string
-  /** ` OR test` for each test marking a row SQL cannot answer; '' for none. */
-  bad: string
+  /** Tests marking a row SQL cannot answer. */
+  bad: string[]
   /** The columns reading `path` (see `GroupDialect.extract`); its array steps to test on the document. */
   read(path: string[], column: (suffix: string) => string): { columns: string[]; arraySteps: string[] }
 }
@@ -160,7 +160,7 @@ function plainSource(dialect: GroupDialect): Source {
   return {
     join: '',
     order: dialect.order,
-    bad: '',
+    bad: [],
     read: (path, column) => ({
       columns: dialect.extract(path, column),
       arraySteps: arraySteps(path, dialect.base).slice(0, -1),
@@ -181,15 +181,14 @@ function unwoundSource(
   const field = sqlPath(unwound.join('.'))
   if (!field) return null
   const inside = (path: string[]) => field.every((segment, i) => path[i] === segment)
-  const paths = [...(group.key ? [group.key] : []), ...fieldPaths(group)]
-  if (paths.some((path) => inside(path) && path.length > field.length + 1)) return null
+  if (groupPaths(group).some((path) => inside(path) && path.length > field.length + 1)) return null
   const unwind = dialect.unwind(field, table)
   const plain = plainSource(dialect)
   // The steps before the unwound field: an array there is more than one field to unwind.
   const before = arraySteps(field, dialect.base).slice(0, -1)
   return {
     ...unwind,
-    bad: [unwind.bad, ...before].flatMap((test) => (test ? [` OR ${test}`] : [])).join(''),
+    bad: unwind.bad ? [unwind.bad, ...before] : before,
     read: (path, column) =>
       inside(path)
         ? {
@@ -229,6 +228,11 @@ function pageOrder(
   return { order: [...keys, 'min(o)'].join(', '), byKey }
 }
 
+/** The key's path, then the fields' (see `fieldPaths`). */
+function groupPaths(group: SimpleGroup): string[][] {
+  return [...(group.key ? [group.key] : []), ...fieldPaths(group)]
+}
+
 /** The distinct paths the fields read, each read once: field f's number is `num${numberOf(group, f)}`. */
 function fieldPaths(group: SimpleGroup): string[][] {
   const paths = new Map<string, string[]>()
@@ -250,7 +254,7 @@ function numberOf(group: SimpleGroup, f: number): number {
  * that SQL answers as the engine does are aggregates too, so a key is checked once per
  * group, not once per row.
  */
-export function groupQuery(
+function groupQuery(
   group: SimpleGroup,
   dialect: GroupDialect,
   source: Source,
@@ -261,17 +265,17 @@ export function groupQuery(
   // A page of the groups answers for all the others: its checks are windows over all of them.
   const all = (aggregate: string) => (page.paged ? `max(${aggregate}) OVER ()` : aggregate)
   const numbers = fieldPaths(group)
-  const paths = [...(group.key ? [group.key] : []), ...numbers]
+  const paths = groupPaths(group)
   const first = group.key ? 1 : 0
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
   // An array on a path: the engine sees the values inside it, SQL does not. A key that is
   // an array is one value to both, and is checked with the group's key. The last step is
   // tested on the value read, the steps before it on the document.
   const reads = paths.map((path, i) => source.read(path, named(i)))
-  const arrays = new Set(reads.flatMap((read) => read.arraySteps))
+  const tests = [...source.bad, ...new Set(reads.flatMap((read) => read.arraySteps))]
   const read = [
     `${source.order} AS o`,
-    `CASE WHEN (${rowBad}) = 1${source.bad}${[...arrays].map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
+    `CASE WHEN (${rowBad}) = 1${tests.map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
     ...reads.flatMap((read) => read.columns),
   ]
   // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { comparePaths, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -24,6 +24,7 @@ import type {
 import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
 import { pinnedId } from './sql-find.js'
+import { plainIncrement } from './sql-increment.js'
 import { arrayIndexName, indexPaths, uniqueKey } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
@@ -267,18 +268,10 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     options: UpdateOptions,
     limit: Limit,
   ): UpdateResult | null {
-    if (limit !== 1 || options.validate || options.upsert || options.arrayFilters) return null
     if (this.hub.size > 0 || this.#unique.active) return null
-    const id = pinnedId(filter)
-    const inc = spec.$inc
-    if (id === null || Object.keys(spec).length !== 1 || inc === null || typeof inc !== 'object') return null
-    // In the engine's order: fields it adds go last in that order.
-    const fields = Object.entries(inc as Record<string, unknown>).sort(([a], [b]) => comparePaths([a], [b]))
-    if (fields.length === 0) return null
-    for (const [field, amount] of fields) {
-      if (field === '_id' || sqlPath(field)?.length !== 1 || !Number.isSafeInteger(amount) || amount === 0)
-        return null
-    }
+    const increment = plainIncrement(filter, spec, options, limit)
+    if (!increment) return null
+    const { id, fields } = increment
     const value = (field: string) => `json_extract(doc, ${jsonPath([field])})`
     const sets = fields.map(
       ([field]) => `${jsonPath([field])}, coalesce(${value(field)}, 0) + CAST(? AS INTEGER)`,

@@ -45,7 +45,8 @@ export function splitGroup(
 ): { spec: unknown; stages: GroupStages; after: unknown[] } | undefined {
   const unwind = rest.length > 1 ? plainUnwind(rest[0]) : undefined
   const at = unwind ? 1 : 0
-  if (rest.length <= at || stageOf(rest[at], at)[0] !== '$group') return undefined
+  const [op, spec] = rest.length > at ? stageOf(rest[at], at) : []
+  if (op !== '$group') return undefined
   const after = rest.slice(at + 1)
   const stages: GroupStages = unwind ? { unwind } : {}
   const [first, second] = after.slice(0, 2).map((stage, i) => stageOf(stage, i))
@@ -53,7 +54,7 @@ export function splitGroup(
     stages.sort = first[1] as SortSpec
     if (second?.[0] === '$limit') stages.limit = second[1] as number
   } else if (first?.[0] === '$limit') stages.limit = first[1] as number
-  return { spec: stageOf(rest[at], at)[1], stages, after }
+  return { spec, stages, after }
 }
 
 /** The path segments of `{ $unwind: '$a.b' }` or `{ $unwind: { path: '$a.b' } }`, nothing else. */
