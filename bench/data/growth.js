@@ -51,18 +51,26 @@ export const QUERIES = [
   },
 ]
 
-/** Median milliseconds per call of `run`, over short interleaved turns. */
-async function timeQuery(run) {
-  await run()
-  const samples = []
-  const until = performance.now() + QUERY_MS
-  while (performance.now() < until || samples.length < 5) {
-    const started = performance.now()
-    await run()
-    samples.push(performance.now() - started)
+const TURNS = 5
+
+/**
+ * Median milliseconds per call of each of `runs`, timed in TURNS alternating turns so
+ * that load which comes and goes lands on every side alike.
+ */
+async function timeSides(runs) {
+  const samples = runs.map(() => [])
+  for (const run of runs) await run()
+  for (let turn = 0; turn < TURNS; turn++) {
+    for (const [side, run] of runs.entries()) {
+      const until = performance.now() + QUERY_MS / TURNS
+      do {
+        const started = performance.now()
+        await run()
+        samples[side].push(performance.now() - started)
+      } while (performance.now() < until)
+    }
   }
-  samples.sort((a, b) => a - b)
-  return samples[Math.floor(samples.length / 2)]
+  return samples.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)])
 }
 
 /** Same answers from both, or the comparison means nothing. */
@@ -87,8 +95,7 @@ async function measureStore(title, subject, sizes) {
       await subject.analyze?.()
       for (const [k, query] of QUERIES.entries()) {
         sameAnswer(await query.weft(subject.docs), await subject.raw[k](), query.name)
-        const weft = await timeQuery(() => query.weft(subject.docs))
-        const raw = await timeQuery(() => subject.raw[k]())
+        const [weft, raw] = await timeSides([() => query.weft(subject.docs), () => subject.raw[k]()])
         rows.push({ size, query: query.name, weft, raw })
         console.error(`  ${size} ${query.name}: Weft ${weft.toFixed(3)} ms, raw ${raw.toFixed(3)} ms`)
       }

@@ -83,7 +83,7 @@ test('indexed equality, ranges and the array probe are served by the indexes', a
     const all = planFind({ age: 31, score: { $gt: 5 } }, {}, sqliteDialect, target)
     assert.ok(all.kind === 'exact' && all.rowCheck)
     const rowParams: unknown[] = []
-    const rowSql = rowCheckedQuery(all, sqliteDialect, '"users"', 'rowid', 'rowid AS r, doc', rowParams)
+    const rowSql = rowCheckedQuery(all, sqliteDialect, '"users"', 'rowid', '', 'doc', rowParams)
     const rowChecked = plan(rowSql, rowParams)
     assert.match(rowChecked, /users\.age_1/)
     assert.doesNotMatch(rowChecked, /SCAN users(?! USING)/)

@@ -48,10 +48,10 @@ export function explainFind(
   }
   const pushdown = plan.partialSort ? 'partial sort' : 'all'
   if (plan.rowCheck) {
-    const columns = `${insertionOrder} AS r, ${body}`
+    const columns = plan.partialSort ? `${insertionOrder} AS r` : ''
     return {
       pushdown,
-      sql: rowCheckedQuery(plan, dialect, target.table, insertionOrder, columns, params),
+      sql: rowCheckedQuery(plan, dialect, target.table, insertionOrder, columns, body, params),
       params,
       note: 'One statement reads the candidates and checks each for arrays (and non-numbers in sort keys).',
     }

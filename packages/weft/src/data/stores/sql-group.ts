@@ -135,7 +135,7 @@ export function groupStatement(
   // The page is a hint: one SQL cannot order like the engine is left to the engine.
   const paged = (stages.sort || stages.limit !== undefined) && pageOrder(group, stages, dialect)
   const from = `${target.table}${source.join} WHERE ${where}`
-  const query = groupQuery(group, dialect, source, from, plan.rowCheck?.bad ?? '0', {
+  const query = groupQuery(group, dialect, source, from, plan.rowCheck?.bad ?? null, {
     paged: Boolean(paged),
     byKey: paged ? paged.byKey : false,
   })
@@ -259,7 +259,7 @@ function groupQuery(
   dialect: GroupDialect,
   source: Source,
   from: string,
-  rowBad: string,
+  rowBad: string | null,
   page: { paged: boolean; byKey: boolean },
 ): string {
   // A page of the groups answers for all the others: its checks are windows over all of them.
@@ -272,10 +272,14 @@ function groupQuery(
   // an array is one value to both, and is checked with the group's key. The last step is
   // tested on the value read, the steps before it on the document.
   const reads = paths.map((path, i) => source.read(path, named(i)))
-  const tests = [...source.bad, ...new Set(reads.flatMap((read) => read.arraySteps))]
+  const tests = [
+    ...(rowBad ? [`(${rowBad})`] : []),
+    ...source.bad,
+    ...new Set(reads.flatMap((read) => read.arraySteps)),
+  ]
   const read = [
     `${source.order} AS o`,
-    `CASE WHEN (${rowBad}) = 1${tests.map((test) => ` OR ${test}`).join('')} THEN 1 ELSE 0 END AS rb`,
+    `${tests.length > 0 ? `CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS rb`,
     ...reads.flatMap((read) => read.columns),
   ]
   // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.

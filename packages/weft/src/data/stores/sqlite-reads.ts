@@ -11,6 +11,7 @@ import {
   exactQuery,
   finishInMemory,
   finishPartialSort,
+  hasBadRow,
   indexDirection,
   keyColumns,
   type OrderedRow,
@@ -199,13 +200,19 @@ export class SqliteReads {
   /** One statement checks every candidate and sorts them (see `rowCheck` in sql-find.ts). */
   #findRowChecked(plan: ExactPlan): StoredDocument[] | null {
     const params: unknown[] = []
-    const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', 'rowid AS r, doc', params)
+    // Only a partial sort orders ties in JavaScript and needs the rowid.
+    const columns = plan.partialSort ? 'rowid AS r' : ''
+    const sql = rowCheckedQuery(plan, sqliteDialect, this.#table, 'rowid', columns, 'doc', params)
     const raw = this.#db.statement(sql).all(params)
     if (raw.length === 0) return this.#tableHasArrays(plan) ? null : []
-    if (raw.some((row) => row.bad)) return null
+    if (hasBadRow(raw, 'doc')) return null
+    if (!plan.partialSort) {
+      const docs = new Array<StoredDocument>(raw.length - Math.min(plan.offset, raw.length))
+      for (let i = 0; i < docs.length; i++) docs[i] = decodeDoc(raw[plan.offset + i].doc as string)
+      return docs
+    }
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
-    if (!plan.partialSort) return rows.slice(plan.offset).map(docOf)
     const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
     return finishPartialSort(rows, plan, docOf, this.#boundary(rows, plan, from)).map(docOf)
   }
