@@ -194,13 +194,59 @@ test('an unindexed scan reads each path once; an indexed filter or an _id keeps 
     const few = await places.find(longer, { sort: { 'n.x': 1, _id: 1 }, limit: 2 }).toArray()
     assert.deepEqual(few, expectedTop(docs, (doc) => doc.score === 6, 1).slice(0, 2))
 
+    // The indexed path is read as the index has it; the others with the cheaper `->`.
     const indexed = await places.find({ city: 'c3', score: { $gte: 3 } }, order).explain()
     assert.doesNotMatch(indexed.sql ?? '', /OFFSET 0/)
+    assert.match(indexed.sql ?? '', /doc #> '\{city\}'/)
+    assert.match(indexed.sql ?? '', /doc -> 'score'/)
+    assert.doesNotMatch(indexed.sql ?? '', /#> '\{score\}'/)
     assert.ok(indexed.indexes.includes('places.city_1'), indexed.indexes.join(', '))
+    const some = await places.find({ city: 'c3', score: { $gte: 3 } }, order).toArray()
+    assert.deepEqual(some, expectedTop(docs, (doc) => doc.city === 'c3' && doc.score >= 3, -1).slice(0, 5))
 
     const byId = await places.find({ _id: { $in: ['p1', 'p2'] }, score: { $gte: 1 } }, order).explain()
     assert.doesNotMatch(byId.sql ?? '', /OFFSET 0/)
     assert.equal(byId.fullScan, false)
+  } finally {
+    await db.close()
+    await env.drop()
+  }
+})
+
+test('a table PostgreSQL would scan in parallel is read without the subquery that forbids it', async (t) => {
+  const env = await postgresEnv('scan_parallel')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  try {
+    const places = db.collection<Place & { pad: string }>('places')
+    const fill = (from: number, count: number) =>
+      Array.from({ length: count }, (_, k) => {
+        const i = from + k
+        // Text that does not compress, so the table grows by what it holds.
+        const pad = Array.from({ length: 120 }, (_, j) => ((i * 7919 + j * 104729) % 1e9).toString(36)).join(
+          '',
+        )
+        return { _id: `p${i}`, city: `c${i % 300}`, score: i % 7, n: { x: i % 11 }, pad }
+      })
+    const order = { sort: { 'n.x': -1, _id: 1 }, limit: 5 } as const
+    const docs = fill(0, 100)
+    await places.insertMany(structuredClone(docs))
+    const small = await places.find({ score: { $gte: 3 } }, order).explain()
+    assert.match(small.sql ?? '', / OFFSET 0\) AS docs /)
+
+    // Past min_parallel_table_scan_size (8 MB by default): the next find sees the growth.
+    const { rows } = await env.client.query(
+      "SELECT pg_size_bytes(current_setting('min_parallel_table_scan_size')) AS bytes",
+    )
+    const more = fill(docs.length, Math.ceil(Number(rows[0].bytes) / 1000))
+    for (let i = 0; i < more.length; i += 1000)
+      await places.insertMany(structuredClone(more.slice(i, i + 1000)))
+    docs.push(...more)
+    const large = await places.find({ score: { $gte: 3 } }, order).explain()
+    assert.doesNotMatch(large.sql ?? '', /OFFSET 0/)
+    assert.match(large.sql ?? '', /doc -> 'score'/)
+    const top = await places.find({ score: { $gte: 3 } }, order).toArray()
+    assert.deepEqual(top, expectedTop(docs, (doc) => doc.score >= 3, -1).slice(0, 5))
   } finally {
     await db.close()
     await env.drop()

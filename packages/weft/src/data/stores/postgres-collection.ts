@@ -92,6 +92,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   async insertMany(docs: StoredDocument[]): Promise<void> {
     if (docs.length === 0) return
     await this.#ensureTable()
+    this.#reads.forgetSize()
     const keys = docs.map((doc) => encodeId(doc._id))
     const bodies = docs.map(encodeDoc)
     const safe = bodies.map(jsonbSafe)

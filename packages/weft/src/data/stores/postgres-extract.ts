@@ -8,7 +8,8 @@
 // extracts each path once, as a column (OFFSET 0 keeps PostgreSQL from merging the
 // subquery back into the statement, which would bring the repeated extractions back),
 // and the plan's SQL names those columns. With an indexed filter the subquery would hide
-// the index, so such plans keep the plain table.
+// the index, so such plans keep the plain table; so do tables large enough for a parallel
+// scan, which the fence would rule out (see `#rowChecked` in postgres-reads.ts).
 
 import { isPlainObject } from '../query/index.js'
 import type { Filter } from '../store.js'

@@ -7,7 +7,7 @@ import { compileProjection } from '../query/index.js'
 import type { Explanation, Filter, FindOptions, GroupStages, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
-import { postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
+import { indexedPathsDialect, postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
 import { extractOnce, servedByNoIndex } from './postgres-extract.js'
 import { explainFind } from './sql-explain.js'
 import {
@@ -65,6 +65,10 @@ export class PostgresReads {
   readonly #table: string
   /** What the indexes offer the planner, read from the catalog (null: read it again). */
   #indexes: IndexCatalog | null = null
+  /** The dialect for those indexes (`indexedPathsDialect`), set with them. */
+  #dialect: SqlDialect = postgresDialect
+  /** Would PostgreSQL scan the table with parallel workers, and until when the answer holds. */
+  #parallel = { scans: false, until: 0 }
 
   constructor(store: PostgresHost, name: string, table: string) {
     this.#store = store
@@ -77,8 +81,14 @@ export class PostgresReads {
     this.#indexes = null
   }
 
+  /** After an insert: the table may have grown into a parallel scan (`#scansInParallel`). */
+  forgetSize(): void {
+    this.#parallel.until = 0
+  }
+
   async count(filter: Filter): Promise<number> {
-    const plan = planFind(filter, {}, postgresDialect, await this.#target())
+    const target = await this.#target()
+    const plan = planFind(filter, {}, this.#dialect, target)
     const db = this.#store.db
     if (plan.kind === 'exact' && plan.rowCheck) {
       const checked = await this.#rowChecked(filter, {}, plan)
@@ -117,11 +127,11 @@ export class PostgresReads {
   async explain(filter: Filter, options: FindOptions): Promise<Explanation> {
     const catalog = await this.#catalog()
     const target = await this.#target()
-    const plan = planFind(filter, options, postgresDialect, target)
+    const plan = planFind(filter, options, this.#dialect, target)
     const checked =
       plan.kind === 'exact' && plan.rowCheck ? await this.#rowChecked(filter, options, plan) : null
     const layout = {
-      dialect: checked?.dialect ?? postgresDialect,
+      dialect: checked?.dialect ?? this.#dialect,
       target: { ...target, table: checked?.table ?? this.#table },
       directions: catalog.directions,
     }
@@ -158,7 +168,8 @@ export class PostgresReads {
       const sql = `SELECT ${selectList(columns, false)} FROM ${this.#table} WHERE _id = $1${lock}`
       return decodeRows((await db.query(sql, [id])).rows)
     }
-    const plan = planFind(filter, options, postgresDialect, await this.#target())
+    const target = await this.#target()
+    const plan = planFind(filter, options, this.#dialect, target)
     let rows: Row[] | null = null
     if (plan.kind === 'exact' && plan.rowCheck) {
       rows = lock
@@ -168,7 +179,7 @@ export class PostgresReads {
       rows = await this.#selectExact(plan, db, lock, columns)
     }
     if (rows === null) {
-      const superset = supersetPlan(filter, postgresDialect)
+      const superset = supersetPlan(filter, this.#dialect)
       const sql = `SELECT ${selectList(columns, false)} FROM ${this.#table} WHERE ${superset.where} ORDER BY seq${lock}`
       const all = decodeRows((await db.query(sql, superset.params)).rows)
       rows = selectInMemory(all, (row) => row.doc, filter, options)
@@ -192,11 +203,11 @@ export class PostgresReads {
     if (plan.partialSort) return this.#selectPartial(plan, db, lock, columns)
     const query = exactQuery(
       plan,
-      postgresDialect,
+      this.#dialect,
       'seq',
       indexDirection(plan, (await this.#catalog()).directions),
     )
-    const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, this.#dialect)} FROM ${this.#table} WHERE ${plan.where}`
     const rows = await this.#firstRows(
       plan,
       db,
@@ -209,7 +220,7 @@ export class PostgresReads {
     const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
     if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
     const more = [...plan.params]
-    const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, edge.values[i], more))
+    const equal = plan.sortKeys.map((key, i) => this.#dialect.equals(key.segments, edge.values[i], more))
     more.push(edge.count)
     const sql = `${select} AND ${equal.join(' AND ')} ORDER BY seq LIMIT $${more.length}${lock}`
     const boundary = rawRows((await db.query(sql, more)).rows, plan)
@@ -266,11 +277,15 @@ export class PostgresReads {
 
   /**
    * The plan and dialect a row-checked read runs with, and the table it reads: the
-   * `extractOnce` subquery when no index serves the filter (see postgres-extract.ts).
+   * `extractOnce` subquery when no index serves the filter (see postgres-extract.ts),
+   * unless PostgreSQL would scan the table with parallel workers, which the subquery's
+   * fence rules out: from 100,000 documents on, two processes extracting each path
+   * several times beat one extracting it once (the 2-core machine of docs/benchmarks.md).
    */
   async #rowChecked(filter: Filter, options: FindOptions, plan: ExactPlan): Promise<RowChecked> {
-    const plain = { plan, dialect: postgresDialect, table: this.#table }
+    const plain = { plan, dialect: this.#dialect, table: this.#table }
     if (!servedByNoIndex(filter, (await this.#catalog()).directions)) return plain
+    if (await this.#scansInParallel()) return plain
     const once = extractOnce()
     const replanned = planFind(filter, options, once.dialect, await this.#target())
     if (replanned.kind !== 'exact' || !replanned.rowCheck) return plain
@@ -284,8 +299,8 @@ export class PostgresReads {
     lock: '' | ' FOR UPDATE',
     columns: string,
   ): Promise<Row[] | null> {
-    const { orderBy, window } = partialQuery(plan, postgresDialect, 'seq')
-    const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, postgresDialect)} FROM ${this.#table} WHERE ${plan.where}`
+    const { orderBy, window } = partialQuery(plan, this.#dialect, 'seq')
+    const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, this.#dialect)} FROM ${this.#table} WHERE ${plan.where}`
     const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
     if (rows === null) return null
     return this.#finishPartial(rows, plan, db, select, lock)
@@ -303,7 +318,7 @@ export class PostgresReads {
     let boundary = null
     if (values) {
       const more = [...plan.params]
-      const equal = plan.sortKeys.map((key, i) => postgresDialect.equals(key.segments, values[i], more))
+      const equal = plan.sortKeys.map((key, i) => this.#dialect.equals(key.segments, values[i], more))
       boundary = {
         values,
         rows: rawRows((await db.query(`${select} AND ${equal.join(' AND ')}${lock}`, more)).rows, plan),
@@ -318,8 +333,11 @@ export class PostgresReads {
   async #catalog(): Promise<IndexCatalog> {
     if (this.#indexes) return this.#indexes
     const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const indexed = new Set<string>()
     const sql = 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
     for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
+      for (const [, path] of row.indexdef.matchAll(/doc #> '\{([^}]*)\}'/g))
+        indexed.add(path.replaceAll(',', '.'))
       const arrayStep = arrayIndexStep(this.#name, row.indexname)
       if (arrayStep) catalog.arrayIndexed.add(arrayStep)
       else
@@ -330,7 +348,24 @@ export class PostgresReads {
         )
     }
     this.#indexes = catalog
+    this.#dialect = indexedPathsDialect(indexed)
     return catalog
+  }
+
+  /**
+   * Would a scan of this table run in parallel (workers allowed, the table at least
+   * `min_parallel_table_scan_size`)? The answer holds ten seconds, or until this process
+   * inserts: other processes' inserts grow the table too.
+   */
+  async #scansInParallel(): Promise<boolean> {
+    const now = Date.now()
+    if (now < this.#parallel.until) return this.#parallel.scans
+    const sql =
+      "SELECT current_setting('max_parallel_workers_per_gather')::int > 0 AND " +
+      "pg_relation_size(to_regclass($1)) >= pg_size_bytes(current_setting('min_parallel_table_scan_size')) AS scans"
+    const scans = (await this.#store.db.query(sql, [this.#table])).rows[0].scans === true
+    this.#parallel = { scans, until: now + 10_000 }
+    return scans
   }
 
   async #target(): Promise<PlanTarget> {
