@@ -93,7 +93,9 @@ export const postgresGroupDialect: GroupDialect = {
     `WHEN 'string' THEN strpos(${key} #>> '{}', chr(65533)) > 0 WHEN 'boolean' THEN false WHEN 'null' THEN false ELSE true END`,
   isArray: (column) => `jsonb_typeof(${column('v')}) = 'array'`,
   number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::numeric END`,
-  notWhole: (number) => `scale(${number}) > 0`,
+  // A sum keeps the largest scale of what it adds: one test per group instead of one per
+  // row (scale() on every value cost the region's group a tenth of its time).
+  someNotWhole: (number) => `scale(sum(${number})) > 0`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
   keyOrder: (key) => `(${key} #>> '{}') COLLATE "C"`,
   keyUnordered: (key) =>

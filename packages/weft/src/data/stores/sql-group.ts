@@ -30,8 +30,11 @@ export interface GroupDialect {
   isArray(column: (suffix: string) => string): string
   /** The value as a SQL number when it is a number, else NULL. */
   number(column: (suffix: string) => string): string
-  /** Of a number: true when it is not a whole number, which SQL would add up or compare otherwise. */
-  notWhole(number: string): string
+  /**
+   * Of a group's numbers (an aggregate): true when one is not a whole number, which SQL
+   * would add up or compare otherwise.
+   */
+  someNotWhole(number: string): string
   /** True when the value is neither missing, null nor a number. */
   notNumber(column: (suffix: string) => string): string
   /** A key's string, to order by as JavaScript compares strings when `keyUnordered` is false. */
@@ -301,9 +304,10 @@ function groupQuery(
   const converted = `(SELECT ${['o', rb, ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
 
   const columns = group.key ? ['key'] : []
-  const bad = ['rb = 1', ...numbers.map((_, j) => dialect.notWhole(`num${j}`))]
+  const bad = ['rb = 1']
   // Past 2^53 SQL compares exactly, the engine in floating point.
   for (const j of compared) bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
+  const groupBad = numbers.map((_, j) => ` OR ${dialect.someNotWhole(`num${j}`)}`).join('')
   group.fields.forEach((field, f) => {
     if (field.op === 'count') return
     const j = numberOf(group, f)
@@ -317,7 +321,7 @@ function groupQuery(
   columns.push(
     'count(*) AS total',
     `${all('count(*)')} AS most`,
-    `${all(`CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${keyBad} THEN 1 ELSE 0 END`)} AS bad`,
+    `${all(`CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${groupBad}${keyBad} THEN 1 ELSE 0 END`)} AS bad`,
   )
   const groupBy = group.key ? ' GROUP BY key' : ''
   return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0`

@@ -96,7 +96,7 @@ export const sqliteGroupDialect: GroupDialect = {
   number: (column) =>
     `CASE WHEN substr(${column('j')}, 1, 1) IN ${NUMBER_START} THEN CAST(${column('j')} AS NUMERIC) END`,
   // Reals are left to the engine, whole or not: SQLite would add them up in its own order.
-  notWhole: (number) => `typeof(${number}) = 'real'`,
+  someNotWhole: (number) => `max(typeof(${number}) = 'real') = 1`,
   notNumber: (column) =>
     `coalesce(${column('j')}, 'null') <> 'null' AND substr(${column('j')}, 1, 1) NOT IN ${NUMBER_START}`,
   keyOrder: (key) => `json_extract(${key}, '$')`,
