@@ -185,6 +185,8 @@ test('an unindexed scan reads each path once; an indexed filter or an _id keeps 
     assert.match(sql, / OFFSET 0\) AS docs /)
     for (const path of ["doc -> 'score'", "doc -> 'n' -> 'x'"]) assert.equal(sql.split(path).length, 2, path)
     assert.doesNotMatch(sql, /#>/)
+    // The ids are asked of the table once, through their partial index, not row by row.
+    assert.ok(scan.indexes.includes('places.$id.unordered'), scan.indexes.join(', '))
     const top = await places.find({ score: { $gte: 3 } }, order).toArray()
     assert.deepEqual(top, expectedTop(docs, (doc) => doc.score >= 3, -1).slice(0, 5))
 
@@ -207,6 +209,40 @@ test('an unindexed scan reads each path once; an indexed filter or an _id keeps 
     const byId = await places.find({ _id: { $in: ['p1', 'p2'] }, score: { $gte: 1 } }, order).explain()
     assert.doesNotMatch(byId.sql ?? '', /OFFSET 0/)
     assert.equal(byId.fullScan, false)
+  } finally {
+    await db.close()
+    await env.drop()
+  }
+})
+
+test('one id SQL cannot order, anywhere in the table, sends a sort ending with _id to the engine', async (t) => {
+  const env = await postgresEnv('scan_ids')
+  if (typeof env === 'string') return t.skip(env)
+  const db = await connect(env.url)
+  try {
+    const items = db.collection<{ _id: string | number; score: number }>('items')
+    // 'b!' sorts before 'b' as stored text ('b!"' < 'b"'), after it in JavaScript; 7 is a number.
+    const docs = [
+      { _id: 'b!', score: 0 },
+      { _id: 'b', score: 0 },
+      { _id: 7, score: 0 },
+      { _id: 'a', score: 1 },
+      { _id: 'c', score: 1 },
+    ]
+    await items.insertMany(structuredClone(docs))
+    const found = await items.find({ score: { $gte: 0 } }, { sort: { score: 1, _id: 1 }, limit: 4 }).toArray()
+    assert.deepEqual(
+      found.map((doc) => doc._id),
+      [7, 'b', 'b!', 'a'],
+    )
+    await items.deleteMany({ _id: { $in: [7, 'b!'] } })
+    const plain = await items
+      .find({ score: { $gte: 0 } }, { sort: { score: -1, _id: 1 }, limit: 2 })
+      .toArray()
+    assert.deepEqual(
+      plain.map((doc) => doc._id),
+      ['a', 'c'],
+    )
   } finally {
     await db.close()
     await env.drop()

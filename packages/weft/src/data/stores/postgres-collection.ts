@@ -24,7 +24,7 @@ import type {
 import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
-import { pgPath, postgresDialect, quote } from './postgres-dialect.js'
+import { pgPath, postgresDialect, quote, unorderedIdsIndex } from './postgres-dialect.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { PostgresUnique } from './postgres-unique.js'
 import { plainIncrement } from './sql-increment.js'
@@ -248,6 +248,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     this.#ready ??= create(
       `CREATE TABLE IF NOT EXISTS ${this.#table} (seq BIGSERIAL, _id TEXT PRIMARY KEY, doc JSONB NOT NULL, body TEXT NOT NULL)`,
     )
+      .then(() => create(unorderedIdsIndex(this.#table, this.#name)))
       .then(() => create(this.#unique.registrySql()))
       .then(() => this.#unique.load(pool))
       .catch((error: unknown) => {

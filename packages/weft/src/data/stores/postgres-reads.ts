@@ -7,7 +7,13 @@ import { compileProjection } from '../query/index.js'
 import type { Explanation, Filter, FindOptions, GroupStages, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
 import type { PostgresHost, Queryable } from './postgres-collection.js'
-import { indexedPathsDialect, postgresDialect, postgresGroupDialect } from './postgres-dialect.js'
+import {
+  indexedPathsDialect,
+  postgresDialect,
+  postgresGroupDialect,
+  UNORDERED_IDS,
+  unorderedIdsIndexName,
+} from './postgres-dialect.js'
 import { extractOnce, servedByNoIndex } from './postgres-extract.js'
 import { explainFind } from './sql-explain.js'
 import {
@@ -67,6 +73,8 @@ export class PostgresReads {
   #indexes: IndexCatalog | null = null
   /** The dialect for those indexes (`indexedPathsDialect`), set with them. */
   #dialect: SqlDialect = postgresDialect
+  /** Whether the table has its `unorderedIdsIndex` (one made by an older version may not), set with them. */
+  #unorderedIdsIndexed = false
   /** Would PostgreSQL scan the table with parallel workers, and until when the answer holds. */
   #parallel = { scans: false, until: 0 }
 
@@ -135,7 +143,9 @@ export class PostgresReads {
       target: { ...target, table: checked?.table ?? this.#table },
       directions: catalog.directions,
     }
-    const found = explainFind(filter, options, { ...layout, insertionOrder: 'seq', body: 'body' })
+    const layoutSql = { ...layout, insertionOrder: 'seq', body: 'body' }
+    // The plan the read runs: its table checks read the table, not the subquery.
+    const found = explainFind(filter, options, layoutSql, checked?.plan ?? plan)
     const result = await this.#store.db.query(`EXPLAIN (FORMAT JSON) ${found.sql}`, found.params)
     const detail = result.rows[0]['QUERY PLAN']
     const indexes = new Set<string>()
@@ -334,10 +344,12 @@ export class PostgresReads {
     if (this.#indexes) return this.#indexes
     const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
     const indexed = new Set<string>()
+    this.#unorderedIdsIndexed = false
     const sql = 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
     for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
       for (const [, path] of row.indexdef.matchAll(/doc #> '\{([^}]*)\}'/g))
         indexed.add(path.replaceAll(',', '.'))
+      if (row.indexname === unorderedIdsIndexName(this.#name)) this.#unorderedIdsIndexed = true
       const arrayStep = arrayIndexStep(this.#name, row.indexname)
       if (arrayStep) catalog.arrayIndexed.add(arrayStep)
       else
@@ -369,7 +381,9 @@ export class PostgresReads {
   }
 
   async #target(): Promise<PlanTarget> {
-    return { table: this.#table, arrayIndexed: (await this.#catalog()).arrayIndexed, tableChecks: true }
+    const { arrayIndexed } = await this.#catalog()
+    const unorderedIds = this.#unorderedIdsIndexed ? UNORDERED_IDS : undefined
+    return { table: this.#table, arrayIndexed, tableChecks: true, unorderedIds }
   }
 
   /**

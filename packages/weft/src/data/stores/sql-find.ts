@@ -47,8 +47,9 @@ export interface ExactPlan {
     candidates: (params: unknown[]) => string
     /**
      * With `tableChecks`: the test, over the whole table, for an array at the steps that
-     * have an array index (`candidates` then ends with NOT this test, so an array there
-     * leaves no row at all: the store asks this test when no row comes back).
+     * have an array index, or an id SQL cannot order (`unorderedIds`); `candidates`
+     * then ends with NOT this test, so such a row anywhere leaves no row at all: the store
+     * asks this test when no row comes back.
      */
     table: string | null
   } | null
@@ -66,6 +67,12 @@ export interface PlanTarget {
   arrayIndexed: ReadonlySet<string>
   /** The store handles `rowCheck.table` (see there): paths whose every step has an array index are checked through those indexes. */
   tableChecks?: boolean
+  /**
+   * A test an index serves for the rows whose `_id` SQL cannot order as the engine does
+   * (`notPlainId`): with `tableChecks`, a sort ending with `_id` asks it over the table
+   * instead of testing each candidate's id.
+   */
+  unorderedIds?: string
 }
 
 /**
@@ -133,7 +140,8 @@ function checks(
   }
   for (const path of numeric) tests.add(dialect.notNumber(sqlPath(path)!))
   const idTail = limited ? order.idTail : undefined
-  if (idTail) tests.add(dialect.notPlainId)
+  if (idTail && target.tableChecks && target.unorderedIds) tableTests.add(target.unorderedIds)
+  else if (idTail) tests.add(dialect.notPlainId)
   const bad = [...tests].join(' OR ')
   const table =
     tableTests.size === 0
