@@ -217,7 +217,11 @@ export class PostgresReads {
       'seq',
       indexDirection(plan, (await this.#catalog()).directions),
     )
-    const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, this.#dialect)} FROM ${this.#table} WHERE ${plan.where}`
+    // Without reversed ties SQL's order (keys, then seq) is the final one: no order or key
+    // columns to read back and sort by.
+    const { reversedTies } = query
+    const keys = reversedTies ? keyColumns(plan, this.#dialect) : ''
+    const select = `SELECT ${selectList(columns, reversedTies)}${keys} FROM ${this.#table} WHERE ${plan.where}`
     const rows = await this.#firstRows(
       plan,
       db,
@@ -227,7 +231,8 @@ export class PostgresReads {
       pageClause(query.limit, query.offset),
     )
     if (rows === null) return null
-    const edge = query.reversedTies ? tieBoundary(rows, query.limit) : null
+    if (!reversedTies) return rows.map(decodeRow)
+    const edge = tieBoundary(rows, query.limit)
     if (!edge) return orderTies(rows, plan, query, null).map(decodeRow)
     const more = [...plan.params]
     const equal = plan.sortKeys.map((key, i) => this.#dialect.equals(key.segments, edge.values[i], more))
