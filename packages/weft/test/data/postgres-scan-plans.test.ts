@@ -215,40 +215,6 @@ test('an unindexed scan reads each path once; an indexed filter or an _id keeps 
   }
 })
 
-test('one id SQL cannot order, anywhere in the table, sends a sort ending with _id to the engine', async (t) => {
-  const env = await postgresEnv('scan_ids')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
-    const items = db.collection<{ _id: string | number; score: number }>('items')
-    // 'b!' sorts before 'b' as stored text ('b!"' < 'b"'), after it in JavaScript; 7 is a number.
-    const docs = [
-      { _id: 'b!', score: 0 },
-      { _id: 'b', score: 0 },
-      { _id: 7, score: 0 },
-      { _id: 'a', score: 1 },
-      { _id: 'c', score: 1 },
-    ]
-    await items.insertMany(structuredClone(docs))
-    const found = await items.find({ score: { $gte: 0 } }, { sort: { score: 1, _id: 1 }, limit: 4 }).toArray()
-    assert.deepEqual(
-      found.map((doc) => doc._id),
-      [7, 'b', 'b!', 'a'],
-    )
-    await items.deleteMany({ _id: { $in: [7, 'b!'] } })
-    const plain = await items
-      .find({ score: { $gte: 0 } }, { sort: { score: -1, _id: 1 }, limit: 2 })
-      .toArray()
-    assert.deepEqual(
-      plain.map((doc) => doc._id),
-      ['a', 'c'],
-    )
-  } finally {
-    await db.close()
-    await env.drop()
-  }
-})
-
 test('a table PostgreSQL would scan in parallel is read without the subquery that forbids it', async (t) => {
   const env = await postgresEnv('scan_parallel')
   if (typeof env === 'string') return t.skip(env)

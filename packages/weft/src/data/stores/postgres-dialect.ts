@@ -7,6 +7,7 @@
 
 import { encodeValue } from './json-codec.js'
 import type { GroupDialect } from './sql-group.js'
+import { unorderedIdsIndexName } from './sql-indexes.js'
 import type { Bound, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
@@ -122,17 +123,12 @@ export const postgresGroupDialect: GroupDialect = {
 }
 
 /**
- * The rows whose `_id` SQL cannot order as the engine does (see `notPlainId`), as a test
- * a partial index made with the table serves: a sort ending with `_id` then asks it once
- * over the table instead of scanning every candidate's id (a tenth of a 10,000-row scan).
- * An equality, so the planner guesses it rare and asks the index; the OR of `notPlainId`
- * itself looked common to it, and a scan for the first such row read the whole table.
+ * The rows whose `_id` SQL cannot order (see `unorderedIdsIndexName`), as the test its
+ * partial index serves. An equality, so the planner guesses it rare and asks the index:
+ * the OR of `notPlainId` itself looked common to it, and a scan for the first such row
+ * read the whole table.
  */
 export const UNORDERED_IDS = `(CASE WHEN ${postgresDialect.notPlainId} THEN 1 ELSE 0 END) = 1`
-
-export function unorderedIdsIndexName(collection: string): string {
-  return `${collection}.$id.unordered`
-}
 
 export function unorderedIdsIndex(table: string, collection: string): string {
   return `CREATE INDEX IF NOT EXISTS ${quote(unorderedIdsIndexName(collection))} ON ${table} (_id) WHERE ${UNORDERED_IDS}`

@@ -12,7 +12,6 @@ import {
   postgresDialect,
   postgresGroupDialect,
   UNORDERED_IDS,
-  unorderedIdsIndexName,
 } from './postgres-dialect.js'
 import { extractOnce, servedByNoIndex } from './postgres-extract.js'
 import { explainFind } from './sql-explain.js'
@@ -39,7 +38,7 @@ import {
   tieBoundary,
 } from './sql-find.js'
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
-import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
+import { arrayIndexStep, type IndexCatalog, unorderedIdsIndexName } from './sql-indexes.js'
 import type { SqlDialect } from './sql-pushdown.js'
 
 /** A row read for a write: its key, row version (xmin) and document. */
@@ -73,8 +72,6 @@ export class PostgresReads {
   #indexes: IndexCatalog | null = null
   /** The dialect for those indexes (`indexedPathsDialect`), set with them. */
   #dialect: SqlDialect = postgresDialect
-  /** Whether the table has its `unorderedIdsIndex` (one made by an older version may not), set with them. */
-  #unorderedIdsIndexed = false
   /** Would PostgreSQL scan the table with parallel workers, and until when the answer holds. */
   #parallel = { scans: false, until: 0 }
 
@@ -347,14 +344,13 @@ export class PostgresReads {
   /** What the indexes offer the planner, read from the catalog once: sort directions, array indexes. */
   async #catalog(): Promise<IndexCatalog> {
     if (this.#indexes) return this.#indexes
-    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set(), unorderedIds: false }
     const indexed = new Set<string>()
-    this.#unorderedIdsIndexed = false
     const sql = 'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2'
     for (const row of (await this.#store.pool.query(sql, [this.#store.schema, this.#name])).rows) {
       for (const [, path] of row.indexdef.matchAll(/doc #> '\{([^}]*)\}'/g))
         indexed.add(path.replaceAll(',', '.'))
-      if (row.indexname === unorderedIdsIndexName(this.#name)) this.#unorderedIdsIndexed = true
+      if (row.indexname === unorderedIdsIndexName(this.#name)) catalog.unorderedIds = true
       const arrayStep = arrayIndexStep(this.#name, row.indexname)
       if (arrayStep) catalog.arrayIndexed.add(arrayStep)
       else
@@ -386,9 +382,13 @@ export class PostgresReads {
   }
 
   async #target(): Promise<PlanTarget> {
-    const { arrayIndexed } = await this.#catalog()
-    const unorderedIds = this.#unorderedIdsIndexed ? UNORDERED_IDS : undefined
-    return { table: this.#table, arrayIndexed, tableChecks: true, unorderedIds }
+    const { arrayIndexed, unorderedIds } = await this.#catalog()
+    return {
+      table: this.#table,
+      arrayIndexed,
+      tableChecks: true,
+      unorderedIds: unorderedIds ? UNORDERED_IDS : undefined,
+    }
   }
 
   /**

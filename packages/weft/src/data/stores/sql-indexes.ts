@@ -37,6 +37,18 @@ export interface IndexCatalog {
   directions: Map<string, Set<1 | -1>>
   /** Path steps (`a`, `a.b`) with a partial index of the rows holding an array there. */
   arrayIndexed: Set<string>
+  /** The table has its `unorderedIdsIndexName` index (a table made by an older version may not). */
+  unorderedIds: boolean
+}
+
+/**
+ * The partial index of the rows whose `_id` SQL cannot order as the engine does (each
+ * store's `notPlainId`), made with the table: a sort ending with `_id` then asks it once
+ * over the table instead of testing every candidate's id, which cost an unindexed sorted
+ * scan of 10,000 documents a tenth of its time on PostgreSQL and a fifth on SQLite.
+ */
+export function unorderedIdsIndexName(collection: string): string {
+  return `${collection}.$id.unordered`
 }
 
 /** The partial index that finds the rows holding an array at `step` (`a.b`). */

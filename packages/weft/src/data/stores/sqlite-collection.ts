@@ -25,7 +25,7 @@ import { WatchHub } from '../watch.js'
 import { decodeDoc, encodeDoc, encodeId } from './json-codec.js'
 import { pinnedId } from './sql-find.js'
 import { plainIncrement } from './sql-increment.js'
-import { arrayIndexName, indexPaths, uniqueKey } from './sql-indexes.js'
+import { arrayIndexName, indexPaths, uniqueKey, unorderedIdsIndexName } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { jsonPath, sqliteDialect } from './sqlite-dialect.js'
 import type { SqliteConnection } from './sqlite-driver.js'
@@ -211,6 +211,10 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
     await this.#store.ready()
     if (this.#tableReady) return
     this.#db.exec(`CREATE TABLE IF NOT EXISTS ${this.#table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`)
+    const ids = quoteIdentifier(unorderedIdsIndexName(this.#name))
+    this.#db.exec(
+      `CREATE INDEX IF NOT EXISTS ${ids} ON ${this.#table} (_id) WHERE ${sqliteDialect.notPlainId}`,
+    )
     this.#unique.load()
     this.#tableReady = true
     this.#store.inTransaction?.created.push(this.#name)

@@ -28,7 +28,7 @@ import {
   tieBoundary,
 } from './sql-find.js'
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
-import { arrayIndexStep, type IndexCatalog } from './sql-indexes.js'
+import { arrayIndexStep, type IndexCatalog, unorderedIdsIndexName } from './sql-indexes.js'
 import { PlanCache, type PlanMemo } from './sql-plan-cache.js'
 import { sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
@@ -253,10 +253,11 @@ export class SqliteReads {
   /** What the indexes offer, read from the catalog once: sort directions, array indexes. */
   #catalog(): IndexCatalog {
     if (this.#indexes) return this.#indexes
-    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set() }
+    const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set(), unorderedIds: false }
     const sql =
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
     for (const row of this.#db.statement(sql).all([this.#name])) {
+      if (row.name === unorderedIdsIndexName(this.#name)) catalog.unorderedIds = true
       const arrayStep = arrayIndexStep(this.#name, String(row.name))
       if (arrayStep) catalog.arrayIndexed.add(arrayStep)
       else
@@ -271,7 +272,9 @@ export class SqliteReads {
   }
 
   #target(): PlanTarget {
-    return { table: this.#table, arrayIndexed: this.#catalog().arrayIndexed, tableChecks: true }
+    const { arrayIndexed, unorderedIds } = this.#catalog()
+    const idTest = unorderedIds ? sqliteDialect.notPlainId : undefined
+    return { table: this.#table, arrayIndexed, tableChecks: true, unorderedIds: idTest }
   }
 
   /** A row-checked plan read no row: was that an array at an indexed step (`rowCheck.table`)? */
