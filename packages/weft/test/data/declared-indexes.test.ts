@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { connect, Db, DuplicateKeyError } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 type User = { email: string; seenAt?: Date }
 
@@ -32,15 +32,9 @@ describe('declared unique indexes hold from the first write', () => {
     await checkUnique(db).finally(() => db.close())
   })
   test('PostgreSQL', async (t) => {
-    const env = await postgresEnv('declared')
-    if (typeof env === 'string') return t.skip(env)
-    const db = await connect(env.url)
-    try {
+    await withPostgres(t, 'declared', async (db) => {
       await checkUnique(db)
-    } finally {
-      await db.close()
-      await env.drop()
-    }
+    })
   })
 })
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type Collection, connect, type Db } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 async function seed(db: Db): Promise<Collection> {
   const docs = db.collection('places')
@@ -56,18 +56,12 @@ test('SQLite: explain() shows the SQL, the index that serves it, and full scans'
 })
 
 test('PostgreSQL: explain() shows the SQL, the index that serves it, and full scans', async (t) => {
-  const env = await postgresEnv('explain')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'explain', async (db, env) => {
     const docs = await seed(db)
     // Let the planner see the table's real size, as it would in production.
     await env.client.query(`ANALYZE "${env.schema}"."places"`)
     await checkSql(docs, 'postgres', 'places.city_1')
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })
 
 test('memory: explain() says whether the indexes narrow the candidates', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { type Collection, connect, type Db } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 async function outcome(collection: Collection, id: number, inc: Record<string, number>) {
   try {
@@ -84,14 +84,8 @@ test('SQLite: $inc by _id gives the memory store answer, error and document', as
 })
 
 test('PostgreSQL: $inc by _id gives the memory store answer, error and document', async (t) => {
-  const env = await postgresEnv('increment')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'increment', async (db) => {
     await matchesMemory(db, 150)
     await watcherSeesIt(db)
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { updateMany as mingoUpdateMany, updateOne as mingoUpdateOne } from 'mingo'
 import { connect, type Db, UpdateError } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 type Doc = Record<string, unknown>
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value))
@@ -95,15 +95,9 @@ describe('positional updates give the documents mingo gives', () => {
     await differential(db, 200).finally(() => db.close())
   })
   test('PostgreSQL', async (t) => {
-    const env = await postgresEnv('positional')
-    if (typeof env === 'string') return t.skip(env)
-    const db = await connect(env.url)
-    try {
+    await withPostgres(t, 'positional', async (db) => {
       await differential(db, 100)
-    } finally {
-      await db.close()
-      await env.drop()
-    }
+    })
   })
 })
 

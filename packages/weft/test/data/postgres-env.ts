@@ -2,7 +2,9 @@
 // file gets its own schema (dropped at the end), so runs never see each other's tables.
 // No server: under CI=true that is a failure; elsewhere the tests skip, loudly.
 
+import type { TestContext } from 'node:test'
 import pg from 'pg'
+import { connect, type Db } from 'weftjs/data'
 
 const base = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -38,5 +40,28 @@ export async function postgresEnv(label: string): Promise<PostgresEnv | string> 
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
       await client.end()
     },
+  }
+}
+
+/**
+ * Runs `body` with a Weft database on a fresh schema of the test server, then closes it
+ * and drops the schema; skips the test (loudly; a failure under CI=true) when no server answers.
+ */
+export async function withPostgres(
+  t: TestContext,
+  label: string,
+  body: (db: Db, env: PostgresEnv) => Promise<void>,
+): Promise<void> {
+  const env = await postgresEnv(label)
+  if (typeof env === 'string') return t.skip(env)
+  try {
+    const db = await connect(env.url)
+    try {
+      await body(db, env)
+    } finally {
+      await db.close()
+    }
+  } finally {
+    await env.drop()
   }
 }

@@ -4,14 +4,10 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 test('strings holding U+0000 come back as written, in batches and alone', async (t) => {
-  const env = await postgresEnv('nul')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'nul', async (db) => {
     const notes = db.collection('notes')
     const batch = [
       { _id: 1, text: 'plain' },
@@ -32,8 +28,5 @@ test('strings holding U+0000 come back as written, in batches and alone', async 
     ])
     assert.deepEqual(await notes.find({ text: 'a\u0000b' }).toArray(), [batch[1]])
     assert.equal(await notes.countDocuments({ text: { $in: ['tail\u0000', '\u0000'] } }), 2)
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })

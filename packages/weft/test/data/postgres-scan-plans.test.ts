@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { type Collection, connect } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { postgresEnv, withPostgres } from './postgres-env.ts'
 
 // Numbers at the edges of what is stored: ±Infinity (stored as ±1e999, beyond every
 // double), NaN (stored tagged, below every number in MongoDB), integers past 2^53, the
@@ -162,10 +162,7 @@ function expectedTop(docs: Place[], keep: (doc: Place) => boolean, direction: 1 
 }
 
 test('an unindexed scan reads each path once; an indexed filter or an _id keeps its index', async (t) => {
-  const env = await postgresEnv('scan_explain')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'scan_explain', async (db, env) => {
     const places = db.collection('places')
     await places.createIndex({ city: 1 })
     const docs: Place[] = Array.from({ length: 3000 }, (_, i) => ({
@@ -209,17 +206,11 @@ test('an unindexed scan reads each path once; an indexed filter or an _id keeps 
     const byId = await places.find({ _id: { $in: ['p1', 'p2'] }, score: { $gte: 1 } }, order).explain()
     assert.doesNotMatch(byId.sql ?? '', /OFFSET 0/)
     assert.equal(byId.fullScan, false)
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })
 
 test('a table PostgreSQL would scan in parallel is read without the subquery that forbids it', async (t) => {
-  const env = await postgresEnv('scan_parallel')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'scan_parallel', async (db, env) => {
     const places = db.collection<Place & { pad: string }>('places')
     const fill = (from: number, count: number) =>
       Array.from({ length: count }, (_, k) => {
@@ -249,17 +240,11 @@ test('a table PostgreSQL would scan in parallel is read without the subquery tha
     assert.match(large.sql ?? '', /doc -> 'score'/)
     const top = await places.find({ score: { $gte: 3 } }, order).toArray()
     assert.deepEqual(top, expectedTop(docs, (doc) => doc.score >= 3, -1).slice(0, 5))
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })
 
 test('an indexed find whose array check finds an array, or that matches nothing, still answers', async (t) => {
-  const env = await postgresEnv('scan_guard')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'scan_guard', async (db) => {
     const posts = db.collection('posts')
     await posts.createIndex({ tag: 1 })
     await posts.insertMany([
@@ -275,8 +260,5 @@ test('an indexed find whose array check finds an array, or that matches nothing,
     await posts.deleteOne({ _id: 2 })
     assert.deepEqual(await ids({ tag: 'a' }), [1])
     assert.deepEqual(await ids({ tag: 'c' }), [])
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 import { readLines, spawnScript } from './run-child.ts'
 
 test('PostgreSQL: watch() sees inserts (single and batched), updates and deletes another process makes, in order', async (t) => {
-  const env = await postgresEnv('watch')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'watch', async (db, env) => {
     const notes = db.collection('notes')
     const feed = notes.watch()
     const filtered = notes.watch({ text: 'hello again' })
@@ -45,8 +41,5 @@ test('PostgreSQL: watch() sees inserts (single and batched), updates and deletes
     assert.deepEqual([first?.type, second?.type], ['update', 'delete'])
     await feed.return?.()
     await filtered.return?.()
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { connect, type Db } from 'weftjs/data'
-import { postgresEnv } from './postgres-env.ts'
+import { withPostgres } from './postgres-env.ts'
 
 type Item = { _id: string | number; n: number; score: number }
 
@@ -47,13 +47,7 @@ test('SQLite: one id SQL cannot order, anywhere in the table, sends a sort endin
 })
 
 test('PostgreSQL: one id SQL cannot order, anywhere in the table, sends a sort ending with _id to the engine', async (t) => {
-  const env = await postgresEnv('unordered_ids')
-  if (typeof env === 'string') return t.skip(env)
-  const db = await connect(env.url)
-  try {
+  await withPostgres(t, 'unordered_ids', async (db) => {
     await idsInTheirOrder(db, 'items')
-  } finally {
-    await db.close()
-    await env.drop()
-  }
+  })
 })
