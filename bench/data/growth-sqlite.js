@@ -16,6 +16,8 @@ export function growthSqlite() {
   let raw
   let stmt
   const subject = {
+    /** Both sides run synchronously in this process: time them in its CPU time. */
+    cpuTimed: true,
     docs: null,
     raw: [],
     async open() {

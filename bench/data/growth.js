@@ -22,7 +22,7 @@ const SIZES = (process.env.BENCH_GROWTH_SIZES ?? (quick ? '2000,20000' : '10000,
   .split(',')
   .map(Number)
 const PG_MAX = Number(process.env.BENCH_GROWTH_PG_MAX ?? (quick ? 20000 : 100000))
-const QUERY_MS = Number(process.env.BENCH_GROWTH_MS ?? (quick ? 150 : 1000))
+const QUERY_MS = Number(process.env.BENCH_GROWTH_MS ?? (quick ? 150 : 2000))
 
 /** Document i: 100 cities, scores 0-999, ages 0-99, spread so no field follows insertion order. */
 export function growthDoc(i) {
@@ -51,26 +51,43 @@ export const QUERIES = [
   },
 ]
 
-const TURNS = 5
+const TURNS = 10
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 /**
- * Median milliseconds per call of each of `runs`, timed in TURNS alternating turns so
- * that load which comes and goes lands on every side alike.
+ * One turn of `run` for `ms`: milliseconds per call. `cpu`: the mean CPU time of this
+ * process per call (SQLite runs in it, synchronously: CPU time hardly moves with what else
+ * the machine does); else the median wall time per call (PostgreSQL works in a server).
  */
-async function timeSides(runs) {
-  const samples = runs.map(() => [])
-  for (const run of runs) await run()
-  for (let turn = 0; turn < TURNS; turn++) {
-    for (const [side, run] of runs.entries()) {
-      const until = performance.now() + QUERY_MS / TURNS
-      do {
-        const started = performance.now()
-        await run()
-        samples[side].push(performance.now() - started)
-      } while (performance.now() < until)
-    }
+async function turn(run, ms, cpu) {
+  const samples = []
+  const started = cpu ? process.cpuUsage() : null
+  const until = performance.now() + ms
+  do {
+    const at = performance.now()
+    await run()
+    samples.push(performance.now() - at)
+  } while (performance.now() < until)
+  if (!cpu) return median(samples)
+  const used = process.cpuUsage(started)
+  return (used.user + used.system) / 1000 / samples.length
+}
+
+/**
+ * Milliseconds per call of Weft and of raw SQL (medians over the turns), and Weft ÷ raw as
+ * the median of each turn's ratio: the sides alternate in short turns, so load that comes
+ * and goes lands on both sides of a turn alike, and one slow turn moves no figure.
+ */
+async function timeSides(weft, raw, cpu) {
+  const times = [[], []]
+  await weft()
+  await raw()
+  for (let i = 0; i < TURNS; i++) {
+    for (const [side, run] of [weft, raw].entries()) times[side].push(await turn(run, QUERY_MS / TURNS, cpu))
   }
-  return samples.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)])
+  const ratios = times[0].map((time, i) => time / times[1][i])
+  return { weft: median(times[0]), raw: median(times[1]), ratio: median(ratios) }
 }
 
 /** Same answers from both, or the comparison means nothing. */
@@ -95,8 +112,10 @@ async function measureStore(title, subject, sizes) {
       await subject.analyze?.()
       for (const [k, query] of QUERIES.entries()) {
         sameAnswer(await query.weft(subject.docs), await subject.raw[k](), query.name)
-        const [weft, raw] = await timeSides([() => query.weft(subject.docs), () => subject.raw[k]()])
-        rows.push({ size, query: query.name, weft, raw })
+        const weftSide = () => query.weft(subject.docs)
+        const timed = await timeSides(weftSide, () => subject.raw[k](), subject.cpuTimed)
+        const { weft, raw } = timed
+        rows.push({ size, query: query.name, ...timed })
         console.error(`  ${size} ${query.name}: Weft ${weft.toFixed(3)} ms, raw ${raw.toFixed(3)} ms`)
       }
     }
@@ -115,7 +134,7 @@ function table(title, rows) {
       row.size.toLocaleString('en-US'),
       row.weft.toFixed(3),
       row.raw.toFixed(3),
-      `${(row.weft / row.raw).toFixed(2)}×`,
+      `${row.ratio.toFixed(2)}×`,
     ]),
   )
   return [`### ${title}`, '', line(head), line(head.map(() => '---')), ...body, ''].join('\n')
