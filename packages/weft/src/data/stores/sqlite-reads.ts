@@ -206,11 +206,7 @@ export class SqliteReads {
     const raw = this.#db.statement(sql).all(params)
     if (raw.length === 0) return this.#tableHasArrays(plan) ? null : []
     if (hasBadRow(raw, 'doc')) return null
-    if (!plan.partialSort) {
-      const docs = new Array<StoredDocument>(raw.length - Math.min(plan.offset, raw.length))
-      for (let i = 0; i < docs.length; i++) docs[i] = decodeDoc(raw[plan.offset + i].doc as string)
-      return docs
-    }
+    if (!plan.partialSort) return raw.slice(plan.offset).map((row) => decodeDoc(row.doc as string))
     const rows = toSqliteRows(raw, plan)
     const docOf = (row: SqliteRow) => (row.doc ??= decodeDoc(row.body!))
     const from = `SELECT rowid AS r, doc${keyColumns(plan, sqliteDialect)} FROM ${this.#table}`
