@@ -59,13 +59,16 @@ export interface GroupDialect {
   fence: string
 }
 
+/** A field of the group; one that reads a path reads it as `num${number}` (see `numbers`). */
 type Accumulator =
-  | { field: string; op: '$sum' | '$avg' | '$min' | '$max'; path: string[] }
+  | { field: string; op: '$sum' | '$avg' | '$min' | '$max'; path: string[]; number: number }
   | { field: string; op: 'count'; times: number }
 
 export interface SimpleGroup {
   key: string[] | null
   fields: Accumulator[]
+  /** The distinct paths the fields read, each read once: a field's `number` is its path's index here. */
+  numbers: string[][]
 }
 
 const LIMIT = 2 ** 53
@@ -76,6 +79,8 @@ export function simpleGroup(spec: unknown): SimpleGroup | null {
   const key = spec._id === null ? null : fieldPath(spec._id)
   if (key === undefined) return null
   const fields: Accumulator[] = []
+  const numbers: string[][] = []
+  const numberOf = new Map<string, number>()
   for (const field of Object.keys(spec)) {
     if (field === '_id') continue
     const entry = spec[field]
@@ -89,10 +94,12 @@ export function simpleGroup(spec: unknown): SimpleGroup | null {
     else if (op === '$sum' || op === '$avg' || op === '$min' || op === '$max') {
       const path = fieldPath(operand)
       if (!path) return null
-      fields.push({ field, op, path })
+      const name = path.join('.')
+      if (!numberOf.has(name)) numberOf.set(name, numbers.push(path) - 1)
+      fields.push({ field, op, path, number: numberOf.get(name)! })
     } else return null
   }
-  return { key, fields }
+  return { key, fields, numbers }
 }
 
 // '$a.b' -> ['a', 'b']; undefined for anything else ('$$ROOT', expressions, constants).
@@ -216,37 +223,23 @@ function pageOrder(
   const keys: string[] = []
   let byKey = false
   for (const [name, direction] of Object.entries(page.sort ?? {})) {
-    const f = group.fields.findIndex((field) => field.field === name)
-    const field = group.fields[f]
+    const field = group.fields.find((candidate) => candidate.field === name)
     let value: string
     if (name === '_id' && group.key) {
       byKey = true
       value = dialect.keyOrder('key')
     } else if (!field || field.op === '$avg') return null
     else if (field.op === 'count') value = `count(*) * ${field.times}`
-    else if (field.op === '$sum') value = `coalesce(sum(num${numberOf(group, f)}), 0)`
-    else value = `${field.op === '$min' ? 'min' : 'max'}(num${numberOf(group, f)})`
+    else if (field.op === '$sum') value = `coalesce(sum(num${field.number}), 0)`
+    else value = `${field.op === '$min' ? 'min' : 'max'}(num${field.number})`
     keys.push(`${value} ${direction === -1 ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
   }
   return { order: [...keys, 'min(o)'].join(', '), byKey }
 }
 
-/** The key's path, then the fields' (see `fieldPaths`). */
+/** The key's path, then the fields' (`numbers`). */
 function groupPaths(group: SimpleGroup): string[][] {
-  return [...(group.key ? [group.key] : []), ...fieldPaths(group)]
-}
-
-/** The distinct paths the fields read, each read once: field f's number is `num${numberOf(group, f)}`. */
-function fieldPaths(group: SimpleGroup): string[][] {
-  const paths = new Map<string, string[]>()
-  for (const field of group.fields) if ('path' in field) paths.set(field.path.join('.'), field.path)
-  return [...paths.values()]
-}
-
-function numberOf(group: SimpleGroup, f: number): number {
-  const field = group.fields[f]
-  const path = 'path' in field ? field.path.join('.') : ''
-  return fieldPaths(group).findIndex((known) => known.join('.') === path)
+  return [...(group.key ? [group.key] : []), ...group.numbers]
 }
 
 /**
@@ -267,7 +260,7 @@ function groupQuery(
 ): string {
   // A page of the groups answers for all the others: its checks are windows over all of them.
   const all = (aggregate: string) => (page.paged ? `max(${aggregate}) OVER ()` : aggregate)
-  const numbers = fieldPaths(group)
+  const { numbers } = group
   const paths = groupPaths(group)
   const first = group.key ? 1 : 0
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
@@ -287,9 +280,7 @@ function groupQuery(
   ]
   // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
   const compared = new Set(
-    group.fields.flatMap((field, f) =>
-      field.op === '$min' || field.op === '$max' ? [numberOf(group, f)] : [],
-    ),
+    group.fields.flatMap((field) => (field.op === '$min' || field.op === '$max' ? [field.number] : [])),
   )
   const values = [
     ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
@@ -310,7 +301,7 @@ function groupQuery(
   const groupBad = numbers.map((_, j) => ` OR ${dialect.someNotWhole(`num${j}`)}`).join('')
   group.fields.forEach((field, f) => {
     if (field.op === 'count') return
-    const j = numberOf(group, f)
+    const j = field.number
     if (field.op === '$sum' || field.op === '$avg') {
       columns.push(`sum(num${j}) AS s${f}`, `${all(`sum(abs(num${j}))`)} AS a${f}`, `count(num${j}) AS n${f}`)
     } else columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
