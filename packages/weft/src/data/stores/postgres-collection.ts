@@ -51,10 +51,13 @@ export interface PostgresHost {
   fence(): Promise<void>
 }
 
-// Two processes creating the same table or schema at once: the loser sees a unique
-// violation on the catalog; the object exists all the same.
+// Two processes creating the same table, index or schema at once: the loser sees a unique
+// violation on the catalog, or finds the table's row type already there (42710); either
+// way the winner's object is committed and exists all the same.
+const RACE_CODES = new Set(['23505', '42P07', '42P06', '42710'])
+
 export function ignoreRace(error: { code?: string }): void {
-  if (error.code !== '23505' && error.code !== '42P07' && error.code !== '42P06') throw error
+  if (!RACE_CODES.has(error.code ?? '')) throw error
 }
 
 interface Change {
@@ -186,7 +189,8 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
         const test = arraySteps(step, postgresDialect)[i]
         const stepName = quote(arrayIndexName(this.#name, step.join('.')))
         const sql = `CREATE INDEX IF NOT EXISTS ${stepName} ON ${this.#table} ((jsonb_typeof(doc #> ${pgPath(step)}))) WHERE ${test}`
-        await this.#run(sql, []).catch(ignoreRace)
+        // Not #run: a catalog race is not a duplicate document key.
+        await this.#store.db.query(sql).catch(ignoreRace)
       }
     }
     return name
