@@ -53,8 +53,8 @@ export function growthPostgres() {
       )
     },
     async analyze() {
-      await pool.query(`ANALYZE ${schema}_raw.docs`)
-      await pool.query(`ANALYZE ${schema}_weft.docs`)
+      await pool.query(`VACUUM ANALYZE ${schema}_raw.docs`)
+      await pool.query(`VACUUM ANALYZE ${schema}_weft.docs`)
     },
     async close() {
       await db.close()

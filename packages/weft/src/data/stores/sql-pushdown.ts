@@ -28,6 +28,12 @@ export interface SqlDialect {
    * with no parameter added, when this dialect cannot compare such bounds like MongoDB.
    */
   range(segments: string[], lower: Bound | null, upper: Bound | null, params: unknown[]): string | null
+  /**
+   * A condition that compares as MongoDB does even where arrays sit on the path (element
+   * by element), so it needs no array check; null, with no parameter added, when this
+   * dialect has no such form for these operators. `ops` are one field's operators.
+   */
+  elementwise?(segments: string[], ops: Record<string, unknown>, params: unknown[]): string | null
   /** True when the value at the path is an array. */
   isArray(segments: string[]): string
   /** True when the value at the path is anything but a number (missing included). */
@@ -192,6 +198,9 @@ function fieldCondition(
     return null
   }
   const ops = isOperatorObject(condition) ? condition : { $eq: condition }
+  // Exact whatever the path holds: no array check, and no pin (the value may be an array).
+  const elementwise = dialect.elementwise?.(segments, ops, state.params)
+  if (elementwise) return elementwise
   const parts: string[] = []
   let pin: 'number' | 'single' | undefined
   const pushed = (op: string, arg: unknown, part: string | null) => {

@@ -1,0 +1,91 @@
+// Number comparisons on paths no index names run in PostgreSQL as one SQL/JSON path
+// predicate, element by element, with no array check per row. Each case here is a place
+// where that could part from MongoDB: arrays, arrays of arrays, arrays of documents,
+// mixed types, null, missing fields, tagged values (NaN, Infinity, dates). The answers
+// must be those of the in-memory store, and the SQL must be the element-wise form.
+
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { connect } from 'weftjs/data'
+import { withPostgres } from './postgres-env.ts'
+
+const docs = [
+  { _id: 1, n: 60 },
+  { _id: 2, n: 10 },
+  { _id: 3, n: [10, 60] },
+  { _id: 4, n: [[60]] },
+  { _id: 5, n: ['abc', 60] },
+  { _id: 6, n: 'abc' },
+  { _id: 7, n: null },
+  { _id: 8 },
+  { _id: 9, n: [] },
+  { _id: 10, n: Number.NaN },
+  { _id: 11, n: Number.POSITIVE_INFINITY },
+  { _id: 12, n: Number.NEGATIVE_INFINITY },
+  { _id: 13, n: new Date(60) },
+  { _id: 14, n: { x: 60 } },
+  { _id: 15, n: true },
+  { _id: 16, n: 50.5 },
+  { _id: 17, a: [{ b: 60 }, { b: 5 }] },
+  { _id: 18, a: [{ b: [70] }, 3] },
+  { _id: 19, a: { b: 60 } },
+  { _id: 20, a: [[{ b: 60 }]] },
+]
+
+const filters: Record<string, unknown>[] = [
+  { n: { $gte: 50 } },
+  { n: { $gt: 10 } },
+  { n: { $lt: 50 } },
+  { n: { $lte: 10 } },
+  { n: { $gte: 50, $lt: 55 } },
+  { n: { $gt: 20, $lt: 30 } },
+  { n: 60 },
+  { n: { $eq: 10 } },
+  { n: { $in: [10, 50.5] } },
+  { n: { $gte: 0, $in: [60] } },
+  { 'a.b': { $gte: 50 } },
+  { 'a.b': { $lt: 4 } },
+  { 'a.b': 70 },
+  { $or: [{ n: { $lt: 11 } }, { 'a.b': { $gt: 65 } }] },
+  { n: { $gte: 50 }, 'a.b': { $exists: false } },
+]
+
+test('PostgreSQL compares numbers element by element as MongoDB does', async (t) => {
+  const memory = await connect('memory:')
+  await withPostgres(t, 'elementwise', async (db) => {
+    const stored = db.collection('things')
+    const reference = memory.collection('things')
+    await stored.insertMany(structuredClone(docs))
+    await reference.insertMany(structuredClone(docs))
+    for (const filter of filters) {
+      const ids = async (collection: typeof stored) =>
+        (await collection.find(filter, { sort: { _id: 1 } }).toArray()).map((doc) => doc._id)
+      assert.deepEqual(await ids(stored), await ids(reference), JSON.stringify(filter))
+      assert.equal(await stored.countDocuments(filter), await reference.countDocuments(filter))
+      const plan = await stored.find(filter).explain()
+      assert.equal(plan.pushdown, 'all', JSON.stringify(filter))
+      assert.match(plan.sql ?? '', /jsonb_path_match\(doc, '\(?\$\."(n|a)"/, JSON.stringify(filter))
+    }
+    // A sorted, limited window over an element-wise filter is still ordered by SQL.
+    const top = { sort: { n: -1, _id: 1 }, limit: 3 } as const
+    assert.deepEqual(
+      await stored.find({ n: { $gt: 0 } }, top).toArray(),
+      await reference.find({ n: { $gt: 0 } }, top).toArray(),
+    )
+  })
+  await memory.close()
+})
+
+test('an indexed path keeps the comparison its index serves', async (t) => {
+  await withPostgres(t, 'elementwise_indexed', async (db) => {
+    const stored = db.collection('things')
+    await stored.createIndex({ n: 1 })
+    await stored.insertMany(structuredClone(docs))
+    const plan = await stored.find({ n: { $gte: 50 } }).explain()
+    assert.doesNotMatch(plan.sql ?? '', /jsonb_path_match/)
+    assert.match(plan.sql ?? '', /doc #> '\{n\}'/)
+    assert.ok(plan.indexes.includes('things.n_1'), plan.indexes.join(', '))
+    const ids = (await stored.find({ n: { $gte: 50 } }, { sort: { _id: 1 } }).toArray()).map((doc) => doc._id)
+    assert.deepEqual(ids, [1, 3, 5, 11, 16])
+  })
+})
