@@ -24,6 +24,12 @@ export interface ExtractOnce {
    * plan with `dialect` first. A path asked for later reads `doc` itself, as usual.
    */
   from(table: string): string
+  /**
+   * True when `where` reads an extracted column. Otherwise the subquery would extract,
+   * for every row, paths only the matching rows need (element-wise comparisons read
+   * `doc` itself): the plain table costs less.
+   */
+  filtersOn(where: string): boolean
 }
 
 const MAX_NAMED_PATH = 50
@@ -53,6 +59,7 @@ export function extractOnce(): ExtractOnce {
       const extracted = [...columns].map(([path, name]) => `, ${arrowPath(path.split('.'))} AS ${name}`)
       return `(SELECT seq, _id, xmin, doc, body${extracted.join('')} FROM ${table} OFFSET 0) AS docs`
     },
+    filtersOn: (where) => [...columns.values()].some((name) => where.includes(name)),
   }
 }
 

@@ -300,7 +300,7 @@ export class PostgresReads {
     if (await this.#scansInParallel()) return plain
     const once = extractOnce()
     const replanned = planFind(filter, options, once.dialect, await this.#target())
-    if (replanned.kind !== 'exact' || !replanned.rowCheck) return plain
+    if (replanned.kind !== 'exact' || !replanned.rowCheck || !once.filtersOn(replanned.where)) return plain
     return { plan: replanned, dialect: once.dialect, table: once.from(this.#table) }
   }
 
