@@ -1,8 +1,8 @@
-// Number comparisons on paths no index names run in PostgreSQL as one SQL/JSON path
-// predicate, element by element, with no array check per row. Each case here is a place
-// where that could part from MongoDB: arrays, arrays of arrays, arrays of documents,
-// mixed types, null, missing fields, tagged values (NaN, Infinity, dates). The answers
-// must be those of the in-memory store, and the SQL must be the element-wise form.
+// Comparisons on paths no index names run in PostgreSQL as one SQL/JSON path predicate,
+// element by element, with no array check per row. Each case here is a place where that
+// could part from MongoDB: arrays, arrays of arrays, arrays of documents, mixed types,
+// null, missing fields, tagged values (NaN, Infinity, dates), 1 beside true, 'Y' beside
+// 'y'. The answers must be those of the in-memory store, and the SQL the element-wise form.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -30,6 +30,11 @@ const docs = [
   { _id: 18, a: [{ b: [70] }, 3] },
   { _id: 19, a: { b: 60 } },
   { _id: 20, a: [[{ b: 60 }]] },
+  { _id: 21, g: 'y', done: true },
+  { _id: 22, g: ['x', 'y'], done: [false] },
+  { _id: 23, g: [['y']], done: 'true' },
+  { _id: 24, g: 'Y', done: 1 },
+  { _id: 25, g: { y: 1 }, done: false },
 ]
 
 const filters: Record<string, unknown>[] = [
@@ -48,9 +53,15 @@ const filters: Record<string, unknown>[] = [
   { 'a.b': 70 },
   { $or: [{ n: { $lt: 11 } }, { 'a.b': { $gt: 65 } }] },
   { n: { $gte: 50 }, 'a.b': { $exists: false } },
+  { n: 'abc' },
+  { g: 'y' },
+  { g: { $in: ['x', 'Y'] } },
+  { g: { $eq: 'x' }, done: false },
+  { done: true },
+  { done: { $in: [true, 1] } },
 ]
 
-test('PostgreSQL compares numbers element by element as MongoDB does', async (t) => {
+test('PostgreSQL compares numbers, strings and booleans element by element as MongoDB does', async (t) => {
   const memory = await connect('memory:')
   await withPostgres(t, 'elementwise', async (db) => {
     const stored = db.collection('things')
@@ -64,7 +75,7 @@ test('PostgreSQL compares numbers element by element as MongoDB does', async (t)
       assert.equal(await stored.countDocuments(filter), await reference.countDocuments(filter))
       const plan = await stored.find(filter).explain()
       assert.equal(plan.pushdown, 'all', JSON.stringify(filter))
-      assert.match(plan.sql ?? '', /jsonb_path_match\(doc, '\(?\$\."(n|a)"/, JSON.stringify(filter))
+      assert.match(plan.sql ?? '', /jsonb_path_match\(doc, '\(?\$\."(n|a|g|done)"/, JSON.stringify(filter))
     }
     // A sorted, limited window over an element-wise filter is still ordered by SQL.
     const top = { sort: { n: -1, _id: 1 }, limit: 3 } as const

@@ -28,5 +28,11 @@ test('strings holding U+0000 come back as written, in batches and alone', async 
     ])
     assert.deepEqual(await notes.find({ text: 'a\u0000b' }).toArray(), [batch[1]])
     assert.equal(await notes.countDocuments({ text: { $in: ['tail\u0000', '\u0000'] } }), 2)
+    // JSONB holds U+FFFD where the text has U+0000: a search for U+FFFD must not find those.
+    await notes.insertOne({ _id: 7, text: 'a\uFFFDb' })
+    assert.deepEqual(await notes.find({ text: 'a\uFFFDb' }).toArray(), [{ _id: 7, text: 'a\uFFFDb' }])
+    await notes.createIndex({ text: 1 })
+    assert.deepEqual(await notes.find({ text: 'a\uFFFDb' }).toArray(), [{ _id: 7, text: 'a\uFFFDb' }])
+    assert.deepEqual(await notes.find({ text: 'a\u0000b' }).toArray(), [batch[1]])
   })
 })

@@ -39,8 +39,7 @@ export const postgresDialect: SqlDialect = {
   },
   value: (segments) => `(doc #> ${pgPath(segments)})`,
   equals(segments, value, params) {
-    // JSONB cannot hold U+0000; such strings are stored altered in `doc` (see postgres.ts).
-    if (typeof value === 'string' && value.includes('\0')) return null
+    if (!comparableInDoc(value)) return null
     return `${this.value(segments)} = ${this.param(params, encodeValue(value))}::jsonb`
   },
   isNull(segments) {
@@ -146,42 +145,47 @@ export function indexedPathsDialect(indexed: ReadonlySet<string>): SqlDialect {
     value: (segments) =>
       indexed.has(segments.join('.')) ? postgresDialect.value(segments) : `(${arrowPath(segments)})`,
     elementwise: (segments, ops, params) =>
-      indexed.has(segments.join('.')) ? null : numberComparisons(segments, ops, params),
+      indexed.has(segments.join('.')) ? null : elementComparisons(segments, ops, params),
   }
+}
+
+/**
+ * False for a string `doc` may hold altered: JSONB cannot hold U+0000, so such strings
+ * are stored there with U+FFFD in its place (see postgres-collection.ts), and SQL could
+ * not tell 'a\u0000' from 'a\uFFFD'. JavaScript compares those.
+ */
+function comparableInDoc(value: unknown): boolean {
+  return typeof value !== 'string' || !/[\0\uFFFD]/.test(value)
 }
 
 const JSONPATH_OPERATOR: Record<string, string> = { $eq: '==', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
 const MAX_ELEMENTWISE_VALUES = 16
 
 /**
- * Comparisons with numbers (`$eq`, `$in`, `$gt`, ...) as one SQL/JSON path predicate. Its
- * lax mode compares each element of an array met on the way, one level deep, and a
- * number with any other type is neither true nor false: MongoDB's own semantics. So the
- * test needs no array check per row, which cost an unindexed range about as much as the
- * comparison itself (a 10,000-document scan spent 40% less). Not for indexed paths: no
- * index serves the predicate. The values reach it through one object built once per
- * statement (the scalar subquery), as parameters of their own.
+ * A field's comparisons (`$eq` and `$in` with numbers, strings or booleans; `$gt`, `$gte`,
+ * `$lt`, `$lte` with numbers) as one SQL/JSON path predicate. Its lax mode compares each
+ * element of an array met on the way, one level deep, and values of two types are
+ * neither equal nor ordered: MongoDB's own semantics. So the test needs no array check
+ * per row, which cost an unindexed range about as much as the comparison itself (a
+ * 10,000-document scan spent 40% less). Not for indexed paths: no index serves the
+ * predicate. The values reach it through one object built once per statement (the
+ * scalar subquery), as parameters of their own.
  */
-export function numberComparisons(
+export function elementComparisons(
   segments: string[],
   ops: Record<string, unknown>,
   params: unknown[],
 ): string | null {
   const tests: string[] = []
-  const values: number[] = []
+  const values: unknown[] = []
   const path = `$${segments.map((segment) => `."${segment}"`).join('')}`
-  const compare = (op: string, value: number) =>
+  const compare = (op: string, value: unknown) =>
     `${path} ${JSONPATH_OPERATOR[op]} $v${values.push(value) - 1}`
   for (const op of Object.keys(ops)) {
     const arg = ops[op]
-    if (
-      op === '$in' &&
-      Array.isArray(arg) &&
-      arg.length > 0 &&
-      arg.length <= MAX_ELEMENTWISE_VALUES &&
-      arg.every(isFiniteNumber)
-    )
+    if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(isEqualityValue))
       tests.push(`(${arg.map((value) => compare('$eq', value)).join(' || ')})`)
+    else if (op === '$eq' && isEqualityValue(arg)) tests.push(compare(op, arg))
     else if (op in JSONPATH_OPERATOR && isFiniteNumber(arg)) tests.push(compare(op, arg))
     else return null
   }
@@ -194,4 +198,12 @@ export function numberComparisons(
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
+}
+
+function isEqualityValue(value: unknown): boolean {
+  return (
+    isFiniteNumber(value) ||
+    typeof value === 'boolean' ||
+    (typeof value === 'string' && comparableInDoc(value))
+  )
 }

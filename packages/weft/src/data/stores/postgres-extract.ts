@@ -13,7 +13,7 @@
 
 import { isPlainObject } from '../query/index.js'
 import type { Filter } from '../store.js'
-import { arrowPath, numberComparisons, postgresDialect, quote } from './postgres-dialect.js'
+import { arrowPath, elementComparisons, postgresDialect, quote } from './postgres-dialect.js'
 import { pushdown, type SqlDialect } from './sql-pushdown.js'
 
 /** A dialect whose path values are columns of `from(table)`, each extracted once. */
@@ -40,7 +40,7 @@ export function extractOnce(): ExtractOnce {
   const dialect: SqlDialect = {
     ...postgresDialect,
     // No index serves these statements (see `servedByNoIndex`): any path may be compared element by element.
-    elementwise: numberComparisons,
+    elementwise: elementComparisons,
     value(segments) {
       const path = segments.join('.')
       const column = columns.get(path)
