@@ -3,7 +3,7 @@
 // `json_extract` gives `true` as 1 and arrays as JSON text.
 
 import type { GroupDialect } from './sql-group.js'
-import type { Bound, SqlDialect } from './sql-pushdown.js'
+import type { Bound, RangeOp, SqlDialect } from './sql-pushdown.js'
 import { SQL_OPERATOR } from './sql-pushdown.js'
 
 const NUMBER_TYPES = "('integer', 'real')"
@@ -79,6 +79,85 @@ export const sqliteDialect: SqlDialect = {
   // character past ASCII (its byte length exceeds its length). Three cheap scans: the
   // GLOB patterns this replaced cost a sorted query without index a sixth of its time.
   notPlainId: `(substr(_id, 1, 1) <> '"' OR instr(_id, '\\') > 0 OR length(_id) <> length(CAST(_id AS BLOB)))`,
+}
+
+/**
+ * The dialect of a collection whose indexes name the `indexed` paths: a top-level field
+ * no index names is compared element by element (`elementComparisons`); an indexed one
+ * keeps the `json_extract` comparison its index serves.
+ */
+export function indexedPathsDialect(indexed: ReadonlySet<string>): SqlDialect {
+  return {
+    ...sqliteDialect,
+    elementwise: (segments, ops, params) =>
+      segments.length === 1 && !indexed.has(segments[0]) ? elementComparisons(segments, ops, params) : null,
+  }
+}
+
+const MAX_ELEMENTWISE_VALUES = 16
+
+/**
+ * A top-level field's comparisons (`$eq` and `$in` with numbers, strings or booleans;
+ * `$gt`, `$gte`, `$lt`, `$lte` with numbers), each as one `EXISTS` over `json_each`. It
+ * reads a scalar as one row and an array as one row per element (an element that is an
+ * array stays one row, of type 'array'), and an object's members, whose keys are text,
+ * are left out: MongoDB's rule, one level deep, so the test needs no array check per
+ * row. A 10,000-document count with an unindexed range: 5.3 ms of CPU before, 3.3 ms
+ * after, against 3.2 ms for a bare `json_extract` comparison. Deeper paths are left to
+ * the array checks: `json_extract` does not step into arrays as MongoDB does.
+ */
+export function elementComparisons(
+  segments: string[],
+  ops: Record<string, unknown>,
+  params: unknown[],
+): string | null {
+  // Checked before any parameter is added: a refusal leaves `params` as it was.
+  const keys = Object.keys(ops)
+  if (keys.length === 0 || !keys.every((op) => isElementwise(op, ops[op]))) return null
+  const values = keys.flatMap((op) => (op === '$in' ? (ops[op] as unknown[]) : [ops[op]]))
+  if (values.length > MAX_ELEMENTWISE_VALUES) return null
+  const param = (value: unknown) => sqliteDialect.param(params, value)
+  const from = `FROM json_each(doc, ${jsonPath(segments)}) AS e WHERE typeof(e.key) <> 'text'`
+  const parts = keys.map((op) => {
+    const arg = ops[op]
+    const test =
+      op === '$in'
+        ? equalsAny(arg as unknown[], param)
+        : op === '$eq'
+          ? equalsAny([arg], param)
+          : `e.type IN ${NUMBER_TYPES} AND e.value ${SQL_OPERATOR[op as RangeOp]} ${param(arg)}`
+    return `EXISTS (SELECT 1 ${from} AND ${test})`
+  })
+  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`
+}
+
+function isElementwise(op: string, arg: unknown): boolean {
+  if (op === '$in') return Array.isArray(arg) && arg.length > 0 && arg.every(isEqualityValue)
+  if (op === '$eq') return isEqualityValue(arg)
+  return op in SQL_OPERATOR && typeof arg === 'number' && Number.isFinite(arg)
+}
+
+// A string holding U+0000 stays in JavaScript: SQLite's text functions stop at it.
+function isEqualityValue(value: unknown): boolean {
+  return (
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    typeof value === 'boolean' ||
+    (typeof value === 'string' && !value.includes('\0'))
+  )
+}
+
+/** The element equals one of `values`, each compared within its own type (1 is not true). */
+function equalsAny(values: unknown[], param: (value: unknown) => string): string {
+  const of = (type: string) => values.filter((value) => typeof value === type)
+  const alternatives: string[] = []
+  const numbers = of('number')
+  if (numbers.length > 0)
+    alternatives.push(`(e.type IN ${NUMBER_TYPES} AND e.value IN (${numbers.map(param).join(', ')}))`)
+  const strings = of('string')
+  if (strings.length > 0)
+    alternatives.push(`(e.type = 'text' AND e.value IN (${strings.map(param).join(', ')}))`)
+  for (const flag of of('boolean')) alternatives.push(`e.type = '${flag}'`)
+  return `(${alternatives.join(' OR ')})`
 }
 
 /** Grouping in SQLite (see sql-group.ts); `json_extract` gives booleans as 1 and 0. */

@@ -30,7 +30,8 @@ import {
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog, unorderedIdsIndexName } from './sql-indexes.js'
 import { PlanCache, type PlanMemo } from './sql-plan-cache.js'
-import { sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
+import type { SqlDialect } from './sql-pushdown.js'
+import { indexedPathsDialect, sqliteDialect, sqliteGroupDialect } from './sqlite-dialect.js'
 import type { Row, SqliteConnection } from './sqlite-driver.js'
 
 interface SqliteRow extends OrderedRow {
@@ -46,9 +47,12 @@ export class SqliteReads {
   /** What the indexes offer the planner, read from the schema (null: read it again). */
   #indexes: IndexCatalog | null = null
   /** Plans by filter shape; they hold what the indexes offered when they were made. */
-  readonly #plans = new PlanCache((filter, options) =>
-    planFind(filter, options, sqliteDialect, this.#target()),
-  )
+  readonly #plans = new PlanCache((filter, options) => {
+    const target = this.#target()
+    return planFind(filter, options, this.#dialect, target)
+  })
+  /** The pushdown's dialect for those indexes (`indexedPathsDialect`), set with them. */
+  #dialect: SqlDialect = sqliteDialect
 
   constructor(host: { readonly db: SqliteConnection }, name: string, table: string) {
     this.#host = host
@@ -252,17 +256,23 @@ export class SqliteReads {
     const catalog: IndexCatalog = { directions: new Map(), arrayIndexed: new Set(), unorderedIds: false }
     const sql =
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+    const indexed = new Set<string>()
     for (const row of this.#db.statement(sql).all([this.#name])) {
       if (row.name === unorderedIdsIndexName(this.#name)) catalog.unorderedIds = true
       const arrayStep = arrayIndexStep(this.#name, String(row.name))
-      if (arrayStep) catalog.arrayIndexed.add(arrayStep)
-      else
-        addIndexDirection(
-          catalog.directions,
-          /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)),
-          '.',
-        )
+      if (arrayStep) {
+        catalog.arrayIndexed.add(arrayStep)
+        continue
+      }
+      addIndexDirection(
+        catalog.directions,
+        /\(json_extract\(doc, '\$\.([^']+)'\)( DESC)?/.exec(String(row.sql)),
+        '.',
+      )
+      for (const [, path] of String(row.sql).matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g))
+        indexed.add(path)
     }
+    this.#dialect = indexedPathsDialect(indexed)
     this.#indexes = catalog
     return catalog
   }
