@@ -9,7 +9,7 @@ import { encodeValue } from './json-codec.js'
 import type { GroupDialect } from './sql-group.js'
 import { unorderedIdsIndexName } from './sql-indexes.js'
 import type { Bound, SqlDialect } from './sql-pushdown.js'
-import { SQL_OPERATOR } from './sql-pushdown.js'
+import { elementTests, SQL_OPERATOR } from './sql-pushdown.js'
 
 /** A PostgreSQL identifier (schema, table, index), quoted. */
 export function quote(name: string): string {
@@ -39,7 +39,7 @@ export const postgresDialect: SqlDialect = {
   },
   value: (segments) => `(doc #> ${pgPath(segments)})`,
   equals(segments, value, params) {
-    if (!comparableInDoc(value)) return null
+    if (typeof value === 'string' && !comparableInDoc(value)) return null
     return `${this.value(segments)} = ${this.param(params, encodeValue(value))}::jsonb`
   },
   isNull(segments) {
@@ -154,21 +154,17 @@ export function indexedPathsDialect(indexed: ReadonlySet<string>): SqlDialect {
  * are stored there with U+FFFD in its place (see postgres-collection.ts), and SQL could
  * not tell 'a\u0000' from 'a\uFFFD'. JavaScript compares those.
  */
-function comparableInDoc(value: unknown): boolean {
-  return typeof value !== 'string' || !/[\0\uFFFD]/.test(value)
+function comparableInDoc(value: string): boolean {
+  return !/[\0\uFFFD]/.test(value)
 }
 
-const JSONPATH_OPERATOR: Record<string, string> = { $eq: '==', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }
-const MAX_ELEMENTWISE_VALUES = 16
-
 /**
- * A field's comparisons (`$eq` and `$in` with numbers, strings or booleans; `$gt`, `$gte`,
- * `$lt`, `$lte` with numbers) as one SQL/JSON path predicate. Its lax mode compares each
- * element of an array met on the way, one level deep, and values of two types are
- * neither equal nor ordered: MongoDB's own semantics. So the test needs no array check
- * per row, which cost an unindexed range about as much as the comparison itself (a
- * 10,000-document scan spent 40% less). Not for indexed paths: no index serves the
- * predicate. The values reach it through one object built once per statement (the
+ * A field's comparisons (see `elementTests`) as one SQL/JSON path predicate. Its lax mode
+ * compares each element of an array met on the way, one level deep, and values of two
+ * types are neither equal nor ordered: MongoDB's own semantics. So the test needs no
+ * array check per row, which cost an unindexed range about as much as the comparison
+ * itself (a 10,000-document scan spent 40% less). Not for indexed paths: no index serves
+ * the predicate. The values reach it through one object built once per statement (the
  * scalar subquery), as parameters of their own.
  */
 export function elementComparisons(
@@ -176,34 +172,18 @@ export function elementComparisons(
   ops: Record<string, unknown>,
   params: unknown[],
 ): string | null {
-  const tests: string[] = []
+  const tests = elementTests(ops, comparableInDoc)
+  if (!tests) return null
   const values: unknown[] = []
   const path = `$${segments.map((segment) => `."${segment}"`).join('')}`
-  const compare = (op: string, value: unknown) =>
-    `${path} ${JSONPATH_OPERATOR[op]} $v${values.push(value) - 1}`
-  for (const op of Object.keys(ops)) {
-    const arg = ops[op]
-    if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(isEqualityValue))
-      tests.push(`(${arg.map((value) => compare('$eq', value)).join(' || ')})`)
-    else if (op === '$eq' && isEqualityValue(arg)) tests.push(compare(op, arg))
-    else if (op in JSONPATH_OPERATOR && isFiniteNumber(arg)) tests.push(compare(op, arg))
-    else return null
-  }
-  if (tests.length === 0 || values.length > MAX_ELEMENTWISE_VALUES) return null
+  const compare = (operator: string, value: unknown) => `${path} ${operator} $v${values.push(value) - 1}`
+  const predicate = tests.map((test) =>
+    test.op === '$in'
+      ? `(${test.values.map((value) => compare('==', value)).join(' || ')})`
+      : compare(SQL_OPERATOR[test.op], test.value),
+  )
   const vars = values.map(
     (value, i) => `'v${i}', ${postgresDialect.param(params, encodeValue(value))}::jsonb`,
   )
-  return `jsonb_path_match(doc, '${tests.join(' && ')}', (SELECT jsonb_build_object(${vars.join(', ')})), true) IS TRUE`
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value)
-}
-
-function isEqualityValue(value: unknown): boolean {
-  return (
-    isFiniteNumber(value) ||
-    typeof value === 'boolean' ||
-    (typeof value === 'string' && comparableInDoc(value))
-  )
+  return `jsonb_path_match(doc, '${predicate.join(' && ')}', (SELECT jsonb_build_object(${vars.join(', ')})), true) IS TRUE`
 }

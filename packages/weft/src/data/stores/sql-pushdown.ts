@@ -234,6 +234,42 @@ export function arraySteps(segments: string[], dialect: SqlDialect): string[] {
   return segments.map((_, i) => dialect.isArray(segments.slice(0, i + 1)))
 }
 
+/** One test of an element-wise comparison: equality with any of `values`, or a number bound. */
+export type ElementTest =
+  | { op: '$in'; values: (number | string | boolean)[] }
+  | { op: RangeOp; value: number }
+
+const MAX_ELEMENTWISE_VALUES = 16
+
+/**
+ * A field's operators as element-wise tests (for `SqlDialect.elementwise`): `$eq` and `$in`
+ * with numbers, booleans and the strings `comparable` accepts, `$gt`, `$gte`, `$lt`,
+ * `$lte` with numbers; null when any operator is something else, or past 16 values.
+ */
+export function elementTests(
+  ops: Record<string, unknown>,
+  comparable: (value: string) => boolean,
+): ElementTest[] | null {
+  const equality = (value: unknown): value is number | string | boolean =>
+    isFiniteNumber(value) || typeof value === 'boolean' || (typeof value === 'string' && comparable(value))
+  const tests: ElementTest[] = []
+  let count = 0
+  for (const op of Object.keys(ops)) {
+    const arg = ops[op]
+    if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(equality))
+      tests.push({ op: '$in', values: arg })
+    else if (op === '$eq' && equality(arg)) tests.push({ op: '$in', values: [arg] })
+    else if (op in SQL_OPERATOR && isFiniteNumber(arg)) tests.push({ op: op as RangeOp, value: arg })
+    else return null
+    count += op === '$in' ? (arg as unknown[]).length : 1
+  }
+  return tests.length > 0 && count <= MAX_ELEMENTWISE_VALUES ? tests : null
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
 /** Number and string bounds, a lower and an upper of one type paired; `skipped`: others (Dates, NaN, ...). */
 function pairBounds(ops: Record<string, unknown>): {
   pairs: [Bound | null, Bound | null][]

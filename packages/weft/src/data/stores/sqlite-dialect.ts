@@ -3,8 +3,8 @@
 // `json_extract` gives `true` as 1 and arrays as JSON text.
 
 import type { GroupDialect } from './sql-group.js'
-import type { Bound, RangeOp, SqlDialect } from './sql-pushdown.js'
-import { SQL_OPERATOR } from './sql-pushdown.js'
+import type { Bound, SqlDialect } from './sql-pushdown.js'
+import { elementTests, SQL_OPERATOR } from './sql-pushdown.js'
 
 const NUMBER_TYPES = "('integer', 'real')"
 /** The first characters of a number's JSON text. */
@@ -94,60 +94,37 @@ export function indexedPathsDialect(indexed: ReadonlySet<string>): SqlDialect {
   }
 }
 
-const MAX_ELEMENTWISE_VALUES = 16
-
 /**
- * A top-level field's comparisons (`$eq` and `$in` with numbers, strings or booleans;
- * `$gt`, `$gte`, `$lt`, `$lte` with numbers), each as one `EXISTS` over `json_each`. It
- * reads a scalar as one row and an array as one row per element (an element that is an
- * array stays one row, of type 'array'), and an object's members, whose keys are text,
- * are left out: MongoDB's rule, one level deep, so the test needs no array check per
- * row. A 10,000-document count with an unindexed range: 5.3 ms of CPU before, 3.3 ms
- * after, against 3.2 ms for a bare `json_extract` comparison. Deeper paths are left to
- * the array checks: `json_extract` does not step into arrays as MongoDB does.
+ * A top-level field's comparisons (see `elementTests`), each as one `EXISTS` over
+ * `json_each`. It reads a scalar as one row and an array as one row per element (an
+ * element that is an array stays one row, of type 'array'), and an object's members,
+ * whose keys are text, are left out: MongoDB's rule, one level deep, so the test needs
+ * no array check per row. A 10,000-document count with an unindexed range: 5.3 ms of CPU
+ * before, 3.3 ms after, against 3.2 ms for a bare `json_extract` comparison. Deeper paths
+ * are left to the array checks: `json_extract` does not step into arrays as MongoDB does.
+ * A string holding U+0000 stays in JavaScript: SQLite's text functions stop at it.
  */
 export function elementComparisons(
   segments: string[],
   ops: Record<string, unknown>,
   params: unknown[],
 ): string | null {
-  // Checked before any parameter is added: a refusal leaves `params` as it was.
-  const keys = Object.keys(ops)
-  if (keys.length === 0 || !keys.every((op) => isElementwise(op, ops[op]))) return null
-  const values = keys.flatMap((op) => (op === '$in' ? (ops[op] as unknown[]) : [ops[op]]))
-  if (values.length > MAX_ELEMENTWISE_VALUES) return null
+  const tests = elementTests(ops, (value) => !value.includes('\0'))
+  if (!tests) return null
   const param = (value: unknown) => sqliteDialect.param(params, value)
   const from = `FROM json_each(doc, ${jsonPath(segments)}) AS e WHERE typeof(e.key) <> 'text'`
-  const parts = keys.map((op) => {
-    const arg = ops[op]
-    const test =
-      op === '$in'
-        ? equalsAny(arg as unknown[], param)
-        : op === '$eq'
-          ? equalsAny([arg], param)
-          : `e.type IN ${NUMBER_TYPES} AND e.value ${SQL_OPERATOR[op as RangeOp]} ${param(arg)}`
-    return `EXISTS (SELECT 1 ${from} AND ${test})`
+  const parts = tests.map((test) => {
+    const match =
+      test.op === '$in'
+        ? equalsAny(test.values, param)
+        : `e.type IN ${NUMBER_TYPES} AND e.value ${SQL_OPERATOR[test.op]} ${param(test.value)}`
+    return `EXISTS (SELECT 1 ${from} AND ${match})`
   })
   return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`
 }
 
-function isElementwise(op: string, arg: unknown): boolean {
-  if (op === '$in') return Array.isArray(arg) && arg.length > 0 && arg.every(isEqualityValue)
-  if (op === '$eq') return isEqualityValue(arg)
-  return op in SQL_OPERATOR && typeof arg === 'number' && Number.isFinite(arg)
-}
-
-// A string holding U+0000 stays in JavaScript: SQLite's text functions stop at it.
-function isEqualityValue(value: unknown): boolean {
-  return (
-    (typeof value === 'number' && Number.isFinite(value)) ||
-    typeof value === 'boolean' ||
-    (typeof value === 'string' && !value.includes('\0'))
-  )
-}
-
 /** The element equals one of `values`, each compared within its own type (1 is not true). */
-function equalsAny(values: unknown[], param: (value: unknown) => string): string {
+function equalsAny(values: (number | string | boolean)[], param: (value: unknown) => string): string {
   const of = (type: string) => values.filter((value) => typeof value === type)
   const alternatives: string[] = []
   const numbers = of('number')
