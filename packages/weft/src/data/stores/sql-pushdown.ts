@@ -251,7 +251,7 @@ export function elementTests(
   comparable: (value: string) => boolean,
 ): ElementTest[] | null {
   const equality = (value: unknown): value is number | string | boolean =>
-    isFiniteNumber(value) || typeof value === 'boolean' || (typeof value === 'string' && comparable(value))
+    isPushableScalar(value) && (typeof value !== 'string' || comparable(value))
   const tests: ElementTest[] = []
   let count = 0
   for (const op of Object.keys(ops)) {
@@ -259,15 +259,12 @@ export function elementTests(
     if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(equality))
       tests.push({ op: '$in', values: arg })
     else if (op === '$eq' && equality(arg)) tests.push({ op: '$in', values: [arg] })
-    else if (op in SQL_OPERATOR && isFiniteNumber(arg)) tests.push({ op: op as RangeOp, value: arg })
+    else if (op in SQL_OPERATOR && typeof arg === 'number' && isPushableScalar(arg))
+      tests.push({ op: op as RangeOp, value: arg })
     else return null
     count += op === '$in' ? (arg as unknown[]).length : 1
   }
   return tests.length > 0 && count <= MAX_ELEMENTWISE_VALUES ? tests : null
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value)
 }
 
 /** Number and string bounds, a lower and an upper of one type paired; `skipped`: others (Dates, NaN, ...). */
