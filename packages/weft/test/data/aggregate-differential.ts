@@ -229,6 +229,27 @@ export async function runAggregateDifferential(
           { _id: 'y', total: 2.5, lo: 2.5, c: 1 },
           { _id: null, total: 1, lo: 1, c: 1 },
         ])
+        // Sums whose running total passes 2^53 round in the engine's floating point, where
+        // SQL adds exactly: handed back, and the answer is the engine's.
+        await reset(collection, [
+          { _id: 1, n: 2 ** 53 },
+          { _id: 2, n: 1 },
+          { _id: 3, n: -1 },
+        ])
+        const big = { _id: null, total: { $sum: '$n' } }
+        assert.equal(await store.group!({}, big), null)
+        assert.deepEqual(await collection.aggregate([{ $group: big }]).toArray(), [
+          { _id: null, total: 2 ** 53 - 1 },
+        ])
+        await reset(
+          collection,
+          Array.from({ length: 6 }, (_, i) => ({ _id: i })),
+        )
+        const times = { _id: null, c: { $sum: 2 ** 52 + 1 } }
+        assert.equal(await store.group!({}, times), null)
+        assert.deepEqual(await collection.aggregate([{ $group: times }]).toArray(), [
+          { _id: null, c: 27021597764222980 },
+        ])
       })
 
       await t.test(

@@ -30,6 +30,8 @@ export interface GroupDialect {
   isArray(column: (suffix: string) => string): string
   /** The value as a SQL number when it is a number, else NULL. */
   number(column: (suffix: string) => string): string
+  /** `number`, or 0 for what is not a number: enough for a value that is only summed. */
+  summand(column: (suffix: string) => string): string
   /**
    * Of a group's numbers (an aggregate): true when one is not a whole number, which SQL
    * would add up or compare otherwise.
@@ -50,7 +52,7 @@ export interface GroupDialect {
    * array is one element, null and missing none): the join after the table, the order of
    * first appearance (the row's, then the element's), and rows SQL cannot order so.
    */
-  unwind(segments: string[], table: string): { join: string; order: string; bad: string | null }
+  unwind(segments: string[], table: string): { join: string; order: string; bad: string }
   /** `extract` for a path inside the element (`[]`: the element itself, or one field of it). */
   extractElement(segments: string[], column: (suffix: string) => string): string[]
   /** True when the element is an array (a field of it is then the values inside, to the engine). */
@@ -145,12 +147,21 @@ export function groupStatement(
   // The page is a hint: one SQL cannot order like the engine is left to the engine.
   const paged = (stages.sort || stages.limit !== undefined) && pageOrder(group, stages, dialect)
   const from = `${target.table}${source.join} WHERE ${where}`
-  const query = groupQuery(group, dialect, source, from, plan.rowCheck?.bad ?? null, {
-    paged: Boolean(paged),
-    byKey: paged ? paged.byKey : false,
-  })
+  const query = groupQuery(
+    group,
+    dialect,
+    source,
+    from,
+    plan.rowCheck?.bad ?? null,
+    paged ? paged.byKey : false,
+  )
   const limit = paged && Number.isSafeInteger(stages.limit) ? ` LIMIT ${stages.limit}` : ''
-  return { sql: `${query} ORDER BY ${paged ? paged.order : 'min(o)'}${limit}`, params, whenEmpty }
+  // A page answers for the groups outside it too: one SQL cannot answer comes first.
+  return {
+    sql: `${query} ORDER BY ${paged ? `bad DESC, ${paged.order}` : 'min(o)'}${limit}`,
+    params,
+    whenEmpty,
+  }
 }
 
 /**
@@ -198,7 +209,7 @@ function unwoundSource(
   const before = arraySteps(field, dialect.base).slice(0, -1)
   return {
     ...unwind,
-    bad: unwind.bad ? [unwind.bad, ...before] : before,
+    bad: [unwind.bad, ...before],
     read: (path, column) =>
       inside(path)
         ? {
@@ -256,66 +267,78 @@ function groupQuery(
   source: Source,
   from: string,
   rowBad: string | null,
-  page: { paged: boolean; byKey: boolean },
+  byKey: boolean,
 ): string {
-  // A page of the groups answers for all the others: its checks are windows over all of them.
-  const all = (aggregate: string) => (page.paged ? `max(${aggregate}) OVER ()` : aggregate)
   const { numbers } = group
   const paths = groupPaths(group)
   const first = group.key ? 1 : 0
   const named = (i: number) => (suffix: string) => `p${i}${suffix}`
+  // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
+  const compared = new Set(
+    group.fields.flatMap((field) => (field.op === '$min' || field.op === '$max' ? [field.number] : [])),
+  )
+  const averaged = new Set(group.fields.flatMap((field) => (field.op === '$avg' ? [field.number] : [])))
   // An array on a path: the engine sees the values inside it, SQL does not. A key that is
   // an array is one value to both, and is checked with the group's key. The last step is
-  // tested on the value read, the steps before it on the document.
+  // tested on the value read, the steps before it on the document. A path only summed or
+  // averaged needs neither: to the engine it is then an array, which they skip, and to SQL
+  // no value.
   const reads = paths.map((path, i) => source.read(path, named(i)))
+  const checked = (i: number) => i < first || compared.has(i - first)
   const tests = [
     ...(rowBad ? [`(${rowBad})`] : []),
     ...source.bad,
-    ...new Set(reads.flatMap((read) => read.arraySteps)),
+    ...new Set(reads.flatMap((read, i) => (checked(i) ? read.arraySteps : []))),
   ]
   const read = [
     `${source.order} AS o`,
     `${tests.length > 0 ? `CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS rb`,
     ...reads.flatMap((read) => read.columns),
   ]
-  // $sum and $avg skip what is not a number, as SQL does; $min and $max would compare it.
-  const compared = new Set(
-    group.fields.flatMap((field) => (field.op === '$min' || field.op === '$max' ? [field.number] : [])),
-  )
   const values = [
     ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
     ...numbers.flatMap((_, j) => {
-      const number = `${dialect.number(named(first + j))} AS num${j}`
+      const summed = !compared.has(j) && !averaged.has(j)
+      const number = `${(summed ? dialect.summand : dialect.number)(named(first + j))} AS num${j}`
       return compared.has(j) ? [number, `${dialect.notNumber(named(first + j))} AS x${j}`] : [number]
     }),
   ]
   const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`
-  const arrayValues = numbers.map((_, j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
+  const arrayValues = [...compared].map((j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
   const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
   const converted = `(SELECT ${['o', rb, ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
 
   const columns = group.key ? ['key'] : []
-  const bad = ['rb = 1']
   // Past 2^53 SQL compares exactly, the engine in floating point.
-  for (const j of compared) bad.push(`x${j}`, `abs(num${j}) > ${LIMIT}`)
-  const groupBad = numbers.map((_, j) => ` OR ${dialect.someNotWhole(`num${j}`)}`).join('')
+  const bad = [...compared].map((j) => ` OR x${j} OR abs(num${j}) > ${LIMIT}`).join('')
+  const checks = [`${bad ? `max(CASE WHEN rb = 1${bad} THEN 1 ELSE 0 END)` : 'max(rb)'} = 1`]
+  for (const j of numbers.keys()) checks.push(dialect.someNotWhole(`num${j}`))
+  const bounded = new Set<number>()
   group.fields.forEach((field, f) => {
-    if (field.op === 'count') return
+    if (field.op === 'count') {
+      // The engine adds `times` once per document.
+      if (field.times !== 0) checks.push(`count(*) > ${Math.floor(LIMIT / Math.abs(field.times))}`)
+      return
+    }
     const j = field.number
-    if (field.op === '$sum' || field.op === '$avg') {
-      columns.push(`sum(num${j}) AS s${f}`, `${all(`sum(abs(num${j}))`)} AS a${f}`, `count(num${j}) AS n${f}`)
-    } else columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
+    if (field.op === '$min' || field.op === '$max') {
+      columns.push(`${field.op === '$min' ? 'min' : 'max'}(num${j}) AS m${f}`)
+      return
+    }
+    columns.push(`sum(num${j}) AS s${f}`)
+    if (field.op === '$avg') columns.push(`count(num${j}) AS n${f}`)
+    // Every partial sum within ±2^53 is exact in floating point too, whatever the order:
+    // bounded by the count times the largest magnitude (cheaper than a sum of abs()).
+    if (!bounded.has(j))
+      checks.push(`max(num${j}) * count(*) > ${LIMIT}`, `min(num${j}) * count(*) < -${LIMIT}`)
+    bounded.add(j)
   })
-  const keyBad = group.key
-    ? ` OR ${dialect.keyUnsure('key')}${page.byKey ? ` OR ${dialect.keyUnordered('key')}` : ''}`
-    : ''
-  columns.push(
-    'count(*) AS total',
-    `${all('count(*)')} AS most`,
-    `${all(`CASE WHEN max(CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END) = 1${groupBad}${keyBad} THEN 1 ELSE 0 END`)} AS bad`,
-  )
-  const groupBy = group.key ? ' GROUP BY key' : ''
-  return `SELECT ${columns.join(', ')} FROM ${converted}${groupBy} HAVING count(*) > 0`
+  if (group.key) checks.push(dialect.keyUnsure('key'))
+  if (group.key && byKey) checks.push(dialect.keyUnordered('key'))
+  columns.push('count(*) AS total', `CASE WHEN ${checks.join(' OR ')} THEN 1 ELSE 0 END AS bad`)
+  // Without GROUP BY an aggregate gives a row even of no rows; the engine gives no group.
+  const grouping = group.key ? ' GROUP BY key' : ' HAVING count(*) > 0'
+  return `SELECT ${columns.join(', ')} FROM ${converted}${grouping}`
 }
 
 /** The groups as the engine gives them, or null when a row is bad or a sum may be inexact. */
@@ -326,16 +349,12 @@ export function groupResults(group: SimpleGroup, dialect: GroupDialect, rows: Do
     const doc: Doc = { _id: group.key ? dialect.decodeKey(row.key) : null }
     const total = Number(row.total)
     for (const [i, field] of group.fields.entries()) {
-      if (field.op === 'count') {
-        if (Math.abs(field.times * Number(row.most)) > LIMIT) return null
-        doc[field.field] = field.times * total
-      } else if (field.op === '$min' || field.op === '$max') {
+      if (field.op === 'count') doc[field.field] = field.times * total
+      else if (field.op === '$min' || field.op === '$max')
         doc[field.field] = row[`m${i}`] === null ? null : Number(row[`m${i}`])
-      } else {
-        // Below 2^53 in absolute sum, every partial sum is exact in floating point too.
-        if (Number(row[`a${i}`] ?? 0) > LIMIT) return null
+      else {
         const sum = Number(row[`s${i}`] ?? 0)
-        const count = Number(row[`n${i}`])
+        const count = field.op === '$avg' ? Number(row[`n${i}`]) : 0
         doc[field.field] = field.op === '$sum' ? sum : count === 0 ? null : sum / count
       }
     }
