@@ -27,9 +27,13 @@ export function withId(doc: Doc): StoredDocument {
     throw new QueryError('A document must be an object, e.g. { title: "Ship" }.')
   }
   checkFieldNames(doc)
-  const { _id, ...rest } = doc
-  if (_id !== undefined) checkId(_id)
-  return { _id: (_id as DocId | undefined) ?? objectId(), ...rest }
+  // `_id` first, then the fields in their order: one copy (the spread keeps `_id` where it is).
+  if (doc._id !== undefined) {
+    checkId(doc._id)
+    return { _id: doc._id as DocId, ...doc }
+  }
+  const { _id: _unset, ...rest } = doc
+  return { _id: objectId(), ...rest }
 }
 
 export function checkId(id: unknown): void {

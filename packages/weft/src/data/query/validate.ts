@@ -122,17 +122,21 @@ function checkPlainValue(where: string, value: unknown, allow: boolean, depth: n
  * `maxDepth` levels it throws WEFT_DATA_QUERY_TOO_LARGE.
  */
 export function containsDollarKey(value: unknown, maxDepth = MAX_FILTER_DEPTH): boolean {
-  const pending: [unknown, number][] = [[value, 0]]
+  // Only containers are queued: a document's scalars, most of its values, cost no entry.
+  const pending: [object, number][] = []
+  const queue = (item: unknown, depth: number) => {
+    if (typeof item === 'object' && item !== null) pending.push([item, depth])
+  }
+  queue(value, 0)
   while (pending.length > 0) {
     const [item, depth] = pending.pop()!
-    if (typeof item !== 'object' || item === null) continue
     if (depth > maxDepth) throw tooLarge(`nests deeper than ${MAX_FILTER_DEPTH} levels`)
     if (Array.isArray(item)) {
-      for (const member of item) pending.push([member, depth + 1])
+      for (const member of item) queue(member, depth + 1)
     } else if (isPlainObject(item)) {
       for (const key of Object.keys(item)) {
         if (key.startsWith('$')) return true
-        pending.push([item[key], depth + 1])
+        queue(item[key], depth + 1)
       }
     }
   }

@@ -39,6 +39,7 @@ import {
 } from './sql-find.js'
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog, unorderedIdsIndexName } from './sql-indexes.js'
+import { PlanCache } from './sql-plan-cache.js'
 import type { SqlDialect } from './sql-pushdown.js'
 
 /** A row read for a write: its key, row version (xmin) and document. */
@@ -72,6 +73,11 @@ export class PostgresReads {
   #indexes: IndexCatalog | null = null
   /** The dialect for those indexes (`indexedPathsDialect`), set with them. */
   #dialect: SqlDialect = postgresDialect
+  /** Plans by filter shape (see sql-plan-cache.ts), made once `#catalog()` has been read. */
+  readonly #plans = new PlanCache(
+    (filter, options) => planFind(filter, options, this.#dialect, this.#targetOf(this.#indexes!)),
+    true,
+  )
   /** Would PostgreSQL scan the table with parallel workers, and until when the answer holds. */
   #parallel = { scans: false, until: 0 }
 
@@ -84,6 +90,7 @@ export class PostgresReads {
   /** After createIndex: read the catalog again. */
   forgetIndexes(): void {
     this.#indexes = null
+    this.#plans.clear()
   }
 
   /** After an insert: the table may have grown into a parallel scan (`#scansInParallel`). */
@@ -92,8 +99,8 @@ export class PostgresReads {
   }
 
   async count(filter: Filter): Promise<number> {
-    const target = await this.#target()
-    const plan = planFind(filter, {}, this.#dialect, target)
+    await this.#catalog()
+    const plan = this.#plans.plan(filter, {})
     const db = this.#store.db
     if (plan.kind === 'exact' && plan.rowCheck) {
       const checked = await this.#rowChecked(filter, {}, plan)
@@ -175,8 +182,8 @@ export class PostgresReads {
       const sql = `SELECT ${selectList(columns, false)} FROM ${this.#table} WHERE _id = $1${lock}`
       return decodeRows((await db.query(sql, [id])).rows)
     }
-    const target = await this.#target()
-    const plan = planFind(filter, options, this.#dialect, target)
+    await this.#catalog()
+    const plan = this.#plans.plan(filter, options)
     let rows: Row[] | null = null
     if (plan.kind === 'exact' && plan.rowCheck) {
       rows = lock
@@ -382,7 +389,10 @@ export class PostgresReads {
   }
 
   async #target(): Promise<PlanTarget> {
-    const { arrayIndexed, unorderedIds } = await this.#catalog()
+    return this.#targetOf(await this.#catalog())
+  }
+
+  #targetOf({ arrayIndexed, unorderedIds }: IndexCatalog): PlanTarget {
     return {
       table: this.#table,
       arrayIndexed,

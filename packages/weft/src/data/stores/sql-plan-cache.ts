@@ -15,8 +15,10 @@
 // plans must then agree (same SQL, and the given filter's parameters where the markers
 // were), else the shape is never cached: a class missing here costs speed, not answers.
 // Plans depend on nothing else but the indexes: the store clears the cache when they change.
-// Cached SQL is reused whatever parameters come before it, so this serves dialects whose
-// placeholders are not numbered (SQLite's `?`).
+// A check's SQL (`arrayCheck`, `candidates`) is built after other parameters: with
+// numbered placeholders (PostgreSQL's `$1`) the cached text is renumbered from where its
+// parameters start, and a shape is cached only if that renumbering is what the planner
+// writes there itself.
 
 import type { Filter, FindOptions } from '../store.js'
 import type { ExactPlan, SupersetPlan } from './sql-find.js'
@@ -55,9 +57,12 @@ interface Template {
 export class PlanCache {
   readonly #templates = new Map<string, Template | null>()
   readonly #plan: (filter: Filter, options: FindOptions) => Plan
+  readonly #numbered: boolean
 
-  constructor(plan: (filter: Filter, options: FindOptions) => Plan) {
+  /** `numbered`: the dialect's placeholders are `$1`, `$2`... rather than `?`. */
+  constructor(plan: (filter: Filter, options: FindOptions) => Plan, numbered = false) {
     this.#plan = plan
+    this.#numbered = numbered
   }
 
   /** The plan for `filter` and `options`: from the cache when the shape was seen before. */
@@ -65,7 +70,7 @@ export class PlanCache {
     const shape = readShape(filter, options)
     if (shape === null) return this.#plan(filter, options)
     const template = this.#templates.get(shape.key)
-    if (template) return instantiate(template, shape.leaves, options)
+    if (template) return instantiate(template, shape.leaves, options, this.#numbered)
     const plan = this.#plan(filter, options)
     if (template === undefined) {
       if (this.#templates.size >= MAX_SHAPES) this.#templates.clear()
@@ -96,7 +101,8 @@ export class PlanCache {
       template.arrayCheck = readBound(probePlan.arrayCheck, slots)
       template.candidates = readBound(probePlan.rowCheck?.candidates ?? null, slots)
     }
-    return sameAs(instantiate(template, leaves, options), plan) ? template : null
+    const cached = instantiate(template, leaves, options, this.#numbered)
+    return sameAs(cached, plan) && sameAfter(cached, plan) ? template : null
   }
 }
 
@@ -186,10 +192,10 @@ function valueClass(value: unknown): string | null {
       if (value === '') return 'E'
       let kind = value[0] === '[' || value[0] === '{' ? 'J' : 'S'
       for (let i = 0; i < value.length; i++) {
-        if (value.charCodeAt(i) >= 0xd800) {
-          kind += 'U'
-          break
-        }
+        const code = value.charCodeAt(i)
+        // PostgreSQL compares strings holding U+0000 or U+FFFD in JavaScript, not in SQL.
+        if (code === 0 || code === 0xfffd) return null
+        if (code >= 0xd800 && !kind.endsWith('U')) kind += 'U'
       }
       return kind
     }
@@ -276,19 +282,30 @@ function bind(slots: Slot[], leaves: unknown[], params: unknown[] = []): unknown
   return params
 }
 
-function bound(part: BoundSql | null, leaves: unknown[]): Build {
+function bound(part: BoundSql | null, leaves: unknown[], numbered: boolean): Build {
   if (part === null) return null
   return (params) => {
+    const first = params.length
     bind(part.slots, leaves, params)
-    return part.sql
+    return numbered && first > 0 ? renumber(part.sql, first) : part.sql
   }
 }
 
-function instantiate(template: Template, leaves: unknown[], options: FindOptions): CachedPlan {
+/** `$1` becomes `$${1 + by}`, and so on: the text as built after `by` other parameters. */
+function renumber(sql: string, by: number): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`)
+}
+
+function instantiate(
+  template: Template,
+  leaves: unknown[],
+  options: FindOptions,
+  numbered: boolean,
+): CachedPlan {
   const { plan, memo } = template
   const params = bind(template.params, leaves)
   if (plan.kind === 'superset') return { kind: 'superset', where: plan.where, params, memo }
-  const candidates = bound(template.candidates, leaves)
+  const candidates = bound(template.candidates, leaves, numbered)
   // Written out, not spread: copying the planner's object field by field cost more than planning.
   return {
     kind: 'exact',
@@ -299,7 +316,7 @@ function instantiate(template: Template, leaves: unknown[], options: FindOptions
     partialSort: plan.partialSort === null ? null : options.sort!,
     limit: plan.limit,
     offset: plan.offset,
-    arrayCheck: bound(template.arrayCheck, leaves),
+    arrayCheck: bound(template.arrayCheck, leaves, numbered),
     rowCheck: plan.rowCheck &&
       candidates && { bad: plan.rowCheck.bad, candidates, table: plan.rowCheck.table },
     memo,
@@ -321,6 +338,24 @@ function sameAs(cached: Plan, planned: Plan): boolean {
     sameBuilt(built(cached.arrayCheck), built(planned.arrayCheck)) &&
     sameBuilt(built(cached.rowCheck?.candidates ?? null), built(planned.rowCheck?.candidates ?? null))
   )
+}
+
+/** Do the checks say the same when built after another parameter, as a store builds them? */
+function sameAfter(cached: Plan, planned: Plan): boolean {
+  if (cached.kind === 'superset' || planned.kind === 'superset') return true
+  return (
+    sameBuilt(builtAfterOne(cached.arrayCheck), builtAfterOne(planned.arrayCheck)) &&
+    sameBuilt(
+      builtAfterOne(cached.rowCheck?.candidates ?? null),
+      builtAfterOne(planned.rowCheck?.candidates ?? null),
+    )
+  )
+}
+
+function builtAfterOne(build: Build): { sql: string; params: unknown[] } | null {
+  if (build === null) return null
+  const params: unknown[] = [null]
+  return { sql: build(params), params }
 }
 
 function sameBuilt(

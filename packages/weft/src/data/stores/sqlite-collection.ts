@@ -86,8 +86,10 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
       for (const doc of docs) {
         this.#insertRow(insert, doc)
         if (this.#unique.active) this.#unique.add(this.#unique.change(null, doc), encodeId(doc._id), doc)
-        events.push(() => this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc }))
       }
+      events.push(() => {
+        for (const doc of docs) this.hub.publish({ type: 'insert', collection: this.#name, id: doc._id, doc })
+      })
     }
     // A single insert is atomic on its own: skip the BEGIN/COMMIT round.
     if (docs.length === 1 && !this.#store.inTransaction && !this.#unique.active) {

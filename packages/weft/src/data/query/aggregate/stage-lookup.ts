@@ -42,12 +42,15 @@ export function compileLookup(spec: unknown): (docs: readonly Doc[], find: Forei
     const found = await find(from, all.length > BATCH ? {} : { [foreignField as string]: { $in: all } })
     const byKey = new Map<string, Doc[]>()
     for (const doc of found) for (const key of foreignKeys(doc, foreign)) push(byKey, key, doc)
-    const order = new Map(found.map((doc, i) => [doc, i]))
+    let order: Map<Doc, number> | undefined
     return docs.map((doc, i) => {
+      const values = localValues[i]
+      // One value (the usual case): its list is already in natural order, once each.
+      if (values.length === 1) return setField(doc, target, [...(byKey.get(groupKey(values[0])) ?? [])])
+      order ??= new Map(found.map((doc, i) => [doc, i]))
       const matches = new Set<Doc>()
-      for (const value of localValues[i])
-        for (const match of byKey.get(groupKey(value)) ?? []) matches.add(match)
-      const list = [...matches].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+      for (const value of values) for (const match of byKey.get(groupKey(value)) ?? []) matches.add(match)
+      const list = [...matches].sort((a, b) => (order?.get(a) ?? 0) - (order?.get(b) ?? 0))
       return setField(doc, target, list)
     })
   }
