@@ -107,14 +107,14 @@ function wrap(
         cached = {
           run(params) {
             try {
-              return runStatement(stmt, params.map(toSqlite))
+              return runStatement(stmt, bindable(params))
             } catch (error) {
               throw sqliteFailure(error)
             }
           },
           all(params) {
             try {
-              return stmt.all(...params.map(toSqlite))
+              return stmt.all(...bindable(params))
             } catch (error) {
               throw sqliteFailure(error)
             }
@@ -139,7 +139,13 @@ function translated<T>(call: () => T): T {
   }
 }
 
-// The bindings refuse booleans; JSON stores true/false as 1/0 inside SQLite anyway.
+// The bindings refuse booleans; JSON stores true/false as 1/0 inside SQLite anyway. Most
+// statements bind none: those keep their array instead of a copy.
+function bindable(params: unknown[]): unknown[] {
+  for (const value of params) if (typeof value === 'boolean') return params.map(toSqlite)
+  return params
+}
+
 function toSqlite(value: unknown): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value
 }
