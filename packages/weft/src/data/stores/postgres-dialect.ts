@@ -188,5 +188,11 @@ export function elementComparisons(
   const vars = values.map(
     (value, i) => `'v${i}', ${postgresDialect.param(params, encodeValue(value))}::jsonb`,
   )
-  return `jsonb_path_match(doc, '${predicate.join(' && ')}', (SELECT jsonb_build_object(${vars.join(', ')})), true) IS TRUE`
+  // None of these tests matches a document without the path's first field, so saying so
+  // (`?`: a key lookup, no value copied) changes no answer. It shows the planner a cost
+  // per row nearer the predicate's real one, which it prices as a single operator: on a
+  // table large enough for a parallel scan it then plans one (100,000 documents: 41 →
+  // 29 ms a query; 10,000, too small for one: 4.4 → 4.5 ms).
+  const match = `jsonb_path_match(doc, '${predicate.join(' && ')}', (SELECT jsonb_build_object(${vars.join(', ')})), true) IS TRUE`
+  return `(doc ? '${segments[0]}' AND ${match})`
 }
