@@ -46,9 +46,9 @@ const DOCS = [
 
 type Pair = { memory: Collection; sql: Collection }
 
-async function pair(db: Db, indexed: boolean, name = 'items'): Promise<Pair> {
-  const memory = (await connect('memory:')).collection(name)
-  const sql = db.collection(name)
+async function pair(db: Db, indexed: boolean): Promise<Pair> {
+  const memory = (await connect('memory:')).collection('items')
+  const sql = db.collection('items')
   for (const docs of [memory, sql]) {
     if (indexed) await docs.createIndex({ a: 1 })
     await docs.insertMany(structuredClone(DOCS))
