@@ -298,9 +298,10 @@ function groupQuery(
   const values = [
     ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
     ...numbers.flatMap((_, j) => {
+      const column = named(first + j)
       const summed = !compared.has(j) && !averaged.has(j)
-      const number = `${(summed ? dialect.summand : dialect.number)(named(first + j))} AS num${j}`
-      return compared.has(j) ? [number, `${dialect.notNumber(named(first + j))} AS x${j}`] : [number]
+      const number = `${summed ? dialect.summand(column) : dialect.number(column)} AS num${j}`
+      return compared.has(j) ? [number, `${dialect.notNumber(column)} AS x${j}`] : [number]
     }),
   ]
   const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`

@@ -102,7 +102,8 @@ export class PlanCache {
       template.candidates = readBound(probePlan.rowCheck?.candidates ?? null, slots)
     }
     const cached = instantiate(template, leaves, options, this.#numbered)
-    return sameAs(cached, plan) && sameAfter(cached, plan) ? template : null
+    // Only numbered placeholders depend on where a check's parameters start.
+    return sameAs(cached, plan) && (!this.#numbered || sameAfter(cached, plan)) ? template : null
   }
 }
 

@@ -48,7 +48,7 @@ export class SqliteReads {
   #indexes: IndexCatalog | null = null
   /** Plans by filter shape; they hold what the indexes offered when they were made. */
   readonly #plans = new PlanCache((filter, options) => {
-    const target = this.#target()
+    const target = this.#target() // reads the catalog first, which sets #dialect
     return planFind(filter, options, this.#dialect, target)
   })
   /** The pushdown's dialect for those indexes (`indexedPathsDialect`), set with them. */
