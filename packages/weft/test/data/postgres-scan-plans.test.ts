@@ -10,6 +10,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
 import { type Collection, connect } from 'weftjs/data'
+import { postgresGroupDialect } from '../../src/data/stores/postgres-dialect.ts'
+import { groupStatement, simpleGroup } from '../../src/data/stores/sql-group.ts'
 import { postgresEnv, withPostgres } from './postgres-env.ts'
 
 // Numbers at the edges of what is stored: ±Infinity (stored as ±1e999, beyond every
@@ -286,6 +288,26 @@ test('an element-wise filter on a table large enough is scanned in parallel', as
       .sort((a, b) => b.score - a.score || (a._id < b._id ? -1 : 1))
       .slice(0, 10)
     assert.deepEqual(await people.find({ age: { $gte: 50 } }, order).toArray(), top)
+
+    // A group over the whole collection: each path is read once per row in a subquery
+    // the planner must not merge, and that fence still lets workers scan and group.
+    const spec = { _id: '$city', total: { $sum: '$score' }, top: { $max: '$age' } }
+    const grouped = groupStatement({}, simpleGroup(spec)!, postgresGroupDialect, {
+      table: `"${env.schema}"."people"`,
+      arrayIndexed: new Set(),
+    })
+    const explained = await env.client.query(`EXPLAIN (FORMAT JSON) ${grouped?.sql}`, grouped?.params)
+    if (rows[0].n > 0) assert.match(JSON.stringify(explained.rows), /"Partial Mode":"Partial"/)
+    const expected = new Map<string, { total: number; top: number }>()
+    for (const doc of docs) {
+      const group = expected.get(doc.city) ?? { total: 0, top: -1 }
+      expected.set(doc.city, { total: group.total + doc.score, top: Math.max(group.top, doc.age) })
+    }
+    const answer = await people.aggregate([{ $group: spec }]).toArray()
+    assert.deepEqual(
+      answer,
+      [...expected].map(([_id, group]) => ({ _id, ...group })),
+    )
   })
 })
 

@@ -57,8 +57,11 @@ export interface GroupDialect {
   extractElement(segments: string[], column: (suffix: string) => string): string[]
   /** True when the element is an array (a field of it is then the values inside, to the engine). */
   elementIsArray: string
-  /** What keeps a subquery from being merged into its outer query (which would read each value anew at every use). */
-  fence: string
+  /**
+   * A SELECT of `columns` from `from` that the planner keeps as a subquery of its own:
+   * merged into its outer query, it would read each value anew at every use.
+   */
+  fenced(columns: string[], from: string): string
 }
 
 /** A field of the group; one that reads a path reads it as `num${number}` (see `numbers`). */
@@ -304,10 +307,10 @@ function groupQuery(
       return compared.has(j) ? [number, `${dialect.notNumber(column)} AS x${j}`] : [number]
     }),
   ]
-  const extracted = `(SELECT ${read.join(', ')} FROM ${from}${dialect.fence}) AS e`
+  const extracted = `(${dialect.fenced(read, from)}) AS e`
   const arrayValues = [...compared].map((j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
   const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
-  const converted = `(SELECT ${['o', rb, ...values].join(', ')} FROM ${extracted}${dialect.fence}) AS c`
+  const converted = `(${dialect.fenced(['o', rb, ...values], extracted)}) AS c`
 
   const columns = group.key ? ['key'] : []
   // Past 2^53 SQL compares exactly, the engine in floating point.

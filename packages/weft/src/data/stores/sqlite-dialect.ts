@@ -185,5 +185,5 @@ export const sqliteGroupDialect: GroupDialect = {
     return [`CASE WHEN u.type = 'object' THEN u.value -> ${jsonPath(segments)} END AS ${column('j')}`]
   },
   // A subquery with a LIMIT is not merged into an outer query that groups or has one.
-  fence: ' LIMIT -1',
+  fenced: (columns, from) => `SELECT ${columns.join(', ')} FROM ${from} LIMIT -1`,
 }
