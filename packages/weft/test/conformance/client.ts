@@ -48,6 +48,62 @@ export function problemOf(raw: string): Record<string, unknown> {
   return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))
 }
 
+/**
+ * Sends a whole upload of `total` bytes as fast as the socket takes it (chunked, or with
+ * its content-length announced), whatever the server answers meanwhile, and returns the
+ * server's answer once both are done, as clients do that read only once their request is
+ * sent. A server that closes on it with the upload unread resets the connection, which
+ * drops its answer: that rejects, with the error.
+ */
+export function uploadWhole(
+  target: Target,
+  path: string,
+  total: number,
+  framing: 'chunked' | 'length',
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(target.port, '127.0.0.1')
+    let received = ''
+    let sentAll = false
+    const settle = () => {
+      if (!sentAll || !answered(received)) return
+      socket.destroy()
+      resolve(received)
+    }
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+      settle()
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(received))
+    const length = framing === 'length' ? `content-length: ${total}` : 'transfer-encoding: chunked'
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/octet-stream\r\n${length}\r\n\r\n`,
+    )
+    const chunk = Buffer.alloc(64 * 1024, 97)
+    let sent = 0
+    const pump = () => {
+      while (sent < total) {
+        sent += chunk.length
+        const framed = framing === 'length' ? [chunk] : [`${chunk.length.toString(16)}\r\n`, chunk, '\r\n']
+        if (!framed.map((part) => socket.write(part)).at(-1)) return void socket.once('drain', pump)
+      }
+      socket.write(framing === 'chunked' ? '0\r\n\r\n' : '', () => {
+        sentAll = true
+        settle()
+      })
+    }
+    pump()
+  })
+}
+
+/** True once raw HTTP/1.1 output holds a whole answer with a content-length body. */
+function answered(raw: string): boolean {
+  const headEnd = raw.indexOf('\r\n\r\n')
+  const length = /\r\ncontent-length: *(\d+)/i.exec(raw)
+  return headEnd !== -1 && length !== null && raw.length >= headEnd + 4 + Number(length[1])
+}
+
 /** Streams chunked data until the server answers; returns the status and how much was sent. */
 export function uploadUntilAnswered(target: Target, path: string, chunkSize: number, maxChunks: number) {
   return new Promise<{ status: number; sent: number }>((resolve, reject) => {

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
-import { bodyTooLarge, checkDeclaredLength, concatBytes, limitStream } from '../../http/body.js'
+import { bodyTooLarge, checkDeclaredLength, concatBytes } from '../../http/body.js'
 import { Context, type HeadMeasure } from '../../http/context.js'
 
 /** The context for a `node:http` request: nothing of it is copied until asked for. */
@@ -63,10 +62,11 @@ export class NodeContext extends Context {
 
 /**
  * Collects the body, failing with 413 as soon as it passes the limit (or the announced
- * length does). Reading stops there; the answer closes the connection, so the rest of
- * an oversize upload is never read. Three listeners, left on the spent stream once it
- * settles (removing them costs more than it saves on every validated request); a client
- * that leaves mid-body destroys the stream, which Node reports as an 'error'.
+ * length does). Reading stops there, and the stream is paused, not destroyed: the answer
+ * closes the connection after reading and dropping what the client still sends (see
+ * linger.ts). Three listeners, left on the spent stream once it settles (removing them
+ * costs more than it saves on every validated request); a client that leaves mid-body
+ * destroys the stream, which Node reports as an 'error'.
  */
 function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -96,19 +96,64 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Ar
     incoming.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return
       settled = true
-      reject(
-        error.code === 'ECONNRESET'
-          ? new Error('WEFT_CLIENT_ABORTED: the client closed the connection mid-body')
-          : error,
-      )
+      reject(clientError(error))
     })
   })
 }
 
-/** The body as a Web stream that errors with 413 past the limit. */
+/**
+ * The body as a Web stream that errors with 413 past the limit. Built on the Node
+ * stream's own events rather than `Readable.toWeb`, whose stream, once errored, destroys
+ * the request: this one pauses it, as `readIncoming` does, so the rest of the upload can
+ * still be dropped before the connection closes.
+ */
 function limitedStream(incoming: IncomingMessage, limit: number): ReadableStream<Uint8Array> {
   checkDeclaredLength(incoming.headers['content-length'], limit)
-  return limitStream(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, limit)
+  let size = 0
+  let open = true
+  const stop = () => {
+    open = false
+    incoming.pause()
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        incoming.on('data', (chunk: Buffer) => {
+          if (!open) return
+          size += chunk.byteLength
+          if (size > limit) {
+            stop()
+            return controller.error(bodyTooLarge(limit))
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+          if ((controller.desiredSize ?? 0) <= 0) incoming.pause()
+        })
+        incoming.on('end', () => {
+          if (!open) return
+          open = false
+          controller.close()
+        })
+        incoming.on('error', (error: NodeJS.ErrnoException) => {
+          if (!open) return
+          stop()
+          controller.error(clientError(error))
+        })
+        // Flowing only while the reader wants more (`pull`).
+        incoming.pause()
+      },
+      pull() {
+        if (open) incoming.resume()
+      },
+      cancel: stop,
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+  )
+}
+
+function clientError(error: NodeJS.ErrnoException): Error {
+  return error.code === 'ECONNRESET'
+    ? new Error('WEFT_CLIENT_ABORTED: the client closed the connection mid-body')
+    : error
 }
 
 /**

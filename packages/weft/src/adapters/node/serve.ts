@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Weft } from '../../http/app.js'
 import { isFieldValue } from '../../http/header-check.js'
@@ -8,6 +8,7 @@ import { PROBLEM_JSON } from '../last-resort.js'
 import type { ServeOptions, Server } from '../server.js'
 import { serverUrl } from '../server-url.js'
 import { NodeContext } from './context.js'
+import { closeLingering } from './linger.js'
 import { attachWebSockets } from './websocket.js'
 import { writeResponse } from './write.js'
 
@@ -30,6 +31,7 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
   let onIdle: (() => void) | null = null
   const requests: InFlight = {
     count: 0,
+    lingering: new Set(),
     done: () => {
       if (--requests.count === 0 && onIdle) onIdle()
     },
@@ -44,6 +46,7 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
     server.closeIdleConnections()
     if (requests.count > 0) await new Promise<void>((resolve) => (onIdle = resolve))
     server.closeIdleConnections()
+    for (const socket of requests.lingering) socket.destroy()
     await closed
   }
 
@@ -58,10 +61,14 @@ export async function serveNode(app: Weft<any>, options: ServeOptions = {}): Pro
   })
 }
 
-/** Requests between arriving and their response's 'close': what close() waits for. */
+/**
+ * Requests between arriving and their response's 'close': what close() waits for; and
+ * connections lingering after an early answer (see linger.ts): what it then cuts.
+ */
 interface InFlight {
   count: number
   done: () => void
+  lingering: Set<Socket>
 }
 
 /**
@@ -93,19 +100,22 @@ function handleNode(
   )
   if (pending)
     pending.then(
-      () => finish(app, ctx, head),
+      () => finish(app, ctx, head, requests.lingering),
       (error) => fail(app, ctx, error),
     )
-  else finish(app, ctx, head)
+  else finish(app, ctx, head, requests.lingering)
 }
 
-function finish(app: Weft<any>, ctx: NodeContext, head: boolean): void {
+function finish(app: Weft<any>, ctx: NodeContext, head: boolean, lingering: Set<Socket>): void {
   // Express middleware run through weftjs/express may have answered on the socket itself.
   if (ctx.outgoing.writableEnded) return
   try {
     // An answer sent before the body was read (a 413, say) closes the connection, or
     // Node would read the whole rest of the upload to reuse it.
-    if (!ctx.incoming.complete && declaresBody(ctx.incoming)) ctx.res.headers.connection = 'close'
+    if (!ctx.incoming.complete && declaresBody(ctx.incoming)) {
+      ctx.res.headers.connection = 'close'
+      if (ctx.outgoing.socket) closeLingering(ctx.incoming, ctx.outgoing.socket, lingering)
+    }
     const pending = writeResponse(ctx.res, ctx.outgoing, head, app.limits.sendTimeout)
     if (pending) pending.catch((error) => fail(app, ctx, error))
   } catch (error) {

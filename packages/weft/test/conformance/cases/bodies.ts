@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type Case, post, uploadUntilAnswered } from '../client.ts'
+import { type Case, post, problemOf, statusOf, uploadUntilAnswered, uploadWhole } from '../client.ts'
 
 const MiB = 1024 * 1024
 
@@ -88,6 +88,18 @@ export const bodies: Case[] = [
       assert.equal(await (await post(target, '/req-stream', 'x'.repeat(1000))).text(), '1000')
       const { status } = await uploadUntilAnswered(target, '/req-stream', 600, 10)
       assert.equal(status, 413)
+    },
+  ],
+  [
+    'body limit: a client that sends its whole oversize upload before reading still gets the 413',
+    async (target) => {
+      // Read as bytes (/upload) and as a stream (/req-stream); announced or not.
+      for (const path of ['/upload', '/req-stream'])
+        for (const framing of ['chunked', 'length'] as const) {
+          const raw = await uploadWhole(target, path, 16 * MiB, framing)
+          assert.equal(statusOf(raw), 413, `${path}, ${framing}: ${raw.slice(0, 200)}`)
+          assert.equal(problemOf(raw).code, 'WEFT_BODY_TOO_LARGE')
+        }
     },
   ],
 ]
