@@ -25,6 +25,7 @@ import { WatchHub } from '../watch.js'
 import { decodeDoc, decodeId, encodeDoc, encodeId } from './json-codec.js'
 import { changesTable, logAndNotify, logAndNotifyIds } from './postgres-changes.js'
 import { pgPath, postgresDialect, quote, unorderedIdsIndex } from './postgres-dialect.js'
+import type { PostgresHost, Queryable } from './postgres-host.js'
 import { PostgresReads, type Row } from './postgres-reads.js'
 import { PostgresUnique } from './postgres-unique.js'
 import { plainIncrement } from './sql-increment.js'
@@ -32,24 +33,6 @@ import { arrayIndexName, indexPaths } from './sql-indexes.js'
 import { arraySteps, sqlPath } from './sql-pushdown.js'
 import { indexName } from './unique-keys.js'
 import { type DocumentChange, type Limit, StoreWrites } from './writes.js'
-
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
-}
-
-/** What a collection needs from its store (see postgres.ts). */
-export interface PostgresHost {
-  readonly pool: Queryable
-  readonly schema: string
-  readonly channel: string
-  /** The transaction's client, else the pool; statements prepared. */
-  readonly db: Queryable
-  readonly inTransaction: boolean
-  transaction<T>(fn: () => Promise<T>): Promise<T>
-  afterRollback(undo: () => void): void
-  /** Resolves once the changes committed before the call have reached the watchers. */
-  fence(): Promise<void>
-}
 
 // Two processes creating the same table, index or schema at once: the loser sees a unique
 // violation on the catalog, or finds the table's row type already there (42710); either

@@ -6,7 +6,6 @@
 import { compileProjection } from '../query/index.js'
 import type { Explanation, Filter, FindOptions, GroupStages, StoredDocument } from '../store.js'
 import { decodeDoc } from './json-codec.js'
-import type { PostgresHost, Queryable } from './postgres-collection.js'
 import {
   indexedPathsDialect,
   postgresDialect,
@@ -14,6 +13,7 @@ import {
   UNORDERED_IDS,
 } from './postgres-dialect.js'
 import { extractOnce, servedByNoIndex } from './postgres-extract.js'
+import type { PostgresHost, Queryable } from './postgres-host.js'
 import { explainFind } from './sql-explain.js'
 import {
   addIndexDirection,

@@ -9,8 +9,8 @@ import { DuplicateKeyError } from '../errors.js'
 import type { IndexSpec, StoredDocument } from '../store.js'
 import { indexConflict, REGISTRY, type RecordedIndex, recordOf, sameIndex } from './index-records.js'
 import { decodeDoc } from './json-codec.js'
-import type { Queryable } from './postgres-collection.js'
 import { quote } from './postgres-dialect.js'
+import type { Queryable } from './postgres-host.js'
 import { type KeyChange, keyChange, UniqueKeys } from './unique-keys.js'
 
 export class PostgresUnique {

@@ -12,9 +12,10 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { DataError } from '../errors.js'
 import type { Store, StoreCollection, StoreFactory } from '../store.js'
 import { changesTableSql } from './postgres-changes.js'
-import { ignoreRace, PostgresCollection, type PostgresHost, type Queryable } from './postgres-collection.js'
+import { ignoreRace, PostgresCollection } from './postgres-collection.js'
 import { quote } from './postgres-dialect.js'
 import { postgresFailure } from './postgres-errors.js'
+import type { PostgresHost, Queryable } from './postgres-host.js'
 import { ChangeListener } from './postgres-listener.js'
 
 /**
