@@ -36,3 +36,18 @@ test('strings holding U+0000 come back as written, in batches and alone', async 
     assert.deepEqual(await notes.find({ text: 'a\u0000b' }).toArray(), [batch[1]])
   })
 })
+
+test('line breaks in strings and keys survive a batch, which travels a document per line', async (t) => {
+  await withPostgres(t, 'lines', async (db) => {
+    const notes = db.collection('notes')
+    const batch = [
+      { _id: 'a\nb', text: 'one\ntwo', 'key\r\nwith breaks': '\u2028\u2029' },
+      { _id: 2, text: '\n', lines: ['\n', '\r', '\n\n'] },
+      { _id: 3, text: 'last\n' },
+    ]
+    await notes.insertMany(structuredClone(batch))
+    assert.deepEqual(await notes.find({}).toArray(), batch)
+    assert.deepEqual(await notes.find({ text: 'one\ntwo' }).toArray(), [batch[0]])
+    assert.equal(await notes.countDocuments({ lines: '\n\n' }), 1)
+  })
+})
