@@ -1,5 +1,4 @@
-// The argument checks and small helpers of `Collection`: ids, field names, find options,
-// and reading a store's results whole.
+// The argument checks and small helpers of `Collection`: ids, field names, find options.
 
 import { DataError, QueryError } from './errors.js'
 import { objectId } from './objectid.js'
@@ -12,14 +11,6 @@ export async function sequential<A, B>(items: A[], fn: (item: A) => Promise<B>):
   const out: B[] = []
   for (const item of items) out.push(await fn(item))
   return out
-}
-
-export async function collect<D>(source: AsyncIterable<D>): Promise<D[]> {
-  const whole = (source as { toArray?: () => Promise<D[]> }).toArray
-  if (typeof whole === 'function') return whole.call(source)
-  const all: D[] = []
-  for await (const doc of source) all.push(doc)
-  return all
 }
 
 export function withId(doc: Doc): StoredDocument {

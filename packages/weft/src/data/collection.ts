@@ -2,14 +2,7 @@
 // server-side code, operator injection), then the store. Every store sees only
 // validated input, so the rules here hold the same everywhere.
 
-import {
-  checkFieldNames,
-  checkFindOptions,
-  checkId,
-  collect,
-  sequential,
-  withId,
-} from './collection-checks.js'
+import { checkFieldNames, checkFindOptions, checkId, sequential, withId } from './collection-checks.js'
 import {
   type CollectionOptions,
   keepFields,
@@ -21,7 +14,7 @@ import {
   stampUpdate,
   type UpdateHookContext,
 } from './collection-hooks.js'
-import { Cursor, lazyResults } from './cursor.js'
+import { Cursor, collect, lazyResults } from './cursor.js'
 import { DataError, QueryError } from './errors.js'
 import { keysetPage, type PageOptions } from './keyset.js'
 import { type PopulateOption, planPopulate, populate } from './populate.js'

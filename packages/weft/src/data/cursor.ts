@@ -56,7 +56,7 @@ export class Cursor<T> implements AsyncIterable<T> {
     return {
       ...origin,
       options: { ...cursor.#options },
-      run: (options) => collectAll(run({ ...options })),
+      run: (options) => collect(run({ ...options })),
     }
   }
 
@@ -82,10 +82,15 @@ export class Cursor<T> implements AsyncIterable<T> {
     return this.#set({ limit: count })
   }
 
-  async toArray(): Promise<T[]> {
+  toArray(): Promise<T[]> {
     this.#started = true
-    // A store may give its whole result at once (see lazyResults), saving a promise per document.
-    return collectAll(this.#run(this.#options))
+    // The store's own promise, passed on as it is: an async function around it would add
+    // promise turns to every find. A bad option still rejects rather than throws.
+    try {
+      return collect(this.#run(this.#options))
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -109,9 +114,16 @@ export function liveSource(cursor: Cursor<unknown>): LiveSource | undefined {
   return Cursor.liveSource(cursor)
 }
 
-async function collectAll<T>(source: AsyncIterable<T>): Promise<T[]> {
+/**
+ * A store's results as one array: whole at once when it gives them so (see lazyResults),
+ * saving a promise per document, else one by one.
+ */
+export function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
   const whole = (source as { toArray?: () => Promise<T[]> }).toArray
-  if (typeof whole === 'function') return whole.call(source)
+  return typeof whole === 'function' ? whole.call(source) : iterate(source)
+}
+
+async function iterate<T>(source: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = []
   for await (const doc of source) all.push(doc)
   return all
