@@ -82,15 +82,15 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     const keys = docs.map((doc) => encodeId(doc._id))
     const bodies = docs.map(encodeDoc)
     const safe = bodies.map(jsonbSafe)
-    // The bodies travel as one text, a line each (JSON text holds no raw line break), cut
-    // apart by string_to_table: as a text[] the driver escaped every quote of every body,
-    // most of the client's time on a batch, and as one JSON array the server parsed each
-    // body twice. JSONB refuses \u0000, so a batch holding one sends a copy without it
-    // (see jsonbSafe).
+    // Ids and bodies travel as two texts, a line each (JSON text holds no raw line break),
+    // cut apart by string_to_table: as a text[] the driver escaped every quote of every
+    // body, most of the client's time on a batch, and as one JSON array the server parsed
+    // each body twice. JSONB refuses \u0000, so a batch holding one sends a copy without
+    // it (see jsonbSafe).
     const plain = safe.every((copy) => copy === null)
-    const params: unknown[] = plain ? [keys, bodies.join('\n')] : [keys, bodies, safe]
+    const params: unknown[] = plain ? [keys.join('\n'), bodies.join('\n')] : [keys, bodies, safe]
     const rows = plain
-      ? "SELECT k, e::jsonb, e FROM ROWS FROM (unnest($1::text[]), string_to_table($2, E'\\n')) AS u(k, e) "
+      ? "SELECT k, e::jsonb, e FROM ROWS FROM (string_to_table($1, E'\\n'), string_to_table($2, E'\\n')) AS u(k, e) "
       : 'SELECT k, coalesce(j, b)::jsonb, b FROM unnest($1::text[], $2::text[], $3::text[]) AS u(k, b, j) '
     const insert = `WITH w AS (INSERT INTO ${this.#table} (_id, doc, body) ${rows}`
     const [channel, collection] = [`$${params.push(this.#store.channel)}`, `$${params.push(this.#name)}`]
