@@ -102,4 +102,14 @@ export const bodies: Case[] = [
         }
     },
   ],
+  [
+    'an answer sent without reading the upload reaches a client that sends it all first',
+    async (target) => {
+      for (const framing of ['chunked', 'length'] as const) {
+        const raw = await uploadWhole(target, '/ignore', 16 * MiB, framing)
+        assert.equal(statusOf(raw), 200, `${framing}: ${raw.slice(0, 200)}`)
+        assert.ok(raw.endsWith('not read'), raw.slice(-200))
+      }
+    },
+  ],
 ]
