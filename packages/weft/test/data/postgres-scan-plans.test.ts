@@ -261,7 +261,7 @@ test('a table PostgreSQL would scan in parallel is read without the subquery tha
   })
 })
 
-test('an element-wise filter on a table large enough is scanned in parallel', async (t) => {
+test('on a table large enough, an element-wise filter and a group run in parallel workers', async (t) => {
   await withPostgres(t, 'scan_workers', async (db, env) => {
     const people = db.collection('people')
     await people.createIndex({ city: 1 })
