@@ -225,6 +225,7 @@ export const ERROR_CODES = {
   WEFT_DATA_BAD_URL: { status: null, meaning: 'connect() was given a URL it cannot use.' },
   WEFT_DATA_BAD_STORE: { status: null, meaning: 'A store module does not export createStore.' },
   WEFT_DATA_MISSING_DRIVER: { status: null, meaning: 'The database driver package is not installed.' },
+  WEFT_DATA_OLD_SERVER: { status: null, meaning: 'The database server is older than the store supports.' },
   WEFT_DATA_CLOSED: { status: null, meaning: 'The database or store was used after close().' },
   WEFT_DATA_CURSOR_STARTED: { status: null, meaning: 'sort, skip or limit was set after iteration began.' },
   WEFT_DATA_WATCH_GAP: {

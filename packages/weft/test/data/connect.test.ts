@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { connect, isObjectId, objectId, objectIdDate, storeKind } from 'weftjs/data'
+import { checkServerVersion } from '../../src/data/stores/postgres.ts'
 
 test('URL schemes pick the store', () => {
   assert.equal(storeKind('memory:'), 'memory')
@@ -70,4 +71,20 @@ test('sqlite: URLs and bare paths load the SQLite store on demand', async () => 
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+})
+
+// connect() asks the server its version first (an older one cannot be run here: this
+// checks the rule the answer goes through).
+test('PostgreSQL before 14 is refused, naming the release found and the one needed', () => {
+  for (const [version, release] of [
+    [130011, '13'],
+    [120019, '12'],
+    [90624, '9.6'],
+  ] as const) {
+    assert.throws(() => checkServerVersion(version), {
+      code: 'WEFT_DATA_OLD_SERVER',
+      message: `PostgreSQL ${release} is too old for weftjs/data: it needs PostgreSQL 14 or later.`,
+    })
+  }
+  for (const version of [140000, 150004, 170002]) checkServerVersion(version)
 })

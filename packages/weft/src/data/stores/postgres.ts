@@ -30,6 +30,8 @@ export const createStore: StoreFactory = async (url) => {
   const pool = new pg.Pool(clientConfig(options))
   const store = new PostgresStore(pool, options.schema, () => connectClient(pg, clientConfig(options)))
   try {
+    const { rows } = await store.db.query("SELECT current_setting('server_version_num')::int AS version")
+    checkServerVersion(rows[0].version)
     await store.db.query(`CREATE SCHEMA IF NOT EXISTS ${quote(options.schema)}`).catch(ignoreRace)
     await store.db.query(changesTableSql(options.schema)).catch(ignoreRace)
     await store.listener.start()
@@ -38,6 +40,22 @@ export const createStore: StoreFactory = async (url) => {
     throw error
   }
   return store
+}
+
+/** The oldest PostgreSQL the store's SQL runs on (batch inserts use `string_to_table`). */
+const OLDEST_SERVER = 140000
+
+/** Throws unless `version` (`server_version_num`: 150004 is 15.4) is one the store runs on. */
+export function checkServerVersion(version: number): void {
+  if (version >= OLDEST_SERVER) return
+  const release =
+    version >= 100000
+      ? `${Math.floor(version / 10000)}`
+      : `${Math.floor(version / 10000)}.${Math.floor(version / 100) % 100}`
+  throw new DataError(
+    'WEFT_DATA_OLD_SERVER',
+    `PostgreSQL ${release} is too old for weftjs/data: it needs PostgreSQL ${OLDEST_SERVER / 10000} or later.`,
+  )
 }
 
 interface PostgresOptions {
