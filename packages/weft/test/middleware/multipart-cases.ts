@@ -51,10 +51,7 @@ function streamUpload(target: Target, path: string, total: number) {
       if (answered || req.destroyed) return
       if (sent >= total) return req.end(`\r\n--${boundary}--\r\n`)
       sent += chunk.length
-      // The next write waits past a poll phase (setImmediate), where an answer that has
-      // arrived is read: the server closes after it, and a write into the closed
-      // connection would fail with EPIPE and lose the answer still unread.
-      req.write(chunk, () => setTimeout(() => setImmediate(pump), 2))
+      req.write(chunk, () => setTimeout(pump, 2))
     }
     pump()
   })
