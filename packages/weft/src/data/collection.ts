@@ -203,7 +203,7 @@ export class Collection<T = Doc, TInput = T> {
       if (groups) return afterGroup!(groups, foreign)
       if (inPlace) return copyOut(await run(await this.#store.findInPlace!(filter, findOptions), foreign))
       const docs = await collect(this.#store.find(filter, findOptions))
-      return run(docs, foreign)
+      return run(docs, foreign, true)
     }) as AggregateResults<R>
   }
 

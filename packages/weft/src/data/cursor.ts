@@ -135,23 +135,33 @@ async function iterate<T>(source: AsyncIterable<T>): Promise<T[]> {
  * `toArray()` hands the whole result to the cursor's `toArray()` at once.
  */
 export function lazyResults<T>(load: () => Promise<T[]>): AsyncIterable<T> & { toArray(): Promise<T[]> } {
-  return {
-    toArray: load,
-    [Symbol.asyncIterator]() {
-      let results: T[] | null = null
-      let index = 0
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          results ??= await load()
-          return index < results.length
-            ? { value: results[index++], done: false }
-            : { value: undefined, done: true }
-        },
-        async return(): Promise<IteratorResult<T>> {
-          results = []
-          return { value: undefined, done: true }
-        },
-      }
-    },
+  return new LazyResults(load)
+}
+
+// A class, not an object literal: a literal with a computed key (`[Symbol.asyncIterator]`)
+// is built through the runtime's slow path, a cost paid by every find.
+class LazyResults<T> implements AsyncIterable<T> {
+  readonly toArray: () => Promise<T[]>
+
+  constructor(load: () => Promise<T[]>) {
+    this.toArray = load
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    const load = this.toArray
+    let results: T[] | null = null
+    let index = 0
+    return {
+      async next(): Promise<IteratorResult<T>> {
+        results ??= await load()
+        return index < results.length
+          ? { value: results[index++], done: false }
+          : { value: undefined, done: true }
+      },
+      async return(): Promise<IteratorResult<T>> {
+        results = []
+        return { value: undefined, done: true }
+      },
+    }
   }
 }

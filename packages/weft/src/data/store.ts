@@ -87,7 +87,7 @@ export type ChangeEvent =
 export interface StoreCollection {
   /** All or nothing; throws DuplicateKeyError on a unique clash (including `_id`). */
   insertMany(docs: StoredDocument[]): Promise<void>
-  /** Exact MongoDB semantics, in order. */
+  /** Exact MongoDB semantics, in order; new objects on every call, the caller's to change. */
   find(filter: Filter, options: FindOptions): AsyncIterable<StoredDocument>
   count(filter: Filter): Promise<number>
   distinct(field: string, filter: Filter): Promise<unknown[]>

@@ -37,6 +37,8 @@ const stored: Doc[] = [
   { _id: 3, user: 'ann', total: 1, at: new Date(3000), sub: { x: 3, tags: ['blue'] }, tags: [], items: [] },
 ]
 
+const lookup = { $lookup: { from: 'users', localField: 'user', foreignField: 'user', as: 'who' } }
+
 /** Pipelines whose documents come straight from the store, each leaking stored objects if uncopied. */
 const leaky: [string, Doc[]][] = [
   ['a $match alone', [{ $match: { user: 'ann' } }]],
@@ -64,6 +66,8 @@ const leaky: [string, Doc[]][] = [
     '$unwind before a $group',
     [{ $unwind: '$items' }, { $group: { _id: '$items.sku', all: { $push: '$items' } } }],
   ],
+  // $lookup sets its field on documents a store's find made for it; lent ones it must copy.
+  ['$lookup before a $group', [lookup, { $group: { _id: '$user', who: { $push: '$who' } } }]],
   [
     '$facet after a $group',
     [{ $group: { _id: '$user', docs: { $push: '$$ROOT' } } }, { $facet: { a: [], b: [] } }],
@@ -149,7 +153,6 @@ describe('the engine never changes what it reads', () => {
 
   test('for stages that reshape nested documents and arrays', async () => {
     const foreign = [{ _id: 'u', user: 'ann', name: 'Ann' }]
-    const lookup = { $lookup: { from: 'users', localField: 'user', foreignField: 'user', as: 'who' } }
     for (const [, pipeline] of leaky) await runFrozen(stored, foreign, pipeline)
     for (const pipeline of [
       [{ $addFields: { 'items.extra': '$total', 'sub.deep.y': 0 } }],

@@ -23,8 +23,9 @@ import { compileUnwind } from './stage-unwind.js'
 type Doc = Record<string, unknown>
 type Base = Omit<Vars, 'CURRENT' | 'ROOT'>
 // Stages take their input read-only and build new documents: the input may be a store's
-// own objects (see in-place.ts).
-type Stage = (docs: readonly Doc[], base: Base, find: ForeignFind) => Doc[] | Promise<Doc[]>
+// own objects (see in-place.ts). `owned`: the input documents are fresh copies no one
+// else holds, which the stage may change instead of copying.
+type Stage = (docs: readonly Doc[], base: Base, find: ForeignFind, owned: boolean) => Doc[] | Promise<Doc[]>
 
 /** A pipeline stage: an object with exactly one `$stage` key. */
 export function stageOf(stage: unknown, index: number): [string, unknown] {
@@ -36,16 +37,17 @@ export function stageOf(stage: unknown, index: number): [string, unknown] {
   return [keys[0], (stage as Record<string, unknown>)[keys[0]]]
 }
 
-export type CompiledPipeline = (docs: readonly Doc[], find: ForeignFind) => Promise<Doc[]>
+/** `owned`: `docs` are the caller's own fresh copies (a store's find), so the first stage may change them. */
+export type CompiledPipeline = (docs: readonly Doc[], find: ForeignFind, owned?: boolean) => Promise<Doc[]>
 
 /** `compilePipeline([{ $group: ... }])(docs, find)` -> the pipeline's output. */
 export function compilePipeline(pipeline: unknown[], nested = false): CompiledPipeline {
   const stages = pipeline.map((stage, i) => compileStage(...stageOf(stage, i), nested))
-  return async (docs, find) => {
+  return async (docs, find, owned = false) => {
     const base: Base = { NOW: new Date() }
     if (stages.length === 0) return [...docs]
-    let current = await stages[0](docs, base, find)
-    for (let i = 1; i < stages.length; i++) current = await stages[i](current, base, find)
+    let current = await stages[0](docs, base, find, owned)
+    for (let i = 1; i < stages.length; i++) current = await stages[i](current, base, find, false)
     return current
   }
 }
@@ -115,7 +117,7 @@ function compileStage(op: string, spec: unknown, nested: boolean): Stage {
     }
     case '$lookup': {
       const lookup = compileLookup(spec)
-      return (docs, _base, find) => lookup(docs, find)
+      return (docs, _base, find, owned) => lookup(docs, find, owned)
     }
     case '$facet':
       if (nested) throw new QueryError('$facet cannot be used inside $facet.')

@@ -61,6 +61,12 @@ export function compileGroup(
 
 /** A string equal for exactly the values MongoDB groups together. */
 export function groupKey(value: unknown): string {
+  // A string alone needs no quotes, as no other value's key starts with `s:`. Inside an
+  // array or object it does, or `['a,s:b']` and `['a', 'b']` would meet.
+  return typeof value === 'string' ? `s:${value}` : nestedKey(value)
+}
+
+function nestedKey(value: unknown): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'number') return Number.isNaN(value) ? 'n:NaN' : `n:${value === 0 ? 0 : value}`
   if (typeof value === 'string') return `s:${JSON.stringify(value)}`
@@ -69,11 +75,11 @@ export function groupKey(value: unknown): string {
   if (value instanceof Date) return `d:${value.getTime()}`
   if (value instanceof RegExp) return `r:${String(value)}`
   if (value instanceof Uint8Array) return `x:${Array.from(value).join(',')}`
-  if (Array.isArray(value)) return `[${value.map(groupKey).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map(nestedKey).join(',')}]`
   if (isPlainObject(value)) {
     const parts = Object.keys(value)
       .filter((field) => value[field] !== undefined)
-      .map((field) => `${JSON.stringify(field)}:${groupKey(value[field])}`)
+      .map((field) => `${JSON.stringify(field)}:${nestedKey(value[field])}`)
     return `{${parts.join(',')}}`
   }
   const hex = (value as { toHexString?: () => string }).toHexString

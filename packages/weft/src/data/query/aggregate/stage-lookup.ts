@@ -17,7 +17,9 @@ export type ForeignFind = (collection: string, filter: Record<string, unknown>) 
 const BATCH = 1000
 const NAME = /^[A-Za-z0-9_.-]{1,120}$/
 
-export function compileLookup(spec: unknown): (docs: readonly Doc[], find: ForeignFind) => Promise<Doc[]> {
+export function compileLookup(
+  spec: unknown,
+): (docs: readonly Doc[], find: ForeignFind, owned: boolean) => Promise<Doc[]> {
   if (!isPlainObject(spec)) throw new QueryError('$lookup needs { from, localField, foreignField, as }.')
   const { from, localField, foreignField, as } = spec
   if ('pipeline' in spec || 'let' in spec)
@@ -33,7 +35,11 @@ export function compileLookup(spec: unknown): (docs: readonly Doc[], find: Forei
   const local = (localField as string).split('.')
   const foreign = (foreignField as string).split('.')
   const target = (as as string).split('.')
-  return async (docs, find) => {
+  // Documents no one else holds take the field in place: copying each cost as much as
+  // reading it. A nested `as` copies its path as before.
+  const set = (doc: Doc, owned: boolean, value: unknown) =>
+    owned && target.length === 1 ? setOwnField(doc, target[0], value) : setField(doc, target, value)
+  return async (docs, find, owned) => {
     const localValues = docs.map((doc) => localKeys(fieldPath(doc, local)))
     const wanted = new Map<string, unknown>()
     for (const values of localValues) for (const value of values) wanted.set(groupKey(value), value ?? null)
@@ -46,12 +52,12 @@ export function compileLookup(spec: unknown): (docs: readonly Doc[], find: Forei
     return docs.map((doc, i) => {
       const values = localValues[i]
       // One value (the usual case): its list is already in natural order, once each.
-      if (values.length === 1) return setField(doc, target, [...(byKey.get(groupKey(values[0])) ?? [])])
+      if (values.length === 1) return set(doc, owned, [...(byKey.get(groupKey(values[0])) ?? [])])
       order ??= new Map(found.map((doc, i) => [doc, i]))
       const matches = new Set<Doc>()
       for (const value of values) for (const match of byKey.get(groupKey(value)) ?? []) matches.add(match)
       const list = [...matches].sort((a, b) => (order?.get(a) ?? 0) - (order?.get(b) ?? 0))
-      return setField(doc, target, list)
+      return set(doc, owned, list)
     })
   }
 }
@@ -76,11 +82,18 @@ function push(map: Map<string, Doc[]>, key: string, doc: Doc): void {
   else list.push(doc)
 }
 
-function setField(doc: Doc, segments: string[], value: unknown): Doc {
-  const [head, ...rest] = segments
+function setField(doc: Doc, segments: string[], value: unknown, at = 0): Doc {
+  const head = segments[at]
   const inner = doc[head]
-  return {
-    ...doc,
-    [head]: rest.length === 0 ? value : setField(isPlainObject(inner) ? inner : {}, rest, value),
-  }
+  const set =
+    at === segments.length - 1 ? value : setField(isPlainObject(inner) ? inner : {}, segments, value, at + 1)
+  return setOwnField({ ...doc }, head, set)
+}
+
+// Defined for `__proto__`, which must stay a field: assigning it would set the prototype.
+function setOwnField(doc: Doc, field: string, value: unknown): Doc {
+  if (field === '__proto__')
+    Object.defineProperty(doc, field, { value, enumerable: true, writable: true, configurable: true })
+  else doc[field] = value
+  return doc
 }
