@@ -8,6 +8,7 @@
 import { QueryError } from './errors.js'
 import { groupKey } from './query/aggregate/stage-group.js'
 import { isPlainObject } from './query/compare.js'
+import { setOwn } from './query/paths.js'
 import { compileProjection } from './query/project.js'
 import { MAX_OPERATOR_LIST } from './query/validate.js'
 import type { Projection } from './store.js'
@@ -54,6 +55,11 @@ export function planPopulate(option: PopulateOption, refs: Record<string, string
   })
 }
 
+/**
+ * `docs` are the caller's fresh copies (a store's find): each takes its populated
+ * top-level fields in place, as copying a document cost as much as reading it. Anything
+ * deeper is copied along its path, since a populated document may be shared.
+ */
 export async function populate(docs: Doc[], wanted: Wanted[], findByIds: FindByIds): Promise<Doc[]> {
   if (docs.length === 0 || wanted.length === 0) return docs
   const byCollection = new Map<string, Map<string, unknown>>()
@@ -78,7 +84,7 @@ export async function populate(docs: Doc[], wanted: Wanted[], findByIds: FindByI
       const doc = lookup.get(groupKey(id))
       return doc === undefined ? undefined : project(doc)
     }
-    out = out.map((doc) => replaceAt(doc, path, 0, resolve) as Doc)
+    out = out.map((doc) => replaceAt(doc, path, 0, resolve, true) as Doc)
   }
   return out
 }
@@ -100,6 +106,7 @@ function replaceAt(
   path: string[],
   start: number,
   resolve: (id: unknown) => Doc | undefined,
+  owned = false,
 ): unknown {
   if (start === path.length) {
     if (Array.isArray(value))
@@ -108,5 +115,6 @@ function replaceAt(
   }
   if (Array.isArray(value)) return value.map((item) => replaceAt(item, path, start, resolve))
   if (!isPlainObject(value) || !(path[start] in value)) return value
-  return { ...value, [path[start]]: replaceAt(value[path[start]], path, start + 1, resolve) }
+  const replaced = replaceAt(value[path[start]], path, start + 1, resolve)
+  return setOwn(owned ? value : { ...value }, path[start], replaced)
 }

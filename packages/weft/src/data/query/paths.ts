@@ -46,6 +46,17 @@ export function getPath(value: unknown, segments: string[]): unknown {
 }
 
 /**
+ * Sets a field of `record` itself: defined for `__proto__`, which must stay a field
+ * (assigning it would set the prototype).
+ */
+export function setOwn<R extends Record<string, unknown>>(record: R, field: string, value: unknown): R {
+  if (field === '__proto__')
+    Object.defineProperty(record, field, { value, enumerable: true, writable: true, configurable: true })
+  else (record as Record<string, unknown>)[field] = value
+  return record
+}
+
+/**
  * Every value a path reaches for sorting and distinct: through arrays at any step,
  * flattening one level of array at the end, as MongoDB's sort keys do.
  */

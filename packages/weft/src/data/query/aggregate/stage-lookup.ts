@@ -6,7 +6,7 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
-import { valuesAtPath } from '../paths.js'
+import { setOwn, valuesAtPath } from '../paths.js'
 import { fieldPath } from './expression-args.js'
 import { groupKey } from './stage-group.js'
 
@@ -38,7 +38,7 @@ export function compileLookup(
   // Documents no one else holds take the field in place: copying each cost as much as
   // reading it. A nested `as` copies its path as before.
   const set = (doc: Doc, owned: boolean, value: unknown) =>
-    owned && target.length === 1 ? setOwnField(doc, target[0], value) : setField(doc, target, value)
+    owned && target.length === 1 ? setOwn(doc, target[0], value) : setField(doc, target, value)
   return async (docs, find, owned) => {
     const localValues = docs.map((doc) => localKeys(fieldPath(doc, local)))
     const wanted = new Map<string, unknown>()
@@ -87,13 +87,5 @@ function setField(doc: Doc, segments: string[], value: unknown, at = 0): Doc {
   const inner = doc[head]
   const set =
     at === segments.length - 1 ? value : setField(isPlainObject(inner) ? inner : {}, segments, value, at + 1)
-  return setOwnField({ ...doc }, head, set)
-}
-
-// Defined for `__proto__`, which must stay a field: assigning it would set the prototype.
-function setOwnField(doc: Doc, field: string, value: unknown): Doc {
-  if (field === '__proto__')
-    Object.defineProperty(doc, field, { value, enumerable: true, writable: true, configurable: true })
-  else doc[field] = value
-  return doc
+  return setOwn({ ...doc }, head, set)
 }
