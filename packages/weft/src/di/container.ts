@@ -1,5 +1,6 @@
 // The container of one app: builds the module graph, starts singletons in dependency
 // order, runs lifecycle hooks, and hands each request its scope.
+import type { Weft } from '../http/app.js'
 import type { Logger } from '../http/logger.js'
 import { checkDeclared } from './analysis.js'
 import { DiError } from './errors.js'
@@ -23,7 +24,7 @@ import {
 type Status = 'created' | 'starting' | 'ready' | 'failed' | 'closed'
 
 /** What `weft({ modules })` calls: the graph is checked and routes mounted right away. */
-export const bootstrap: Bootstrap = (app, modules, overrides) => {
+export const bootstrap: Bootstrap<Weft> = (app, modules, overrides) => {
   const graph = buildGraph(modules as readonly Module[], overrides)
   mountModules(app, graph.nodes)
   return new Container(graph, app.logger)

@@ -1,7 +1,6 @@
 // The one place where a plug-in joins the request lifecycle. weftjs/di implements it; the
 // core only calls it, so an app without modules loads nothing of DI, and the core imports
 // nothing from di/ (docs/architecture.md).
-import type { Weft } from './app.js'
 import type { RouteType } from './route-types.js'
 
 /** A key a provider is found by: a class (abstract ones too) or a token. */
@@ -36,9 +35,13 @@ export interface ScopeHook {
 /** `[key, value]`: the value replaces the provider of `key` wherever it is declared. */
 export type Override = readonly [Key<any>, unknown]
 
-/** Builds the scope hook for an app from its modules (and mounts their routes on it). */
-export type Bootstrap = (
-  app: Weft,
+/**
+ * Builds the scope hook for an app from its modules (and mounts their routes on it).
+ * `App` is the app's class (`Bootstrap<Weft>` in weftjs/di), a parameter so that this
+ * file, which app.ts imports, does not import app.ts back.
+ */
+export type Bootstrap<App = any> = (
+  app: App,
   modules: readonly ModuleLike[],
   overrides: readonly Override[],
 ) => ScopeHook

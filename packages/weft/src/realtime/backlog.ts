@@ -5,13 +5,7 @@
 // out as the socket drains. The part-1 send buffer limit still closes a consumer that
 // never drains (4008): holding back bounds memory per document, not per change.
 import type { Connection } from './connection.js'
-import { MergeBox } from './mergebox.js'
-
-export type Change =
-  /** `replacing`: the client already holds the document (a resume, or a removal then an add). */
-  | { kind: 'added'; id: unknown; fields: Record<string, unknown>; before?: unknown; replacing?: boolean }
-  | { kind: 'changed'; id: unknown; fields: Record<string, unknown>; cleared: string[] }
-  | { kind: 'removed'; id: unknown }
+import { type Change, MergeBox } from './mergebox.js'
 
 /** What the backlog needs of a subscription: its id and the counter its frames number with. */
 export interface Numbered {

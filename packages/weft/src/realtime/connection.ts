@@ -11,6 +11,14 @@ export interface Joined {
   message: StandardSchemaV1 | undefined
 }
 
+/** What a connection holds of its live session (`LiveSession` in subscriptions.ts). */
+export interface LiveState {
+  unsubscribe(id: string): void
+  /** Sends `frame` once the changes held for the client have gone out. */
+  sendAfterChanges(frame: string): void
+  close(): void
+}
+
 export class Connection<User = unknown> {
   /** The socket; set once the upgrade completed. */
   socket!: WeftSocket<Connection<User>>
@@ -21,7 +29,7 @@ export class Connection<User = unknown> {
   /** The renewal deadline timer, when the credential expires. */
   renewal: ReturnType<typeof setTimeout> | undefined = undefined
   /** Publications subscribed and changes held back while the socket is behind; created on the first `sub`. */
-  live: import('./subscriptions.js').LiveSession<any> | undefined = undefined
+  live: LiveState | undefined = undefined
   /** The upgrade request's scope (weftjs/di), from which each call forks its own. */
   scope: RequestScope | undefined = undefined
 

@@ -8,7 +8,13 @@
 // The bookkeeping costs the JSON of every field sent; a publication declared with
 // `mergebox: false` is not tracked (its frames always carry their values).
 import { documentKey } from '../shared/live-digest.js'
-import type { Change } from './backlog.js'
+
+/** One change to a document a subscription publishes, as it goes to the client. */
+export type Change =
+  /** `replacing`: the client already holds the document (a resume, or a removal then an add). */
+  | { kind: 'added'; id: unknown; fields: Record<string, unknown>; before?: unknown; replacing?: boolean }
+  | { kind: 'changed'; id: unknown; fields: Record<string, unknown>; cleared: string[] }
+  | { kind: 'removed'; id: unknown }
 
 /** What goes on the wire for one change: the values to send and the ones to copy. */
 export interface Encoded {

@@ -6,11 +6,12 @@ import { liveSource } from '../data/cursor.js'
 import { HttpError } from '../http/errors.js'
 import { documentKey, fieldsDigest, parseDocumentKey } from '../shared/live-digest.js'
 import { errorFrame, type LiveDataFrame, type SubFrame } from '../shared/realtime-protocol.js'
-import { Backlog, type Change } from './backlog.js'
+import { Backlog } from './backlog.js'
 import { callError, validateArgs } from './call-errors.js'
 import { withCallScope } from './call-scope.js'
 import type { Connection } from './connection.js'
 import type { LiveHandle, LiveQueryHub } from './live-query/index.js'
+import type { Change } from './mergebox.js'
 import type { PublicationRegistry } from './publications.js'
 
 export interface SubscriptionLimits {

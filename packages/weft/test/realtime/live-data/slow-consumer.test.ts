@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { connect } from 'weftjs/data'
-import { type Change, coalesce } from '../../../src/realtime/backlog.ts'
+import { coalesce } from '../../../src/realtime/backlog.ts'
+import type { Change } from '../../../src/realtime/mergebox.ts'
 import { eventually, rawClient, serveLive } from '../helpers.ts'
 import { makeLive } from './app.ts'
 
