@@ -6,7 +6,6 @@ import { checkDeclared } from './analysis.js'
 import { DiError } from './errors.js'
 import { buildGraph } from './graph.js'
 import { destroyAll, initAll } from './lifecycle.js'
-import type { Module } from './module.js'
 import { RequestScope } from './request-scope.js'
 import { resolveBinding, resolveKey } from './resolver.js'
 import { mountModules } from './routes.js'
@@ -16,8 +15,10 @@ import {
   type Bootstrap,
   type Graph,
   type Key,
+  type Module,
   type Owned,
   type ScopeHook,
+  type ScopeOwner,
   State,
 } from './types.js'
 
@@ -30,7 +31,7 @@ export const bootstrap: Bootstrap<Weft> = (app, modules, overrides) => {
   return new Container(graph, app.logger)
 }
 
-export class Container implements ScopeHook {
+export class Container implements ScopeHook, ScopeOwner {
   private status: Status = 'created'
   private starting: Promise<void> | null = null
   private closing: Promise<void> | null = null

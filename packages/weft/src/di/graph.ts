@@ -3,7 +3,6 @@
 
 import { CONTEXT, contextBinding } from './context-token.js'
 import { DiError } from './errors.js'
-import type { Module } from './module.js'
 import { isMulti, multiBinding, providerKey, toBinding } from './provider.js'
 import { injectDependency, resolvePart } from './resolver.js'
 import { keyName } from './token.js'
@@ -12,6 +11,7 @@ import {
   BOOTSTRAP,
   type Graph,
   type Key,
+  type Module,
   type ModuleNode,
   type Override,
   type View,

@@ -14,7 +14,7 @@ export {
 } from './decorators.js'
 export { DiError, type DiErrorCode } from './errors.js'
 export type { OnDestroy, OnInit } from './lifecycle.js'
-export { type Module, type ModuleOptions, module } from './module.js'
+export { module } from './module.js'
 export { type InjectOptions, inject } from './resolver.js'
 export { Token, token } from './token.js'
 export type {
@@ -24,6 +24,8 @@ export type {
   FactoryProvider,
   Injectable,
   Key,
+  Module,
+  ModuleOptions,
   Override,
   Provider,
   Scope,

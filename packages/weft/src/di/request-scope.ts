@@ -1,6 +1,13 @@
-import type { Container } from './container.js'
 import { resolveKey } from './resolver.js'
-import { type Key, type Owned, type RequestInjector, type RequestStore, State, type View } from './types.js'
+import {
+  type Key,
+  type Owned,
+  type RequestInjector,
+  type RequestStore,
+  type ScopeOwner,
+  State,
+  type View,
+} from './types.js'
 
 /**
  * One request's injector: what `ctx.get()` calls. Request-scoped instances are made on
@@ -13,7 +20,7 @@ export class RequestScope implements RequestInjector, RequestStore {
   private built: Owned[] | null = null
 
   constructor(
-    private readonly container: Container,
+    private readonly container: ScopeOwner,
     view: View,
     readonly ctx: object,
   ) {

@@ -1,7 +1,10 @@
 // The types of weftjs/di in one place: what the core's scope hook asks of it (http/scope.ts),
 // the module graph, bindings and resolution frames. Nothing here runs.
-import type { Key } from '../http/scope.js'
-import type { Module } from './module.js'
+import type { Weft } from '../http/app.js'
+import type { Middleware } from '../http/compose.js'
+import type { Context } from '../http/context.js'
+import type { RouteType } from '../http/route-types.js'
+import type { Key, ModuleLike, RequestScope as RequestInjector } from '../http/scope.js'
 
 export type {
   Bootstrap,
@@ -93,6 +96,16 @@ export interface ModuleNode {
   view: View
 }
 
+/** What a request's scope asks of the app's container (container.ts). */
+export interface ScopeOwner {
+  /** Throws unless the app has started and not closed. */
+  assertReady(key: Key<any>): void
+  /** A fresh scope for another request-like unit. */
+  enter(ctx: object): RequestInjector
+  /** Disposes a request's instances, which close() then waits for. */
+  disposeRequest(owned: readonly Owned[]): void
+}
+
 /** An instance the container made and so must dispose: app-level or per request. */
 export interface Owned {
   readonly binding: Binding
@@ -127,4 +140,39 @@ export interface Frame {
   /** Where this request's instances live; null outside a request (and for singletons). */
   readonly request: RequestStore | null
   readonly parent: Frame | null
+}
+
+export interface ModuleOptions<Prefix extends string = string, Routes extends RouteType = any> {
+  /** Names the module in error messages; defaults to its prefix or its first provider. */
+  name?: string
+  /** Modules whose exports this module may inject. */
+  imports?: readonly Module[]
+  providers?: readonly Provider[]
+  /** What importers may inject: own providers' keys, or imported modules (re-exported whole). */
+  exports?: readonly (Key<any> | Module)[]
+  /** Exports seen by every module without importing this one (config, logging). */
+  global?: boolean
+  /** Path prefix of this module's routes and controllers. */
+  prefix?: Prefix
+  /** Middleware around this module's routes only, in order. */
+  middleware?: readonly Middleware<Context>[]
+  /**
+   * Declares routes: `r` is an app like any other; `ctx.get()` in them sees this module.
+   * Return the chain (`(r) => r.get(...).post(...)`) and the typed client sees the routes.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a body of statements returns void, and stays allowed
+  routes?: (r: Weft<never>) => Weft<Routes> | void
+  /** Classes decorated with `@controller()`; each is a provider of this module too. */
+  controllers?: readonly Injectable<any>[]
+}
+
+/** The options as the container reads them: `routes` is given whichever router mounts it. */
+type MountedOptions = Omit<ModuleOptions, 'routes'> & { routes?: (r: any) => unknown }
+
+/** A module: what `weft({ modules })` and `imports` take. */
+export interface Module<Routes extends RouteType = any> extends ModuleLike {
+  readonly name: string
+  readonly options: Readonly<MountedOptions>
+  /** Type only: the routes this module adds to an app, under its prefix. */
+  readonly '~routes'?: Routes
 }
