@@ -10,6 +10,9 @@ import { type MigrateOptions, type MigrateReport, migrate } from './migrate.js'
 import type { Infer, InferInput, StandardSchemaV1 } from './schema.js'
 import type { Store, StoreHealth } from './store.js'
 
+/** What a migration module exports: `export async function up(db) { ... }` (see `db.migrate()`). */
+export type Migration = (db: Db) => Promise<void> | void
+
 export class Db {
   readonly #store: Store
   readonly #indexes: DeclaredIndexes

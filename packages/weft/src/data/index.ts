@@ -22,7 +22,7 @@ export type {
 } from './collection-hooks.js'
 export { connect, storeKind } from './connect.js'
 export { Cursor } from './cursor.js'
-export { Db } from './db.js'
+export { Db, type Migration } from './db.js'
 export type { DeclaredIndex } from './declared-indexes.js'
 export {
   DataError,
@@ -35,7 +35,7 @@ export {
   type ValidationIssue,
 } from './errors.js'
 export type { IndexDiff } from './index-diff.js'
-export type { MigrateOptions, MigrateReport, Migration } from './migrate.js'
+export type { MigrateOptions, MigrateReport } from './migrate.js'
 export { isObjectId, objectId, objectIdDate } from './objectid.js'
 export {
   isUntrusted,

@@ -13,12 +13,19 @@
 import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Db } from './db.js'
+import type { Collection } from './collection.js'
 import { DataError, DuplicateKeyError } from './errors.js'
 import { objectId } from './objectid.js'
 
-/** What a migration module exports: `export async function up(db) { ... }`. */
-export type Migration = (db: Db) => Promise<void> | void
+/**
+ * What running migrations uses of a Db (db.ts). Named here rather than imported, since
+ * db.ts imports this file for `db.migrate()`.
+ */
+export interface MigrationTarget {
+  readonly kind: string
+  collection<T>(name: string): Collection<T>
+  transaction<T>(fn: () => Promise<T>): Promise<T>
+}
 
 export interface MigrateOptions {
   /** A lock not renewed for this long is taken over (default 300). */
@@ -41,7 +48,11 @@ interface MigrationFile {
   path: string
 }
 
-export async function migrate(db: Db, dir: string, options: MigrateOptions = {}): Promise<MigrateReport> {
+export async function migrate<D extends MigrationTarget>(
+  db: D,
+  dir: string,
+  options: MigrateOptions = {},
+): Promise<MigrateReport> {
   const files = await migrationFiles(dir)
   const lock = new MigrationLock(db, options.lockSeconds ?? 300)
   await lock.acquire()
@@ -54,7 +65,7 @@ export async function migrate(db: Db, dir: string, options: MigrateOptions = {})
         report.skipped.push(file.name)
         continue
       }
-      const up = await load(file)
+      const up = await load<D>(file)
       const started = performance.now()
       const run = async () => {
         await up(db)
@@ -104,11 +115,11 @@ async function migrationFiles(dir: string): Promise<MigrationFile[]> {
   return files
 }
 
-async function load(file: MigrationFile): Promise<Migration> {
+async function load<D>(file: MigrationFile): Promise<(db: D) => Promise<void> | void> {
   const module = (await import(pathToFileURL(file.path).href)) as { up?: unknown; default?: unknown }
   const up = module.up ?? module.default
   if (typeof up !== 'function') throw badMigration(`Migration ${file.name} exports no up(db) function.`)
-  return up as Migration
+  return up as (db: D) => Promise<void> | void
 }
 
 function badMigration(message: string): DataError {
@@ -122,7 +133,7 @@ class MigrationLock {
   readonly #seconds: number
   #timer: ReturnType<typeof setInterval> | undefined
 
-  constructor(db: Db, seconds: number) {
+  constructor(db: MigrationTarget, seconds: number) {
     this.#locks = db.collection<{ _id: string; owner: string; until: Date }>('_migrations_lock')
     this.#seconds = seconds
   }
