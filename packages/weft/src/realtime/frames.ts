@@ -1,6 +1,6 @@
 // What the server does with each client frame (docs/protocol.md). Frames of one
 // connection are handled in order, even when one of them waits (authorize, validation).
-import { errorFields } from '../http/logger.js'
+import { errorFields, type Logger } from '../http/logger.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
 import { issuePath } from '../schema/validate.js'
 import {
@@ -13,16 +13,39 @@ import {
 } from '../shared/realtime-protocol.js'
 import type { ChannelRegistry } from './channels.js'
 import type { Connection } from './connection.js'
-import type { Live, RealtimeOptions } from './live.js'
+import type { LiveQueryHub } from './live-query/index.js'
+import type { MethodRegistry } from './methods.js'
+import type { RealtimeLimits, RealtimeOptions } from './options.js'
 import type { PresenceTracker } from './presence.js'
-import { scheduleRenewal } from './renewal.js'
+import type { PublicationRegistry } from './publications.js'
+import { renewalContext, scheduleRenewal } from './renewal.js'
+import type { LiveSession } from './subscriptions.js'
+import type { Attached } from './topics.js'
 
 type Pending = Promise<void> | undefined | void
 const queues = new WeakMap<Connection<any>, Promise<void>>()
 
+/** What the frame handler asks of the endpoint that makes it (`Live`, in live.ts). */
+export interface FrameHost<User> {
+  readonly hub: LiveQueryHub
+  readonly limits: RealtimeLimits
+  readonly logger: Logger
+  liveDeclarations(): { publications: PublicationRegistry<User>; methods: MethodRegistry<User> }
+  sessionOf(conn: Connection<User>): LiveSession<User>
+  send(channel: string, json: string): Promise<void>
+  expiryOf(user: User): number | undefined
+  attach(
+    conn: Connection<User>,
+    name: string,
+    since: { epoch: string; seq: number } | undefined,
+    joined: (attached: Attached) => void,
+  ): Promise<void>
+  leave(conn: Connection<User>, name: string): void
+}
+
 export class FrameHandler<User> {
   constructor(
-    private readonly live: Live<any, User>,
+    private readonly live: FrameHost<User>,
     private readonly registry: ChannelRegistry<User>,
     private readonly presence: PresenceTracker,
     private readonly options: RealtimeOptions<User>,
@@ -190,7 +213,7 @@ export class FrameHandler<User> {
   }
 
   private async renew(conn: Connection<User>, frame: Extract<ClientFrame, { msg: 'auth' }>): Promise<void> {
-    const user = await this.options.authenticate?.(this.live.renewalContext(frame.token), frame.token)
+    const user = await this.options.authenticate?.(renewalContext(frame.token), frame.token)
     const expiresAt = user === null || user === undefined ? undefined : this.live.expiryOf(user)
     if (user === null || user === undefined || (expiresAt !== undefined && expiresAt <= Date.now())) {
       return this.answer(

@@ -4,7 +4,7 @@
 import type { Context } from '../http/context.js'
 import { HttpError } from '../http/errors.js'
 import { consoleLogger, errorFields, type Logger } from '../http/logger.js'
-import { DEFAULT_WEBSOCKET_LIMITS, type WebSocketLimits, type WeftSocket } from '../http/websocket.js'
+import { DEFAULT_WEBSOCKET_LIMITS, type WeftSocket } from '../http/websocket.js'
 import type { StandardSchemaV1 } from '../schema/standard.js'
 import { needPackage } from '../shared/peers.js'
 import { type ChannelType, SUBPROTOCOL, tokenFromProtocols } from '../shared/realtime-protocol.js'
@@ -15,14 +15,9 @@ import { type ChannelOptions, type ChannelParams, ChannelRegistry } from './chan
 import { Connection } from './connection.js'
 import { FrameHandler } from './frames.js'
 import { LiveQueryHub } from './live-query/index.js'
-import {
-  type DeclaredMethod,
-  type MethodLimits,
-  type MethodOptions,
-  MethodRegistry,
-  type MethodType,
-} from './methods.js'
-import { type PresenceDiff, type PresenceOptions, PresenceTracker } from './presence.js'
+import { type DeclaredMethod, type MethodOptions, MethodRegistry, type MethodType } from './methods.js'
+import type { RealtimeLimits, RealtimeOptions } from './options.js'
+import { type PresenceDiff, PresenceTracker } from './presence.js'
 import {
   type ArgsOf,
   type DocOf,
@@ -32,17 +27,12 @@ import {
   type PublicationResult,
   type PublicationType,
 } from './publications.js'
-import { renewalContext, scheduleRenewal } from './renewal.js'
+import { scheduleRenewal } from './renewal.js'
 import { DEFAULT_REPLAY, type ReplayOptions } from './replay.js'
 import { SharedAnswers } from './shared-answers.js'
-import { LiveSession, type SubscriptionLimits } from './subscriptions.js'
+import { LiveSession } from './subscriptions.js'
 import type { Topic } from './topic.js'
 import { type Attached, Topics } from './topics.js'
-
-export interface RealtimeLimits extends WebSocketLimits, SubscriptionLimits, MethodLimits {
-  /** Channels one connection may join. Default 100. */
-  channels: number
-}
 
 const DEFAULT_LIVE_LIMITS = {
   channels: 100,
@@ -51,42 +41,6 @@ const DEFAULT_LIVE_LIMITS = {
   coalesceAt: 64 * 1024,
   rememberedCalls: 10_000,
   rememberFor: 120_000,
-}
-
-export interface RealtimeOptions<User> {
-  /** `redis://…`, `nats://…`, a Broker, or nothing for in-process (one instance). */
-  broker?: string | Broker
-  /**
-   * Who is connecting, from the upgrade request (cookies, headers) or the token the client
-   * sent (`Sec-WebSocket-Protocol` or `?token=`). null refuses the upgrade with 401.
-   * When a client renews its token on an open socket, `ctx` is a request carrying only
-   * that token. Without this option every connection is anonymous.
-   */
-  authenticate?(
-    ctx: Context,
-    token: string | undefined,
-  ): User | null | undefined | Promise<User | null | undefined>
-  /** When `user`'s credential lapses (ms since 1970). Default: a JWT-style `exp` (seconds) on the user. */
-  expiresAt?(user: User): number | undefined
-  /** How long before expiry the client is asked to renew (`reauth`). Default 30 s. */
-  renewBefore?: number
-  limits?: Partial<RealtimeLimits>
-  /** Allowed browser origins; default the app's own host (see app.ws). */
-  origins?: readonly string[] | '*'
-  presence?: Partial<PresenceOptions>
-  /**
-   * The replay window: a client that rejoins a channel within it gets the messages it
-   * missed; later, it is told to resync. Default 2 minutes, 1000 messages and 1 MiB per
-   * channel; false turns replay off (every rejoin resyncs).
-   */
-  replay?: Partial<ReplayOptions> | false
-  /** Prefix of broker subjects, so apps sharing a broker stay apart. Default 'weft'. */
-  namespace?: string
-  logger?: Logger | false
-  /** Error frames carry messages of unexpected errors. Default false. */
-  dev?: boolean
-  /** The live query engine; default one of its own. Pass one to share it between endpoints. */
-  hub?: LiveQueryHub
 }
 
 type AnyRecord = Record<string, any>
@@ -349,11 +303,6 @@ export class Live<
     if (this.options.expiresAt) return this.options.expiresAt(user)
     const exp = (user as { exp?: unknown } | undefined)?.exp
     return typeof exp === 'number' ? exp * 1000 : undefined
-  }
-
-  /** A request-like context for `authenticate` when a client renews its token. */
-  renewalContext(token: string): Context {
-    return renewalContext(token)
   }
 
   /** Subscribes a connection to a channel, resuming from `since` when it can (see Topics). */
