@@ -5,7 +5,8 @@ import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 // The one-way layer rule of docs/architecture.md, read off the import graph of src/: every
-// import, type-only and dynamic ones included, is checked against what its layer may use.
+// import, type-only and dynamic ones included, is checked against what its layer may use,
+// and no file may reach itself through its imports.
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '../../src')
 
@@ -80,4 +81,28 @@ describe('layers point one way', () => {
       [],
     )
   })
+
+  test('no import circle: no file reaches itself through its imports, type-only ones included', () => {
+    assert.deepEqual(importCircles(), [])
+  })
 })
+
+/** Each circle of the import graph, as the files around it (depth-first, one per back edge). */
+function importCircles(): string[] {
+  const next = new Map<string, string[]>()
+  for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to])
+  const done = new Set<string>()
+  const path: string[] = []
+  const circles: string[] = []
+  const visit = (file: string) => {
+    const at = path.indexOf(file)
+    if (at >= 0) return void circles.push([...path.slice(at), file].join(' -> '))
+    if (done.has(file)) return
+    path.push(file)
+    for (const to of next.get(file) ?? []) visit(to)
+    path.pop()
+    done.add(file)
+  }
+  for (const file of next.keys()) visit(file)
+  return circles
+}
