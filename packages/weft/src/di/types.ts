@@ -1,5 +1,6 @@
-// The types of weftjs/di in one place: what the core's scope hook asks of it (http/scope.ts),
-// the module graph, bindings and resolution frames. Nothing here runs.
+// The types of weftjs/di in one place: modules and their options, what the core's scope
+// hook asks of it (http/scope.ts), the module graph, bindings and resolution frames.
+// Nothing here runs.
 import type { Weft } from '../http/app.js'
 import type { Middleware } from '../http/compose.js'
 import type { Context } from '../http/context.js'
@@ -142,6 +143,7 @@ export interface Frame {
   readonly parent: Frame | null
 }
 
+/** What `module()` takes. */
 export interface ModuleOptions<Prefix extends string = string, Routes extends RouteType = any> {
   /** Names the module in error messages; defaults to its prefix or its first provider. */
   name?: string
