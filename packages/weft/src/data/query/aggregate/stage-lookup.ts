@@ -35,11 +35,13 @@ export function compileLookup(
   const local = (localField as string).split('.')
   const foreign = (foreignField as string).split('.')
   const target = (as as string).split('.')
-  // Documents no one else holds take the field in place: copying each cost as much as
-  // reading it. A nested `as` copies its path as before.
-  const set = (doc: Doc, owned: boolean, value: unknown) =>
-    owned && target.length === 1 ? setOwn(doc, target[0], value) : setField(doc, target, value)
   return async (docs, find, owned) => {
+    // Documents no one else holds take the field in place: copying each cost as much as
+    // reading it. A nested `as` copies its path as before.
+    const set =
+      owned && target.length === 1
+        ? (doc: Doc, value: unknown) => setOwn(doc, target[0], value)
+        : (doc: Doc, value: unknown) => setField(doc, target, value)
     const localValues = docs.map((doc) => localKeys(fieldPath(doc, local)))
     const wanted = new Map<string, unknown>()
     for (const values of localValues) for (const value of values) wanted.set(groupKey(value), value ?? null)
@@ -52,12 +54,12 @@ export function compileLookup(
     return docs.map((doc, i) => {
       const values = localValues[i]
       // One value (the usual case): its list is already in natural order, once each.
-      if (values.length === 1) return set(doc, owned, [...(byKey.get(groupKey(values[0])) ?? [])])
+      if (values.length === 1) return set(doc, [...(byKey.get(groupKey(values[0])) ?? [])])
       order ??= new Map(found.map((doc, i) => [doc, i]))
       const matches = new Set<Doc>()
       for (const value of values) for (const match of byKey.get(groupKey(value)) ?? []) matches.add(match)
       const list = [...matches].sort((a, b) => (order?.get(a) ?? 0) - (order?.get(b) ?? 0))
-      return set(doc, owned, list)
+      return set(doc, list)
     })
   }
 }
