@@ -86,23 +86,30 @@ export const postgresDialect: SqlDialect = {
 export const postgresGroupDialect: GroupDialect = {
   base: postgresDialect,
   extract: (segments, column) => [`${arrowPath(segments)} AS ${column('v')}`],
-  key: (column) => `coalesce(${column('v')}, 'null'::jsonb)`,
-  // JSONB compares numbers exactly, the engine as doubles: only whole ones within 2^53 agree.
-  keyUnsure: (key) =>
-    `CASE jsonb_typeof(${key}) WHEN 'number' THEN scale(${key}::numeric) > 0 OR abs(${key}::numeric) > 9007199254740992 ` +
-    `WHEN 'string' THEN strpos(${key} #>> '{}', chr(65533)) > 0 WHEN 'boolean' THEN false WHEN 'null' THEN false ELSE true END`,
+  // The value's text and whether it is a string, which keeps 1 and '1' apart: text hashes
+  // and compares for less than JSONB (50,000 orders grouped by user: 47 → 35 ms). Null
+  // and missing both give a null text.
+  key: (column) => [
+    `jsonb_typeof(${column('v')}) IS NOT DISTINCT FROM 'string' AS ks`,
+    `${column('v')} #>> '{}' AS key`,
+  ],
+  keyColumns: ['ks', 'key'],
+  // JSONB keeps a number's digits ('1.0' is not '1'), the engine reads them as doubles:
+  // only whole ones within 2^53 agree.
+  keyUnsure:
+    "CASE WHEN ks THEN strpos(key, chr(65533)) > 0 WHEN key IS NULL OR key IN ('true', 'false') THEN false " +
+    "WHEN key ~ '^-?[0-9]+$' THEN abs(key::numeric) > 9007199254740992 ELSE true END",
   isArray: (column) => `jsonb_typeof(${column('v')}) = 'array'`,
-  number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::numeric END`,
+  // As doubles, which add up faster than numeric (a tenth of a 50,000-row group); within
+  // the bounds sql-group.ts checks, whole numbers add up exactly either way.
+  number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::float8 END`,
   summand: (column) => postgresGroupDialect.number(column),
-  // A sum keeps the largest scale of what it adds: one test per group instead of one per
-  // row (scale() on every value cost the region's group a tenth of its time).
-  someNotWhole: (number) => `scale(sum(${number})) > 0`,
+  someNotWhole: (number) => `bool_or(${number} <> trunc(${number}))`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
-  keyOrder: (key) => `(${key} #>> '{}') COLLATE "C"`,
-  keyUnordered: (key) =>
-    `CASE WHEN jsonb_typeof(${key}) = 'string' THEN octet_length(${key} #>> '{}') <> length(${key} #>> '{}') ELSE true END`,
-  // The driver parses JSONB.
-  decodeKey: (key) => key,
+  keyOrder: 'key COLLATE "C"',
+  keyUnordered: 'NOT ks OR octet_length(key) <> length(key)',
+  // A string as it is; true, false and numbers are JSON text.
+  decodeKey: (row) => (row.ks || row.key === null ? row.key : JSON.parse(row.key as string)),
   order: 'seq',
   unwind(segments) {
     const v = arrowPath(segments)

@@ -22,10 +22,15 @@ export interface GroupDialect {
   base: SqlDialect
   /** The columns read for a path, as `expression AS name` with names from `column`. */
   extract(segments: string[], column: (suffix: string) => string): string[]
-  /** The value as one comparable SQL value that keeps types apart, missing as null. */
-  key(column: (suffix: string) => string): string
-  /** Of a group's key: true when SQL may group it otherwise than the engine (a document, a fraction...). */
-  keyUnsure(key: string): string
+  /**
+   * The value as the columns it is grouped by (`expression AS name`, the names in
+   * `keyColumns`), which together keep types apart; missing and null as one.
+   */
+  key(column: (suffix: string) => string): string[]
+  /** The names `key` gives its columns; the last is `key`, the value itself. */
+  keyColumns: string[]
+  /** Of a group's key columns: true when SQL may group it otherwise than the engine (a document, a fraction...). */
+  keyUnsure: string
   /** True when the value is an array. */
   isArray(column: (suffix: string) => string): string
   /** The value as a SQL number when it is a number, else NULL. */
@@ -40,11 +45,11 @@ export interface GroupDialect {
   /** True when the value is neither missing, null nor a number. */
   notNumber(column: (suffix: string) => string): string
   /** A key's string, to order by as JavaScript compares strings when `keyUnordered` is false. */
-  keyOrder(key: string): string
+  keyOrder: string
   /** Of a key: true unless it is a string of ASCII (whose byte order is JavaScript's order). */
-  keyUnordered(key: string): string
-  /** A key as JavaScript gets it from the driver, to the value the engine would give. */
-  decodeKey(key: unknown): unknown
+  keyUnordered: string
+  /** A group's key columns as JavaScript gets them from the driver, to the value the engine would give. */
+  decodeKey(row: Doc): unknown
   /** The column giving insertion order (groups come out in the order they first appear). */
   order: string
   /**
@@ -241,7 +246,7 @@ function pageOrder(
     let value: string
     if (name === '_id' && group.key) {
       byKey = true
-      value = dialect.keyOrder('key')
+      value = dialect.keyOrder
     } else if (!field || field.op === '$avg') return null
     else if (field.op === 'count') value = `count(*) * ${field.times}`
     else if (field.op === '$sum') value = `coalesce(sum(num${field.number}), 0)`
@@ -299,7 +304,7 @@ function groupQuery(
     ...reads.flatMap((read) => read.columns),
   ]
   const values = [
-    ...(group.key ? [`${dialect.key(named(0))} AS key`] : []),
+    ...(group.key ? dialect.key(named(0)) : []),
     ...numbers.flatMap((_, j) => {
       const column = named(first + j)
       const summed = !compared.has(j) && !averaged.has(j)
@@ -312,7 +317,7 @@ function groupQuery(
   const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
   const converted = `(${dialect.fenced(['o', rb, ...values], extracted)}) AS c`
 
-  const columns = group.key ? ['key'] : []
+  const columns = group.key ? [...dialect.keyColumns] : []
   // Past 2^53 SQL compares exactly, the engine in floating point.
   const bad = [...compared].map((j) => ` OR x${j} OR abs(num${j}) > ${LIMIT}`).join('')
   const checks = [`${bad ? `max(CASE WHEN rb = 1${bad} THEN 1 ELSE 0 END)` : 'max(rb)'} = 1`]
@@ -337,11 +342,11 @@ function groupQuery(
       checks.push(`max(num${j}) * count(*) > ${LIMIT}`, `min(num${j}) * count(*) < -${LIMIT}`)
     bounded.add(j)
   })
-  if (group.key) checks.push(dialect.keyUnsure('key'))
-  if (group.key && byKey) checks.push(dialect.keyUnordered('key'))
+  if (group.key) checks.push(dialect.keyUnsure)
+  if (group.key && byKey) checks.push(dialect.keyUnordered)
   columns.push('count(*) AS total', `CASE WHEN ${checks.join(' OR ')} THEN 1 ELSE 0 END AS bad`)
   // Without GROUP BY an aggregate gives a row even of no rows; the engine gives no group.
-  const grouping = group.key ? ' GROUP BY key' : ' HAVING count(*) > 0'
+  const grouping = group.key ? ` GROUP BY ${dialect.keyColumns.join(', ')}` : ' HAVING count(*) > 0'
   return `SELECT ${columns.join(', ')} FROM ${converted}${grouping}`
 }
 
@@ -350,7 +355,7 @@ export function groupResults(group: SimpleGroup, dialect: GroupDialect, rows: Do
   const out: Doc[] = []
   for (const row of rows) {
     if (Number(row.bad)) return null
-    const doc: Doc = { _id: group.key ? dialect.decodeKey(row.key) : null }
+    const doc: Doc = { _id: group.key ? dialect.decodeKey(row) : null }
     const total = Number(row.total)
     for (const [i, field] of group.fields.entries()) {
       if (field.op === 'count') doc[field.field] = field.times * total

@@ -143,10 +143,11 @@ export const sqliteGroupDialect: GroupDialect = {
   // Each value is read once, as JSON text (`->`): its first character tells its type,
   // and the text is the key itself (json_extract gives true as 1 and loses the type).
   extract: (segments, column) => [`doc -> ${jsonPath(segments)} AS ${column('j')}`],
-  key: (column) => `coalesce(${column('j')}, 'null')`,
-  keyUnsure: (key) =>
-    `json_type(${key}) IN ('object', 'array', 'real') OR ` +
-    `(json_type(${key}) = 'integer' AND abs(CAST(${key} AS INTEGER)) > 9007199254740992)`,
+  key: (column) => [`coalesce(${column('j')}, 'null') AS key`],
+  keyColumns: ['key'],
+  keyUnsure:
+    "json_type(key) IN ('object', 'array', 'real') OR " +
+    "(json_type(key) = 'integer' AND abs(CAST(key AS INTEGER)) > 9007199254740992)",
   isArray: (column) => `substr(${column('j')}, 1, 1) = '['`,
   // '1.0' becomes the integer 1, as JavaScript reads it; a fraction stays a real.
   number: (column) =>
@@ -158,10 +159,10 @@ export const sqliteGroupDialect: GroupDialect = {
   someNotWhole: (number) => `typeof(sum(${number})) = 'real'`,
   notNumber: (column) =>
     `coalesce(${column('j')}, 'null') <> 'null' AND substr(${column('j')}, 1, 1) NOT IN ${NUMBER_START}`,
-  keyOrder: (key) => `json_extract(${key}, '$')`,
-  keyUnordered: (key) =>
-    `json_type(${key}) <> 'text' OR length(CAST(json_extract(${key}, '$') AS BLOB)) <> length(json_extract(${key}, '$'))`,
-  decodeKey: (key) => JSON.parse(key as string),
+  keyOrder: "json_extract(key, '$')",
+  keyUnordered:
+    "json_type(key) <> 'text' OR length(CAST(json_extract(key, '$') AS BLOB)) <> length(json_extract(key, '$'))",
+  decodeKey: (row) => JSON.parse(row.key as string),
   order: 'rowid',
   unwind(segments, table) {
     // json_each walks the array in the document itself. A value not an array is one row
