@@ -250,6 +250,25 @@ export async function runAggregateDifferential(
         assert.deepEqual(await collection.aggregate([{ $group: times }]).toArray(), [
           { _id: null, c: 27021597764222980 },
         ])
+        // Fields named as the statement names its columns (p0j, p1v...) stay fields.
+        await reset(collection, [
+          { _id: 1, p0j: 'a', p1j: 2, p0v: 'b', p1v: 3 },
+          { _id: 2, p0j: 'a', p1j: 4, p0v: 'c', p1v: 5 },
+        ])
+        const sumBy = (key: string, amount: string) => store.group!({}, { _id: key, total: { $sum: amount } })
+        assert.deepEqual(await sumBy('$p0j', '$p1j'), [{ _id: 'a', total: 6 }])
+        assert.deepEqual(await sumBy('$p1j', '$p0j'), [
+          { _id: 2, total: 0 },
+          { _id: 4, total: 0 },
+        ])
+        assert.deepEqual(await sumBy('$p0v', '$p1v'), [
+          { _id: 'b', total: 3 },
+          { _id: 'c', total: 5 },
+        ])
+        assert.deepEqual(await sumBy('$p1v', '$p0v'), [
+          { _id: 3, total: 0 },
+          { _id: 5, total: 0 },
+        ])
       })
 
       await t.test(

@@ -298,10 +298,11 @@ function groupQuery(
     ...source.bad,
     ...new Set(reads.flatMap((read, i) => (checked(i) ? read.arraySteps : []))),
   ]
+  const columnsRead = reads.flatMap((read) => read.columns)
   const read = [
     `${source.order} AS o`,
     `${tests.length > 0 ? `CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS rb`,
-    ...reads.flatMap((read) => read.columns),
+    ...columnsRead,
   ]
   const values = [
     ...(group.key ? dialect.key(named(0)) : []),
@@ -312,10 +313,12 @@ function groupQuery(
       return compared.has(j) ? [number, `${dialect.notNumber(column)} AS x${j}`] : [number]
     }),
   ]
-  const extracted = `(${dialect.fenced(read, from)}) AS e`
   const arrayValues = [...compared].map((j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
   const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
-  const converted = `(${dialect.fenced(['o', rb, ...values], extracted)}) AS c`
+  const inlined = rb === 'rb' ? readOnce(columnsRead, values) : null
+  const converted = inlined
+    ? `(${dialect.fenced([...read.slice(0, 2), ...inlined], from)}) AS c`
+    : `(${dialect.fenced(['o', rb, ...values], `(${dialect.fenced(read, from)}) AS e`)}) AS c`
 
   const columns = group.key ? [...dialect.keyColumns] : []
   // Past 2^53 SQL compares exactly, the engine in floating point.
@@ -348,6 +351,25 @@ function groupQuery(
   // Without GROUP BY an aggregate gives a row even of no rows; the engine gives no group.
   const grouping = group.key ? ` GROUP BY ${dialect.keyColumns.join(', ')}` : ' HAVING count(*) > 0'
   return `SELECT ${columns.join(', ')} FROM ${converted}${grouping}`
+}
+
+/**
+ * `values` with each column of `columns` (`expression AS name`) written in place of its
+ * name, when each is used once at most: then one subquery level reads and converts the
+ * row (SQLite's `$unwind` group ran 5% faster without the second), where a value used
+ * twice would be read twice. Null when one is used more than once.
+ */
+function readOnce(columns: string[], values: string[]): string[] | null {
+  let inlined = values
+  for (const column of columns) {
+    const at = column.lastIndexOf(' AS ')
+    const name = new RegExp(`\\b${column.slice(at + 4)}\\b`, 'g')
+    if (inlined.join(' ').match(name)?.length !== 1) return null
+    // A function, not a string: a JSON path's `$'` would be a replacement pattern.
+    const expression = `(${column.slice(0, at)})`
+    inlined = inlined.map((value) => value.replace(name, () => expression))
+  }
+  return inlined
 }
 
 /** The groups as the engine gives them, or null when a row is bad or a sum may be inexact. */
