@@ -250,6 +250,29 @@ export async function runAggregateDifferential(
         assert.deepEqual(await collection.aggregate([{ $group: times }]).toArray(), [
           { _id: null, c: 27021597764222980 },
         ])
+        // Infinity, and finite numbers whose sum is past a double's range: the engine's answer.
+        // (Inserted as they are: reset() goes through JSON, which turns Infinity into null.)
+        await collection.deleteMany({})
+        await collection.insertMany([
+          { _id: 1, g: 'x', n: Number.POSITIVE_INFINITY },
+          { _id: 2, g: 'x', n: 2 },
+          { _id: 3, g: 'y', n: Number.NEGATIVE_INFINITY },
+          { _id: 4, g: 'z', n: 1e308 },
+          { _id: 5, g: 'z', n: 1e308 },
+        ])
+        const extremes = { _id: '$g', total: { $sum: '$n' }, mean: { $avg: '$n' }, lo: { $min: '$n' } }
+        assert.equal(await store.group!({}, extremes), null)
+        assert.deepEqual(await collection.aggregate([{ $group: extremes }]).toArray(), [
+          { _id: 'x', total: Number.POSITIVE_INFINITY, mean: Number.POSITIVE_INFINITY, lo: 2 },
+          {
+            _id: 'y',
+            total: Number.NEGATIVE_INFINITY,
+            mean: Number.NEGATIVE_INFINITY,
+            lo: Number.NEGATIVE_INFINITY,
+          },
+          { _id: 'z', total: Number.POSITIVE_INFINITY, mean: Number.POSITIVE_INFINITY, lo: 1e308 },
+        ])
+        assert.equal(await store.group!({}, { _id: '$g', total: { $sum: '$n' } }), null)
         // Fields named as the statement names its columns (p0j, p1v...) stay fields.
         await reset(collection, [
           { _id: 1, p0j: 'a', p1j: 2, p0v: 'b', p1v: 3 },

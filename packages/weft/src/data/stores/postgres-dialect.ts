@@ -100,9 +100,12 @@ export const postgresGroupDialect: GroupDialect = {
     "CASE WHEN ks THEN strpos(key, chr(65533)) > 0 WHEN key IS NULL OR key IN ('true', 'false') THEN false " +
     "WHEN key ~ '^-?[0-9]+$' THEN abs(key::numeric) > 9007199254740992 ELSE true END",
   isArray: (column) => `jsonb_typeof(${column('v')}) = 'array'`,
-  // As doubles, which add up faster than numeric (a tenth of a 50,000-row group); within
-  // the bounds sql-group.ts checks, whole numbers add up exactly either way.
-  number: (column) => `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN ${column('v')}::float8 END`,
+  // As doubles, which add up faster than numeric; within the bounds sql-group.ts checks,
+  // whole numbers add up exactly either way. Clamped to ±10^18 first: a magnitude past
+  // 2^53 sends the group to the engine all the same, and a double past the range (±1e999
+  // is how ±Infinity is stored) or a sum past it would stop the statement with an error.
+  number: (column) =>
+    `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN least(greatest(${column('v')}::numeric, -1e18), 1e18)::float8 END`,
   summand: (column) => postgresGroupDialect.number(column),
   someNotWhole: (number) => `bool_or(${number} <> trunc(${number}))`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
