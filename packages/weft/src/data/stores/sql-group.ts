@@ -299,10 +299,9 @@ function groupQuery(
     ...new Set(reads.flatMap((read, i) => (checked(i) ? read.arraySteps : []))),
   ]
   const columnsRead = reads.flatMap((read) => read.columns)
-  const read = [
+  const rowColumns = [
     `${source.order} AS o`,
     `${tests.length > 0 ? `CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS rb`,
-    ...columnsRead,
   ]
   const values = [
     ...(group.key ? dialect.key(named(0)) : []),
@@ -317,8 +316,8 @@ function groupQuery(
   const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
   const inlined = rb === 'rb' ? readOnce(columnsRead, values) : null
   const converted = inlined
-    ? `(${dialect.fenced([...read.slice(0, 2), ...inlined], from)}) AS c`
-    : `(${dialect.fenced(['o', rb, ...values], `(${dialect.fenced(read, from)}) AS e`)}) AS c`
+    ? `(${dialect.fenced([...rowColumns, ...inlined], from)}) AS c`
+    : `(${dialect.fenced(['o', rb, ...values], `(${dialect.fenced([...rowColumns, ...columnsRead], from)}) AS e`)}) AS c`
 
   const columns = group.key ? [...dialect.keyColumns] : []
   // Past 2^53 SQL compares exactly, the engine in floating point.
@@ -355,9 +354,9 @@ function groupQuery(
 
 /**
  * `values` with each column of `columns` (`expression AS name`) written in place of its
- * name, when each is used once at most: then one subquery level reads and converts the
+ * name, when each is used exactly once: then one subquery level reads and converts the
  * row (SQLite's `$unwind` group ran 5% faster without the second), where a value used
- * twice would be read twice. Null when one is used more than once.
+ * twice would be read twice. Null otherwise.
  */
 function readOnce(columns: string[], values: string[]): string[] | null {
   let inlined = values
