@@ -16,7 +16,10 @@ export function encodeDoc(doc: object): string {
 export function decodeDoc(text: string | object): StoredDocument {
   if (typeof text !== 'string') return untagDeep(text) as StoredDocument
   const value = JSON.parse(text)
-  return (text.includes('"$') ? untagDeep(value) : value) as StoredDocument
+  // A tag is a key `"$...`. Searching for `$` alone first: `"` starts every key and
+  // string, so a search for the pair stops at each of them (217 ns for a 170-character
+  // document, against 9 ns for `$`, which most documents do not hold at all).
+  return (text.includes('$') && text.includes('"$') ? untagDeep(value) : value) as StoredDocument
 }
 
 /**
