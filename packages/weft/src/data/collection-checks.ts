@@ -36,7 +36,8 @@ export function checkId(id: unknown): void {
     )
 }
 
-// Stored field names never start with "$": such a document could be read back as a query.
+// Stored field names never start with "$" (such a document could be read back as a query)
+// and are never `__proto__` (containsDollarKey refuses it: see checkFieldName).
 export function checkFieldNames(doc: Doc): void {
   if (containsDollarKey(doc)) {
     throw new DataError(

@@ -8,7 +8,7 @@
 import { QueryError } from './errors.js'
 import { groupKey } from './query/aggregate/stage-group.js'
 import { isPlainObject } from './query/compare.js'
-import { setOwn } from './query/paths.js'
+import { splitPath } from './query/paths.js'
 import { compileProjection } from './query/project.js'
 import { MAX_OPERATOR_LIST } from './query/validate.js'
 import type { Projection } from './store.js'
@@ -51,7 +51,7 @@ export function planPopulate(option: PopulateOption, refs: Record<string, string
       projection && Object.values(projection).some((flag) => Boolean(flag))
         ? { ...projection, _id: 1 }
         : projection
-    return { path: path.split('.'), collection, project: compileProjection(keep as Projection | undefined) }
+    return { path: splitPath(path), collection, project: compileProjection(keep as Projection | undefined) }
   })
 }
 
@@ -114,7 +114,9 @@ function replaceAt(
     return isId(value) ? (resolve(value) ?? null) : value
   }
   if (Array.isArray(value)) return value.map((item) => replaceAt(item, path, start, resolve))
-  if (!isPlainObject(value) || !(path[start] in value)) return value
+  if (!isPlainObject(value) || !Object.hasOwn(value, path[start])) return value
   const replaced = replaceAt(value[path[start]], path, start + 1, resolve)
-  return setOwn(owned ? value : { ...value }, path[start], replaced)
+  if (!owned) return { ...value, [path[start]]: replaced }
+  value[path[start]] = replaced
+  return value
 }

@@ -352,34 +352,6 @@ describe('aggregate() reads through the store', () => {
     }
   })
 
-  test('$lookup sets `as` as a field of its own, even one named __proto__', async () => {
-    const db = await connect('sqlite::memory:')
-    try {
-      await db.collection('users').insertMany([{ _id: 'u1', name: 'Ann' }])
-      const posts = db.collection('posts')
-      await posts.insertMany([{ _id: 1, by: 'u1', meta: { n: 1 } }])
-      const lookup = (as: string) => ({
-        $lookup: { from: 'users', localField: 'by', foreignField: '_id', as },
-      })
-      // Top level: set on the documents the store's find made; nested: a copy of the path.
-      const [top] = await posts.aggregate([lookup('__proto__')]).toArray()
-      const [nested] = await posts.aggregate([lookup('meta.__proto__')]).toArray()
-      for (const [doc, holder] of [
-        [top, top],
-        [nested, nested.meta],
-      ] as const) {
-        assert.equal(Object.getPrototypeOf(doc), Object.prototype)
-        assert.equal(Object.getPrototypeOf(holder), Object.prototype)
-        assert.deepEqual(Object.getOwnPropertyDescriptor(holder, '__proto__')?.value, [
-          { _id: 'u1', name: 'Ann' },
-        ])
-      }
-      assert.deepEqual(await posts.find({}).toArray(), [{ _id: 1, by: 'u1', meta: { n: 1 } }])
-    } finally {
-      await db.close()
-    }
-  })
-
   test('aggregate() inside a transaction sees the transaction’s writes', async () => {
     const db = await connect('sqlite::memory:')
     try {

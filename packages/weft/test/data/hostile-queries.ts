@@ -26,6 +26,8 @@ async function withNaiveApp(db: Db, logs: Logged[], run: (server: Server) => Pro
   const suffix = Math.random().toString(36).slice(2, 8)
   const users = db.collection(`users_${suffix}`)
   const notes = db.collection(`notes_${suffix}`)
+  const profiles = db.collection(`profiles_${suffix}`)
+  await profiles.insertOne({ _id: 'me', name: 'ada' })
   await users.insertMany([
     { name: 'admin', password: 'correct horse', bio: 'a'.repeat(41) },
     { name: 'ada', password: 'secret', bio: 'b' },
@@ -58,6 +60,12 @@ async function withNaiveApp(db: Db, logs: Logged[], run: (server: Server) => Pro
     const { insertedId } = await notes.insertOne((await ctx.parseBody()) as never)
     return ctx.json({ id: insertedId }, 201)
   })
+  // `$set: body`: the body guard refuses a `__proto__` key, not a dotted path through one.
+  app.patch('/profiles/:id', async (ctx) => {
+    const set = (await ctx.parseBody()) as Record<string, unknown>
+    return (await profiles.updateOne({ _id: ctx.params.id }, { $set: set })).modifiedCount
+  })
+  app.get('/profiles/:id', async (ctx) => profiles.findOne({ _id: ctx.params.id }))
   app.get('/notes', async (ctx) => (await notes.find(ctx.query as never).toArray()).length)
   app.post('/admin/users', { bodyLimit: 8 * 1024 * 1024 }, async (ctx) => {
     const b = (await ctx.parseBody()) as { filter: never }
@@ -66,9 +74,11 @@ async function withNaiveApp(db: Db, logs: Logged[], run: (server: Server) => Pro
   await withServer(app, run)
 }
 
-function postJson(url: string, body: string): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+function postJson(url: string, body: string, method = 'POST'): Promise<Response> {
+  return fetch(url, { method, headers: { 'content-type': 'application/json' }, body })
 }
+
+const patchJson = (url: string, body: string) => postJson(url, body, 'PATCH')
 
 export async function runHostileQueries(t: TestContext, makeDb: () => Promise<Db>): Promise<void> {
   const db = await makeDb()
@@ -148,6 +158,95 @@ export async function runHostileQueries(t: TestContext, makeDb: () => Promise<Db
           assert.ok(logs.some((entry) => entry.level === 'debug' && entry.fields.status === 400))
         },
       )
+
+      await t.test('a path through __proto__ answers 400 and changes no prototype', async () => {
+        for (const body of [
+          '{"__proto__.polluted":true}',
+          '{"a.__proto__.polluted":true}',
+          '{"a.__proto__":{"polluted":true}}',
+        ]) {
+          const res = await patchJson(`${url}/profiles/me`, body)
+          assert.equal(res.status, 400, body)
+          assert.equal((await res.json()).code, 'WEFT_DATA_BAD_FIELD', body)
+        }
+        const search = await postJson(`${url}/search`, '{"filter":{"__proto__.polluted":true}}')
+        assert.equal(search.status, 400)
+        assert.equal(({} as Record<string, unknown>).polluted, undefined)
+        // `constructor` and `prototype` are field names like any other: written and read as
+        // the document's own fields, never the ones objects inherit.
+        const own = await patchJson(`${url}/profiles/me`, '{"constructor.prototype.polluted":true}')
+        assert.equal(await own.json(), 1)
+        assert.equal(({} as Record<string, unknown>).polluted, undefined)
+        const read = await (await fetch(`${url}/profiles/me`)).json()
+        assert.deepEqual(read.constructor, { prototype: { polluted: true } })
+      })
+
+      await t.test('__proto__ is refused wherever a field name goes, in code as from input', async () => {
+        const things = db.collection(`things_${Date.now().toString(36)}`)
+        await things.insertOne({ _id: 1, tags: ['a'], meta: { n: 1 } })
+        const proto = (json: string) => JSON.parse(json) as never
+        // `async`: a cursor's checks throw at once, and rejects() wants a rejection.
+        const refusals: [string, () => Promise<unknown>][] = [
+          ['insert', async () => things.insertOne(proto('{"__proto__":{"x":1}}'))],
+          ['nested insert', async () => things.insertOne(proto('{"a":[{"__proto__":{"x":1}}]}'))],
+          ['replace', async () => things.replaceOne({ _id: 1 }, proto('{"meta":{"__proto__":{}}}'))],
+          ['filter', async () => things.find(proto('{"meta.__proto__.x":1}')).toArray()],
+          ['filter value', async () => things.find(proto('{"meta":{"__proto__":{}}}')).toArray()],
+          ['$inc', async () => things.updateOne({ _id: 1 }, proto('{"$inc":{"__proto__.n":1}}'))],
+          ['$set value', async () => things.updateOne({ _id: 1 }, proto('{"$set":{"m":{"__proto__":{}}}}'))],
+          ['$rename', async () => things.updateOne({ _id: 1 }, { $rename: { meta: '__proto__' } })],
+          [
+            'upsert',
+            async () => things.updateOne(proto('{"__proto__.x":2}'), { $set: { y: 1 } }, { upsert: true }),
+          ],
+          ['projection', async () => things.find({}, { projection: proto('{"__proto__":1}') }).toArray()],
+          ['sort', async () => things.find({}, { sort: proto('{"meta.__proto__":1}') }).toArray()],
+          ['distinct', async () => things.distinct('__proto__.x')],
+          ['index', async () => things.createIndex(proto('{"__proto__":1}'))],
+          [
+            '$addFields',
+            async () => things.aggregate(proto('[{"$addFields":{"__proto__":{"x":1}}}]')).toArray(),
+          ],
+          [
+            '$group',
+            async () => things.aggregate(proto('[{"$group":{"_id":null,"__proto__":{"$sum":1}}}]')).toArray(),
+          ],
+          ['$project', async () => things.aggregate(proto('[{"$project":{"meta.__proto__":1}}]')).toArray()],
+          ['reference', async () => things.aggregate([{ $project: { x: '$meta.__proto__' } }]).toArray()],
+          [
+            '$unwind',
+            async () =>
+              things.aggregate([{ $unwind: { path: '$tags', includeArrayIndex: '__proto__' } }]).toArray(),
+          ],
+          ['$count', async () => things.aggregate([{ $count: '__proto__' }]).toArray()],
+          [
+            '$lookup',
+            async () =>
+              things
+                .aggregate([
+                  { $lookup: { from: things.name, localField: '_id', foreignField: '_id', as: '__proto__' } },
+                ])
+                .toArray(),
+          ],
+        ]
+        for (const [what, run] of refusals) {
+          await assert.rejects(run, { code: 'WEFT_DATA_BAD_FIELD' }, what)
+        }
+        assert.equal(({} as Record<string, unknown>).x, undefined)
+        assert.equal(({} as Record<string, unknown>).n, undefined)
+        // Inherited names are no fields: `constructor` is missing until a document holds it.
+        assert.deepEqual(await things.find({ constructor: { $exists: true } }).toArray(), [])
+        const projection = { constructor: 1 as const }
+        assert.deepEqual(await things.find({}, { projection }).toArray(), [{ _id: 1 }])
+        await things.updateOne({ _id: 1 }, { $set: { 'constructor.prototype.x': 1 } })
+        assert.equal(({} as Record<string, unknown>).x, undefined)
+        const [doc] = await things.find({ 'constructor.prototype.x': 1 }).toArray()
+        assert.deepEqual(doc, { _id: 1, tags: ['a'], meta: { n: 1 }, constructor: { prototype: { x: 1 } } })
+        const [grouped] = await things
+          .aggregate([{ $project: { c: '$constructor.prototype.x', t: '$toString' } }])
+          .toArray()
+        assert.deepEqual(grouped, { _id: 1, c: 1 })
+      })
 
       await t.test('a filter nested past 100 levels answers 400 (even from ctx.req.json())', async () => {
         // Two JSON levels per filter level: 110 filter levels stay within the body's 256.

@@ -2,11 +2,36 @@
 // on an array it steps into every element that is a document, and a numeric segment
 // also picks the element at that position. `{ 'a.b': 1 }` matches `{ a: [{ b: 1 }] }`.
 
+import { DataError } from '../errors.js'
 import { isPlainObject } from './compare.js'
 
-/** `'a.b.0'` -> `['a', 'b', '0']`. */
+/** `'a.b.0'` -> `['a', 'b', '0']`, refusing a `__proto__` segment (see checkFieldName). */
 export function splitPath(path: string): string[] {
+  checkPath(path)
   return path.split('.')
+}
+
+export function checkPath(path: string): void {
+  if (path.includes('__proto__')) for (const segment of path.split('.')) checkFieldName(segment, path)
+}
+
+/**
+ * `__proto__` is no field name in Weft. Assigned on the way through a path, it reaches an
+ * object's prototype, and through `{}` the prototype every object shares
+ * (`$set: { '__proto__.admin': true }`); the HTTP and realtime layers refuse it as a key.
+ */
+export function checkFieldName(name: string, where = name): void {
+  if (name === '__proto__')
+    throw new DataError(
+      'WEFT_DATA_BAD_FIELD',
+      `"__proto__" may not be a field name${where === name ? '' : ` (in "${where}")`}: ` +
+        "it would set an object's prototype. Rename the field.",
+    )
+}
+
+/** A field of the record itself: inherited names (`constructor`, `toString`) are missing fields. */
+export function ownField<V>(record: Record<string, V>, name: string): V | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined
 }
 
 export function isIndexSegment(segment: string): boolean {
@@ -28,9 +53,11 @@ export function someAtPath(
   const segment = segments[start]
   if (Array.isArray(value)) {
     if (isIndexSegment(segment) && someAtPath(value[Number(segment)], segments, visit, start + 1)) return true
-    return value.some((item) => isPlainObject(item) && someAtPath(item[segment], segments, visit, start + 1))
+    return value.some(
+      (item) => isPlainObject(item) && someAtPath(ownField(item, segment), segments, visit, start + 1),
+    )
   }
-  if (isPlainObject(value)) return someAtPath(value[segment], segments, visit, start + 1)
+  if (isPlainObject(value)) return someAtPath(ownField(value, segment), segments, visit, start + 1)
   return visit(undefined)
 }
 
@@ -39,21 +66,10 @@ export function getPath(value: unknown, segments: string[]): unknown {
   let current = value
   for (const segment of segments) {
     if (Array.isArray(current) && isIndexSegment(segment)) current = current[Number(segment)]
-    else if (isPlainObject(current)) current = current[segment]
+    else if (isPlainObject(current)) current = ownField(current, segment)
     else return undefined
   }
   return current
-}
-
-/**
- * Sets a field of `record` itself: defined for `__proto__`, which must stay a field
- * (assigning it would set the prototype).
- */
-export function setOwn<R extends Record<string, unknown>>(record: R, field: string, value: unknown): R {
-  if (field === '__proto__')
-    Object.defineProperty(record, field, { value, enumerable: true, writable: true, configurable: true })
-  else (record as Record<string, unknown>)[field] = value
-  return record
 }
 
 /**
@@ -78,9 +94,10 @@ function collect(value: unknown, segments: string[], start: number, found: unkno
       collect(value[Number(segment)], segments, start + 1, found)
       return
     }
-    for (const item of value) if (isPlainObject(item)) collect(item[segment], segments, start + 1, found)
+    for (const item of value)
+      if (isPlainObject(item)) collect(ownField(item, segment), segments, start + 1, found)
     return
   }
-  if (isPlainObject(value)) collect(value[segment], segments, start + 1, found)
+  if (isPlainObject(value)) collect(ownField(value, segment), segments, start + 1, found)
   else found.push(undefined)
 }

@@ -5,7 +5,7 @@
 import { QueryError } from '../errors.js'
 import type { Projection } from '../store.js'
 import { isPlainObject } from './compare.js'
-import { splitPath } from './paths.js'
+import { ownField, splitPath } from './paths.js'
 
 type Doc = Record<string, unknown>
 interface Tree {
@@ -47,7 +47,7 @@ function buildTree(paths: string[]): Tree {
     const segments = splitPath(path)
     let node = root
     segments.forEach((segment, i) => {
-      const existing = node[segment]
+      const existing = ownField(node, segment)
       if (existing === true) throw new QueryError(`Projection path collision at "${path}".`)
       if (i === segments.length - 1) {
         if (existing !== undefined) throw new QueryError(`Projection path collision at "${path}".`)
@@ -58,13 +58,14 @@ function buildTree(paths: string[]): Tree {
   return root
 }
 
+// A rule is `true` or a subtree. Whatever else `tree[key]` finds is inherited (a field
+// named `constructor` finds Object's function) and is no rule: cheaper than `hasOwn`.
 function include(doc: Doc, tree: Tree): Doc {
   const out: Doc = {}
   for (const key of Object.keys(doc)) {
     const node = tree[key]
-    if (node === undefined) continue
     if (node === true) out[key] = doc[key]
-    else {
+    else if (typeof node === 'object') {
       const inner = includeValue(doc[key], node)
       if (inner !== undefined) out[key] = inner
     }
@@ -86,7 +87,7 @@ function exclude(doc: Doc, tree: Tree): Doc {
   for (const key of Object.keys(doc)) {
     const node = tree[key]
     if (node === true) continue
-    out[key] = node === undefined ? doc[key] : excludeValue(doc[key], node)
+    out[key] = typeof node === 'object' ? excludeValue(doc[key], node) : doc[key]
   }
   return out
 }

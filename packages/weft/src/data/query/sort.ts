@@ -5,7 +5,7 @@
 import { QueryError } from '../errors.js'
 import type { SortSpec } from '../store.js'
 import { compareValues, isPlainObject } from './compare.js'
-import { isIndexSegment, splitPath } from './paths.js'
+import { isIndexSegment, ownField, splitPath } from './paths.js'
 
 export type Comparator = (a: unknown, b: unknown) => number
 
@@ -63,11 +63,11 @@ function collectSortValues(value: unknown, segments: string[], start: number, ou
     }
     if (value.length === 0) out.push(null)
     for (const item of value) {
-      if (isPlainObject(item)) collectSortValues(item[segment], segments, start + 1, out)
+      if (isPlainObject(item)) collectSortValues(ownField(item, segment), segments, start + 1, out)
       else out.push(null)
     }
     return
   }
-  if (isPlainObject(value)) collectSortValues(value[segment], segments, start + 1, out)
+  if (isPlainObject(value)) collectSortValues(ownField(value, segment), segments, start + 1, out)
   else out.push(null)
 }

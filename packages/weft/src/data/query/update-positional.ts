@@ -9,7 +9,7 @@ import { UpdateError } from '../errors.js'
 import type { Filter } from '../store.js'
 import { isPlainObject } from './compare.js'
 import { compileFilter, type Predicate } from './match.js'
-import { isIndexSegment } from './paths.js'
+import { isIndexSegment, ownField } from './paths.js'
 
 type Doc = Record<string, unknown>
 
@@ -93,7 +93,7 @@ export function expandPath(
 
 function child(value: unknown, segment: string): unknown {
   if (Array.isArray(value)) return isIndexSegment(segment) ? value[Number(segment)] : undefined
-  return isPlainObject(value) ? value[segment] : undefined
+  return isPlainObject(value) ? ownField(value, segment) : undefined
 }
 
 // The first element of the array at `prefix` for which every condition of the query on

@@ -15,6 +15,7 @@ import type { Filter, UpdateSpec } from '../store.js'
 import { isPlainObject } from './compare.js'
 import { compileFilter, isOperatorObject } from './match.js'
 import { queryOperators, refuseOperator, updateOperators } from './operators.js'
+import { checkFieldName, checkPath } from './paths.js'
 
 export { isUntrusted, untrusted }
 
@@ -78,6 +79,7 @@ function checkFilter(filter: Filter, allow: boolean, depth: number): boolean {
 /** True when the condition holds an operator the compile must check (see ANY_OPERAND). */
 function checkCondition(path: string, value: unknown, allow: boolean, depth: number): boolean {
   checkDepth(depth)
+  checkPath(path)
   if (!isOperatorObject(value)) {
     checkPlainValue(path, value, allow, depth)
     return false
@@ -119,7 +121,8 @@ function checkPlainValue(where: string, value: unknown, allow: boolean, depth: n
 /**
  * Whether a `$` key sits anywhere inside `value`. Walks with its own stack, so a value
  * nested 10,000 deep (from `ctx.req.json()`, say) cannot overflow the call stack; past
- * `maxDepth` levels it throws WEFT_DATA_QUERY_TOO_LARGE.
+ * `maxDepth` levels it throws WEFT_DATA_QUERY_TOO_LARGE, and at a `__proto__` key
+ * WEFT_DATA_BAD_FIELD (every value that may be stored passes here).
  */
 export function containsDollarKey(value: unknown, maxDepth = MAX_FILTER_DEPTH): boolean {
   // Only containers are queued: a document's scalars, most of its values, cost no entry.
@@ -136,6 +139,7 @@ export function containsDollarKey(value: unknown, maxDepth = MAX_FILTER_DEPTH): 
     } else if (isPlainObject(item)) {
       for (const key of Object.keys(item)) {
         if (key.startsWith('$')) return true
+        checkFieldName(key)
         queue(item[key], depth + 1)
       }
     }
@@ -169,6 +173,7 @@ export function validateUpdate(update: UpdateSpec, options: FilterCheckOptions =
     const fields = update[op]
     if (!isPlainObject(fields)) continue
     for (const path of Object.keys(fields)) {
+      checkPath(path)
       const value = fields[path]
       const list = isPlainObject(value) && Array.isArray(value.$each) ? value.$each : value
       if (Array.isArray(list)) checkListLength(op, list)
@@ -186,6 +191,7 @@ function checkWrittenValue(op: string, path: string, value: unknown, allow: bool
   }
   const written =
     (op === '$push' || op === '$addToSet') && isPlainObject(value) && '$each' in value ? value.$each : value
+  if (op === '$rename' && typeof value === 'string') checkPath(value)
   if (op === '$currentDate' || op === '$rename') return
   if (containsDollarKey(written)) {
     throw new QueryError(

@@ -4,7 +4,7 @@
 
 import { UpdateError } from '../errors.js'
 import { isPlainObject } from './compare.js'
-import { isIndexSegment } from './paths.js'
+import { isIndexSegment, ownField } from './paths.js'
 
 type Container = Record<string, unknown> | unknown[]
 
@@ -13,7 +13,7 @@ export function readPath(root: Record<string, unknown>, segments: string[]): unk
   let current: unknown = root
   for (const segment of segments) {
     if (Array.isArray(current)) current = isIndexSegment(segment) ? current[Number(segment)] : undefined
-    else if (isPlainObject(current)) current = current[segment]
+    else if (isPlainObject(current)) current = ownField(current, segment)
     else return undefined
   }
   return current
@@ -41,7 +41,7 @@ export function crossesArray(root: Record<string, unknown>, segments: string[]):
   for (const segment of segments.slice(0, -1)) {
     if (Array.isArray(current)) return true
     if (!isPlainObject(current)) return false
-    current = current[segment]
+    current = ownField(current, segment)
   }
   return Array.isArray(current)
 }
@@ -73,7 +73,7 @@ function parentFor(
 
 function childOf(container: Container, segments: string[], index: number): unknown {
   const segment = segments[index]
-  if (!Array.isArray(container)) return container[segment]
+  if (!Array.isArray(container)) return ownField(container, segment)
   if (!isIndexSegment(segment)) return undefined
   return container[Number(segment)]
 }

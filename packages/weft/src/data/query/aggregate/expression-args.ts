@@ -3,6 +3,7 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
+import { ownField } from '../paths.js'
 
 export type Vars = Record<string, unknown> & { CURRENT: unknown; ROOT: unknown }
 /** A compiled expression: the value for one document (in `vars.CURRENT`). */
@@ -24,7 +25,7 @@ export function fieldPath(value: unknown, path: string[], start = 0): unknown {
     return out
   }
   if (!isPlainObject(value)) return undefined
-  return fieldPath(value[path[start]], path, start + 1)
+  return fieldPath(ownField(value, path[start]), path, start + 1)
 }
 
 /** Inside arrays a missing value becomes null, as in MongoDB. */

@@ -6,6 +6,7 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
+import { splitPath } from '../paths.js'
 import {
   type Compile,
   type Evaluate,
@@ -71,7 +72,7 @@ function compileObject(expr: Record<string, unknown>): Evaluate {
 
 function compileReference(expr: string): Evaluate {
   if (expr.startsWith('$$')) {
-    const [name, ...path] = expr.slice(2).split('.')
+    const [name, ...path] = splitPath(expr.slice(2))
     if (name === 'REMOVE') return () => undefined
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new QueryError(`"${expr}" is not a valid variable.`)
     return (vars) => {
@@ -79,7 +80,7 @@ function compileReference(expr: string): Evaluate {
       return fieldPath(vars[name], path)
     }
   }
-  const path = expr.slice(1).split('.')
+  const path = splitPath(expr.slice(1))
   if (path.some((segment) => segment === '' || segment.startsWith('$'))) {
     throw new QueryError(`"${expr}" is not a valid field path.`)
   }

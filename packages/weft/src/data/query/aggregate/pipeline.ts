@@ -6,6 +6,7 @@ import { QueryError } from '../../errors.js'
 import type { Filter, SortSpec } from '../../store.js'
 import { isPlainObject } from '../compare.js'
 import { compileFilter } from '../match.js'
+import { checkFieldName } from '../paths.js'
 import { compileSort } from '../sort.js'
 import { compileExpression } from './expression.js'
 import type { Vars } from './expression-args.js'
@@ -98,6 +99,7 @@ function compileStage(op: string, spec: unknown, nested: boolean): Stage {
     case '$count':
       if (typeof spec !== 'string' || spec === '' || spec.startsWith('$') || spec.includes('.'))
         throw new QueryError('$count needs an output field name, e.g. { $count: "total" }.')
+      checkFieldName(spec)
       return count(spec)
     case '$project':
       return perDocument(compileProject(spec, compileExpression))

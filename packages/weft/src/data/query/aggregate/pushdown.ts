@@ -6,6 +6,7 @@
 
 import type { Filter, FindOptions, GroupStages, SortSpec } from '../../store.js'
 import { isPlainObject } from '../compare.js'
+import { splitPath } from '../paths.js'
 import { stageOf } from './pipeline.js'
 
 export interface PipelineSplit {
@@ -67,5 +68,5 @@ function plainUnwind(stage: unknown): string[] | undefined {
       : isPlainObject(spec) && Object.keys(spec).length === 1
         ? spec.path
         : undefined
-  return typeof path === 'string' && /^\$[^$]/.test(path) ? path.slice(1).split('.') : undefined
+  return typeof path === 'string' && /^\$[^$]/.test(path) ? splitPath(path.slice(1)) : undefined
 }

@@ -6,7 +6,7 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
-import { setOwn, valuesAtPath } from '../paths.js'
+import { ownField, splitPath, valuesAtPath } from '../paths.js'
 import { fieldPath } from './expression-args.js'
 import { groupKey } from './stage-group.js'
 
@@ -32,15 +32,18 @@ export function compileLookup(
   }
   if (typeof from !== 'string' || !NAME.test(from) || from.startsWith('.'))
     throw new QueryError('$lookup from must be a collection name.')
-  const local = (localField as string).split('.')
-  const foreign = (foreignField as string).split('.')
-  const target = (as as string).split('.')
+  const local = splitPath(localField as string)
+  const foreign = splitPath(foreignField as string)
+  const target = splitPath(as as string)
   return async (docs, find, owned) => {
     // Documents no one else holds take the field in place: copying each cost as much as
     // reading it. A nested `as` copies its path as before.
     const set =
       owned && target.length === 1
-        ? (doc: Doc, value: unknown) => setOwn(doc, target[0], value)
+        ? (doc: Doc, value: unknown) => {
+            doc[target[0]] = value
+            return doc
+          }
         : (doc: Doc, value: unknown) => setField(doc, target, value)
     const localValues = docs.map((doc) => localKeys(fieldPath(doc, local)))
     const wanted = new Map<string, unknown>()
@@ -86,8 +89,8 @@ function push(map: Map<string, Doc[]>, key: string, doc: Doc): void {
 
 function setField(doc: Doc, segments: string[], value: unknown, at = 0): Doc {
   const head = segments[at]
-  const inner = doc[head]
+  const inner = ownField(doc, head)
   const set =
     at === segments.length - 1 ? value : setField(isPlainObject(inner) ? inner : {}, segments, value, at + 1)
-  return setOwn({ ...doc }, head, set)
+  return { ...doc, [head]: set }
 }

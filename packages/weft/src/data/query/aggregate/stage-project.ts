@@ -5,6 +5,7 @@
 import { QueryError } from '../../errors.js'
 import type { Projection } from '../../store.js'
 import { isPlainObject } from '../compare.js'
+import { ownField, splitPath } from '../paths.js'
 import { compileProjection } from '../project.js'
 import type { Compile, Evaluate, Vars } from './expression-args.js'
 
@@ -63,10 +64,10 @@ export function compileProject(spec: unknown, compile: Compile): DocStage {
 }
 
 function insert(root: Node, path: string, leaf: true | Evaluate): void {
-  const segments = path.split('.')
+  const segments = splitPath(path)
   let node = root
   segments.forEach((segment, i) => {
-    const existing = node[segment]
+    const existing = ownField(node, segment)
     if (i === segments.length - 1) {
       if (existing !== undefined) throw new QueryError(`$project path collision at "${path}".`)
       node[segment] = leaf
@@ -92,7 +93,7 @@ function include(doc: Doc, node: Node, vars: Vars): Doc {
       const value = rule(vars)
       if (value === undefined) delete out[key]
       else out[key] = value
-    } else if (typeof rule === 'object' && !(key in out) && hasComputed(rule)) {
+    } else if (typeof rule === 'object' && !Object.hasOwn(out, key) && hasComputed(rule)) {
       out[key] = include({}, rule, vars)
     }
   }
@@ -122,7 +123,7 @@ function hasComputed(node: Node): boolean {
 export function compileAddFields(spec: unknown, compile: Compile, op: string): DocStage {
   if (!isPlainObject(spec))
     throw new QueryError(`${op} needs an object of fields, e.g. { ${op}: { total: 1 } }.`)
-  const fields = flatten(spec).map(([path, value]) => [path.split('.'), compile(value)] as const)
+  const fields = flatten(spec).map(([path, value]) => [splitPath(path), compile(value)] as const)
   return (doc, vars) => {
     let out = doc
     for (const [segments, evaluate] of fields) out = setPath(out, segments, evaluate(vars), 0)
@@ -140,7 +141,7 @@ function setPath(doc: Doc, segments: readonly string[], value: unknown, start: n
     else out[key] = value
     return out
   }
-  const current = doc[key]
+  const current = ownField(doc, key)
   const into = (item: unknown) => setPath(isPlainObject(item) ? item : {}, segments, value, start + 1)
   out[key] = Array.isArray(current) ? current.map(into) : into(current)
   return out

@@ -5,7 +5,7 @@
 
 import { QueryError } from '../../errors.js'
 import { isPlainObject } from '../compare.js'
-import { getPath } from '../paths.js'
+import { checkFieldName, getPath, splitPath } from '../paths.js'
 
 type Doc = Record<string, unknown>
 
@@ -15,13 +15,14 @@ export function compileUnwind(spec: unknown): (doc: Doc) => Doc[] {
     throw new QueryError(
       '$unwind needs a field path, e.g. { $unwind: "$tags" } or { $unwind: { path: "$tags" } }.',
     )
-  const segments = options.path.slice(1).split('.')
+  const segments = splitPath(options.path.slice(1))
   const indexField = options.includeArrayIndex
   if (
     indexField !== undefined &&
     (typeof indexField !== 'string' || indexField === '' || indexField.startsWith('$'))
   )
     throw new QueryError('$unwind includeArrayIndex must be a field name.')
+  if (indexField !== undefined) checkFieldName(indexField)
   const preserve = options.preserveNullAndEmptyArrays === true
   return (doc) => {
     const value = getPath(doc, segments)

@@ -8,6 +8,7 @@ import { QueryError } from '../../errors.js'
 import type { Filter } from '../../store.js'
 import { isPlainObject } from '../compare.js'
 import { refuseOperator } from '../operators.js'
+import { checkPath } from '../paths.js'
 import { isUntrusted, MAX_FILTER_DEPTH, MAX_OPERATOR_LIST, validateFilter } from '../validate.js'
 import { stageOf } from './pipeline.js'
 
@@ -58,6 +59,7 @@ function walk(pipeline: unknown[], allow: boolean): void {
     } else if (isPlainObject(value)) {
       for (const key of Object.keys(value)) {
         if (serverCode.has(key)) refuseOperator(key, 'in a pipeline')
+        checkPath(key)
         if (untrusted && !allow && key.startsWith('$')) injection(`the key "${key}"`)
         pending.push([value[key], depth + 1, untrusted])
       }
