@@ -13,6 +13,11 @@ export interface PostgresHost {
   readonly channel: string
   /** The transaction's client, else the pool; statements prepared. */
   readonly db: Queryable
+  /**
+   * As `db`, but outside a transaction on connections that plan each prepared statement
+   * once (see postgres.ts): for reads whose plan no parameter can change.
+   */
+  readonly planOnceDb: Queryable
   readonly inTransaction: boolean
   transaction<T>(fn: () => Promise<T>): Promise<T>
   afterRollback(undo: () => void): void

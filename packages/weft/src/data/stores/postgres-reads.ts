@@ -165,7 +165,8 @@ export class PostgresReads {
 
   /** The documents a find returns (read without their key and row version). */
   async find(filter: Filter, options: FindOptions): Promise<StoredDocument[]> {
-    return (await this.select(filter, options, this.#store.db, '', FIND_COLUMNS)).map((row) => row.doc)
+    const db = planOnce(filter, options) ? this.#store.planOnceDb : this.#store.db
+    return (await this.select(filter, options, db, '', FIND_COLUMNS)).map((row) => row.doc)
   }
 
   /** Matching rows in order, with their row version (xmin) for optimistic writes. */
@@ -430,6 +431,18 @@ interface RawRow extends OrderedRow {
   key: string
   version: string
   body: string
+}
+
+/**
+ * Whether one plan serves a find whatever its values: a LIMIT read whose filter only
+ * names fields of its sort. The sort's index then both finds and orders the rows, for
+ * any bounds. With a filter on another field the best plan depends on how many rows the
+ * values select, and PostgreSQL keeps planning each call.
+ */
+function planOnce(filter: Filter, options: FindOptions): boolean {
+  if (options.limit === undefined || !options.sort) return false
+  const sorted = new Set(Object.keys(options.sort))
+  return Object.keys(filter).every((path) => sorted.has(path))
 }
 
 // LIMIT and OFFSET go into the SQL text as integers: as parameters of a prepared

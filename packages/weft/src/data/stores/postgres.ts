@@ -28,7 +28,13 @@ export const createStore: StoreFactory = async (url) => {
   const options = parsePostgresUrl(String(url))
   const pg = await loadPg()
   const pool = new pg.Pool(clientConfig(options))
-  const store = new PostgresStore(pool, options.schema, () => connectClient(pg, clientConfig(options)))
+  const planOnce = new pg.Pool(clientConfig(options))
+  planOnce.on('connect', (client: any) => {
+    client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined)
+  })
+  const store = new PostgresStore(pool, planOnce, options.schema, () =>
+    connectClient(pg, clientConfig(options)),
+  )
   try {
     const { rows } = await store.db.query("SELECT current_setting('server_version_num')::int AS version")
     checkServerVersion(rows[0].version)
@@ -168,6 +174,15 @@ class PostgresStore implements Store, PostgresHost {
   /** The pool, its errors translated; `#pool` is the pg.Pool itself. */
   readonly pool: Queryable
   readonly #pool: any
+  /**
+   * A second pool whose connections keep a generic plan for every prepared statement.
+   * PostgreSQL otherwise plans a statement again on each call when its generic plan
+   * looks costlier than a custom one, as it does for an index range under a LIMIT
+   * (it assumes a range holds 0.5% of the rows): planning then costs more than running.
+   * Only reads whose plan cannot depend on the values come here (see planOnce in
+   * postgres-reads.ts); the rest keep PostgreSQL's choice.
+   */
+  readonly #planOnce: any
   readonly schema: string
   readonly channel: string
   readonly listener: ChangeListener
@@ -175,12 +190,14 @@ class PostgresStore implements Store, PostgresHost {
   readonly #context = new AsyncLocalStorage<Queryable>()
   readonly #undo = new Map<Queryable, (() => void)[]>()
 
-  constructor(pool: any, schema: string, connect: () => Promise<any>) {
+  constructor(pool: any, planOnce: any, schema: string, connect: () => Promise<any>) {
     // An idle pooled connection that the server closes (a restart, a failover) emits
     // 'error'; the pool drops it and opens a new one when needed. Unhandled, that event
     // would end the process.
     pool.on('error', () => undefined)
+    planOnce.on('error', () => undefined)
     this.#pool = pool
+    this.#planOnce = planOnce
     this.pool = translating(pool)
     this.schema = schema
     this.channel = `weft:${schema}`
@@ -206,6 +223,10 @@ class PostgresStore implements Store, PostgresHost {
   /** The transaction's client inside `transaction(fn)`, else the pool; statements prepared. */
   get db(): Queryable {
     return translating(prepared(this.#context.getStore() ?? this.#pool))
+  }
+
+  get planOnceDb(): Queryable {
+    return translating(prepared(this.#context.getStore() ?? this.#planOnce))
   }
 
   get changeFeed() {
@@ -262,6 +283,6 @@ class PostgresStore implements Store, PostgresHost {
   async close(): Promise<void> {
     for (const collection of this.#collections.values()) collection.hub.close()
     await this.listener.close()
-    await this.#pool.end()
+    await Promise.all([this.#pool.end(), this.#planOnce.end()])
   }
 }
