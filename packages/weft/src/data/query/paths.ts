@@ -11,6 +11,7 @@ export function splitPath(path: string): string[] {
   return path.split('.')
 }
 
+/** Throws unless every segment of `path` may be a field name (see checkFieldName). */
 export function checkPath(path: string): void {
   if (path.includes('__proto__')) for (const segment of path.split('.')) checkFieldName(segment, path)
 }

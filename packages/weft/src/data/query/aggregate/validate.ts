@@ -1,8 +1,9 @@
 // The guards every pipeline passes before it runs, whoever wrote it: server-side code
 // ($where, $function, $accumulator, $expr...) is refused wherever it appears, the pipeline
 // is bounded in stages, nesting and list sizes, every `$match` gets the filter checks
-// (operator injection included), and an object from `untrusted()` input may not bring
-// operators (`$` keys) or field references (`'$field'` strings) unless `allowOperators`.
+// (operator injection included), an object from `untrusted()` input may not bring
+// operators (`$` keys) or field references (`'$field'` strings) unless `allowOperators`,
+// and no key names `__proto__` (see checkFieldName in paths.ts).
 
 import { QueryError } from '../../errors.js'
 import type { Filter } from '../../store.js'
