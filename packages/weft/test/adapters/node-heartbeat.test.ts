@@ -29,14 +29,19 @@ test('sockets opened together are pinged at different moments, each once per idl
   await withServer(app, async (server) => {
     const url = `ws://127.0.0.1:${server.port}/ws`
     const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => openRecording(url)))
-    await new Promise((resolve) => setTimeout(resolve, 2.5 * IDLE_MS))
+    // Until every socket has two pings: a fixed wait of 2.5 timeouts left one socket with
+    // a single ping when a busy machine held the timer back (server and client share it).
+    const deadline = Date.now() + 6 * IDLE_MS
+    while (sockets.some(({ pings }) => pings.length < 2) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50))
     for (const { socket } of sockets) socket.close()
 
     for (const { pings } of sockets) {
       assert.ok(pings.length >= 2, `each socket is pinged every ${IDLE_MS} ms (got ${pings})`)
       assert.ok(pings[0]! <= IDLE_MS + 200, `the first ping comes within the idle timeout (${pings[0]} ms)`)
+      // Once per timeout, not once per two: up to 0.8 of one late where the machine was busy.
       const gap = pings[1]! - pings[0]!
-      assert.ok(gap > 0.7 * IDLE_MS && gap < 1.5 * IDLE_MS, `pings come once per idle timeout (${gap} ms)`)
+      assert.ok(gap > 0.7 * IDLE_MS && gap < 1.8 * IDLE_MS, `pings come once per idle timeout (${gap} ms)`)
     }
     const firsts = sockets.map(({ pings }) => pings[0]!)
     const spread = Math.max(...firsts) - Math.min(...firsts)
