@@ -55,6 +55,30 @@ test('PostgreSQL connections ended or stalled under the store', async (t) => {
       assert.equal(await notes.countDocuments({}), 1)
     })
 
+    await t.test('a page read killed mid-statement fails with 503; the next one is served', async () => {
+      // A LIMIT read filtered on its sort field runs on the store's second pool (see
+      // postgres-generic-plans.test.ts); held behind a lock, it is killed while it waits.
+      const page = () => notes.find({ n: { $gte: 0 } }, { sort: { n: 1 }, limit: 2 }).toArray()
+      assert.deepEqual(await page(), [{ _id: 'a', n: 1 }], 'the first read also asks what the table is like')
+      await env.client.query('BEGIN')
+      await env.client.query(`LOCK TABLE "${env.schema}"."notes" IN ACCESS EXCLUSIVE MODE`)
+      try {
+        const waiting = page()
+        const killed = waiting.then(
+          () => assert.fail('the killed read answered'),
+          (error: DataUnavailableError) => assert.equal(error.code, 'WEFT_DATA_UNAVAILABLE'),
+        )
+        await untilAsync(async () => {
+          const { rows } = await terminate(`wait_event_type = 'Lock' AND query LIKE '%LIMIT 2%'`)
+          return rows.length === 1
+        })
+        await killed
+      } finally {
+        await env.client.query('ROLLBACK')
+      }
+      assert.deepEqual(await page(), [{ _id: 'a', n: 1 }])
+    })
+
     await t.test('the change feed loses its connection and still delivers every change', async () => {
       const seen: ChangeEvent[] = []
       const feed = notes.watch()
@@ -90,5 +114,13 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out waiting for the change feed')
     await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the read to wait on the lock')
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }

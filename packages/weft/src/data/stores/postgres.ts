@@ -29,9 +29,6 @@ export const createStore: StoreFactory = async (url) => {
   const pg = await loadPg()
   const pool = new pg.Pool(clientConfig(options))
   const planOnce = new pg.Pool(clientConfig(options))
-  planOnce.on('connect', (client: any) => {
-    client.query('SET plan_cache_mode = force_generic_plan').catch(() => undefined)
-  })
   const store = new PostgresStore(pool, planOnce, options.schema, () =>
     connectClient(pg, clientConfig(options)),
   )
@@ -159,6 +156,42 @@ function prepared(target: Queryable): Queryable {
   }
 }
 
+/**
+ * The pool's queries, each on a connection that has run `setup` before its first one.
+ * Not in the pool's 'connect' event: a query sent there overlaps the one the pool sends
+ * next on the new connection, which pg deprecates (and pg 9 refuses). A startup option
+ * (`-c plan_cache_mode=...`) would need no round trip, but connection poolers such as
+ * PgBouncer refuse the connection for it.
+ */
+function setUpFirst(pool: any, setup: string): Queryable {
+  const ready = new WeakSet<object>()
+  return {
+    async query(sql, params) {
+      const client = await pool.connect()
+      // A connection cut under a query (a reset socket) emits 'error' besides failing
+      // the query; the pool listens only to idle connections, and unheard, that event
+      // would end the process.
+      const ignore = () => undefined
+      client.on('error', ignore)
+      try {
+        if (!ready.has(client)) {
+          await client.query(setup)
+          ready.add(client)
+        }
+        const result = await client.query(sql, params)
+        client.release()
+        return result
+      } catch (error) {
+        // As pool.query does: a connection whose query failed is closed, not reused.
+        client.release(error)
+        throw error
+      } finally {
+        client.removeListener('error', ignore)
+      }
+    },
+  }
+}
+
 /** Queries whose failures say "database unavailable" in Weft's words (see postgres-errors.ts). */
 function translating(target: Queryable): Queryable {
   return {
@@ -183,6 +216,7 @@ class PostgresStore implements Store, PostgresHost {
    * postgres-reads.ts); the rest keep PostgreSQL's choice.
    */
   readonly #planOnce: any
+  readonly #planOnceQueries: Queryable
   readonly schema: string
   readonly channel: string
   readonly listener: ChangeListener
@@ -198,6 +232,7 @@ class PostgresStore implements Store, PostgresHost {
     planOnce.on('error', () => undefined)
     this.#pool = pool
     this.#planOnce = planOnce
+    this.#planOnceQueries = setUpFirst(planOnce, 'SET plan_cache_mode = force_generic_plan')
     this.pool = translating(pool)
     this.schema = schema
     this.channel = `weft:${schema}`
@@ -226,7 +261,7 @@ class PostgresStore implements Store, PostgresHost {
   }
 
   get planOnceDb(): Queryable {
-    return translating(prepared(this.#context.getStore() ?? this.#planOnce))
+    return translating(prepared(this.#context.getStore() ?? this.#planOnceQueries))
   }
 
   get changeFeed() {
