@@ -60,3 +60,16 @@ export function missingOptionalPeers(appDir: string): string[] {
 /** ESM bundles of CommonJS packages (pg, mongodb) need `require` for Node's built-ins. */
 export const REQUIRE_BANNER =
   "import { createRequire as __weftCreateRequire } from 'node:module';const require = __weftCreateRequire(import.meta.url);"
+
+/**
+ * Options for the app's own code that the command then imports itself (the app for
+ * `weft routes`, migrations): one ES module per entry, packages left to node_modules.
+ */
+export const TO_IMPORT = {
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'esm',
+  sourcemap: 'inline',
+  logLevel: 'silent',
+} as const

@@ -5,6 +5,7 @@ import { build, buildHelp } from './commands/build.js'
 import { check, checkHelp } from './commands/check.js'
 import { dev, devHelp } from './commands/dev.js'
 import { doctor, doctorHelp } from './commands/doctor.js'
+import { migrate, migrateHelp } from './commands/migrate.js'
 import { create, type NewFlags, newHelp } from './commands/new.js'
 import { openapi, openapiHelp } from './commands/openapi.js'
 import { routes, routesHelp } from './commands/routes.js'
@@ -66,6 +67,12 @@ const COMMANDS: Record<string, Command> = {
     help: openapiHelp,
     options: { app: appFile, out: { type: 'string' } },
     run: openapi as Command['run'],
+  },
+  migrate: {
+    summary: 'run the database migrations not run yet',
+    help: migrateHelp,
+    options: { dir: { type: 'string' }, db: { type: 'string' } },
+    run: migrate as Command['run'],
   },
   check: { summary: 'typecheck, lint and test the app', help: checkHelp, options: {}, run: check },
   doctor: {

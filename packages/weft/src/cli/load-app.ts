@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Weft } from '../http/app.js'
 import { buildFailure } from './commands/build.js'
-import { loadEsbuild } from './esbuild.js'
+import { loadEsbuild, TO_IMPORT } from './esbuild.js'
 import { CliError } from './output.js'
 import type { Project } from './project.js'
 
@@ -26,12 +26,7 @@ export async function loadApp(project: Project, appFile = project.app): Promise<
       absWorkingDir: project.dir,
       entryPoints: [appFile],
       outfile,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      sourcemap: 'inline',
-      logLevel: 'silent',
+      ...TO_IMPORT,
     })
   } catch (error) {
     throw buildFailure(esbuild, error)

@@ -115,3 +115,15 @@ export function appWeftjsManifest(dir: string): Record<string, any> | null {
   }
   return null
 }
+
+/** The app's database URL: DATABASE_URL from the environment, else from .env or .env.example. */
+export function databaseUrl(dir: string): string | undefined {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL
+  for (const file of ['.env', '.env.example']) {
+    const path = join(dir, file)
+    if (!existsSync(path)) continue
+    const match = /^\s*DATABASE_URL\s*=\s*["']?([^"'\s#]+)/m.exec(readFileSync(path, 'utf8'))
+    if (match) return match[1]
+  }
+  return undefined
+}

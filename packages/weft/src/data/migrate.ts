@@ -42,7 +42,8 @@ export interface MigrateReport {
 const FILE = /^(\d+)-[A-Za-z0-9_.-]+\.(?:m?js|m?ts)$/
 const CODE = /\.(?:c?m?js|c?m?ts)$/
 
-interface MigrationFile {
+export interface MigrationFile {
+  /** The file's name without its extension: what `_migrations` records. */
   name: string
   number: number
   path: string
@@ -92,7 +93,8 @@ export async function migrate<D extends MigrationTarget>(
   }
 }
 
-async function migrationFiles(dir: string): Promise<MigrationFile[]> {
+/** The migrations of `dir` in the order they run; a file misnamed or numbered twice throws. */
+export async function migrationFiles(dir: string): Promise<MigrationFile[]> {
   const names = await readdir(dir).catch((error: unknown) => {
     throw badMigration(`Cannot read the migrations folder ${dir} (${String(error)}).`)
   })

@@ -232,4 +232,23 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     }
     await assert.rejects(fetch(url), 'the app stops with weft dev')
   })
+
+  test('weft migrate runs a TypeScript migration on the database of .env.example, once', () => {
+    const created = weft('migrate', 'new', 'index-note-titles')
+    assert.equal(created.status, 0, created.output)
+    const file = join(app, 'migrations/0001-index-note-titles.ts')
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /\n {2}\/\/ await .*\n/,
+        "\n  await db.collection('notes').createIndex({ title: 1 })\n",
+      ),
+    )
+    const ran = weft('migrate')
+    assert.equal(ran.status, 0, ran.output)
+    assert.match(ran.output, /^weft migrate: sqlite:\.\/data\/app\.db, migrations\/$/m)
+    assert.match(ran.output, /✓ 0001-index-note-titles\s+\d+ ms\n1 run now, 0 had run before/)
+    const status = weft('migrate', 'status')
+    assert.match(status.output, /✓ 0001-index-note-titles\s+ran .*\nevery migration has run/)
+  })
 })

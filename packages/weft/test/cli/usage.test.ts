@@ -21,7 +21,17 @@ after(() => rmSync(scratch, { recursive: true, force: true }))
 
 describe('weft on the command line', () => {
   test('every command has --help, exit code 0', () => {
-    for (const command of ['new', 'dev', 'build', 'start', 'routes', 'openapi', 'check', 'doctor']) {
+    for (const command of [
+      'new',
+      'dev',
+      'build',
+      'start',
+      'routes',
+      'openapi',
+      'migrate',
+      'check',
+      'doctor',
+    ]) {
       const result = weft(scratch, command, '--help')
       assert.equal(result.status, 0, result.output)
       assert.match(result.output, new RegExp(`^Usage: weft ${command}`))

@@ -72,13 +72,13 @@ function outputSizes(metafile: Metafile, dir: string): [string, number][] {
 }
 
 /** esbuild's own messages, file:line:column with the code under them, then what to do. */
-export function buildFailure(esbuild: Esbuild, error: unknown): Error {
+export function buildFailure(esbuild: Esbuild, error: unknown, command = 'weft build'): Error {
   const errors = (error as { errors?: import('esbuild').Message[] }).errors
   if (!errors?.length) return error as Error
   const text = esbuild.formatMessagesSync(errors, { kind: 'error', color: colorEnabled() }).join('')
   process.stderr.write(text)
   return new CliError(
     `the build failed with ${errors.length} error${errors.length === 1 ? '' : 's'} (shown above)`,
-    'fix them and run `weft build` again',
+    `fix them and run \`${command}\` again`,
   )
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { importFromApp, loadApp } from '../load-app.js'
 import { bold, CliError, green, log, red } from '../output.js'
-import { isInstalled, type Project, readProject } from '../project.js'
+import { databaseUrl, isInstalled, type Project, readProject } from '../project.js'
 import { hasNodeSqlite } from '../templates/project-files.js'
 
 export const doctorHelp = `Usage: weft doctor
@@ -94,17 +94,6 @@ async function recordedNeeds(project: Project): Promise<Need[]> {
     if (!missing) throw error
     return missing.map((need) => ({ package: need.package, why: need.neededBy, present: false }))
   }
-}
-
-function databaseUrl(dir: string): string | undefined {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL
-  for (const file of ['.env', '.env.example']) {
-    const path = join(dir, file)
-    if (!existsSync(path)) continue
-    const match = /^\s*DATABASE_URL\s*=\s*["']?([^"'\s#]+)/m.exec(readFileSync(path, 'utf8'))
-    if (match) return match[1]
-  }
-  return undefined
 }
 
 function usesData(dir: string): boolean {
