@@ -49,6 +49,7 @@ describe('weft new api: the app installs from the packed weftjs, passes its test
     const readme = readFileSync(join(app, 'README.md'), 'utf8')
     assert.match(readme, /npm run dev/)
     assert.match(readme, /npm run test/)
+    assert.match(readme, /`npx weft migrate` \| run the migrations of migrations\//)
     assert.match(readFileSync(join(app, '.gitignore'), 'utf8'), /^node_modules\/$/m)
     assert.match(readFileSync(join(app, '.env.example'), 'utf8'), /^DATABASE_URL=sqlite:\.\/data\/app\.db$/m)
     const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'))

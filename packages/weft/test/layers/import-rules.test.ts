@@ -25,6 +25,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   entry: ['http', 'schema', 'shared', 'adapters', 'views'],
   // Live queries follow weftjs/data cursors (DESIGN: publications return them).
   realtime: ['http', 'schema', 'shared', 'data'],
+  // `weft migrate` runs weftjs/data's migrations; nothing imports the command.
+  cli: ['http', 'schema', 'shared', 'data'],
 }
 const ABOVE_CORE = ['http', 'schema', 'shared']
 

@@ -168,6 +168,7 @@ More:
 | \`${runScript(options, 'routes')}\` | list the routes with their modules and schemas |
 | \`npx weft openapi --out openapi.json\` | write the OpenAPI document |
 | \`npx weft doctor\` | list optional packages the app needs and which are missing |
+| \`npx weft migrate\` | run the migrations of migrations/ not run yet (\`new <name>\` creates one) |
 
 ${hasPages(options) ? PAGES_README : ''}${options.template === 'realtime' ? REALTIME_README : ''}
 Settings come from the environment (or \`.env\`, see \`.env.example\`): \`PORT\`,
