@@ -153,7 +153,7 @@ describe('weft migrate', () => {
     const dir = project('numbering')
     mkdirSync(join(dir, 'db'))
     writeFileSync(join(dir, 'db', '0041-older.mjs'), 'export async function up() {}\n')
-    const created = weft(dir, 'migrate', 'new', 'add-tags', '--dir', 'db')
+    const created = weft(dir, 'migrate', 'new', 'add-tags', '--dir', 'db/')
     assert.equal(created.status, 0, created.output)
     assert.match(
       created.output,

@@ -36,7 +36,7 @@ interface MigrationRecord {
 
 export async function migrate(positionals: string[], flags: Flags): Promise<number> {
   const [action = 'up', ...rest] = positionals
-  const dir = flags.dir ?? 'migrations'
+  const dir = (flags.dir ?? 'migrations').replace(/(.)\/+$/, '$1')
   if (action === 'new') return create(dir, rest)
   if ((action !== 'up' && action !== 'status') || rest.length > 0)
     throw new CliError(
