@@ -7,7 +7,7 @@ import type { Filter, UpdateSpec } from '../store.js'
 import { compareValues, isPlainObject, valuesEqual } from './compare.js'
 import { isOperatorObject } from './match.js'
 import { updateOperators } from './operators.js'
-import { isIndexSegment, splitPath } from './paths.js'
+import { getPath, isIndexSegment, splitPath } from './paths.js'
 import { addToSet, pop, pull, pullAll, push } from './update-arrays.js'
 import {
   compileArrayFilters,
@@ -15,7 +15,7 @@ import {
   isPositionalSegment,
   type PositionalContext,
 } from './update-positional.js'
-import { cloneValue, crossesArray, readPath, removePath, writePath } from './write-path.js'
+import { cloneValue, crossesArray, removePath, writePath } from './write-path.js'
 
 export interface ApplyUpdateOptions extends PositionalContext {
   /** True when an upsert inserts this document: `$setOnInsert` applies. */
@@ -159,7 +159,7 @@ function applyAction(doc: Doc, { op, path, segments, arg }: Action): void {
   if (op === '$unset') removePath(doc, segments)
   else if (op === '$rename') rename(doc, path, segments, arg as string)
   else {
-    const next = nextValue(op, path, readPath(doc, segments), arg)
+    const next = nextValue(op, path, getPath(doc, segments), arg)
     if (next !== unchanged) writePath(doc, segments, next)
   }
 }
@@ -218,7 +218,7 @@ function rename(doc: Doc, path: string, segments: string[], target: string): voi
   if (crossesArray(doc, segments) || crossesArray(doc, targetSegments)) {
     throw new UpdateError(`$rename cannot move '${path}' to '${target}' through an array element.`)
   }
-  const value = readPath(doc, segments)
+  const value = getPath(doc, segments)
   if (value === undefined) return
   removePath(doc, segments)
   writePath(doc, targetSegments, value)

@@ -8,17 +8,6 @@ import { isIndexSegment, ownField } from './paths.js'
 
 type Container = Record<string, unknown> | unknown[]
 
-/** The value at an exact path, or undefined. */
-export function readPath(root: Record<string, unknown>, segments: string[]): unknown {
-  let current: unknown = root
-  for (const segment of segments) {
-    if (Array.isArray(current)) current = isIndexSegment(segment) ? current[Number(segment)] : undefined
-    else if (isPlainObject(current)) current = ownField(current, segment)
-    else return undefined
-  }
-  return current
-}
-
 /** Writes `value` at the path, creating missing documents on the way. */
 export function writePath(root: Record<string, unknown>, segments: string[], value: unknown): void {
   const parent = parentFor(root, segments, true)!
