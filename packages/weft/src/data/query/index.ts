@@ -4,7 +4,7 @@
 export { MAX_PIPELINE_STAGES } from './aggregate/index.js'
 export { compareValues, isPlainObject, typeRank, valuesEqual } from './compare.js'
 export { compileFilter, isOperatorObject, type Predicate } from './match.js'
-export { getPath, splitPath, valuesAtPath } from './paths.js'
+export { distinctValues, getPath, splitPath, valuesAtPath } from './paths.js'
 export { compileProjection } from './project.js'
 export { MAX_REGEX_LENGTH, MAX_REGEX_REPEAT } from './regex.js'
 export { type Comparator, compileSort } from './sort.js'

@@ -3,7 +3,7 @@
 // also picks the element at that position. `{ 'a.b': 1 }` matches `{ a: [{ b: 1 }] }`.
 
 import { DataError } from '../errors.js'
-import { isPlainObject } from './compare.js'
+import { isPlainObject, valuesEqual } from './compare.js'
 
 /** `'a.b.0'` -> `['a', 'b', '0']`, refusing a `__proto__` segment (see checkFieldName). */
 export function splitPath(path: string): string[] {
@@ -81,6 +81,24 @@ export function valuesAtPath(value: unknown, segments: string[]): unknown[] {
   const found: unknown[] = []
   collect(value, segments, 0, found)
   return found
+}
+
+/**
+ * `distinct` over `docs`: each value the path reaches (see valuesAtPath), once, in order
+ * of first appearance; `keep` copies a value the caller must not hand out as is.
+ */
+export function distinctValues(
+  docs: Iterable<unknown>,
+  segments: string[],
+  keep: (value: unknown) => unknown = (value) => value,
+): unknown[] {
+  const values: unknown[] = []
+  for (const doc of docs) {
+    for (const value of valuesAtPath(doc, segments)) {
+      if (value !== undefined && !values.some((seen) => valuesEqual(seen, value))) values.push(keep(value))
+    }
+  }
+  return values
 }
 
 function collect(value: unknown, segments: string[], start: number, found: unknown[]): void {

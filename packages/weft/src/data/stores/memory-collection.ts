@@ -13,9 +13,9 @@ import {
   compileFilter,
   compileProjection,
   compileSort,
+  distinctValues,
   splitPath,
   upsertDocument,
-  valuesAtPath,
   valuesEqual,
 } from '../query/index.js'
 import type {
@@ -259,15 +259,8 @@ export class MemoryCollection extends StoreWrites implements StoreCollection {
 
   async distinct(field: string, filter: Filter): Promise<unknown[]> {
     await this.#host.gate()
-    const values: unknown[] = []
-    const path = splitPath(field)
-    for (const doc of this.#select(filter, {})) {
-      for (const value of valuesAtPath(doc, path)) {
-        if (value !== undefined && !values.some((seen) => valuesEqual(seen, value)))
-          values.push(cloneValue(value))
-      }
-    }
-    return values
+    const segments = splitPath(field)
+    return distinctValues(this.#select(filter, {}), segments, cloneValue)
   }
 
   // Computes and validates every new document first, then checks unique indexes, then

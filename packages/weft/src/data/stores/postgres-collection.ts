@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { splitPath, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { distinctValues, splitPath, upsertDocument, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -128,14 +128,9 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   }
 
   async distinct(field: string, filter: Filter): Promise<unknown[]> {
-    const values: unknown[] = []
     const segments = splitPath(field)
-    for await (const doc of this.find(filter, {})) {
-      for (const value of valuesAtPath(doc, segments)) {
-        if (value !== undefined && !values.some((seen) => valuesEqual(seen, value))) values.push(value)
-      }
-    }
-    return values
+    await this.#ensureTable()
+    return distinctValues(await this.#reads.find(filter, {}), segments)
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {

@@ -5,7 +5,7 @@
 import { lazyResults } from '../cursor.js'
 import { DuplicateKeyError, QueryError } from '../errors.js'
 import { objectId } from '../objectid.js'
-import { splitPath, upsertDocument, valuesAtPath, valuesEqual } from '../query/index.js'
+import { distinctValues, splitPath, upsertDocument, valuesEqual } from '../query/index.js'
 import type {
   ChangeEvent,
   DocId,
@@ -116,14 +116,8 @@ export class SqliteCollection extends StoreWrites implements StoreCollection {
 
   async distinct(field: string, filter: Filter): Promise<unknown[]> {
     await this.#ready()
-    const values: unknown[] = []
     const segments = splitPath(field)
-    for (const doc of this.#reads.find(filter, {})) {
-      for (const value of valuesAtPath(doc, segments)) {
-        if (value !== undefined && !values.some((seen) => valuesEqual(seen, value))) values.push(value)
-      }
-    }
-    return values
+    return distinctValues(this.#reads.find(filter, {}), segments)
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {
