@@ -68,10 +68,10 @@ test('PostgreSQL connections ended or stalled under the store', async (t) => {
           () => assert.fail('the killed read answered'),
           (error: DataUnavailableError) => assert.equal(error.code, 'WEFT_DATA_UNAVAILABLE'),
         )
-        await untilAsync(async () => {
+        await until(async () => {
           const { rows } = await terminate(`wait_event_type = 'Lock' AND query LIKE '%LIMIT 2%'`)
           return rows.length === 1
-        })
+        }, 'the read to wait on the lock')
         await killed
       } finally {
         await env.client.query('ROLLBACK')
@@ -109,18 +109,14 @@ test('PostgreSQL connections ended or stalled under the store', async (t) => {
   }
 })
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the change feed')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what = 'the change feed',
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the read to wait on the lock')
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
