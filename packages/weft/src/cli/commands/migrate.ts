@@ -117,7 +117,6 @@ const ran = (record: MigrationRecord) =>
 /** The files compiled into a folder of their own under .weft/, by the same names. */
 async function compile(files: MigrationFile[]): Promise<string> {
   const outdir = join(process.cwd(), '.weft', `migrations-${process.pid}`)
-  mkdirSync(outdir, { recursive: true })
   const esbuild = await loadEsbuild(process.cwd())
   try {
     await esbuild.build({
