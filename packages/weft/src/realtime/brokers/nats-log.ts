@@ -46,13 +46,11 @@ export async function natsLog(
     discard: nats.DiscardPolicy.Old,
     allow_direct: true,
   }
-  let created: string
+  let created: number
   try {
     jsm = (await nc.jetstreamManager()) as WithDirect
     await jsm.streams.add(config).catch(() => jsm.streams.update(name, config))
-    // Read back, not taken from the answer: when two instances create the stream at once,
-    // one of them is answered with Go's zero time, and would number in an epoch of its own.
-    created = (await jsm.streams.info(name)).created
+    created = await creationTime(jsm, name)
   } catch {
     return null
   }
@@ -60,7 +58,7 @@ export async function natsLog(
   const encoder = new TextEncoder()
   const decoder = new TextDecoder()
   // A recreated stream numbers afresh: its creation time names the epoch.
-  const epoch = `js${Date.parse(created).toString(36)}`
+  const epoch = `js${created.toString(36)}`
   const subjectOf = (channel: string) => `${namespace}.log.${channel.replaceAll('.', '%2E')}`
   let inFlight = 0
   const following = new Map<string, { subscription?: JetStreamSubscription }>()
@@ -124,5 +122,20 @@ export async function natsLog(
       following.get(channel)?.subscription?.unsubscribe()
       following.delete(channel)
     },
+  }
+}
+
+/**
+ * When the stream was created, in ms. Read back, not taken from add()'s answer: the server
+ * lists a stream it is creating before it sets the time, so while another instance creates
+ * it, add() and info() answer Go's zero time (year 1). That instance would number in an
+ * epoch of its own, so the time is read again until it is real.
+ */
+async function creationTime(jsm: JetStreamManager, name: string): Promise<number> {
+  for (let tries = 1; ; tries++) {
+    const created = Date.parse((await jsm.streams.info(name)).created)
+    if (created > 0) return created
+    if (tries === 100) throw new Error(`stream ${name} has no creation time`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
