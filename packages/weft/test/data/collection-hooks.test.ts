@@ -3,15 +3,18 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect, type Db } from 'weftjs/data'
+import type { Db } from 'weftjs/data'
 import { z } from 'zod'
+import { testStores } from './test-stores.ts'
 
 const Note = z.object({ text: z.string(), n: z.number().default(0) })
 
-for (const url of ['memory:', 'sqlite::memory:']) {
-  describe(`timestamps on ${url}`, () => {
+const stores = await testStores('hooks')
+
+for (const store of stores) {
+  describe(`timestamps on ${store.name}`, { skip: store.skip }, () => {
     const open = async () => {
-      const db = await connect(url)
+      const db = await store.connect()
       return { db, notes: db.collection('notes', Note, { timestamps: true }) }
     }
 
@@ -56,86 +59,88 @@ for (const url of ['memory:', 'sqlite::memory:']) {
   })
 }
 
-describe('hooks', () => {
-  const open = async (log: string[], extra: { failInsert?: boolean } = {}) => {
-    const db: Db = await connect('memory:')
-    const notes = db.collection('notes', Note, {
-      hooks: {
-        pre: {
-          insert: [
-            (doc) => {
-              log.push(`pre insert 1 ${doc.text}`)
-              if (extra.failInsert && doc.text === 'bad') throw new Error('refused by hook')
-              return { ...doc, text: String(doc.text).trim() }
+for (const store of stores) {
+  describe(`hooks on ${store.name}`, { skip: store.skip }, () => {
+    const open = async (log: string[], extra: { failInsert?: boolean } = {}) => {
+      const db: Db = await store.connect()
+      const notes = db.collection('notes', Note, {
+        hooks: {
+          pre: {
+            insert: [
+              (doc) => {
+                log.push(`pre insert 1 ${doc.text}`)
+                if (extra.failInsert && doc.text === 'bad') throw new Error('refused by hook')
+                return { ...doc, text: String(doc.text).trim() }
+              },
+              async (doc) => {
+                await new Promise((resolve) => setTimeout(resolve, 2))
+                log.push(`pre insert 2 ${doc.text}`)
+              },
+            ],
+            update: (context) => {
+              log.push(`pre ${context.kind}`)
+              if (context.kind === 'updateMany') context.update = { $set: { n: 5 } }
             },
-            async (doc) => {
-              await new Promise((resolve) => setTimeout(resolve, 2))
-              log.push(`pre insert 2 ${doc.text}`)
+            delete: async (context) => {
+              log.push(`pre ${context.kind} ${JSON.stringify(context.filter)}`)
             },
-          ],
-          update: (context) => {
-            log.push(`pre ${context.kind}`)
-            if (context.kind === 'updateMany') context.update = { $set: { n: 5 } }
           },
-          delete: async (context) => {
-            log.push(`pre ${context.kind} ${JSON.stringify(context.filter)}`)
+          post: {
+            insert: async (doc) => {
+              log.push(`post insert ${doc.text}`)
+            },
+            update: ({ kind, result }) => {
+              log.push(`post ${kind} ${result.modifiedCount}`)
+            },
+            delete: ({ deletedCount }) => {
+              log.push(`post delete ${deletedCount}`)
+            },
           },
         },
-        post: {
-          insert: async (doc) => {
-            log.push(`post insert ${doc.text}`)
-          },
-          update: ({ kind, result }) => {
-            log.push(`post ${kind} ${result.modifiedCount}`)
-          },
-          delete: ({ deletedCount }) => {
-            log.push(`post delete ${deletedCount}`)
-          },
-        },
-      },
+      })
+      return { db, notes }
+    }
+
+    test('run in the declared order around each write, sync and async', async () => {
+      const log: string[] = []
+      const { db, notes } = await open(log)
+      await notes.insertMany([{ text: ' a ' }, { text: 'b' }])
+      await notes.updateMany({}, { $set: { n: 1 } })
+      await notes.updateOne({ text: 'a' }, { $set: { n: 2 } })
+      await notes.replaceOne({ text: 'b' }, { text: 'c' })
+      await notes.deleteMany({ text: 'a' })
+      assert.deepEqual(log, [
+        'pre insert 1  a ',
+        'pre insert 2 a',
+        'pre insert 1 b',
+        'pre insert 2 b',
+        'post insert a',
+        'post insert b',
+        'pre updateMany',
+        'post updateMany 2',
+        'pre updateOne',
+        'post updateOne 1',
+        'pre replaceOne',
+        'post replaceOne 1',
+        'pre deleteMany {"text":"a"}',
+        'post delete 1',
+      ])
+      const docs = await notes.find({}, { projection: { _id: 0 } }).toArray()
+      assert.deepEqual(
+        docs,
+        [{ text: 'c', n: 0 }],
+        "updateMany's pre hook set n to 5, then replaceOne reset it",
+      )
+      await db.close()
     })
-    return { db, notes }
-  }
 
-  test('run in the declared order around each write, sync and async', async () => {
-    const log: string[] = []
-    const { db, notes } = await open(log)
-    await notes.insertMany([{ text: ' a ' }, { text: 'b' }])
-    await notes.updateMany({}, { $set: { n: 1 } })
-    await notes.updateOne({ text: 'a' }, { $set: { n: 2 } })
-    await notes.replaceOne({ text: 'b' }, { text: 'c' })
-    await notes.deleteMany({ text: 'a' })
-    assert.deepEqual(log, [
-      'pre insert 1  a ',
-      'pre insert 2 a',
-      'pre insert 1 b',
-      'pre insert 2 b',
-      'post insert a',
-      'post insert b',
-      'pre updateMany',
-      'post updateMany 2',
-      'pre updateOne',
-      'post updateOne 1',
-      'pre replaceOne',
-      'post replaceOne 1',
-      'pre deleteMany {"text":"a"}',
-      'post delete 1',
-    ])
-    const docs = await notes.find({}, { projection: { _id: 0 } }).toArray()
-    assert.deepEqual(
-      docs,
-      [{ text: 'c', n: 0 }],
-      'the pre-update hook added $inc: 10, then replaceOne reset n',
-    )
-    await db.close()
+    test('a pre hook that throws stops the write: nothing of insertMany lands, no post hook runs', async () => {
+      const log: string[] = []
+      const { db, notes } = await open(log, { failInsert: true })
+      await assert.rejects(notes.insertMany([{ text: 'ok' }, { text: 'bad' }]), /refused by hook/)
+      assert.equal(await notes.countDocuments(), 0)
+      assert.ok(!log.some((line) => line.startsWith('post')))
+      await db.close()
+    })
   })
-
-  test('a pre hook that throws stops the write: nothing of insertMany lands, no post hook runs', async () => {
-    const log: string[] = []
-    const { db, notes } = await open(log, { failInsert: true })
-    await assert.rejects(notes.insertMany([{ text: 'ok' }, { text: 'bad' }]), /refused by hook/)
-    assert.equal(await notes.countDocuments(), 0)
-    assert.ok(!log.some((line) => line.startsWith('post')))
-    await db.close()
-  })
-})
+}

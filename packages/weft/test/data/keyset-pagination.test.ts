@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
-import { connect } from 'weftjs/data'
+import { testStores } from './test-stores.ts'
 
 const docs = fc
   .array(
@@ -14,10 +14,10 @@ const docs = fc
   .map((list) => list.map((doc, i) => ({ _id: (i * 7919) % 101, ...doc })))
   .filter((list) => new Set(list.map((doc) => doc._id)).size === list.length)
 
-for (const url of ['memory:', 'sqlite::memory:']) {
-  describe(`page() on ${url}`, () => {
+for (const store of await testStores('pages')) {
+  describe(`page() on ${store.name}`, { skip: store.skip }, () => {
     test('pages concatenate to the sorted result, ties included', async () => {
-      const db = await connect(url)
+      const db = await store.connect()
       const items = db.collection('items')
       try {
         await fc.assert(
@@ -55,7 +55,7 @@ for (const url of ['memory:', 'sqlite::memory:']) {
     })
 
     test('countDocuments and estimatedDocumentCount', async () => {
-      const db = await connect(url)
+      const db = await store.connect()
       const items = db.collection('items')
       await items.insertMany([{ a: 1 }, { a: 2 }, { a: 2 }])
       assert.equal(await items.countDocuments({ a: 2 }), 2)
@@ -64,7 +64,7 @@ for (const url of ['memory:', 'sqlite::memory:']) {
     })
 
     test('a tampered or foreign token is refused; operators cannot ride in it', async () => {
-      const db = await connect(url)
+      const db = await store.connect()
       const items = db.collection('items')
       await items.insertMany([{ k: 1 }, { k: 2 }, { k: 3 }])
       const { next } = await items.page({}, { sort: { k: 1 }, limit: 1 })

@@ -1,13 +1,14 @@
 // populate: declared references replaced by their documents, batched (one query per
-// referenced collection for the whole result), with projection, on memory and SQLite.
+// referenced collection for the whole result), with projection, on every store.
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect, Db, type Filter, type FindOptions, type Store, type StoreCollection } from 'weftjs/data'
+import { Db, type Filter, type FindOptions, type Store, type StoreCollection } from 'weftjs/data'
+import { testStores } from './test-stores.ts'
 
 /** A Db whose store counts the finds per collection. */
-async function counting(url: string): Promise<{ db: Db; finds: string[] }> {
-  const inner = (await connect(url)).store
+async function counting(open: () => Promise<Db>): Promise<{ db: Db; finds: string[] }> {
+  const inner = (await open()).store
   const finds: string[] = []
   const store: Store = {
     kind: inner.kind,
@@ -32,10 +33,10 @@ async function counting(url: string): Promise<{ db: Db; finds: string[] }> {
   return { db: new Db(store), finds }
 }
 
-for (const url of ['memory:', 'sqlite::memory:']) {
-  describe(`populate on ${url}`, () => {
+for (const store of await testStores('populate')) {
+  describe(`populate on ${store.name}`, { skip: store.skip }, () => {
     const setup = async () => {
-      const { db, finds } = await counting(url)
+      const { db, finds } = await counting(() => store.connect())
       const users = db.collection('users')
       const tags = db.collection('tags')
       const posts = db.collection('posts', undefined, {

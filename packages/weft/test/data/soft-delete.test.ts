@@ -3,15 +3,15 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { connect } from 'weftjs/data'
 import { z } from 'zod'
+import { testStores } from './test-stores.ts'
 
 const Item = z.object({ _id: z.union([z.number(), z.string()]), name: z.string(), n: z.number().default(0) })
 
-for (const url of ['memory:', 'sqlite::memory:']) {
-  describe(`soft delete on ${url}`, () => {
+for (const store of await testStores('soft_delete')) {
+  describe(`soft delete on ${store.name}`, { skip: store.skip }, () => {
     const open = async () => {
-      const db = await connect(url)
+      const db = await store.connect()
       const items = db.collection('items', Item, { softDelete: true })
       await items.insertMany([
         { _id: 1, name: 'a' },

@@ -102,12 +102,3 @@ describe('projection', () => {
     })
   })
 })
-
-describe('distinct and count', () => {
-  test('distinct flattens arrays and compares values as MongoDB does', async () => {
-    const items = await seeded([{ t: ['a', 'b'] }, { t: 'a' }, { t: 1 }, { t: 1.0 }, {}, { t: { x: 1 } }])
-    assert.deepEqual(await items.distinct('t'), ['a', 'b', 1, { x: 1 }])
-    assert.deepEqual(await items.distinct('t', { t: { $type: 'string' } }), ['a', 'b'])
-    assert.equal(await items.countDocuments({ t: 'a' }), 2)
-  })
-})
