@@ -31,7 +31,8 @@ export async function testStores(label: string): Promise<TestStore[]> {
   const schemas: string[] = []
   const opened: Db[] = []
   after(async () => {
-    // A test that failed halfway left its database open; closing one twice is refused.
+    // A test that failed halfway left its database open, and its pool would keep the file
+    // running; closing a closed one does nothing.
     await Promise.allSettled(opened.map((db) => db.close()))
     for (const schema of schemas) await env.client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await env.client.end()
