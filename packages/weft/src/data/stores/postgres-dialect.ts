@@ -107,6 +107,12 @@ export const postgresGroupDialect: GroupDialect = {
   number: (column) =>
     `CASE WHEN jsonb_typeof(${column('v')}) = 'number' THEN least(greatest(${column('v')}::numeric, -1e18), 1e18)::float8 END`,
   summand: (column) => postgresGroupDialect.number(column),
+  // JSONB's own cast refuses a string, null, boolean, array or document, and a number
+  // past a double's range (how ±Infinity is stored) or a sum past it overflows: each an
+  // error, and the caller runs the statement above instead. Without the type test and the
+  // clamp, the region's group statement took 3.7–3.9 ms against 4.0, the unwound one
+  // 7.6–8.0 against 8.5–9.0 (see docs/benchmarks.md).
+  strictNumber: (column) => `(${column('v')})::float8`,
   someNotWhole: (number) => `bool_or(${number} <> trunc(${number}))`,
   notNumber: (column) => `coalesce(jsonb_typeof(${column('v')}), 'null') NOT IN ('number', 'null')`,
   keyOrder: 'key COLLATE "C"',

@@ -52,6 +52,12 @@ export function postgresFailure(error: unknown): unknown {
   return reason ? unavailable(reason, error) : error
 }
 
+/** A data exception (SQLSTATE class 22: a value of the wrong type, out of range...). */
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('22')
+}
+
 function unavailable(reason: string, cause: unknown, code?: string): DataUnavailableError {
   return new DataUnavailableError(
     `The database ${reason}. The request was not completed; try again shortly.`,

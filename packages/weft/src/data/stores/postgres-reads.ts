@@ -12,6 +12,7 @@ import {
   postgresGroupDialect,
   UNORDERED_IDS,
 } from './postgres-dialect.js'
+import { isDataException } from './postgres-errors.js'
 import { extractOnce, servedByNoIndex } from './postgres-extract.js'
 import type { PostgresHost, Queryable } from './postgres-host.js'
 import { explainFind } from './sql-explain.js'
@@ -78,6 +79,8 @@ export class PostgresReads {
     (filter, options) => planFind(filter, options, this.#dialect, this.#targetOf(this.#indexes!)),
     true,
   )
+  /** Group statements whose summed values were not all numbers (see `group`). */
+  readonly #untypedGroups = new Set<string>()
   /** Would PostgreSQL scan the table with parallel workers, and until when the answer holds. */
   #parallel = { scans: false, until: 0 }
 
@@ -125,11 +128,28 @@ export class PostgresReads {
     stages?: GroupStages,
   ): Promise<Record<string, unknown>[] | null> {
     const group = simpleGroup(spec)
-    const statement =
-      group && groupStatement(filter, group, postgresGroupDialect, await this.#target(), stages)
-    if (!group || !statement) return null
+    if (!group) return null
+    const target = await this.#target()
+    const statementOf = (strict: boolean) =>
+      groupStatement(filter, group, postgresGroupDialect, target, stages, strict)
+    // Summed values are read as plain doubles first (see `strictNumber`). A value of
+    // another type stops that statement, and the one that reads around types answers,
+    // from then on for that statement. Not in a transaction, which the error would end.
+    const strict = !this.#store.inTransaction
+    let statement = statementOf(strict)
+    if (!statement) return null
+    if (strict && this.#untypedGroups.has(statement.sql)) statement = statementOf(false)!
     const db = this.#store.db
-    const { rows } = await db.query(statement.sql, statement.params)
+    let rows: Record<string, unknown>[]
+    try {
+      rows = (await db.query(statement.sql, statement.params)).rows
+    } catch (error) {
+      if (!strict || !isDataException(error)) throw error
+      if (this.#untypedGroups.size >= 1000) this.#untypedGroups.clear()
+      this.#untypedGroups.add(statement.sql)
+      statement = statementOf(false)!
+      rows = (await db.query(statement.sql, statement.params)).rows
+    }
     const { whenEmpty } = statement
     if (rows.length === 0 && whenEmpty && (await db.query(whenEmpty.sql, whenEmpty.params)).rows[0].found)
       return null

@@ -38,6 +38,12 @@ export interface GroupDialect {
   /** `number`, or 0 for what is not a number: enough for a value that is only summed. */
   summand(column: (suffix: string) => string): string
   /**
+   * For a statement tried first (`strict`): a value only summed or averaged as a SQL
+   * number, the statement stopping with an error for anything but a number or missing.
+   * Cheaper than `number`'s type test where the database checks the type anyway.
+   */
+  strictNumber?(column: (suffix: string) => string): string
+  /**
    * Of a group's numbers (an aggregate): true when one is not a whole number, which SQL
    * would add up or compare otherwise.
    */
@@ -129,6 +135,8 @@ export interface Statement {
  * parameters; null when the filter is not one SQL answers exactly. Conditions on paths
  * with an array index stay plain, so their index serves the read, and their array check
  * rides along; then no group back may mean an array: `whenEmpty` (SELECT … AS found) tells.
+ * `strict` reads summed values with the dialect's `strictNumber`: the caller runs the
+ * statement again without it when it stops with an error.
  */
 export function groupStatement(
   filter: Filter,
@@ -136,6 +144,7 @@ export function groupStatement(
   dialect: GroupDialect,
   target: PlanTarget,
   stages: GroupStages = {},
+  strict = false,
 ): (Statement & { whenEmpty: Statement | null }) | null {
   const plan = planFind(filter, {}, dialect.base, target)
   if (plan.kind !== 'exact') return null
@@ -162,6 +171,7 @@ export function groupStatement(
     from,
     plan.rowCheck?.bad ?? null,
     paged ? paged.byKey : false,
+    strict,
   )
   const limit = paged && Number.isSafeInteger(stages.limit) ? ` LIMIT ${stages.limit}` : ''
   // A page answers for the groups outside it too: one SQL cannot answer comes first.
@@ -276,6 +286,7 @@ function groupQuery(
   from: string,
   rowBad: string | null,
   byKey: boolean,
+  strict: boolean,
 ): string {
   const { numbers } = group
   const paths = groupPaths(group)
@@ -308,7 +319,13 @@ function groupQuery(
     ...numbers.flatMap((_, j) => {
       const column = named(first + j)
       const summed = !compared.has(j) && !averaged.has(j)
-      const number = `${summed ? dialect.summand(column) : dialect.number(column)} AS num${j}`
+      const read =
+        strict && dialect.strictNumber && !compared.has(j)
+          ? dialect.strictNumber(column)
+          : summed
+            ? dialect.summand(column)
+            : dialect.number(column)
+      const number = `${read} AS num${j}`
       return compared.has(j) ? [number, `${dialect.notNumber(column)} AS x${j}`] : [number]
     }),
   ]
