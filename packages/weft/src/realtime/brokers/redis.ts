@@ -1,7 +1,8 @@
 // Redis pub/sub through `ioredis` (an optional peer dependency). Two connections, as Redis
 // requires: one publishes, one subscribes. During an outage publishes are dropped rather
-// than queued (bounded memory), ioredis reconnects with backoff and resubscribes. The
-// replay window lives in Redis Streams (redis-log.ts), so a client resumes on any instance.
+// than queued (bounded memory); ioredis reconnects with backoff, and the subscriptions are
+// made again on each connection. The replay window lives in Redis Streams (redis-log.ts),
+// so a client resumes on any instance.
 import type { Redis as RedisClient } from 'ioredis'
 import { type Broker, type BrokerOptions, backoff, loadPeer, outageLog } from './broker.js'
 import { redisCallMemory } from './redis-calls.js'
@@ -19,9 +20,11 @@ export async function redisBroker(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
   })
+  // Resubscribed here, not by ioredis: its own resubscribe has no rejection handler, and a
+  // connection lost again while it is in flight rejected it unhandled, which ends the process.
   const subscriber: RedisClient = new Redis(url, {
     ...common,
-    autoResubscribe: true,
+    autoResubscribe: false,
     maxRetriesPerRequest: null,
   })
   const handlers = new Map<string, (payload: string) => void>()
@@ -37,6 +40,10 @@ export async function redisBroker(
       }
     })
   }
+  subscriber.on('ready', () => {
+    if (handlers.size > 0)
+      subscriber.subscribe(...handlers.keys()).catch((error: unknown) => outage.down(error))
+  })
   subscriber.on('message', (subject: string, payload: string) => handlers.get(subject)?.(payload))
 
   return {
