@@ -26,11 +26,23 @@ async function dropSchema(name) {
   await client.end()
 }
 
-export function rawPostgres() {
-  const name = `${schema}_raw`
+/**
+ * Raw pg. `prepared`: every statement named, so PostgreSQL parses and plans it once per
+ * connection, as Weft's are; pg's default (unnamed) plans each call anew.
+ */
+export function rawPostgres({ prepared = false } = {}) {
+  const name = `${schema}_raw${prepared ? '_prepared' : ''}`
   let pool
+  let statements = 0
+  const names = new Map()
+  // pool.query with a name when prepared: one name per SQL text.
+  const query = (text, values) => {
+    if (!prepared) return pool.query(text, values)
+    if (!names.has(text)) names.set(text, `raw_${statements++}`)
+    return pool.query({ name: names.get(text), text, values })
+  }
   return {
-    name: 'pg (raw SQL)',
+    name: prepared ? 'pg (raw SQL, prepared)' : 'pg (raw SQL)',
     async open() {
       await dropSchema(name)
       const client = new pg.Client({ connectionString: POSTGRES_URL })
@@ -43,7 +55,7 @@ export function rawPostgres() {
       await pool.query("CREATE INDEX docs_age ON docs (((doc->>'age')::int))")
     },
     async insertMany(docs) {
-      await pool.query('INSERT INTO docs (_id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])', [
+      await query('INSERT INTO docs (_id, doc) SELECT * FROM unnest($1::text[], $2::jsonb[])', [
         docs.map((doc) => doc._id),
         docs.map((doc) => JSON.stringify(doc)),
       ])
@@ -52,7 +64,7 @@ export function rawPostgres() {
       await pool.query('ANALYZE docs')
     },
     async findByEmail(email) {
-      return (await pool.query("SELECT doc FROM docs WHERE doc->>'email' = $1", [email])).rows.map(
+      return (await query("SELECT doc FROM docs WHERE doc->>'email' = $1", [email])).rows.map(
         (row) => row.doc,
       )
     },
@@ -60,10 +72,10 @@ export function rawPostgres() {
       const sql =
         "SELECT doc FROM docs WHERE (doc->>'age')::int >= $1 AND (doc->>'age')::int < $2 " +
         "ORDER BY (doc->>'age')::int DESC LIMIT 10"
-      return (await pool.query(sql, [lo, hi])).rows.map((row) => row.doc)
+      return (await query(sql, [lo, hi])).rows.map((row) => row.doc)
     },
     async incScore(id) {
-      await pool.query(
+      await query(
         "UPDATE docs SET doc = jsonb_set(doc, '{score}', to_jsonb((doc->>'score')::int + 1)) WHERE _id = $1",
         [id],
       )

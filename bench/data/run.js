@@ -16,7 +16,12 @@ const write = process.argv.includes('--write') || process.env.BENCH_WRITE === '1
 
 const groups = [{ title: 'SQLite (file, WAL, synchronous=NORMAL)', baseline: rawSqlite, weft: weftSqlite }]
 if (await postgresReachable()) {
-  groups.push({ title: 'PostgreSQL (local, pg.Pool)', baseline: rawPostgres, weft: weftPostgres })
+  groups.push({
+    title: 'PostgreSQL (local, pg.Pool)',
+    baseline: rawPostgres,
+    others: [() => rawPostgres({ prepared: true })],
+    weft: weftPostgres,
+  })
 } else {
   console.error(`*** PostgreSQL at ${POSTGRES_URL} is not reachable: its comparison is left out. ***`)
 }
