@@ -33,12 +33,11 @@ async function dropSchema(name) {
 export function rawPostgres({ prepared = false } = {}) {
   const name = `${schema}_raw${prepared ? '_prepared' : ''}`
   let pool
-  let statements = 0
   const names = new Map()
   // pool.query with a name when prepared: one name per SQL text.
   const query = (text, values) => {
     if (!prepared) return pool.query(text, values)
-    if (!names.has(text)) names.set(text, `raw_${statements++}`)
+    if (!names.has(text)) names.set(text, `raw_${names.size}`)
     return pool.query({ name: names.get(text), text, values })
   }
   return {
