@@ -3,16 +3,16 @@
 // reference the other stores are tested against, and the store for tests and prototypes;
 // nothing survives the process.
 
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type { ChangeEvent, Store, StoreCollection, StoreFactory } from '../store.js'
 import { MemoryCollection, type MemoryState } from './memory-collection.js'
+import { TransactionScope } from './transaction-scope.js'
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const
   readonly #collections = new Map<string, MemoryCollection>()
   // Transactions run one at a time; while one runs, every operation outside it waits,
   // so a rollback never discards someone else's write and nobody reads uncommitted data.
-  readonly #context = new AsyncLocalStorage<symbol>()
+  readonly #context = new TransactionScope<symbol>()
   #lock: Promise<void> = Promise.resolve()
   #active: symbol | null = null
   #pending: (() => void)[] | null = null
@@ -28,17 +28,17 @@ export class MemoryStore implements Store {
 
   /** Resolves when the caller may touch the data: now, unless another transaction runs. */
   async gate(): Promise<void> {
-    while (this.#active !== null && this.#context.getStore() !== this.#active) await this.#lock
+    while (this.#active !== null && this.#context.current !== this.#active) await this.#lock
   }
 
   /** Publishes now, or at commit when inside a transaction (dropped on rollback). */
   emit(publish: () => void): void {
-    if (this.#pending && this.#context.getStore() === this.#active) this.#pending.push(publish)
+    if (this.#pending && this.#context.current === this.#active) this.#pending.push(publish)
     else publish()
   }
 
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#active !== null && this.#context.getStore() === this.#active) return fn()
+    if (this.#active !== null && this.#context.current === this.#active) return fn()
     const run = this.#lock.then(() => this.#runTransaction(fn))
     this.#lock = run.then(
       () => undefined,

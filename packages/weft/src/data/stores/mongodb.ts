@@ -4,7 +4,6 @@
 // change stream, so changes from every client are seen.
 // Node-only (AsyncLocalStorage routes a transaction's operations to its session).
 
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { DataError, DuplicateKeyError } from '../errors.js'
 import { objectId } from '../objectid.js'
 import { applyUpdate, isOperatorUpdate, upsertDocument } from '../query/index.js'
@@ -26,6 +25,7 @@ import type {
 } from '../store.js'
 import { WatchQueue } from '../watch.js'
 import { mongoFailure, translatingCollection } from './mongodb-errors.js'
+import { TransactionScope } from './transaction-scope.js'
 
 /**
  * `mongodb://host:27017/app` or `mongodb+srv://...`; the database is the URL's path.
@@ -65,7 +65,7 @@ class MongoStore implements Store {
   readonly kind = 'mongodb' as const
   readonly #client: any
   readonly #db: any
-  readonly #sessions = new AsyncLocalStorage<any>()
+  readonly #sessions = new TransactionScope<any>()
   /** One per name, as in the other stores: live queries share a collection's change stream by it. */
   readonly #collections = new Map<string, StoreCollection>()
 
@@ -78,7 +78,7 @@ class MongoStore implements Store {
     let collection = this.#collections.get(name)
     if (!collection) {
       collection = translatingCollection(
-        new MongoCollection(this.#db.collection(name), name, () => this.#sessions.getStore()),
+        new MongoCollection(this.#db.collection(name), name, () => this.#sessions.current),
       )
       this.#collections.set(name, collection)
     }
@@ -93,7 +93,7 @@ class MongoStore implements Store {
 
   /** A driver session transaction; operations inside `fn` join it. Retries as the driver does. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#sessions.getStore()) return fn()
+    if (this.#sessions.current) return fn()
     const session = this.#client.startSession()
     try {
       let result!: T

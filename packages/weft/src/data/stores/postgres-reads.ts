@@ -203,7 +203,7 @@ export class PostgresReads {
       const sql = `SELECT ${selectList(columns, false)} FROM ${this.#table} WHERE _id = $1${lock}`
       return decodeRows((await db.query(sql, [id])).rows)
     }
-    await this.#catalog()
+    if (!this.#indexes) await this.#catalog()
     const plan = this.#plans.plan(filter, options)
     let rows: Row[] | null = null
     if (plan.kind === 'exact' && plan.rowCheck) {
@@ -236,12 +236,7 @@ export class PostgresReads {
     columns: string,
   ): Promise<Row[] | null> {
     if (plan.partialSort) return this.#selectPartial(plan, db, lock, columns)
-    const query = exactQuery(
-      plan,
-      this.#dialect,
-      'seq',
-      indexDirection(plan, (await this.#catalog()).directions),
-    )
+    const query = exactQuery(plan, this.#dialect, 'seq', indexDirection(plan, this.#indexes!.directions))
     // Without reversed ties SQL's order (keys, then seq) is the final one: no order or key
     // columns to read back and sort by.
     const { reversedTies } = query

@@ -8,7 +8,6 @@
 // `body TEXT` (the document as written: JSONB reorders keys, MongoDB keeps them, and key
 // order decides equality and sorting of embedded documents).
 
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { DataError } from '../errors.js'
 import type { Store, StoreCollection, StoreFactory } from '../store.js'
 import { changesTableSql } from './postgres-changes.js'
@@ -17,6 +16,7 @@ import { quote } from './postgres-dialect.js'
 import { postgresFailure } from './postgres-errors.js'
 import type { PostgresHost, Queryable } from './postgres-host.js'
 import { ChangeListener } from './postgres-listener.js'
+import { TransactionScope } from './transaction-scope.js'
 
 /**
  * `postgres://user@host:5432/db?schema=app&connectTimeout=3000&statementTimeout=5000`:
@@ -221,7 +221,7 @@ class PostgresStore implements Store, PostgresHost {
   readonly channel: string
   readonly listener: ChangeListener
   readonly #collections = new Map<string, PostgresCollection>()
-  readonly #context = new AsyncLocalStorage<Queryable>()
+  readonly #context = new TransactionScope<Queryable>()
   readonly #undo = new Map<Queryable, (() => void)[]>()
 
   constructor(pool: any, planOnce: any, schema: string, connect: () => Promise<any>) {
@@ -257,11 +257,11 @@ class PostgresStore implements Store, PostgresHost {
 
   /** The transaction's client inside `transaction(fn)`, else the pool; statements prepared. */
   get db(): Queryable {
-    return translating(prepared(this.#context.getStore() ?? this.#pool))
+    return translating(prepared(this.#context.current ?? this.#pool))
   }
 
   get planOnceDb(): Queryable {
-    return translating(prepared(this.#context.getStore() ?? this.#planOnceQueries))
+    return translating(prepared(this.#context.current ?? this.#planOnceQueries))
   }
 
   get changeFeed() {
@@ -277,12 +277,12 @@ class PostgresStore implements Store, PostgresHost {
   }
 
   get inTransaction(): boolean {
-    return this.#context.getStore() !== undefined
+    return this.#context.current !== undefined
   }
 
   /** Inside `transaction(fn)`: `undo` runs if it rolls back (to forget what it made). */
   afterRollback(undo: () => void): void {
-    const client = this.#context.getStore()
+    const client = this.#context.current
     if (client) this.#undo.get(client)?.push(undo)
   }
 

@@ -6,11 +6,11 @@
 // WAL, so it survives the process being killed (SIGKILL, crash); only a power loss or OS
 // crash can lose the last transactions. `?synchronous=FULL` also survives power loss.
 
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { DataError } from '../errors.js'
 import type { Store, StoreCollection, StoreFactory } from '../store.js'
 import { SqliteCollection, type SqliteHost } from './sqlite-collection.js'
 import { openSqlite, type SqliteConnection, type SqliteDriverName } from './sqlite-driver.js'
+import { TransactionScope } from './transaction-scope.js'
 
 /**
  * `sqlite:./data/app.db`, `sqlite::memory:`,
@@ -92,7 +92,7 @@ class SqliteStore implements Store, SqliteHost {
   readonly kind = 'sqlite' as const
   readonly db: SqliteConnection
   readonly #collections = new Map<string, SqliteCollection>()
-  readonly #context = new AsyncLocalStorage<TxState>()
+  readonly #context = new TransactionScope<TxState>()
   #active: TxState | null = null
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
@@ -117,7 +117,7 @@ class SqliteStore implements Store, SqliteHost {
    * A nested call joins the outer transaction.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#context.getStore()) return fn()
+    if (this.#context.current) return fn()
     const run = () => this.#runTransaction(fn)
     const result = this.#queue.then(run, run)
     this.#queue = result.catch(() => undefined)
@@ -149,15 +149,15 @@ class SqliteStore implements Store, SqliteHost {
   /** Waits while another caller's transaction is open; then the caller may run. */
   async ready(): Promise<void> {
     this.#checkOpen()
-    while (this.#active && this.#context.getStore() !== this.#active) await this.#active.finished
+    while (this.#active && this.#context.current !== this.#active) await this.#active.finished
   }
 
   mayRunNow(): boolean {
-    return !this.#closed && (this.#active === null || this.#context.getStore() === this.#active)
+    return !this.#closed && (this.#active === null || this.#context.current === this.#active)
   }
 
   get inTransaction(): TxState | undefined {
-    return this.#context.getStore()
+    return this.#context.current
   }
 
   /**
