@@ -40,7 +40,7 @@ import {
 } from './sql-find.js'
 import { groupResults, groupStatement, simpleGroup } from './sql-group.js'
 import { arrayIndexStep, type IndexCatalog, unorderedIdsIndexName } from './sql-indexes.js'
-import { PlanCache } from './sql-plan-cache.js'
+import { type CachedPlan, PlanCache, type PlanMemo } from './sql-plan-cache.js'
 import type { SqlDialect } from './sql-pushdown.js'
 
 /** A row read for a write: its key, row version (xmin) and document. */
@@ -230,26 +230,32 @@ export class PostgresReads {
    * `orderTies` restores the order either way.
    */
   async #selectExact(
-    plan: ExactPlan,
+    plan: CachedPlan & ExactPlan,
     db: Queryable,
     lock: '' | ' FOR UPDATE',
     columns: string,
   ): Promise<Row[] | null> {
     if (plan.partialSort) return this.#selectPartial(plan, db, lock, columns)
+    // A cached plan keeps the text its shape's first query built (see PlanMemo): the same
+    // string again also spares the driver hashing a new one to find its prepared statement.
+    const memo = plan.memo ?? {}
+    const selectKey = `select ${columns}`
+    if (memo[selectKey] !== undefined) {
+      const rows = await this.#firstRows(plan, db, lock, memo[selectKey], memo.order, memo, columns)
+      return rows === null ? null : rows.map(decodeRow)
+    }
     const query = exactQuery(plan, this.#dialect, 'seq', indexDirection(plan, this.#indexes!.directions))
     // Without reversed ties SQL's order (keys, then seq) is the final one: no order or key
     // columns to read back and sort by.
     const { reversedTies } = query
     const keys = reversedTies ? keyColumns(plan, this.#dialect) : ''
     const select = `SELECT ${selectList(columns, reversedTies)}${keys} FROM ${this.#table} WHERE ${plan.where}`
-    const rows = await this.#firstRows(
-      plan,
-      db,
-      lock,
-      select,
-      query.orderBy,
-      pageClause(query.limit, query.offset),
-    )
+    const order = ` ORDER BY ${query.orderBy}${pageClause(query.limit, query.offset)}`
+    if (!reversedTies) {
+      memo.order = order
+      memo[selectKey] = select
+    }
+    const rows = await this.#firstRows(plan, db, lock, select, order, memo, columns)
     if (rows === null) return null
     if (!reversedTies) return rows.map(decodeRow)
     const edge = tieBoundary(rows, query.limit)
@@ -262,30 +268,34 @@ export class PostgresReads {
     return orderTies(rows, plan, query, { values: edge.values, rows: boundary }).map(decodeRow)
   }
 
-  /** The plan's rows in SQL's order, with the array check; null when it found an array. */
+  /**
+   * The plan's rows in SQL's order (`order`: its ORDER BY and page), with the array check;
+   * null when it found an array. `memo` keeps the checked statement under `key`.
+   */
   async #firstRows(
     plan: ExactPlan,
     db: Queryable,
     lock: '' | ' FOR UPDATE',
     select: string,
-    orderBy: string,
-    page: string,
+    order: string,
+    memo: PlanMemo = {},
+    key = '',
   ): Promise<RawRow[] | null> {
     const params = [...plan.params]
     if (plan.arrayCheck === null || lock) {
       if (await this.#hasArrays(plan, db)) return null
-      return rawRows((await db.query(`${select} ORDER BY ${orderBy}${page}${lock}`, params)).rows, plan)
+      return rawRows((await db.query(`${select}${order}${lock}`, params)).rows, plan)
     }
     // The check as a condition: PostgreSQL runs it once, before reading a row, so rows
     // back mean no array. No rows means no match or an array: the statement below tells
     // which. (Asking it first cost every read a join and a column of its own.)
-    const guarded = `${select} AND NOT (${plan.arrayCheck(params)}) ORDER BY ${orderBy}${page}`
+    const check = plan.arrayCheck(params)
+    const guarded = (memo[`guarded ${key}`] ??= `${select} AND NOT (${check})${order}`)
     const found = (await db.query(guarded, params)).rows
     if (found.length > 0) return rawRows(found, plan)
-    params.length = plan.params.length
     const sql =
-      `WITH probe AS (SELECT ${plan.arrayCheck(params)} AS arrays) ` +
-      `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select} ORDER BY ${orderBy}${page}) q ` +
+      `WITH probe AS (SELECT ${check} AS arrays) ` +
+      `SELECT probe.arrays, q.* FROM probe LEFT JOIN LATERAL (${select}${order}) q ` +
       'ON NOT probe.arrays'
     const result = (await db.query(sql, params)).rows
     if (result[0]?.arrays) return null
@@ -336,7 +346,7 @@ export class PostgresReads {
   ): Promise<Row[] | null> {
     const { orderBy, window } = partialQuery(plan, this.#dialect, 'seq')
     const select = `SELECT ${selectList(columns, true)}${keyColumns(plan, this.#dialect)} FROM ${this.#table} WHERE ${plan.where}`
-    const rows = await this.#firstRows(plan, db, lock, select, orderBy, pageClause(window, 0))
+    const rows = await this.#firstRows(plan, db, lock, select, ` ORDER BY ${orderBy}${pageClause(window, 0)}`)
     if (rows === null) return null
     return this.#finishPartial(rows, plan, db, select, lock)
   }
