@@ -310,10 +310,10 @@ function groupQuery(
     ...new Set(reads.flatMap((read, i) => (checked(i) ? read.arraySteps : []))),
   ]
   const columnsRead = reads.flatMap((read) => read.columns)
-  const rowColumns = [
-    `${source.order} AS o`,
-    `${tests.length > 0 ? `CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS rb`,
-  ]
+  // `rb` flags a row the engine must answer; left out when nothing can flag one, which
+  // spares every row an aggregate.
+  const rowColumns = [`${source.order} AS o`]
+  if (tests.length > 0) rowColumns.push(`CASE WHEN ${tests.join(' OR ')} THEN 1 ELSE 0 END AS rb`)
   const values = [
     ...(group.key ? dialect.key(named(0)) : []),
     ...numbers.flatMap((_, j) => {
@@ -329,17 +329,29 @@ function groupQuery(
       return compared.has(j) ? [number, `${dialect.notNumber(column)} AS x${j}`] : [number]
     }),
   ]
-  const arrayValues = [...compared].map((j) => ` OR ${dialect.isArray(named(first + j))}`).join('')
-  const rb = arrayValues ? `CASE WHEN rb = 1${arrayValues} THEN 1 ELSE 0 END AS rb` : 'rb'
-  const inlined = rb === 'rb' ? readOnce(columnsRead, values) : null
+  const arrays = [...compared].map((j) => dialect.isArray(named(first + j)))
+  const rb =
+    arrays.length > 0
+      ? [
+          `CASE WHEN ${[...(tests.length > 0 ? ['rb = 1'] : []), ...arrays].join(' OR ')} THEN 1 ELSE 0 END AS rb`,
+        ]
+      : tests.length > 0
+        ? ['rb']
+        : []
+  const inlined = arrays.length === 0 ? readOnce(columnsRead, values) : null
   const converted = inlined
     ? `(${dialect.fenced([...rowColumns, ...inlined], from)}) AS c`
-    : `(${dialect.fenced(['o', rb, ...values], `(${dialect.fenced([...rowColumns, ...columnsRead], from)}) AS e`)}) AS c`
+    : `(${dialect.fenced(['o', ...rb, ...values], `(${dialect.fenced([...rowColumns, ...columnsRead], from)}) AS e`)}) AS c`
 
   const columns = group.key ? [...dialect.keyColumns] : []
   // Past 2^53 SQL compares exactly, the engine in floating point.
-  const bad = [...compared].map((j) => ` OR x${j} OR abs(num${j}) > ${LIMIT}`).join('')
-  const checks = [`${bad ? `max(CASE WHEN rb = 1${bad} THEN 1 ELSE 0 END)` : 'max(rb)'} = 1`]
+  const flagged = [
+    ...(rb.length > 0 ? ['rb = 1'] : []),
+    ...[...compared].map((j) => `x${j} OR abs(num${j}) > ${LIMIT}`),
+  ]
+  const checks: string[] = []
+  if (flagged.length === 1 && rb.length > 0) checks.push('max(rb) = 1')
+  else if (flagged.length > 0) checks.push(`max(CASE WHEN ${flagged.join(' OR ')} THEN 1 ELSE 0 END) = 1`)
   for (const j of numbers.keys()) checks.push(dialect.someNotWhole(`num${j}`))
   const bounded = new Set<number>()
   group.fields.forEach((field, f) => {
@@ -356,14 +368,17 @@ function groupQuery(
     columns.push(`sum(num${j}) AS s${f}`)
     if (field.op === '$avg') columns.push(`count(num${j}) AS n${f}`)
     // Every partial sum within ±2^53 is exact in floating point too, whatever the order:
-    // bounded by the count times the largest magnitude (cheaper than a sum of abs()).
-    if (!bounded.has(j))
-      checks.push(`max(num${j}) * count(*) > ${LIMIT}`, `min(num${j}) * count(*) < -${LIMIT}`)
+    // bounded by the count times the largest magnitude (cheaper than a sum of abs(), and
+    // one aggregate where max() and min() took two).
+    if (!bounded.has(j)) checks.push(`max(abs(num${j})) * count(*) > ${LIMIT}`)
     bounded.add(j)
   })
   if (group.key) checks.push(dialect.keyUnsure)
   if (group.key && byKey) checks.push(dialect.keyUnordered)
-  columns.push('count(*) AS total', `CASE WHEN ${checks.join(' OR ')} THEN 1 ELSE 0 END AS bad`)
+  columns.push(
+    'count(*) AS total',
+    `${checks.length > 0 ? `CASE WHEN ${checks.join(' OR ')} THEN 1 ELSE 0 END` : '0'} AS bad`,
+  )
   // Without GROUP BY an aggregate gives a row even of no rows; the engine gives no group.
   const grouping = group.key ? ` GROUP BY ${dialect.keyColumns.join(', ')}` : ' HAVING count(*) > 0'
   return `SELECT ${columns.join(', ')} FROM ${converted}${grouping}`
