@@ -193,6 +193,7 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
   }
 
   watch(filter?: Filter): AsyncIterableIterator<ChangeEvent> {
+    this.#store.watching()
     return this.hub.subscribe(filter)
   }
 
@@ -226,7 +227,10 @@ export class PostgresCollection extends StoreWrites implements StoreCollection {
     return `${this.#name}.${name}`
   }
 
+  /** Creates the table once; while this process starts to LISTEN, also waits for that. */
   #ensureTable(): Promise<void> {
+    const starting = this.#store.feedStarting
+    if (starting) return starting.then(() => this.#ensureTable())
     const pool = this.#store.pool
     const create = (sql: string) => pool.query(sql).then(() => undefined, ignoreRace)
     this.#ready ??= create(

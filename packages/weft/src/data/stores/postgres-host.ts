@@ -23,4 +23,8 @@ export interface PostgresHost {
   afterRollback(undo: () => void): void
   /** Resolves once the changes committed before the call have reached the watchers. */
   fence(): Promise<void>
+  /** Called by each watch(): the change feed LISTENs from then on. */
+  watching(): void
+  /** Pending while the change feed starts to LISTEN; statements wait for it. */
+  readonly feedStarting: Promise<void> | null
 }

@@ -276,6 +276,14 @@ class PostgresStore implements Store, PostgresHost {
     return this.listener.fence(this.pool)
   }
 
+  watching(): void {
+    this.listener.want()
+  }
+
+  get feedStarting(): Promise<void> | null {
+    return this.listener.starting
+  }
+
   get inTransaction(): boolean {
     return this.#context.current !== undefined
   }
