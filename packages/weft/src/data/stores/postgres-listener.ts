@@ -112,7 +112,8 @@ export class ChangeListener {
     if (this.#wanted) return
     this.#wanted = true
     const client = this.#client
-    // Connecting or reconnecting: #listen() LISTENs once connected.
+    // Reconnecting: #listen() LISTENs once connected, and the feed starts from there (as a
+    // MongoDB change stream starts once its cursor is open); writes do not wait for it.
     if (!client || this.#lostAt !== null) return
     const started = this.#subscribe(client).catch(() => undefined)
     this.#starting = started.then(() => {
