@@ -1,7 +1,8 @@
 // The PostgreSQL change feed LISTENs only once the process watches: a process that never
 // calls watch() (nor runs a live query) is not woken by every write of every instance.
-// From the first watch() on, nothing written after it is missed: neither a write of this
-// store made at once, nor one of another store.
+// A write this store makes the moment watch() returns is reported (its statements wait
+// for the LISTEN); so is one of another store, which reaches the server after the LISTEN
+// that watch() sent first.
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'

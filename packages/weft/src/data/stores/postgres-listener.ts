@@ -104,9 +104,9 @@ export class ChangeListener {
   }
 
   /**
-   * Called by each watch(): LISTENs if this process does not yet. The command is written to
-   * the open connection at once, before the caller's next statement, so what the caller
-   * writes after watching commits after the LISTEN; its own writes wait on `starting`.
+   * Called by each watch(): LISTENs if this process does not yet. pg writes a query to an
+   * idle connection at once, so the LISTEN is sent before want() returns; this store's own
+   * statements wait on `starting` until the server has it.
    */
   want(): void {
     if (this.#wanted) return
@@ -192,8 +192,6 @@ export class ChangeListener {
     })
     this.#chain = resumed.catch(() => undefined)
     try {
-      // pg writes a query to an idle connection at once: from want(), LISTEN is on its
-      // way before want() returns.
       await client.query(`LISTEN ${quote(this.#channel)}`)
       listening(true)
       await resumed
